@@ -1,0 +1,7 @@
+"""`python -m gdsim ...` is the same as `gdsim ...`."""
+
+import sys
+
+from gdsim.cli import main
+
+sys.exit(main())

@@ -1,0 +1,145 @@
+"""Command line: `gdsim [FILE.json]` starts the app, `gdsim train ...` trains headless.
+
+The app (and so Qt) is imported only when it is started, so `gdsim train` stays light.
+Bad input prints one line naming the problem and exits 2; a diverged run exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from gdsim import __version__
+
+EXIT_OK, EXIT_DIVERGED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported in one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, no usage dump
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _positive_int(minimum: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+        return value
+    return parse
+
+
+def _train_parser() -> _Parser:
+    p = _Parser(prog="gdsim train", description="Train headless and write the run CSV.")
+    p.add_argument("config", help="config file (JSON)")
+    p.add_argument("--steps", type=_positive_int(0), required=True, help="updates to apply")
+    p.add_argument("--out", required=True, help="run CSV to write (its config goes to RUN.json)")
+    p.add_argument("--every", type=_positive_int(1), default=1,
+                   help="write every K-th step (the last step is always written)")
+    return p
+
+
+def _app_parser() -> _Parser:
+    p = _Parser(prog="gdsim", description="gdsim: a gradient-descent simulator. "
+                "Also: gdsim train CONFIG.json --steps N --out RUN.csv [--every K]")
+    p.add_argument("config", nargs="?", help="config file (JSON) to open")
+    p.add_argument("--version", action="version", version=f"gdsim {__version__}")
+    return p
+
+
+def _check_writable(out: Path, config_in: Path) -> None:
+    from gdsim.io.runs import config_path_for
+
+    folder = out.parent
+    if not folder.is_dir():
+        raise UsageError(f"--out: folder {str(folder)!r} does not exist")
+    if out.is_dir():
+        raise UsageError(f"--out: {str(out)!r} is a folder")
+    if config_path_for(out).resolve() == config_in.resolve():
+        raise UsageError(f"--out: writing {config_path_for(out).name} beside the run would "
+                         f"overwrite the input config; choose another name")
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise UsageError(f"--out: cannot write in {str(folder)!r} ({exc.strerror})") from None
+
+
+def train(argv: list[str]) -> int:
+    from gdsim.config import ConfigError
+    from gdsim.engine.datasets import DataError
+    from gdsim.engine.trainer import Trainer
+
+    args = _train_parser().parse_args(argv)
+    config_path, out = Path(args.config), Path(args.out)
+    try:
+        trainer = Trainer(config_path)
+    except (ConfigError, DataError) as exc:
+        raise UsageError(str(exc)) from None
+    _check_writable(out, config_path)
+
+    started = time.perf_counter()
+    done = trainer.step(args.steps)
+    seconds = time.perf_counter() - started
+    try:
+        trainer.export_csv(out, every=args.every)
+    except OSError as exc:
+        raise UsageError(f"--out: cannot write {str(out)!r} ({exc.strerror or exc})") from None
+
+    if trainer.diverged:
+        print(f"gdsim train: {trainer.diverged} Rows up to step {trainer.step_count} "
+              f"are in {out}.", file=sys.stderr)
+        return EXIT_DIVERGED
+    rate = done / seconds if seconds > 0 else math.inf
+    test = trainer.history.extra("test_cost") if "test_cost" in trainer.extra_names else None
+    test_text = ""
+    if test is not None and test.size and math.isfinite(test[-1]):
+        test_text = f", test cost {test[-1]:.6g}"
+    print(f"trained {done} steps in {seconds:.3g} s ({rate:,.0f} steps/s): "
+          f"final cost {trainer.cost:.6g}{test_text} -> {out}")
+    return EXIT_OK
+
+
+def run_app(argv: list[str]) -> int:
+    args = _app_parser().parse_args(argv)
+    config_path = None
+    if args.config is not None:
+        config_path = Path(args.config)
+        from gdsim.config import ConfigError, load_config
+
+        try:  # validate before any window appears: a bad file gets one line, exit 2
+            load_config(config_path)
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from None
+    from gdsim.app import run  # Qt is imported here and only here
+
+    return run(config_path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        if argv and argv[0] == "train":
+            return train(argv[1:])
+        return run_app(argv)
+    except UsageError as exc:
+        print(str(exc) if str(exc).startswith("gdsim") else f"gdsim: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("gdsim: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

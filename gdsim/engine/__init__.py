@@ -1,0 +1,1 @@
+"""The training engine: pure NumPy, no Qt, no file I/O of its own."""

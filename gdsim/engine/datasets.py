@@ -1,0 +1,512 @@
+"""Training data: six built-in toy problems and a small CSV loader.
+
+Every array is float64, C-contiguous and laid out features x samples: X is (n_inputs, n_samples)
+and Y is (n_targets, n_samples). Classification targets are class labels 0.0 .. K-1 in a single
+target row (the consumer one-hot encodes them if it needs to).
+
+Built-in sets are generated only from ``numpy.random.default_rng(seed)``: the same arguments give
+bit-identical arrays, a different seed gives different ones. Problems in arguments or files raise
+`DataError`, a ValueError whose message is one line naming the problem; for files it names the
+file, the 1-based line (the header is line 1) and the column, e.g.
+``data.csv line 7, column 'x2': 'abc' is not a number``.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import math
+import numbers
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+BUILTIN_DATASETS = ("xor", "circle", "gaussian", "spiral", "linear", "sine")
+CLASSIFICATION_DATASETS = ("xor", "circle", "gaussian", "spiral")
+REGRESSION_DATASETS = ("linear", "sine")
+
+MIN_SAMPLES = 4
+MAX_SAMPLES = 1_000_000
+MAX_NOISE = 10.0
+MAX_TEST_FRACTION = 0.9
+MIN_TRAIN = 2
+MAX_CLASSES = 20
+
+XOR_MARGIN = 0.05          # xor points keep at least this far from both axes (before jitter)
+CIRCLE_INNER = 0.5         # label 1: radius 0 .. CIRCLE_INNER
+CIRCLE_RING = (0.7, 1.0)   # label 0: radius in this ring
+GAUSSIAN_STD = 0.25        # blob std before noise is added to it
+
+
+class DataError(ValueError):
+    """A data set cannot be made or read. The message is one line naming the problem."""
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Training and test data, features x samples.
+
+    `n_classes` is K >= 2 for classification (labels 0.0 .. K-1 in the single target row) and 0
+    for regression. ``eq=False``: datasets compare by identity (element-wise array comparison
+    has no single truth value). The arrays are converted to float64 C-contiguous on creation.
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    input_names: tuple[str, ...]
+    target_names: tuple[str, ...]
+    task: str
+    n_classes: int
+    name: str
+
+    def __post_init__(self) -> None:
+        for field in ("x_train", "y_train", "x_test", "y_test"):
+            arr = np.ascontiguousarray(getattr(self, field), dtype=np.float64)
+            if arr.ndim != 2:
+                raise DataError(f"{field} must be 2-D (features x samples), got shape {arr.shape}")
+            object.__setattr__(self, field, arr)
+        object.__setattr__(self, "input_names", tuple(self.input_names))
+        object.__setattr__(self, "target_names", tuple(self.target_names))
+        n_in, n_out = len(self.input_names), len(self.target_names)
+        checks = (
+            (self.x_train.shape[0] == n_in and self.x_test.shape[0] == n_in,
+             f"x_train/x_test need {n_in} rows (one per input name)"),
+            (self.y_train.shape[0] == n_out and self.y_test.shape[0] == n_out,
+             f"y_train/y_test need {n_out} rows (one per target name)"),
+            (self.x_train.shape[1] == self.y_train.shape[1],
+             "x_train and y_train have different numbers of samples"),
+            (self.x_test.shape[1] == self.y_test.shape[1],
+             "x_test and y_test have different numbers of samples"),
+            (self.task in ("classification", "regression"),
+             f"task must be 'classification' or 'regression', not {self.task!r}"),
+            ((self.task == "regression" and self.n_classes == 0)
+             or (self.task == "classification" and self.n_classes >= 2),
+             "n_classes must be 0 for regression and at least 2 for classification"),
+        )
+        for ok, message in checks:
+            if not ok:
+                raise DataError(message)
+
+    @property
+    def n_inputs(self) -> int:
+        return self.x_train.shape[0]
+
+    @property
+    def n_targets(self) -> int:
+        return self.y_train.shape[0]
+
+    @property
+    def n_train(self) -> int:
+        return self.x_train.shape[1]
+
+    @property
+    def n_test(self) -> int:
+        return self.x_test.shape[1]
+
+
+# --------------------------------------------------------------------------- argument checks
+
+def _is_int(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _is_real(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _check_test_fraction(test_fraction) -> float:
+    if not _is_real(test_fraction) or not math.isfinite(test_fraction):
+        raise DataError(f"test fraction must be a number from 0 to {MAX_TEST_FRACTION}, "
+                        f"got {test_fraction!r}")
+    if not 0.0 <= test_fraction <= MAX_TEST_FRACTION:
+        raise DataError(f"test fraction must be from 0 to {MAX_TEST_FRACTION}, "
+                        f"got {test_fraction!r}")
+    return float(test_fraction)
+
+
+def _check_seed(seed) -> int:
+    if not _is_int(seed) or seed < 0:
+        raise DataError(f"seed must be a whole number >= 0, got {seed!r}")
+    return int(seed)
+
+
+def _n_test(n: int, test_fraction: float) -> int:
+    """round(test_fraction * n), halves rounded up (not to even)."""
+    return int(math.floor(test_fraction * n + 0.5))
+
+
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, [c for c in choices if c], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# --------------------------------------------------------------------------- splitting
+
+def _shuffle_split(x: np.ndarray, y: np.ndarray, n_test: int, rng: np.random.Generator):
+    order = rng.permutation(x.shape[1])
+    test, train = order[:n_test], order[n_test:]
+    return (np.ascontiguousarray(x[:, train]), np.ascontiguousarray(y[:, train]),
+            np.ascontiguousarray(x[:, test]), np.ascontiguousarray(y[:, test]))
+
+
+def split(x: np.ndarray, y: np.ndarray, test_fraction: float, rng: np.random.Generator | int):
+    """Split samples (columns) into (x_train, y_train, x_test, y_test).
+
+    test_fraction 0: everything is training data, in the given order; the test arrays have shape
+    (rows, 0). Otherwise the columns are shuffled with `rng` (a Generator, or an int seed) and
+    round(test_fraction * n) of them (halves rounded up) become the test set. At least 2 training
+    samples must remain.
+    """
+    test_fraction = _check_test_fraction(test_fraction)
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    y = np.ascontiguousarray(y, dtype=np.float64)
+    if x.ndim != 2 or y.ndim != 2 or x.shape[1] != y.shape[1]:
+        raise DataError(f"x and y must be 2-D with the same number of columns (samples), "
+                        f"got shapes {x.shape} and {y.shape}")
+    n = x.shape[1]
+    n_test = _n_test(n, test_fraction)
+    if n - n_test < MIN_TRAIN:
+        raise DataError(f"a test fraction of {test_fraction:g} of {n} samples leaves "
+                        f"{n - n_test} for training; at least {MIN_TRAIN} are needed")
+    if test_fraction == 0.0:
+        return x.copy(), y.copy(), np.empty((x.shape[0], 0)), np.empty((y.shape[0], 0))
+    if not isinstance(rng, np.random.Generator):
+        rng = np.random.default_rng(_check_seed(rng))
+    return _shuffle_split(x, y, n_test, rng)
+
+
+# --------------------------------------------------------------------------- built-in sets
+
+def _two_classes(samples: int) -> tuple[int, int]:
+    n1 = samples // 2
+    return samples - n1, n1   # class 0 gets the extra sample when `samples` is odd
+
+
+def _make_xor(rng, samples, noise):
+    n0, n1 = _two_classes(samples)
+    mag = rng.uniform(XOR_MARGIN, 1.0, size=(2, samples))
+    s1 = rng.choice([-1.0, 1.0], size=samples)
+    # label 1 (x1*x2 > 0): same signs; label 0: opposite signs
+    same = np.concatenate([np.full(n0, -1.0), np.full(n1, 1.0)])
+    x = mag * np.stack([s1, s1 * same])
+    x += noise * rng.standard_normal(x.shape)
+    y = np.concatenate([np.zeros(n0), np.ones(n1)])
+    return x, y
+
+
+def _make_circle(rng, samples, noise):
+    n0, n1 = _two_classes(samples)
+    lo, hi = CIRCLE_RING
+    # uniform over the area: radius = sqrt(uniform(r_min^2, r_max^2))
+    r = np.sqrt(np.concatenate([rng.uniform(lo * lo, hi * hi, n0),
+                                rng.uniform(0.0, CIRCLE_INNER ** 2, n1)]))
+    theta = rng.uniform(0.0, 2.0 * np.pi, samples)
+    x = np.stack([r * np.cos(theta), r * np.sin(theta)])
+    x += noise * rng.standard_normal(x.shape)
+    y = np.concatenate([np.zeros(n0), np.ones(n1)])
+    return x, y
+
+
+def _make_gaussian(rng, samples, noise):
+    n0, n1 = _two_classes(samples)
+    std = GAUSSIAN_STD + noise
+    centre = np.concatenate([np.full(n0, -0.5), np.full(n1, 0.5)])
+    x = centre + std * rng.standard_normal((2, samples))
+    y = np.concatenate([np.zeros(n0), np.ones(n1)])
+    return x, y
+
+
+def _make_spiral(rng, samples, noise):
+    # TF-playground style: radius grows along the arm, 1.75 turns, second arm rotated by pi.
+    n0, n1 = _two_classes(samples)
+    frac = rng.uniform(0.0, 1.0, samples)
+    shift = np.concatenate([np.zeros(n0), np.full(n1, np.pi)])
+    t = 1.75 * 2.0 * np.pi * frac + shift
+    x = np.stack([frac * np.sin(t), frac * np.cos(t)])
+    x += noise * rng.standard_normal(x.shape)
+    y = np.concatenate([np.zeros(n0), np.ones(n1)])
+    return x, y
+
+
+def _make_linear(rng, samples, noise):
+    x = rng.uniform(-1.0, 1.0, samples)
+    y = 0.8 * x + 0.3 + noise * rng.standard_normal(samples)
+    return x[np.newaxis, :], y
+
+
+def _make_sine(rng, samples, noise):
+    x = rng.uniform(-1.0, 1.0, samples)
+    y = np.sin(np.pi * x) + noise * rng.standard_normal(samples)
+    return x[np.newaxis, :], y
+
+
+_MAKERS = {
+    "xor": _make_xor, "circle": _make_circle, "gaussian": _make_gaussian,
+    "spiral": _make_spiral, "linear": _make_linear, "sine": _make_sine,
+}
+
+
+def make_builtin(name: str, samples: int = 200, noise: float = 0.1, test_fraction: float = 0.2,
+                 seed: int = 1) -> Dataset:
+    """Generate a built-in data set.
+
+    xor, circle, gaussian, spiral: inputs (x1, x2), one target row of labels 0.0/1.0, half the
+    samples per class (class 0 gets the extra one when `samples` is odd); `noise` is the std of
+    Gaussian jitter added to the inputs (for gaussian it is added to the blob std of 0.25).
+    linear (y = 0.8 x + 0.3) and sine (y = sin(pi x)): input x uniform in [-1, 1]; `noise` is the
+    std of Gaussian noise added to the target.
+
+    After generation the samples are shuffled with the same generator and round(test_fraction *
+    samples) of them become the test set (so training data is shuffled even at test_fraction 0).
+    The name is matched case-insensitively.
+    """
+    if not isinstance(name, str):
+        raise DataError(f"data set name must be text, got {name!r}")
+    key = name.strip().lower()
+    if key not in _MAKERS:
+        raise DataError(f"unknown data set '{name}'{_did_you_mean(key, BUILTIN_DATASETS)}; "
+                        f"choose one of: {', '.join(BUILTIN_DATASETS)}")
+    if not _is_int(samples):
+        raise DataError(f"samples must be a whole number from {MIN_SAMPLES} to {MAX_SAMPLES:,}, "
+                        f"got {samples!r}")
+    if not MIN_SAMPLES <= samples <= MAX_SAMPLES:
+        raise DataError(f"samples must be from {MIN_SAMPLES} to {MAX_SAMPLES:,}, got {samples}")
+    if not _is_real(noise) or not math.isfinite(noise) or not 0.0 <= noise <= MAX_NOISE:
+        raise DataError(f"noise must be a number from 0 to {MAX_NOISE:g}, got {noise!r}")
+    test_fraction = _check_test_fraction(test_fraction)
+    seed = _check_seed(seed)
+    samples = int(samples)
+    n_test = _n_test(samples, test_fraction)
+    if samples - n_test < MIN_TRAIN:
+        raise DataError(f"a test fraction of {test_fraction:g} of {samples} samples leaves "
+                        f"{samples - n_test} for training; at least {MIN_TRAIN} are needed")
+
+    rng = np.random.default_rng(seed)
+    x, y = _MAKERS[key](rng, samples, float(noise))
+    x_train, y_train, x_test, y_test = _shuffle_split(x, y[np.newaxis, :], n_test, rng)
+    classification = key in CLASSIFICATION_DATASETS
+    return Dataset(
+        x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test,
+        input_names=("x1", "x2") if classification else ("x",),
+        target_names=("y",),
+        task="classification" if classification else "regression",
+        n_classes=2 if classification else 0,
+        name=key,
+    )
+
+
+# --------------------------------------------------------------------------- CSV files
+
+def _read_text(path) -> tuple[str, str]:
+    """(display name, decoded text) of a UTF-8 file; a leading BOM is dropped."""
+    try:
+        p = Path(os.fspath(path))
+    except TypeError:
+        raise DataError(f"not a file path: {path!r}") from None
+    fname = p.name or str(p)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise DataError(f"{p}: file not found") from None
+    except IsADirectoryError:
+        raise DataError(f"{p}: is a folder, not a file") from None
+    except PermissionError:
+        raise DataError(f"{p}: permission denied") from None
+    except OSError as exc:
+        raise DataError(f"{p}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise DataError(f"{fname} line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+                        f"save the file as UTF-8 CSV") from None
+    return fname, text
+
+
+def _is_blank(row: list[str]) -> bool:
+    return all(not field.strip() for field in row)
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _header(fname: str, reader) -> list[str]:
+    try:
+        first = next(reader, None)
+    except csv.Error as exc:
+        raise DataError(f"{fname} line {reader.line_num}: {exc}") from None
+    if first is None:
+        raise DataError(f"{fname}: the file is empty")
+    if _is_blank(first):
+        raise DataError(f"{fname} line 1: missing header (the first line must name the columns)")
+    names = [field.strip() for field in first]
+    while names and not names[-1]:    # "a,b,c," exports: drop the trailing empty name
+        names.pop()
+    if all(_looks_numeric(n) for n in names):
+        raise DataError(f"{fname} line 1: missing header (the first line holds numbers, "
+                        f"not column names)")
+    return names
+
+
+def read_csv_header(path) -> list[str]:
+    """The column names on the first line of a CSV file (spaces around names stripped).
+
+    A trailing empty name (from a trailing comma) is dropped; other empty names are kept as "".
+    Raises DataError if the file is missing, unreadable, not UTF-8, empty, or has no header.
+    """
+    fname, text = _read_text(path)
+    if not text.strip():
+        raise DataError(f"{fname}: the file is empty")
+    return _header(fname, csv.reader(io.StringIO(text, newline="")))
+
+
+def _column_list(kind: str, columns) -> list[str]:
+    if isinstance(columns, str):
+        columns = [columns]
+    try:
+        names = list(columns)
+    except TypeError:
+        raise DataError(f"{kind} columns must be a list of column names, got {columns!r}") from None
+    out = []
+    for name in names:
+        if not isinstance(name, str) or not name.strip():
+            raise DataError(f"{kind} column names must be non-empty text, got {name!r}")
+        name = name.strip()
+        if name in out:
+            raise DataError(f"column '{name}' is chosen twice as an {kind}"
+                            if kind == "input" else
+                            f"column '{name}' is chosen twice as a {kind}")
+        out.append(name)
+    if not out:
+        raise DataError(f"no {kind} columns chosen; choose at least one")
+    return out
+
+
+def _classes(y: np.ndarray) -> int:
+    """K when one target row holds all of the integers 0 .. K-1 (2 <= K <= 20), else 0."""
+    if y.shape[0] != 1:
+        return 0
+    values = np.unique(y[0])
+    k = values.size
+    if 2 <= k <= MAX_CLASSES and np.array_equal(values, np.arange(k, dtype=np.float64)):
+        return k
+    return 0
+
+
+def load_csv(path, inputs: Sequence[str], targets: Sequence[str], test_fraction: float = 0.0,
+             seed: int = 1) -> Dataset:
+    """Load named columns of a CSV file as a Dataset.
+
+    Format: UTF-8 (a leading BOM is accepted), comma-separated, the first line names the
+    columns (spaces around names are stripped); every later line holds a finite number in each
+    used column, while unused columns may hold anything. Blank lines at the end are ignored; a
+    blank line with data after it is an error, as is a row with more non-empty fields than the
+    header has columns. A single string for `inputs`/`targets` is taken as one column name.
+
+    test_fraction 0 keeps every row as training data in file order; otherwise the rows are
+    shuffled with ``default_rng(seed)`` and round(test_fraction * rows) become the test set.
+
+    Task heuristic: "classification" with n_classes = K when there is exactly one target column
+    and its values are exactly the integers 0, 1, ..., K-1 (each present at least once, written
+    e.g. as 1 or 1.0) with 2 <= K <= 20; otherwise "regression" with n_classes 0.
+
+    Every problem raises DataError naming the file, line (header = line 1) and column.
+    """
+    input_cols = _column_list("input", inputs)
+    target_cols = _column_list("target", targets)
+    for name in input_cols:
+        if name in target_cols:
+            raise DataError(f"column '{name}' is chosen as both an input and a target")
+    test_fraction = _check_test_fraction(test_fraction)
+    seed = _check_seed(seed)
+
+    fname, text = _read_text(path)
+    if not text.strip():
+        raise DataError(f"{fname}: the file is empty")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = _header(fname, reader)
+
+    used = input_cols + target_cols
+    index = []
+    for name in used:
+        where = [i for i, h in enumerate(header) if h == name]
+        if not where:
+            available = ", ".join(f"'{h}'" for h in header if h)
+            raise DataError(f"{fname} line 1: no column '{name}' in the header"
+                            f"{_did_you_mean(name, header)}; available: {available}")
+        if len(where) > 1:
+            places = " and ".join(str(i + 1) for i in where)
+            raise DataError(f"{fname} line 1: the header names column '{name}' more than once "
+                            f"(fields {places})")
+        index.append(where[0])
+    n_header = len(header)
+
+    columns: list[list[float]] = [[] for _ in used]
+    pairs = list(zip(used, index, columns, strict=True))
+    blank_line = 0
+    isfinite = math.isfinite
+    line = 1
+    try:
+        for row in reader:
+            line = reader.line_num
+            if _is_blank(row):
+                if not blank_line:
+                    blank_line = line
+                continue
+            if blank_line:
+                raise DataError(f"{fname} line {blank_line}: blank line with more data after it "
+                                f"(line {line}); remove it")
+            if len(row) > n_header and not _is_blank(row[n_header:]):
+                raise DataError(f"{fname} line {line}: {len(row)} fields, but the header names "
+                                f"{n_header} columns")
+            for name, j, values in pairs:
+                if j >= len(row):
+                    raise DataError(f"{fname} line {line}, column '{name}': missing (the row has "
+                                    f"only {len(row)} fields; the header has {n_header})")
+                cell = row[j]
+                try:
+                    value = float(cell)
+                except ValueError:
+                    if not cell.strip():
+                        raise DataError(f"{fname} line {line}, column '{name}': empty cell") \
+                            from None
+                    shown = cell.strip()
+                    if len(shown) > 40:
+                        shown = shown[:37] + "..."
+                    raise DataError(f"{fname} line {line}, column '{name}': '{shown}' is not "
+                                    f"a number") from None
+                if not isfinite(value):
+                    raise DataError(f"{fname} line {line}, column '{name}': '{cell.strip()}' is "
+                                    f"not a finite number")
+                values.append(value)
+    except csv.Error as exc:
+        raise DataError(f"{fname} line {reader.line_num}: {exc}") from None
+
+    n_rows = len(columns[0])
+    if n_rows < 2:
+        raise DataError(f"{fname}: {n_rows} data row{'' if n_rows == 1 else 's'}; "
+                        f"at least 2 are needed")
+    data = np.array(columns, dtype=np.float64)
+    x, y = data[:len(input_cols)], data[len(input_cols):]
+    n_test = _n_test(n_rows, test_fraction)
+    if n_rows - n_test < MIN_TRAIN:
+        raise DataError(f"{fname}: a test fraction of {test_fraction:g} of {n_rows} rows leaves "
+                        f"{n_rows - n_test} for training; at least {MIN_TRAIN} are needed")
+    x_train, y_train, x_test, y_test = split(x, y, test_fraction, np.random.default_rng(seed))
+    k = _classes(y)
+    return Dataset(
+        x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test,
+        input_names=tuple(input_cols), target_names=tuple(target_cols),
+        task="classification" if k else "regression", n_classes=k, name=fname,
+    )

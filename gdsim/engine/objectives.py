@@ -1,0 +1,173 @@
+"""What the trainer minimises: a network on a dataset, or a formula in one or two parameters.
+
+An objective owns the flat parameter vector `theta` and gradient vector `grad`; `evaluate()`
+computes the cost at `theta` on the current batch and fills `grad`; `advance(step)` selects the
+batch for that step. The optimizer only ever sees the two vectors.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from gdsim.config import Config, ConfigError
+from gdsim.engine.datasets import Dataset, load_csv, make_builtin
+from gdsim.engine.network import Network
+
+
+class FunctionObjective:
+    """Function mode: C(w) or C(w1, w2) given as a formula, with its exact gradient."""
+
+    mode = "function"
+
+    def __init__(self, config: Config):
+        from gdsim.engine.expression import ExpressionError, parse_expression
+
+        names = [name for name, _ in config.parameters]
+        try:
+            self.expression = parse_expression(config.function, names)
+        except ExpressionError as exc:
+            raise ConfigError(f"function: {exc}", key="function") from None
+        self.parameter_names = tuple(names)
+        self._start = np.array([value for _, value in config.parameters], dtype=np.float64)
+        self.theta = self._start.copy()
+        self.grad = np.zeros_like(self.theta)
+        self.extra_names: tuple[str, ...] = ()
+        self.epoch = 0
+
+    def initialize(self, seed: int | None = None) -> None:
+        self.theta[...] = self._start  # the lesson starts where the user put it; no randomness
+
+    def advance(self, step: int) -> None:
+        pass
+
+    def evaluate(self) -> float:
+        cost, grad = self.expression.value_and_gradient(self.theta)
+        self.grad[...] = grad
+        return float(cost)
+
+    def extras(self, step: int, cost: float, out: np.ndarray) -> None:
+        pass
+
+
+def load_dataset(config: Config) -> Dataset:
+    data = config.data
+    if data.source == "csv":
+        return load_csv(config.data_path(), data.inputs, data.targets,
+                        test_fraction=data.test_fraction, seed=data.seed)
+    return make_builtin(data.name, samples=data.samples, noise=data.noise,
+                        test_fraction=data.test_fraction, seed=data.seed)
+
+
+def _targets_for_loss(config: Config, y: np.ndarray, n_outputs: int, dataset: Dataset) -> np.ndarray:
+    """Check the data's targets against the loss and output layer; one-hot class indices for CE."""
+    loss = config.loss
+    if loss == "cross_entropy" and y.shape[0] == 1 and n_outputs > 1:
+        labels = y[0]
+        if y.size and (not np.all(labels == np.round(labels)) or labels.min() < 0
+                       or labels.max() >= n_outputs):
+            raise ConfigError(
+                f"network.layers[{len(config.network.layers) - 1}].units: cross_entropy with "
+                f"{n_outputs} outputs needs class labels 0..{n_outputs - 1} in "
+                f"'{dataset.target_names[0]}'", key="network.layers")
+        onehot = np.zeros((n_outputs, y.shape[1]))
+        onehot[labels.astype(np.intp), np.arange(y.shape[1])] = 1.0
+        return onehot
+    if y.shape[0] != n_outputs:
+        raise ConfigError(
+            f"network.layers[{len(config.network.layers) - 1}].units: the output layer has "
+            f"{n_outputs} unit(s) but the data has {y.shape[0]} target(s) "
+            f"({', '.join(dataset.target_names)})", key="network.layers")
+    if loss == "bce" and y.size and (y.min() < 0.0 or y.max() > 1.0):
+        raise ConfigError("loss: 'bce' needs targets between 0 and 1; use 'mse' for this data",
+                          key="loss")
+    return np.ascontiguousarray(y, dtype=np.float64)
+
+
+class NetworkObjective:
+    """A network on a dataset, full batch or mini-batches (reshuffled every epoch)."""
+
+    mode = "network"
+
+    def __init__(self, config: Config, dataset: Dataset | None = None):
+        self.config = config
+        net_cfg = config.network
+        self.dataset = dataset if dataset is not None else load_dataset(config)
+        if net_cfg.inputs != self.dataset.n_inputs:
+            raise ConfigError(
+                f"network.inputs: {net_cfg.inputs} does not match the data, which has "
+                f"{self.dataset.n_inputs} input(s) ({', '.join(self.dataset.input_names)})",
+                key="network.inputs")
+        self.network = Network(net_cfg.inputs, [layer.units for layer in net_cfg.layers],
+                               [layer.activation for layer in net_cfg.layers], config.loss,
+                               config.regularization.kind, config.regularization.rate)
+        n_out = net_cfg.layers[-1].units
+        self.x_train = np.ascontiguousarray(self.dataset.x_train, dtype=np.float64)
+        self.x_test = np.ascontiguousarray(self.dataset.x_test, dtype=np.float64)
+        self.y_train = _targets_for_loss(config, self.dataset.y_train, n_out, self.dataset)
+        self.y_test = _targets_for_loss(config, self.dataset.y_test, n_out, self.dataset)
+        self.theta, self.grad = self.network.theta, self.network.grad
+        self.parameter_names = self.network.parameter_names
+
+        n_train = self.x_train.shape[1]
+        batch = config.batch_size
+        self.full_batch = batch == 0 or batch >= n_train
+        self.batch_size = n_train if self.full_batch else batch
+        self.steps_per_epoch = 1 if self.full_batch else math.ceil(n_train / batch)
+        every = config.evaluate_every or self.steps_per_epoch
+        self.evaluate_every = every
+        self.has_test = self.x_test.shape[1] > 0
+        self.extra_names = ("train_cost", "test_cost", "epoch")
+        self.epoch = 0
+        self._x, self._y = self.x_train, self.y_train
+        self._rng = np.random.default_rng()
+        self._order = np.arange(n_train)
+        if not self.full_batch:
+            self._xb = {}
+            self._yb = {}
+
+    def initialize(self, seed: int) -> None:
+        init = self.config.init
+        self.network.initialize(init.scheme, seed, init.scale)
+        # The batch order is part of the run: seed it from the same seed, so Reset replays exactly.
+        self._rng = np.random.default_rng([seed, 0x6764])
+        self.epoch = 0
+        self.advance(0)
+
+    def advance(self, step: int) -> None:
+        """Select the batch whose gradient row `step` will hold."""
+        if self.full_batch:
+            self.epoch = step
+            return
+        self.epoch, index = divmod(step, self.steps_per_epoch)
+        if index == 0:
+            self._order = self._rng.permutation(self.x_train.shape[1])
+        idx = self._order[index * self.batch_size:(index + 1) * self.batch_size]
+        n = idx.size
+        if n not in self._xb:
+            self._xb[n] = np.empty((self.x_train.shape[0], n))
+            self._yb[n] = np.empty((self.y_train.shape[0], n))
+        self._x = np.take(self.x_train, idx, axis=1, out=self._xb[n])
+        self._y = np.take(self.y_train, idx, axis=1, out=self._yb[n])
+
+    def evaluate(self) -> float:
+        return self.network.cost_and_gradient(self._x, self._y)
+
+    def extras(self, step: int, cost: float, out: np.ndarray) -> None:
+        """train_cost, test_cost (every `evaluate_every` steps, else NaN) and epoch."""
+        evaluate = step % self.evaluate_every == 0
+        if self.full_batch:
+            out[0] = cost
+        else:
+            out[0] = self.network.cost(self.x_train, self.y_train) if evaluate else math.nan
+        out[1] = self.network.cost(self.x_test, self.y_test) if evaluate and self.has_test \
+            else math.nan
+        out[2] = self.epoch
+
+
+def make_objective(config: Config, dataset: Dataset | None = None
+                   ) -> FunctionObjective | NetworkObjective:
+    if config.mode == "function":
+        return FunctionObjective(config)
+    return NetworkObjective(config, dataset)

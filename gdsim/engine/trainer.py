@@ -1,0 +1,192 @@
+"""The training loop: initialise, then repeat forward pass, cost, gradient, update.
+
+Row t of the history holds the parameters after t updates, the cost at those parameters and the
+gradient there: the gradient that update t+1 will use. So after `reset()` the trainer already
+knows the first gradient, and the GUI can show it before the first step is taken.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gdsim.config import Config, config_from_dict, load_config
+from gdsim.engine.datasets import Dataset
+from gdsim.engine.history import History
+from gdsim.engine.objectives import make_objective
+from gdsim.engine.optimizers import make_optimizer
+
+DEFAULT_HISTORY_BUDGET = 256 * 2**20
+
+
+class Trainer:
+    """Train a network (or minimise a formula) step by step.
+
+    `config` is a Config, a dict in the config-file format, or a path to a config file.
+    `dataset` overrides the config's data section with your own arrays (network mode).
+
+    >>> t = Trainer({"mode": "function", "function": "(w - 3)**2", "parameters": {"w": 1.0},
+    ...              "optimizer": {"name": "sgd", "learning_rate": 0.1}})
+    >>> t.cost, t.gradients[0]
+    (4.0, -4.0)
+    >>> t.step(); round(t.parameters[0], 12)
+    1
+    1.4
+    """
+
+    def __init__(self, config: Config | Mapping[str, Any] | str | os.PathLike[str] | None = None,
+                 *, dataset: Dataset | None = None,
+                 history_budget: int = DEFAULT_HISTORY_BUDGET):
+        if config is None:
+            from gdsim.config import default_config
+            config = default_config()
+        elif isinstance(config, (str, os.PathLike)):
+            config = load_config(Path(config))
+        elif not isinstance(config, Config):
+            config = config_from_dict(dict(config))
+        self.config: Config = config
+        self.objective = make_objective(config, dataset)
+        opt = config.optimizer
+        self.optimizer = make_optimizer(opt.name, self.objective.theta.size,
+                                        **opt.hyperparameters())
+        self.extra_names: tuple[str, ...] = (*self.objective.extra_names, "learning_rate")
+        self.history = History(self.objective.theta.size, self.extra_names,
+                               budget_bytes=history_budget)
+        self._extras = np.full(len(self.extra_names), math.nan)
+        self._zeros = np.zeros_like(self.objective.theta)
+        self.seed = config.init.seed
+        self.reset()
+
+    # ------------------------------------------------------------------ state
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        return self.objective.parameter_names
+
+    @property
+    def mode(self) -> str:
+        return self.config.mode
+
+    @property
+    def step_count(self) -> int:
+        """Updates applied since the start (the row number of the current parameters)."""
+        return self._step
+
+    @property
+    def epoch(self) -> int:
+        return self.objective.epoch
+
+    @property
+    def cost(self) -> float:
+        """Cost at the current parameters (on the batch of the current gradient)."""
+        return self._cost
+
+    @property
+    def parameters(self) -> np.ndarray:
+        return self.objective.theta.copy()
+
+    @property
+    def gradients(self) -> np.ndarray:
+        """dC/dtheta at the current parameters: what the next update will use."""
+        return self.objective.grad.copy()
+
+    @property
+    def last_update(self) -> np.ndarray:
+        """theta_t - theta_{t-1} (zeros before the first update)."""
+        return self.optimizer.update.copy()
+
+    @property
+    def learning_rate(self) -> float:
+        return self.optimizer.learning_rate
+
+    @property
+    def diverged(self) -> str | None:
+        """Why training stopped (a non-finite cost or parameter), or None."""
+        return self._diverged
+
+    # ------------------------------------------------------------------ control
+    def reset(self, seed: int | None = None) -> None:
+        """Back to step 0. The same seed gives exactly the same start (and batch order)."""
+        if seed is not None:
+            self.seed = int(seed)
+        self.objective.initialize(self.seed)
+        self.optimizer.reset()
+        self.history.clear()
+        self._step = 0
+        self._diverged: str | None = None
+        with np.errstate(all="ignore"):
+            self._cost = self.objective.evaluate()
+            self._record()
+
+    def set_learning_rate(self, learning_rate: float) -> None:
+        """Applies from the next update on (the optimizer keeps its state)."""
+        if not (learning_rate > 0 and math.isfinite(learning_rate)):
+            raise ValueError(f"learning_rate: must be > 0, got {learning_rate}")
+        self.optimizer.learning_rate = float(learning_rate)
+
+    def set_optimizer(self, name: str, **hyperparameters: Any) -> None:
+        """Change optimizer settings live; switching to another optimizer starts it fresh."""
+        if name == self.optimizer.name:
+            self.optimizer.set_hyperparameters(**hyperparameters)
+        else:
+            self.optimizer = make_optimizer(name, self.objective.theta.size, **hyperparameters)
+
+    def step(self, n: int = 1, *, max_seconds: float | None = None) -> int:
+        """Apply up to n updates (fewer if training diverges or `max_seconds` runs out).
+
+        Returns the number of updates applied.
+        """
+        objective, optimizer = self.objective, self.optimizer
+        theta, grad = objective.theta, objective.grad
+        deadline = None if max_seconds is None else time.perf_counter() + max_seconds
+        done = 0
+        with np.errstate(all="ignore"):
+            while done < n and self._diverged is None:
+                optimizer.step(theta, grad)  # theta <- theta + update(grad)
+                self._step += 1
+                objective.advance(self._step)
+                self._cost = objective.evaluate()  # forward pass, cost, backward pass
+                self._record()
+                done += 1
+                if deadline is not None and time.perf_counter() >= deadline:
+                    break
+        return done
+
+    def _record(self) -> None:
+        cost, step = self._cost, self._step
+        extras = self._extras
+        self.objective.extras(step, cost, extras)
+        extras[-1] = self.optimizer.learning_rate
+        theta = self.objective.theta
+        self.history.append(step, cost, theta, self.objective.grad, extras)
+        # theta . 0 is NaN exactly when some parameter is inf or NaN (one cheap call).
+        if not math.isfinite(cost) or not math.isfinite(float(np.dot(theta, self._zeros))):
+            self._diverged = self._divergence_message(step, cost)
+
+    def _divergence_message(self, step: int, cost: float) -> str:
+        theta = self.objective.theta
+        bad = np.flatnonzero(~np.isfinite(theta))
+        if bad.size:
+            what = f"parameter {self.parameter_names[bad[0]]} became {theta[bad[0]]}"
+        else:
+            what = f"the cost became {cost}"
+        lr = self.optimizer.learning_rate
+        return (f"training diverged at step {step}: {what}. The learning rate ({lr:g}) is "
+                f"probably too large for this cost; try a smaller one and reset.")
+
+    # ------------------------------------------------------------------ output
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Network output for inputs x (features x samples). Network mode only."""
+        return self.objective.network.predict(np.asarray(x, dtype=np.float64))
+
+    def export_csv(self, path: str | os.PathLike[str], *, every: int = 1,
+                   progress=None) -> Path:
+        """Write the run CSV and its config (RUN.json) beside it; see gdsim.io.runs."""
+        from gdsim.io.runs import export_run
+
+        return export_run(self, path, every=every, progress=progress)

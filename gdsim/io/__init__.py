@@ -1,0 +1,1 @@
+"""Reading and writing run CSVs and configs (no Qt)."""
