@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
@@ -28,8 +28,8 @@ __all__ = ["FUNCTIONS", "MAX_DEPTH", "MAX_LENGTH", "Binary", "Call", "Expression
 
 FUNCTIONS = ("exp", "log", "sin", "cos", "tanh", "sqrt", "abs")
 MAX_LENGTH = 1000       # characters
-MAX_DEPTH = 100         # nested parentheses / signs / powers; keeps the parser far from recursion limits
-SIMPLIFY_MAX_NODES = 200  # larger trees are shown unsimplified: sympy.simplify could take seconds
+MAX_DEPTH = 100         # nested brackets, signs and powers; keeps parsing off the recursion limit
+SIMPLIFY_MAX_NODES = 200  # larger derivatives are shown as they are
 
 
 class ExpressionError(ValueError):
@@ -72,7 +72,7 @@ class Call:
     arg: Node
 
 
-Node = Union[Number, Name, Unary, Binary, Call]
+Node = Number | Name | Unary | Binary | Call
 
 
 def _children(node: Node) -> tuple[Node, ...]:
@@ -142,19 +142,24 @@ def _scalar_sign(x, _unused):
     return 1.0 if x > 0 else -1.0 if x < 0 else x * 0.0  # 0 -> 0, nan -> nan
 
 
+def _unary(fn: Callable) -> Callable:
+    return lambda x, _unused: fn(x)
+
+
 _UNARY_NUMPY = {"neg": np.negative, "exp": np.exp, "log": np.log, "sin": np.sin, "cos": np.cos,
                 "tanh": np.tanh, "sqrt": np.sqrt, "abs": np.abs, "sign": np.sign}
 
 # Every operation takes two arguments (unary ones ignore the second) so a program is one loop.
 _SCALAR: dict[str, Callable] = {
     "+": operator.add, "-": operator.sub, "*": operator.mul, "/": _scalar_div, "**": _scalar_pow,
-    "neg": lambda x, _unused: -x, "abs": lambda x, _unused: abs(x), "sign": _scalar_sign,
-    "tanh": lambda x, _unused: math.tanh(x),
-    **{f: _guarded(getattr(math, f), _UNARY_NUMPY[f]) for f in ("exp", "log", "sin", "cos", "sqrt")},
+    "neg": _unary(operator.neg), "abs": _unary(abs), "tanh": _unary(math.tanh),
+    "sign": _scalar_sign,
+    **{f: _guarded(getattr(math, f), _UNARY_NUMPY[f]) for f in ("exp", "log", "sin", "cos",
+                                                                  "sqrt")},
 }
 _ARRAY: dict[str, Callable] = {
     "+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "**": np.power,
-    **{f: (lambda fn: lambda x, _unused: fn(x))(fn) for f, fn in _UNARY_NUMPY.items()},
+    **{f: _unary(fn) for f, fn in _UNARY_NUMPY.items()},
 }
 
 
@@ -162,8 +167,9 @@ _ARRAY: dict[str, Callable] = {
 # Tokenizer and recursive-descent parser
 
 _NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_HINTS = {"²": "write **2", "³": "write **3", "×": "write * to multiply", "·": "write * to multiply",
-          "÷": "write / to divide", "−": "type the minus sign as -", "–": "type the minus sign as -",
+_HINTS = {"²": "write **2", "³": "write **3", "×": "write * to multiply",
+          "·": "write * to multiply", "÷": "write / to divide",
+          "−": "type the minus sign as -", "–": "type the minus sign as -",
           ",": "use . as the decimal point", "=": "type only the formula, e.g. (w - 3)**2",
           "[": "use round brackets ( )", "]": "use round brackets ( )",
           "{": "use round brackets ( )", "}": "use round brackets ( )"}
@@ -469,8 +475,8 @@ def _render(root: Node) -> str:
 
     def visit(node: Node, kids: list[tuple[str, int]]) -> tuple[str, int]:
         if isinstance(node, Number):
-            v = node.value
-            return (str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)), (3 if v < 0 else 5)
+            v = node.value  # a negative number binds like a leading minus
+            return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v), 3 if v < 0 else 5
         if isinstance(node, Name):
             return node.name, 5
         if isinstance(node, Call):
@@ -497,7 +503,6 @@ class _Program:
     def __init__(self, roots: Sequence[Node], names: tuple[str, ...]):
         consts: list[float] = []
         ops: list[tuple[str, tuple, tuple]] = []
-        self.n_value_ops = 0
 
         def visit(node: Node, kids: list[tuple]) -> tuple:
             if isinstance(node, Number):
@@ -507,7 +512,10 @@ class _Program:
                 return ("input", names.index(node.name))
             if isinstance(node, Unary) and node.op == "+":
                 return kids[0]
-            code = node.func if isinstance(node, Call) else "neg" if isinstance(node, Unary) else node.op
+            if isinstance(node, Call):
+                code = node.func
+            else:
+                code = "neg" if isinstance(node, Unary) else node.op
             ops.append((code, kids[0], kids[-1]))
             return ("op", len(ops) - 1)
 
@@ -576,18 +584,37 @@ def _size(root: Node) -> int:
     return _fold([root], lambda node, kids: 1 + sum(kids))[0]
 
 
+def _expanded_terms(expr: Any, limit: int) -> int:
+    """Roughly how many terms sympy.expand would produce (capped just above `limit`): products of
+    sums multiply out exponentially, so ask before expanding."""
+    def terms(e: Any) -> int:
+        if e.is_Add:
+            n = sum(terms(a) for a in e.args)
+        elif e.is_Mul:
+            n = math.prod(terms(a) for a in e.args)
+        elif e.is_Pow and e.exp.is_Integer:  # multinomial: C(k + |p| - 1, |p|) terms
+            k, p = terms(e.base), abs(int(e.exp))
+            n = math.comb(k + p - 1, p) if k == 1 or p <= 8 else limit + 1
+        else:  # a function (or non-integer power) is one term, expanded inside
+            n = 1 if all(terms(a) <= limit for a in e.args) else limit + 1
+        return min(n, limit + 1)
+
+    return terms(expr)
+
+
 def _readable(root: Node, names: tuple[str, ...]) -> Any:
+    """The shortest text among a few cheap rewritings. Not sympy.simplify: that takes minutes on
+    some 50-node derivatives and cannot be interrupted."""
     import sympy as sp
 
     expr = _to_sympy(root, names)
-    # simplify can be slow on big trees and expands high powers like (w + 1)**1000
-    if _size(root) > SIMPLIFY_MAX_NODES or any(
-            p.exp.is_Number and abs(p.exp) > 12 for p in expr.atoms(sp.Pow)):
+    if _size(root) > SIMPLIFY_MAX_NODES:
         return expr
-    simpler = sp.simplify(expr)
-    if not simpler.atoms(sp.Function) <= expr.atoms(sp.Function):
-        return expr  # e.g. 1 - tanh(w)**2 -> cosh(w)**(-2): shorter, but not in the learner's terms
-    return min((expr, simpler), key=lambda e: (sp.count_ops(e), len(str(e))))
+    candidates = [expr, sp.factor_terms(expr), sp.together(expr)]
+    if _expanded_terms(expr, 30) <= 30:  # 4*w*(w**2 - 1) reads better as 4*w**3 - 4*w
+        expanded = sp.expand(expr, power_exp=False, power_base=False, log=False)
+        candidates += [expanded, sp.factor_terms(expanded)]
+    return min(candidates, key=lambda e: (len(str(e)), sp.count_ops(e)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -610,7 +637,9 @@ def _printer() -> Any:
 # Expression
 
 class Expression:
-    """A parsed formula in one or two parameters: evaluate it, its exact gradient, its text."""
+    """A parsed formula in one or two parameters: evaluate it, its exact gradient, its text.
+
+    Made by parse_expression (or partial); `tree` may only use Names from `names`."""
 
     def __init__(self, tree: Node, names: Sequence[str], text: str | None = None):
         self._tree = tree
@@ -642,16 +671,15 @@ class Expression:
             if name not in values:
                 raise ValueError(f"no value given for parameter '{name}'")
             args.append(np.asarray(values[name], dtype=np.float64))
-        program = self._program
-        ops = program.scalar_ops[:program.n_value_ops]
-        if all(a.ndim == 0 for a in args):
+        program, n = self._program, self._program.n_value_ops
+        if all(a.ndim == 0 for a in args):  # same arithmetic as value_and_gradient
             regs = [float(a) for a in args] + program.consts
-            for fn, a, b in ops:
+            for fn, a, b in program.scalar_ops[:n]:
                 regs.append(fn(regs[a], regs[b]))
             return float(regs[program.value])
         regs = args + program.consts
         with np.errstate(all="ignore"):
-            for fn, a, b in program.array_ops[:program.n_value_ops]:
+            for fn, a, b in program.array_ops[:n]:
                 regs.append(fn(regs[a], regs[b]))
         out = np.empty(np.broadcast_shapes(*(a.shape for a in args)), dtype=np.float64)
         out[...] = regs[program.value]

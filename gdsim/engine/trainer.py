@@ -7,6 +7,7 @@ knows the first gradient, and the GUI can show it before the first step is taken
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import time
@@ -128,6 +129,7 @@ class Trainer:
         if not (learning_rate > 0 and math.isfinite(learning_rate)):
             raise ValueError(f"learning_rate: must be > 0, got {learning_rate}")
         self.optimizer.learning_rate = float(learning_rate)
+        self._remember_optimizer()
 
     def set_optimizer(self, name: str, **hyperparameters: Any) -> None:
         """Change optimizer settings live; switching to another optimizer starts it fresh."""
@@ -135,15 +137,27 @@ class Trainer:
             self.optimizer.set_hyperparameters(**hyperparameters)
         else:
             self.optimizer = make_optimizer(name, self.objective.theta.size, **hyperparameters)
+        self._remember_optimizer()
 
-    def step(self, n: int = 1, *, max_seconds: float | None = None) -> int:
-        """Apply up to n updates (fewer if training diverges or `max_seconds` runs out).
+    def _remember_optimizer(self) -> None:
+        """Keep `config` in step with live changes, so RUN.json holds the settings in force
+        at the end (the learning_rate column records when the rate changed)."""
+        settings = dict(self.optimizer.hyperparameters)
+        self.config = self.config.replace(
+            optimizer=dataclasses.replace(self.config.optimizer, name=self.optimizer.name,
+                                          **settings))
+
+    def step(self, n: int = 1, *, max_seconds: float | None = None,
+             until_cost: float | None = None) -> int:
+        """Apply up to n updates; fewer if training diverges, `max_seconds` runs out, or the
+        cost falls to `until_cost` or below (checked after every update).
 
         Returns the number of updates applied.
         """
         objective, optimizer = self.objective, self.optimizer
         theta, grad = objective.theta, objective.grad
         deadline = None if max_seconds is None else time.perf_counter() + max_seconds
+        target = -math.inf if until_cost is None else until_cost
         done = 0
         with np.errstate(all="ignore"):
             while done < n and self._diverged is None:
@@ -153,7 +167,8 @@ class Trainer:
                 self._cost = objective.evaluate()  # forward pass, cost, backward pass
                 self._record()
                 done += 1
-                if deadline is not None and time.perf_counter() >= deadline:
+                if self._cost <= target or (deadline is not None
+                                            and time.perf_counter() >= deadline):
                     break
         return done
 

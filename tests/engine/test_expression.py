@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import warnings
+import zlib
 
 import numpy as np
 import pytest
@@ -106,11 +107,11 @@ def central_difference(expr: Expression, theta: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize(("text", "names", "low", "high"), CASES)
 def test_gradient_matches_finite_differences(text, names, low, high):
     expr = parse_expression(text, names)
-    rng = np.random.default_rng(abs(hash(text)) % 2**32)
+    rng = np.random.default_rng(zlib.crc32(text.encode()))
     for _ in range(5):
         theta = rng.uniform(low, high, len(names))
         cost, g = expr.value_and_gradient(theta)
-        assert cost == expr.evaluate(dict(zip(names, theta)))
+        assert cost == expr.evaluate(dict(zip(names, theta, strict=True)))
         np.testing.assert_allclose(g, central_difference(expr, theta), rtol=1e-5, atol=1e-6)
 
 
@@ -122,13 +123,15 @@ def test_gradient_matches_sympy_diff(text, names, low, high):
     rng = np.random.default_rng(7)
     for _ in range(3):
         theta = rng.uniform(low, high, len(names))
-        subs = {symbols[n]: sp.Float(v, 30) for n, v in zip(names, theta) if n in symbols}
+        subs = {symbols[n]: sp.Float(v, 30) for n, v in zip(names, theta, strict=True)
+                if n in symbols}
         _, g = expr.value_and_gradient(theta)
         for i, name in enumerate(names):
-            want = float(sp.diff(sym, symbols[name]).evalf(30, subs=subs)) if name in symbols else 0.0
+            want = 0.0 if name not in symbols else float(
+                sp.diff(sym, symbols[name]).evalf(30, subs=subs))
             assert g[i] == pytest.approx(want, rel=1e-10, abs=1e-12)
             # partial() is the same derivative, as an Expression of its own
-            assert expr.partial(name).evaluate(dict(zip(names, theta))) == g[i]
+            assert expr.partial(name).evaluate(dict(zip(names, theta, strict=True))) == g[i]
 
 
 @pytest.mark.parametrize(("text", "names", "low", "high"), CASES)
@@ -396,7 +399,10 @@ def test_unusual_but_valid_parameter_names():
     ("log(w)", W, "log(w)", ["1/w"]),
     ("w1*w2 + w1", W12, "w1*w2 + w1", ["w2 + 1", "w1"]),
     ("(1 - w1)**2 + 100*(w2 - w1**2)**2", W12, "(1 - w1)**2 + 100*(-w1**2 + w2)**2",
-     ["400*w1*(w1**2 - w2) + 2*w1 - 2", "-200*w1**2 + 200*w2"]),
+     ["400*w1**3 - 400*w1*w2 + 2*w1 - 2", "200*(-w1**2 + w2)"]),
+    ("(w**2 - 1)**2", W, "(w**2 - 1)**2", ["4*w**3 - 4*w"]),
+    ("log(w)/w", W, "log(w)/w", ["(1 - log(w))/w**2"]),
+    ("w**w", W, "w**w", ["w**w*(log(w) + 1)"]),
 ])
 def test_formula_and_derivative_text(text, names, formula, derivatives):
     expr = parse_expression(text, names)
@@ -413,21 +419,28 @@ def test_latex_and_unknown_parameter():
 
 
 @pytest.mark.parametrize("text", [
-    "(w + 1)**1000", "9**9**9*w", "2**2**2**2**2 + w", "(w + 1)**12345678",
-    "+".join(f"sin({i}*w)*exp(w/{i})" for i in range(1, 40)),
+    "(w1 + 1)**1000", "9**9**9*w1", "2**2**2**2**2 + w1", "(w1 + 1)**12345678",
+    "+".join(f"sin({i}*w1)*exp(w2/{i})" for i in range(1, 40)),
+    "(w1 + w2 + 1)**8 * (w1 - w2 - 2)**8 * (w1 + 3)**8",
+    "exp(((((w1 + w1) - sin(2)))**3)**12)",
+    # sympy.simplify takes minutes on this one
+    "((exp((w2 / w1)) / abs((w1 / 3))) - (sin(exp(w1)) / ((1 - w2) - (w2 * w2))))",
 ])
 def test_text_stays_fast_for_awkward_formulas(text):
+    import sympy  # noqa: F401  (not part of the timing)
+
     start = time.perf_counter()
-    expr = parse_expression(text, W)
+    expr = parse_expression(text, W12)
     expr.formula_text()
-    expr.derivative_text("w")
-    assert time.perf_counter() - start < 3
+    expr.derivative_text("w1")
+    expr.derivative_text("w2")
+    assert time.perf_counter() - start < 2
 
 
 def test_derivative_text_agrees_with_the_numeric_gradient():
     expr = parse_expression("w1**w2 + tanh(w1*w2) - sqrt(w1)/w2", W12)
     w1, w2 = sp.symbols("w1 w2", real=True)  # same names and assumptions as to_sympy()
-    for name, sym in (("w1", w1), ("w2", w2)):
+    for name in W12:
         shown = expr._sympy(name)  # the simplified expression behind derivative_text
         assert expr.derivative_text(name) == str(shown).replace("Abs(", "abs(")
         for point in ((0.7, 1.3), (2.0, 0.4)):
@@ -455,7 +468,7 @@ def trees(names):
 def test_random_trees_render_reparse_and_differentiate(tree, point):
     expr = Expression(tree, W12)  # renders its own text
     again = parse_expression(expr.text, W12)
-    values = dict(zip(W12, point))
+    values = dict(zip(W12, point, strict=True))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         cost, g = expr.value_and_gradient(np.array(point))
@@ -484,8 +497,8 @@ def test_any_text_parses_or_raises_expression_error(text):
 
 
 def test_engine_module_imports_neither_qt_nor_sympy():
-    code = ("import sys, gdsim.engine.expression as m; "
-            "m.parse_expression('(w-3)**2', ['w']).value_and_gradient(__import__('numpy').ones(1)); "
+    code = ("import sys, numpy, gdsim.engine.expression as m; "
+            "m.parse_expression('(w-3)**2', ['w']).value_and_gradient(numpy.ones(1)); "
             "bad = [k for k in sys.modules if k.split('.')[0] in ('PySide6', 'sympy')]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

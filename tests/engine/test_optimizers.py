@@ -129,7 +129,6 @@ def test_trajectory_matches_torch_with_live_learning_rate_change(case):
     np.testing.assert_allclose(ours, theirs, rtol=RTOL, atol=ATOL)
 
 
-@pytest.mark.torch
 def test_learning_rate_attribute_is_live():
     """Setting .learning_rate directly (as the GUI does) is the same as set_hyperparameters."""
     theta1, theta2 = THETA0.copy(), THETA0.copy()

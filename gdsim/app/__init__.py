@@ -1,0 +1,31 @@
+"""The desktop app: the only part of gdsim that imports PySide6 and pyqtgraph."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def __getattr__(name: str):
+    if name == "MainWindow":  # `from gdsim.app import MainWindow` without importing Qt eagerly
+        from gdsim.app.main_window import MainWindow
+
+        return MainWindow
+    raise AttributeError(name)
+
+
+def run(config_path: Path | None = None) -> int:
+    """Start the app (optionally with a config file) and return its exit status."""
+    from PySide6.QtWidgets import QApplication
+
+    from gdsim import __version__
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("gdsim")
+    app.setOrganizationName("gdsim")
+    app.setApplicationVersion(__version__)
+    from gdsim.app.main_window import MainWindow
+
+    window = MainWindow(config_path)
+    window.show()
+    return app.exec()

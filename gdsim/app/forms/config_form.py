@@ -1,0 +1,234 @@
+"""The network builder: data, network, training and optimizer sections in one column.
+
+Every user change builds a candidate from the last valid config plus what the widgets show
+(``dataclasses.replace``) and validates it (``validate_config``, the same checks as a config
+file). A valid candidate becomes the config and is announced: ``live_changed`` when only
+optimizer settings changed (the trainer takes them without a reset, including a switch to
+another optimizer), ``structure_changed`` for anything else. An invalid one is refused: the
+previous config stays, the field the error names gets a red border and the message as tooltip,
+the message is shown at the top of the form and emitted with ``invalid``.
+
+Typing in a spin box is applied after ``debounce_ms`` (300 ms) of quiet, on Enter or when the
+field loses focus; choices (combo boxes, check boxes, buttons) apply at once. ``flush()``
+applies pending typing now.
+
+Function mode is not edited here (the lessons do that): ``set_config`` ignores a function-mode
+config and the form keeps showing, and ``config()`` keeps returning, the last network config.
+Data-dependent checks (does the CSV load, do inputs match the data?) are left to the trainer,
+except that the form keeps ``network.inputs`` and the output units in step with the data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import shiboken6
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from gdsim.app.forms.data_form import DataForm
+from gdsim.app.forms.network_form import NetworkForm
+from gdsim.app.forms.optimizer_form import OptimizerForm
+from gdsim.app.forms.shape import DataShape, loss_advice
+from gdsim.app.forms.training_form import TrainingForm
+from gdsim.app.forms.widgets import Section, clear_invalid, mark_invalid
+from gdsim.config import Config, ConfigError, validate_config
+
+DEFAULT_DEBOUNCE_MS = 300
+
+
+class ConfigForm(QWidget):
+    """Edit a network-mode :class:`Config`; see the module docstring for the signals."""
+
+    structure_changed = Signal(object)   # a new valid Config that needs a new run
+    live_changed = Signal(object)        # a new valid Config; only optimizer settings changed
+    invalid = Signal(str)                # one line: the field's label and the problem
+
+    def __init__(self, config: Config | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("configForm")
+        #: milliseconds of quiet after typing before it is applied (0 = apply at once)
+        self.debounce_ms = DEFAULT_DEBOUNCE_MS
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._apply)
+        self._config = validate_config(Config())
+        self._error = ""
+        self._marked: list[QWidget] = []
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(8)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("formErrorLabel")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(
+            "color: #b71c1c; background: #ffebee; border: 1px solid #ef9a9a; "
+            "border-radius: 3px; padding: 4px;")
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+
+        self.data_form = DataForm()
+        self.network_form = NetworkForm()
+        self.training_form = TrainingForm()
+        self.optimizer_form = OptimizerForm()
+        self._sections: tuple[Section, ...] = (self.data_form, self.network_form,
+                                               self.training_form, self.optimizer_form)
+        for section in self._sections:
+            layout.addWidget(section)
+            section.edited.connect(self._edited)
+            section.commit.connect(self.flush)
+        layout.addStretch(1)
+        self._align_labels()
+        self.data_form.shape_changed.connect(self._shape_changed)
+        self.training_form.loss_changed.connect(self._loss_changed)
+        self.set_config(config if config is not None else Config())
+
+    # ------------------------------------------------------------------ public API
+
+    def config(self) -> Config:
+        """The last valid config (pending typing not included; see :meth:`flush`)."""
+        return self._config
+
+    def set_config(self, cfg: Config) -> None:
+        """Show ``cfg`` in every field, without emitting any signal.
+
+        A function-mode config is ignored (the form edits networks only). Raises ConfigError
+        if ``cfg`` does not validate. Pending typing is dropped and error marks are cleared.
+        """
+        if cfg.mode != "network":
+            return
+        cfg = validate_config(cfg)
+        self._timer.stop()
+        self.data_form.set_config(cfg)
+        self.training_form.set_config(cfg)
+        self.optimizer_form.set_config(cfg)
+        self.network_form.set_network(cfg.network, cfg.loss, self.data_form.shape())
+        self._config = cfg
+        self._clear_invalid()
+        self._update_advice()
+
+    def flush(self) -> None:
+        """Apply typing that is waiting for the debounce timer, now."""
+        if self._timer.isActive():
+            self._apply()
+
+    @property
+    def pending(self) -> bool:
+        """True while typed changes wait for the debounce timer."""
+        return self._timer.isActive()
+
+    @property
+    def error(self) -> str:
+        """The current invalid-entry message, "" when the fields are valid."""
+        return self._error
+
+    def candidate(self) -> Config:
+        """The last valid config with everything the widgets show (not validated)."""
+        cfg = self._config
+        for section in self._sections:
+            cfg = section.apply_to(cfg)
+        return cfg
+
+    def submit(self, candidate: Config) -> bool:
+        """Validate ``candidate`` and take it (emitting a change) or refuse it (``invalid``).
+
+        This is what every user edit ends in; it is public so tools and tests can push a value
+        the widgets would not allow. Returns whether it was valid.
+        """
+        self._timer.stop()
+        problem = self.data_form.problem()
+        if problem and candidate.data.source == "csv" and not candidate.data.path:
+            self._show_invalid(problem, self.data_form.choose_button)
+            return False
+        try:
+            new = validate_config(candidate)
+        except ConfigError as err:
+            widget, message = self._locate(err)
+            self._show_invalid(message, widget)
+            return False
+        self._clear_invalid()
+        old = self._config
+        if new == old:
+            return True
+        self._config = new
+        self._update_advice()
+        if dataclasses.replace(new, optimizer=old.optimizer) == old:
+            self.live_changed.emit(new)
+        else:
+            self.structure_changed.emit(new)
+        return True
+
+    def _align_labels(self) -> None:
+        """One label column width for all sections, so their fields line up."""
+        labels = []
+        for section in self._sections:
+            for form in section.findChildren(QFormLayout):
+                for row in range(form.rowCount()):
+                    item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+                    if item is not None and isinstance(item.widget(), QLabel):
+                        labels.append(item.widget())
+        width = max((label.sizeHint().width() for label in labels), default=0)
+        for label in labels:
+            label.setMinimumWidth(width)
+        self.network_form.set_caption_width(width)
+
+    # ------------------------------------------------------------------ edits
+
+    def _edited(self, immediate: bool) -> None:
+        if immediate or self.debounce_ms <= 0:
+            self._apply()
+        else:
+            self._timer.start(self.debounce_ms)
+
+    def _apply(self) -> None:
+        self.submit(self.candidate())
+
+    def _shape_changed(self, shape: DataShape) -> None:
+        if shape.n_inputs == 0:       # CSV chosen as source, but no file yet
+            return
+        self.network_form.adapt(self.training_form.loss(), shape, follow_data=True)
+
+    def _loss_changed(self, loss: str) -> None:
+        self.network_form.adapt(loss, self.data_form.shape(), follow_data=False)
+        self._apply()
+
+    def _update_advice(self) -> None:
+        self.training_form.set_advice(loss_advice(self._config.loss, self.data_form.shape()))
+
+    # ------------------------------------------------------------------ error display
+
+    def _locate(self, err: ConfigError) -> tuple[QWidget | None, str]:
+        """The widget an error is about, and the message with the field's label in front."""
+        key = err.key or ""
+        text = err.message
+        if key and text.startswith(key + ": "):
+            text = text[len(key) + 2:]
+        for section in self._sections:
+            found = section.field_for_key(key) if key else None
+            if found is not None:
+                widget, label = found
+                return widget, f"{label}: {text}"
+        return None, err.message
+
+    def _show_invalid(self, message: str, widget: QWidget | None) -> None:
+        self._unmark()
+        if widget is not None:
+            mark_invalid(widget, message)
+            self._marked.append(widget)
+        self._error = message
+        self.error_label.setText(message)
+        self.error_label.show()
+        self.invalid.emit(message)
+
+    def _unmark(self) -> None:
+        for widget in self._marked:
+            if shiboken6.isValid(widget):      # a removed layer row may be gone already
+                clear_invalid(widget)
+        self._marked.clear()
+
+    def _clear_invalid(self) -> None:
+        self._unmark()
+        self._error = ""
+        self.error_label.clear()
+        self.error_label.hide()

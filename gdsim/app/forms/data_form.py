@@ -1,0 +1,300 @@
+"""The data source: a built-in toy problem or columns of a CSV file.
+
+Choosing a CSV file goes: "Choose CSV..." -> ``file_chooser`` (a QFileDialog by default;
+replace the attribute to script it) -> :class:`CsvColumnsDialog`, opened window-modal with
+``open()`` (not ``exec()``), so nothing blocks; its ``accepted`` applies the choice. A file
+that cannot be read is reported in a message box and the previous data settings stay.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from gdsim.app.forms import tips
+from gdsim.app.forms.csv_dialog import CsvColumnsDialog
+from gdsim.app.forms.shape import DataShape, builtin_shape, csv_shape, describe
+from gdsim.app.forms.widgets import (
+    NumberSpinBox,
+    Section,
+    SeedSpinBox,
+    add_row,
+    make_combo,
+    select,
+    set_tip,
+)
+from gdsim.config import (
+    BUILTIN_DATASETS,
+    DATA_SOURCES,
+    MAX_NOISE,
+    MAX_SAMPLES,
+    MAX_TEST_FRACTION,
+    MIN_SAMPLES,
+    Config,
+)
+from gdsim.engine.datasets import DataError
+
+FileChooser = Callable[[QWidget, str, str], str]
+
+
+def choose_csv_file(parent: QWidget, caption: str, directory: str) -> str:
+    """The default file chooser: a QFileDialog for *.csv; "" when cancelled."""
+    path, _ = QFileDialog.getOpenFileName(parent, caption, directory,
+                                          "CSV files (*.csv);;All files (*)")
+    return path
+
+
+class DataForm(Section):
+    """Source, built-in set or CSV file, test fraction and seed.
+
+    ``shape_changed(DataShape)`` is emitted before ``edited`` when the user's change alters the
+    number of inputs, targets or classes (another data set, another source, new CSV columns).
+    """
+
+    shape_changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Data", parent)
+        #: ``(parent, caption, start folder) -> path or ""``; tests replace it.
+        self.file_chooser: FileChooser = choose_csv_file
+        #: the dialog class used for the column mapping; tests may replace it.
+        self.columns_dialog_class: type[CsvColumnsDialog] = CsvColumnsDialog
+        self.columns_dialog: CsvColumnsDialog | None = None
+        self._csv_path = ""
+        self._csv_inputs: tuple[str, ...] = ()
+        self._csv_targets: tuple[str, ...] = ()
+        self._csv_classes: int | None = None
+        self._base_dir: Path | None = None
+
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._form = form
+        self.source_combo = make_combo(DATA_SOURCES, tips.FIELDS["data.source"],
+                                       object_name="dataSourceCombo")
+        add_row(form, "Source", self.source_combo, tips.FIELDS["data.source"])
+        self.source_combo.currentIndexChanged.connect(self._source_picked)
+
+        self.dataset_combo = make_combo(BUILTIN_DATASETS, tips.FIELDS["data.name"],
+                                        kind="dataset", object_name="datasetCombo")
+        add_row(form, "Data set", self.dataset_combo, tips.FIELDS["data.name"])
+        self.dataset_combo.currentIndexChanged.connect(self._dataset_picked)
+
+        self.samples_spin = QSpinBox()
+        self.samples_spin.setObjectName("samplesSpin")
+        self.samples_spin.setRange(MIN_SAMPLES, MAX_SAMPLES)
+        self.samples_spin.setSingleStep(50)
+        add_row(form, "Samples", self.samples_spin, tips.FIELDS["data.samples"])
+        self.watch(self.samples_spin)
+
+        self.noise_spin = NumberSpinBox(0.0, MAX_NOISE, step=0.05)
+        self.noise_spin.setObjectName("noiseSpin")
+        add_row(form, "Noise", self.noise_spin, tips.FIELDS["data.noise"])
+        self.watch(self.noise_spin)
+
+        buttons = self._file_buttons = QWidget()
+        line = QHBoxLayout(buttons)
+        line.setContentsMargins(0, 0, 0, 0)
+        self.choose_button = QPushButton("Choose CSV\u2026")
+        self.choose_button.setObjectName("chooseCsvButton")
+        set_tip(self.choose_button, "Pick a CSV file, then choose its input and target "
+                                    "columns.")
+        self.choose_button.clicked.connect(self.choose_csv)
+        self.columns_button = QPushButton("Columns\u2026")
+        self.columns_button.setObjectName("csvColumnsButton")
+        set_tip(self.columns_button, tips.FIELDS["data.columns"])
+        self.columns_button.clicked.connect(self.edit_columns)
+        line.addWidget(self.choose_button)
+        line.addWidget(self.columns_button)
+        line.addStretch(1)
+        add_row(form, "File", buttons, tips.FIELDS["data.path"])
+        self.file_label = QLabel()
+        self.file_label.setObjectName("csvFileLabel")
+        self.file_label.setWordWrap(True)
+        form.addRow("", self.file_label)
+
+        self.test_fraction_spin = NumberSpinBox(0.0, MAX_TEST_FRACTION, step=0.05)
+        self.test_fraction_spin.setObjectName("testFractionSpin")
+        add_row(form, "Test fraction", self.test_fraction_spin, tips.FIELDS["data.test_fraction"])
+        self.watch(self.test_fraction_spin)
+
+        self.seed_spin = SeedSpinBox()
+        self.seed_spin.setObjectName("dataSeedSpin")
+        add_row(form, "Data seed", self.seed_spin, tips.FIELDS["data.seed"])
+        self.watch(self.seed_spin)
+
+        self.shape_label = QLabel()
+        self.shape_label.setObjectName("dataShapeLabel")
+        self.shape_label.setWordWrap(True)
+        self.shape_label.setStyleSheet("color: palette(placeholder-text);")
+        form.addRow(self.shape_label)
+
+        self.register("data", self.source_combo, "Data")
+        self.register("data.source", self.source_combo, "Source")
+        self.register("data.name", self.dataset_combo, "Data set")
+        self.register("data.samples", self.samples_spin, "Samples")
+        self.register("data.noise", self.noise_spin, "Noise")
+        self.register("data.test_fraction", self.test_fraction_spin, "Test fraction")
+        self.register("data.seed", self.seed_spin, "Data seed")
+        self.register("data.path", self.choose_button, "CSV file")
+        self.register("data.inputs", self.columns_button, "CSV input columns")
+        self.register("data.targets", self.columns_button, "CSV target columns")
+        self.set_config(Config())
+
+    # ------------------------------------------------------------------ state
+
+    def source(self) -> str:
+        return self.source_combo.currentData()
+
+    def shape(self) -> DataShape:
+        if self.source() == "csv":
+            return csv_shape(self._csv_inputs, self._csv_targets, self._csv_classes)
+        return builtin_shape(self.dataset_combo.currentData())
+
+    def problem(self) -> str:
+        """Why the data cannot be used yet ("" when it can): CSV chosen but no file yet."""
+        if self.source() == "csv" and not self._csv_path:
+            return "CSV file: none chosen yet; use \u201cChoose CSV\u2026\u201d"
+        return ""
+
+    def csv_path(self) -> Path | None:
+        """The chosen CSV file (a relative config path resolved against the config's folder)."""
+        if not self._csv_path:
+            return None
+        path = Path(self._csv_path).expanduser()
+        if not path.is_absolute() and self._base_dir is not None:
+            path = Path(os.path.abspath(self._base_dir / path))
+        return path
+
+    def set_config(self, cfg: Config) -> None:
+        data = cfg.data
+        with self.quiet():
+            self._base_dir = Path(cfg.base_dir) if cfg.base_dir is not None else None
+            self._csv_path = data.path if isinstance(data.path, str) else ""
+            self._csv_inputs = tuple(data.inputs)
+            self._csv_targets = tuple(data.targets)
+            self._csv_classes = None
+            select(self.source_combo, data.source)
+            select(self.dataset_combo, data.name)
+            self.samples_spin.setValue(data.samples)
+            self.noise_spin.setValue(data.noise)
+            self.test_fraction_spin.setValue(data.test_fraction)
+            self.seed_spin.set_seed(data.seed)
+        self._refresh()
+
+    def apply_to(self, cfg: Config) -> Config:
+        data = dataclasses.replace(
+            cfg.data, source=self.source(), name=self.dataset_combo.currentData(),
+            samples=self.samples_spin.value(), noise=self.noise_spin.value(),
+            test_fraction=self.test_fraction_spin.value(), seed=self.seed_spin.seed(),
+            path=self._csv_path, inputs=self._csv_inputs, targets=self._csv_targets)
+        return dataclasses.replace(cfg, data=data)
+
+    # ------------------------------------------------------------------ user actions
+
+    def _source_picked(self) -> None:
+        self._refresh()
+        if not self.is_quiet:
+            self.shape_changed.emit(self.shape())
+            self.edited.emit(True)
+
+    def _dataset_picked(self) -> None:
+        self._refresh()
+        if not self.is_quiet:
+            self.shape_changed.emit(self.shape())
+            self.edited.emit(True)
+
+    def choose_csv(self) -> None:
+        """Ask for a file, then open the column dialog for it."""
+        current = self.csv_path()
+        start = str(current.parent) if current is not None else str(Path.cwd())
+        path = self.file_chooser(self, "Choose a CSV file", start)
+        if path:
+            self.open_columns_dialog(str(path), fresh=True)
+
+    def edit_columns(self) -> None:
+        """Re-open the column dialog for the current file."""
+        path = self.csv_path()
+        if path is not None:
+            self.open_columns_dialog(str(path), fresh=False)
+
+    def open_columns_dialog(self, path: str, *, fresh: bool) -> CsvColumnsDialog | None:
+        """Open the (non-blocking) column dialog; a broken file gives a message box instead."""
+        same_file = not fresh or (self.csv_path() is not None
+                                  and os.path.abspath(path) == str(self.csv_path()))
+        try:
+            dialog = self.columns_dialog_class(
+                path, self,
+                inputs=self._csv_inputs if same_file else (),
+                targets=self._csv_targets if same_file else (),
+                test_fraction=self.test_fraction_spin.value(),
+                seed=self.seed_spin.seed())
+        except DataError as err:
+            QMessageBox.warning(self, "Cannot read the CSV file", str(err))
+            return None
+        if self.columns_dialog is not None:
+            self.columns_dialog.close()
+        self.columns_dialog = dialog
+        dialog.accepted.connect(self._columns_accepted)
+        dialog.finished.connect(self._columns_finished)
+        dialog.open()
+        return dialog
+
+    def _columns_accepted(self) -> None:
+        dialog = self.sender()
+        if not isinstance(dialog, CsvColumnsDialog):
+            dialog = self.columns_dialog
+        if dialog is None:
+            return
+        with self.quiet():
+            self._csv_path = str(Path(dialog.path).absolute())
+            self._csv_inputs = dialog.inputs()
+            self._csv_targets = dialog.targets()
+            self._csv_classes = dialog.n_classes
+            self.test_fraction_spin.setValue(dialog.test_fraction())
+            select(self.source_combo, "csv")
+        self._refresh()
+        self.shape_changed.emit(self.shape())
+        self.edited.emit(True)
+
+    def _columns_finished(self) -> None:
+        dialog = self.sender()
+        if dialog is self.columns_dialog or dialog is None:
+            self.columns_dialog = None
+        if isinstance(dialog, QWidget):
+            dialog.deleteLater()
+
+    # ------------------------------------------------------------------ display
+
+    def _refresh(self) -> None:
+        csv_mode = self.source() == "csv"
+        for widget in (self.dataset_combo, self.samples_spin, self.noise_spin):
+            self._form.setRowVisible(widget, not csv_mode)
+        self._form.setRowVisible(self._file_buttons, csv_mode)
+        self._form.setRowVisible(self.file_label, csv_mode)
+        path = self.csv_path()
+        self.columns_button.setEnabled(path is not None)
+        if path is None:
+            self.file_label.setText("No file chosen yet.")
+            self.file_label.setToolTip("")
+        else:
+            cols = (f"<br>inputs: {html.escape(', '.join(self._csv_inputs))}<br>"
+                    f"target: {html.escape(', '.join(self._csv_targets))}"
+                    ) if self._csv_inputs else ""
+            self.file_label.setText(f"<b>{html.escape(path.name)}</b>{cols}")
+            self.file_label.setToolTip(str(path))
+        self.shape_label.setText(describe(self.shape()))

@@ -1,0 +1,475 @@
+"""The main window: forms on the left, the three live plots and the parameter table on the right.
+
+Composition only: training lives in the session's worker thread, drawing in the plot panel,
+editing in the config form. Everything visible is refreshed from one ~30 Hz timer, and only when
+a snapshot arrived since the last refresh, so drawing never starves the worker (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMenu,
+                               QProgressDialog, QScrollArea, QSplitter, QVBoxLayout, QWidget)
+
+from gdsim import __version__
+from gdsim.app.controls import TrainingControls
+from gdsim.app.dialogs import Dialogs
+from gdsim.app.forms import ConfigForm
+from gdsim.app.message_bar import MessageBar
+from gdsim.app.parameter_table import ParameterTable
+from gdsim.app.plots import PlotPanel
+from gdsim.app.runstate import RunInfo, Snapshot
+from gdsim.app.session import TrainingSession
+from gdsim.config import Config, ConfigError, default_config, load_config, save_config
+
+REFRESH_MS = 33  # at most ~30 redraws a second
+MAX_RECENT = 8
+CONFIG_FILTER = "gdsim config (*.json);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, config: Config | str | Path | None = None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.dialogs = Dialogs(self)
+        self.settings = QSettings()
+        self.config_path: Path | None = None
+        if isinstance(config, (str, Path)):
+            self.config_path = Path(config)
+            config = load_config(self.config_path)
+        self.config: Config = config or default_config()
+        self._history_unsaved = False
+        self._shown_divergence = False
+        self._dirty = False
+        self._last: Snapshot | None = None
+        self._export_dialog: QProgressDialog | None = None
+
+        self.session = TrainingSession(self)
+        self._build_widgets()
+        self._build_actions()
+        self._connect()
+        self.resize(1400, 860)
+        self._update_title()
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setInterval(REFRESH_MS)
+        self._refresh_timer.timeout.connect(self._refresh)
+        self._refresh_timer.start()
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+        self.form.set_config(self.config)
+        self.session.load(self.config)
+
+    # ------------------------------------------------------------------ building
+    def _build_widgets(self) -> None:
+        self.form = ConfigForm()
+        scroll = QScrollArea()
+        scroll.setWidget(self.form)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(340)
+        self.form_dock = QDockWidget("Network and training", self)
+        self.form_dock.setObjectName("formDock")
+        self.form_dock.setWidget(scroll)
+        self.form_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                   | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.form_dock)
+
+        self.controls = TrainingControls()
+        self.message_bar = MessageBar()
+        self.status_line = QLabel()
+        self.status_line.setObjectName("statusLine")
+        self.status_line.setTextFormat(Qt.TextFormat.RichText)
+        self.status_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.plots = PlotPanel()
+        self.table = ParameterTable()
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("mainSplitter")
+        splitter.addWidget(self.plots)
+        splitter.addWidget(self.table)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.setSpacing(4)
+        column.addWidget(self.controls)
+        column.addWidget(self.status_line)
+        column.addWidget(self.message_bar)
+        column.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+        self.statusBar().showMessage("Ready: press Step (F10) to apply one update.")
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work whatever has focus
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self._action("&Open config…", self.open_config_dialog,
+                                         QKeySequence.StandardKey.Open))
+        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu.setObjectName("recentMenu")
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addAction(self._action("&Save config", self.save_config,
+                                         QKeySequence.StandardKey.Save))
+        file_menu.addAction(self._action("Save config &as…", self.save_config_as,
+                                         QKeySequence.StandardKey.SaveAs))
+        file_menu.addSeparator()
+        self.export_action = self._action("&Export run CSV…", self.export_csv_dialog, "Ctrl+E",
+                                          "Write every recorded step to a CSV file")
+        file_menu.addAction(self.export_action)
+        file_menu.addAction(self._action("Export plot &images…", self.export_images_dialog,
+                                         "Ctrl+Shift+E"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+
+        run_menu = bar.addMenu("&Training")
+        self.step_action = self._action("&Step", lambda: self.step(1), "F10",
+                                        "Apply one update")
+        self.step_n_action = self._action("Step &N", lambda: self.step(
+            self.controls.step_n_spin.value()), "Shift+F10", "Apply N updates")
+        self.run_action = self._action("&Run / Pause", self.toggle_run, "F5")
+        self.reset_action = self._action("R&eset", self.reset, "Ctrl+R",
+                                         "Back to step 0 with the same seed")
+        self.rerandomize_action = self._action("Re-&randomise", self.rerandomize,
+                                               "Ctrl+Shift+R",
+                                               "Back to step 0 with a new random seed")
+        for action in (self.step_action, self.step_n_action, self.run_action,
+                       self.reset_action, self.rerandomize_action):
+            run_menu.addAction(action)
+
+        view_menu = bar.addMenu("&View")
+        self.log_cost_action = self._action("&Logarithmic cost axis", self.plots.set_log_cost)
+        self.log_cost_action.setCheckable(True)
+        view_menu.addAction(self.log_cost_action)
+        view_menu.addAction(self.form_dock.toggleViewAction())
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&Keyboard shortcuts", self._show_shortcuts))
+        help_menu.addAction(self._action("&About gdsim", self._show_about))
+        self._update_recent_menu()
+
+    def _connect(self) -> None:
+        c = self.controls
+        c.step_requested.connect(self.step)
+        c.run_toggled.connect(lambda on: self.run() if on else self.pause())
+        c.reset_requested.connect(self.reset)
+        c.rerandomize_requested.connect(self.rerandomize)
+        c.export_requested.connect(self.export_csv_dialog)
+        c.speed_changed.connect(self.session.set_speed_limit)
+        c.stop_conditions_changed.connect(self.session.set_stop_conditions)
+
+        s = self.session
+        s.run_started.connect(self._on_run_started)
+        s.snapshot.connect(self._on_snapshot)
+        s.failed.connect(self._on_failed)
+        s.running_changed.connect(self.controls.set_running)
+        s.export_progress.connect(self._on_export_progress)
+        s.exported.connect(self._on_exported)
+        s.export_failed.connect(self._on_export_failed)
+
+        self.form.structure_changed.connect(self._on_structure_changed)
+        self.form.live_changed.connect(self._on_live_changed)
+        self.form.invalid.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.message_bar.action_clicked.connect(self.reset)
+
+    # ------------------------------------------------------------------ training requests
+    def step(self, n: int = 1) -> None:
+        if self._can_train():
+            self.session.step(n)
+
+    def run(self) -> None:
+        if self._can_train():
+            self.session.run()
+        else:
+            self.controls.set_running(False)
+
+    def pause(self) -> None:
+        self.session.pause()
+
+    def toggle_run(self) -> None:
+        self.pause() if self.session.running else self.run()
+
+    def reset(self) -> None:
+        self.message_bar.hide()
+        self.session.reset()
+
+    def rerandomize(self) -> None:
+        self.message_bar.hide()
+        self.session.reset(seed=random.randrange(2**31))
+
+    def _can_train(self) -> bool:
+        last = self._last
+        if last is not None and last.diverged:
+            self.message_bar.show_message(
+                f"<b>Training diverged.</b> {last.diverged}", "warning", "Reset")
+            return False
+        return self.session.info is not None
+
+    # ------------------------------------------------------------------ answers from the worker
+    def _on_run_started(self, info: RunInfo) -> None:
+        self.config = info.config
+        self._last = None
+        self._history_unsaved = False
+        self._shown_divergence = False
+        self.plots.start_run(info)
+        self.table.start_run(info)
+        self._dirty = True
+
+    def _on_snapshot(self, snap: Snapshot) -> None:
+        self._last = snap
+        self.plots.add_snapshot(snap)
+        if snap.step > 0:
+            self._history_unsaved = True
+        self._dirty = True
+        if snap.diverged and not self._shown_divergence:
+            self._shown_divergence = True
+            self.message_bar.show_message(
+                f"<b>Training diverged.</b> {snap.diverged} The plots keep every step up to "
+                f"the last finite one.", "warning", "Reset")
+        elif snap.stop_reason:
+            self.statusBar().showMessage(f"Paused: {snap.stop_reason}.", 8000)
+
+    def _on_failed(self, message: str) -> None:
+        self.controls.set_running(False)
+        self.message_bar.show_message(message, "error")
+
+    def _refresh(self) -> None:
+        """The only place that repaints: at most every REFRESH_MS, only after new data."""
+        drew = self.plots.refresh()
+        if not self._dirty:
+            return
+        self._dirty = False
+        snap = self._last
+        if snap is None:
+            return
+        self.table.update_from(snap)
+        self.status_line.setText(self._status_text(snap))
+        if drew is None:
+            pass
+
+    def _status_text(self, snap: Snapshot) -> str:
+        parts = [f"step <b>{snap.step:,}</b>"]
+        if self.config.mode == "network":
+            parts.append(f"epoch <b>{snap.epoch:,}</b>")
+        cost = f"{snap.cost:.6g}" if math.isfinite(snap.cost) else str(snap.cost)
+        parts.append(f"cost <b>{cost}</b>")
+        parts.append(f"learning rate {snap.learning_rate:g}")
+        if snap.running and snap.steps_per_second:
+            parts.append(f"{snap.steps_per_second:,.0f} steps/s")
+        elif snap.diverged:
+            parts.append("<span style='color:#b35c00'>diverged</span>")
+        else:
+            parts.append("paused")
+        return " &nbsp;·&nbsp; ".join(parts)
+
+    # ------------------------------------------------------------------ the form
+    def _on_structure_changed(self, config: Config) -> None:
+        if not self._confirm_discard("Changing the network starts a new run."):
+            self.form.set_config(self.config)
+            return
+        self.config = config
+        self._set_modified(True)
+        self.message_bar.hide()
+        self.session.load(config)
+
+    def _on_live_changed(self, config: Config) -> None:
+        self.config = config
+        self._set_modified(True)
+        self.session.set_optimizer(config.optimizer)
+
+    def _confirm_discard(self, why: str) -> bool:
+        if not self._history_unsaved:
+            return True
+        step = self._last.step if self._last else 0
+        return self.dialogs.confirm(
+            "Discard this run?",
+            f"{why}\n\nThe current run has {step:,} steps that were not exported. "
+            "Export them first with File ▸ Export run CSV if you want to keep them.")
+
+    # ------------------------------------------------------------------ files
+    def _folder(self, key: str) -> str:
+        return str(self.settings.value(f"folders/{key}", str(Path.home())))
+
+    def _remember_folder(self, key: str, path: str | Path) -> None:
+        self.settings.setValue(f"folders/{key}", str(Path(path).parent))
+
+    def open_config_dialog(self) -> None:
+        path = self.dialogs.open_file("Open config", self._folder("config"), CONFIG_FILTER)
+        if path:
+            self.open_config(path)
+
+    def open_config(self, path: str | Path) -> bool:
+        """Load a config file; on any problem say what is wrong and keep everything as it was."""
+        path = Path(path)
+        try:
+            config = load_config(path)
+        except ConfigError as exc:
+            self.dialogs.error("Cannot open config", str(exc))
+            self.message_bar.show_message(f"Could not open {path.name}: {exc}", "error")
+            return False
+        if not self._confirm_discard(f"Opening {path.name} starts a new run."):
+            return False
+        self.config_path = path
+        self.config = config
+        self._remember_folder("config", path)
+        self._add_recent(path)
+        self.form.set_config(config)
+        self._set_modified(False)
+        self.message_bar.hide()
+        self.session.load(config)
+        return True
+
+    def save_config(self) -> bool:
+        if self.config_path is None:
+            return self.save_config_as()
+        return self._write_config(self.config_path)
+
+    def save_config_as(self) -> bool:
+        suggested = str(self.config_path or Path(self._folder("config")) / "network.json")
+        path = self.dialogs.save_file("Save config", suggested, CONFIG_FILTER)
+        if not path:
+            return False
+        if not path.lower().endswith(".json"):
+            path += ".json"
+        return self._write_config(Path(path))
+
+    def _write_config(self, path: Path) -> bool:
+        try:
+            save_config(self.config, path)
+        except (OSError, ConfigError) as exc:
+            self.dialogs.error("Cannot save config", f"{path}: {exc}")
+            return False
+        self.config_path = path
+        self._remember_folder("config", path)
+        self._add_recent(path)
+        self._set_modified(False)
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def export_csv_dialog(self) -> None:
+        suggested = str(Path(self._folder("export")) / "run.csv")
+        path = self.dialogs.save_file("Export run CSV", suggested, "CSV (*.csv)")
+        if path:
+            if not path.lower().endswith(".csv"):
+                path += ".csv"
+            self.export_csv(path)
+
+    def export_csv(self, path: str | Path) -> None:
+        """Export in the worker thread (it owns the history) with a progress dialog."""
+        self._remember_folder("export", path)
+        dialog = QProgressDialog("Writing the run CSV…", "Cancel", 0, 100, self)
+        dialog.setWindowTitle("Export run")
+        dialog.setMinimumDuration(500)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.canceled.connect(self.session.cancel_export)
+        self._export_dialog = dialog
+        self.session.export(str(path))
+
+    def _on_export_progress(self, done: int, total: int) -> None:
+        if self._export_dialog is not None and total:
+            self._export_dialog.setValue(int(100 * done / total))
+
+    def _close_export_dialog(self) -> None:
+        if self._export_dialog is not None:
+            self._export_dialog.reset()
+            self._export_dialog.deleteLater()
+            self._export_dialog = None
+
+    def _on_exported(self, path: str) -> None:
+        self._close_export_dialog()
+        self._history_unsaved = False
+        self.statusBar().showMessage(
+            f"Exported the run to {path} (config beside it as {Path(path).stem}.json)", 8000)
+
+    def _on_export_failed(self, message: str) -> None:
+        self._close_export_dialog()
+        self.message_bar.show_message(f"Export failed: {message}", "error")
+
+    def export_images_dialog(self) -> None:
+        folder = self.dialogs.choose_folder("Export plot images to folder", self._folder("images"))
+        if not folder:
+            return
+        self.settings.setValue("folders/images", folder)
+        try:
+            written = self.plots.export_images(folder, "png") + \
+                self.plots.export_images(folder, "svg")
+        except OSError as exc:
+            self.dialogs.error("Cannot export images", str(exc))
+            return
+        self.statusBar().showMessage(f"Wrote {len(written)} images to {folder}", 8000)
+
+    # ------------------------------------------------------------------ recent files, title
+    def _recent(self) -> list[str]:
+        value = self.settings.value("recentFiles", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _add_recent(self, path: Path) -> None:
+        text = str(Path(path).resolve())
+        recent = [text] + [p for p in self._recent() if p != text]
+        self.settings.setValue("recentFiles", recent[:MAX_RECENT])
+        self._update_recent_menu()
+
+    def _update_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self._recent()
+        for path in recent:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda checked=False, p=path: self.open_config(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def _set_modified(self, modified: bool) -> None:
+        self.setWindowModified(modified)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        name = self.config_path.name if self.config_path else "untitled"
+        self.setWindowTitle(f"{name}[*] — gdsim")
+
+    # ------------------------------------------------------------------ help
+    def _show_shortcuts(self) -> None:
+        rows = [(a.text().replace("&", ""), a.shortcut().toString(
+            QKeySequence.SequenceFormat.NativeText))
+            for a in self.actions() if not a.shortcut().isEmpty()]
+        self.dialogs.info("Keyboard shortcuts", "\n".join(f"{k:<16} {t}" for t, k in rows))
+
+    def _show_about(self) -> None:
+        self.dialogs.info("About gdsim", f"gdsim {__version__}\nA gradient-descent simulator: "
+                          "build a small network and watch its cost, parameters and gradients "
+                          "as it learns.")
+
+    # ------------------------------------------------------------------ closing
+    def shutdown(self) -> bool:
+        self._refresh_timer.stop()
+        return self.session.shutdown()
+
+    def closeEvent(self, event) -> None:
+        if not self._confirm_discard("Quitting closes the current run."):
+            event.ignore()
+            return
+        self.shutdown()
+        event.accept()

@@ -1,0 +1,127 @@
+"""The current parameters beside their gradients and last updates, one row per parameter.
+
+Values, gradients and updates sit in separate, differently tinted columns, so a weight's value is
+never mistaken for its gradient; the update column shows what the last step actually did
+(-learning rate x gradient for plain SGD).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QHeaderView, QTableView
+
+from gdsim.app.runstate import RunInfo, Snapshot, parameter_layers
+
+COLUMNS = ("parameter", "layer", "value", "gradient dC/dp", "last update")
+TOOLTIPS = (
+    "The parameter's name: w{layer}_{to}_{from} for a weight, b{layer}_{neuron} for a bias.",
+    "The layer the parameter feeds into (layer 0 is the input).",
+    "The parameter's current value: what the network computes with.",
+    "dC/dp at the current values: how much the cost changes per unit change of this parameter. "
+    "The next update moves the parameter against it.",
+    "How much the last update changed the parameter (new - old).",
+)
+TINTS = (None, None, QColor(66, 133, 244, 28), QColor(234, 67, 53, 28), QColor(52, 168, 83, 28))
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+class ParameterModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._names: tuple[str, ...] = ()
+        self._layers: tuple[int, ...] = ()
+        self._values = np.zeros((0, 3))  # value, gradient, update
+        self._brushes = [QBrush(c) if c is not None else None for c in TINTS]
+
+    def start_run(self, info: RunInfo) -> None:
+        self.beginResetModel()
+        self._names = info.parameter_names
+        self._layers = parameter_layers(info.parameter_names)
+        self._values = np.zeros((len(self._names), 3))
+        self.endResetModel()
+
+    def update(self, snap: Snapshot) -> None:
+        if snap.parameters.size != len(self._names):
+            return
+        self._values = np.column_stack([snap.parameters, snap.gradients, snap.last_update])
+        if self._names:
+            self.dataChanged.emit(self.index(0, 2), self.index(len(self._names) - 1, 4),
+                                  [Qt.ItemDataRole.DisplayRole])
+
+    def values(self, row: int) -> tuple[float, float, float]:
+        return tuple(float(v) for v in self._values[row])
+
+    # Qt model interface
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self._names)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return TOOLTIPS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return self._names[row]
+            if col == 1:
+                return str(self._layers[row]) if self._layers[row] else "-"
+            return _fmt(self._values[row, col - 2])
+        if role == Qt.ItemDataRole.UserRole:  # sort key
+            if col == 0:
+                return row
+            if col == 1:
+                return self._layers[row]
+            return float(self._values[row, col - 2])
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._brushes[col]
+        if role == Qt.ItemDataRole.ToolTipRole and col >= 2:
+            value, grad, update = self._values[row]
+            return (f"{self._names[row]} = {value!r}\ndC/d{self._names[row]} = {grad!r}\n"
+                    f"last update = {update!r}")
+        return None
+
+
+class ParameterTable(QTableView):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("parameterTable")
+        self.model_ = ParameterModel(self)
+        proxy = QSortFilterProxyModel(self)
+        proxy.setSourceModel(self.model_)
+        proxy.setSortRole(Qt.ItemDataRole.UserRole)
+        self.setModel(proxy)
+        self.setSortingEnabled(True)
+        self.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.setAlternatingRowColors(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(22)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.setToolTip("Current parameters with their gradients and last updates. "
+                        "Click a column header to sort (e.g. by gradient size).")
+
+    def start_run(self, info: RunInfo) -> None:
+        self.model_.start_run(info)
+
+    def update_from(self, snap: Snapshot) -> None:
+        self.model_.update(snap)

@@ -1,0 +1,1195 @@
+"""The three live plots: cost, parameter values and gradients, side by side, against the step.
+
+Seeing a parameter next to its gradient is the point of the app, so the three plots share one
+x axis (linked, so zooming or panning one moves all three) and the parameter and gradient plots
+show the *same* chosen parameters in the *same* colours. The two are told apart at a glance by:
+
+* the title and axis label ("parameter values  w" / "gradients  dC/dw");
+* a faintly tinted (warm grey) background behind the gradients, versus white for the values;
+* a dashed horizontal line at zero in the gradient plot: a gradient at 0 means that weight has
+  stopped learning.
+
+Data flow and cost (see DESIGN.md, "Threading"):
+
+* :meth:`PlotPanel.add_snapshot` only *stores* the rows of a snapshot's chunk (a few array copies,
+  no drawing, no signal), in the panel's own bounded store (:class:`_Series`).
+* :meth:`PlotPanel.refresh` (the window calls it from a ~30 Hz timer) redraws only if new data
+  arrived or the visible x range / plot width changed. For each curve it hands pyqtgraph at most
+  about two points per horizontal pixel: a min/max envelope per pixel column over the visible
+  range. Envelopes come from a min/max pyramid (blocks of 32, 64, 128, ... rows) that the store
+  keeps up to date incrementally, so a redraw costs about the same with 10^3 or 10^6 stored steps.
+  pyqtgraph's own `clipToView` / `autoDownsample` are off since we do it ourselves.
+* Inf is drawn as a gap (pyqtgraph cannot draw inf) and NaN as a gap (``connect="finite"``), so a
+  diverging run shows everything up to its last finite step.
+
+The store keeps the batch cost of every step it can (dense series), the train / test cost where
+they were evaluated (NaN entries are dropped), and parameter + gradient rows. Each series stays
+within its share of ``budget_bytes`` by stride doubling, like :class:`gdsim.engine.history.History`
+(only rows whose step is a multiple of the doubled stride stay; step 0 and the latest step always
+stay), but a whole chunk is appended with a handful of vectorised copies instead of one call per
+row, and dense and parameter rows are stored independently (after the worker's own decimation a
+chunk's dense steps and parameter steps differ).
+
+Global pyqtgraph state: none is touched (no ``pg.setConfigOptions``). Background, axis colours and
+antialiasing are set on this panel's own plots and curves, so other pyqtgraph widgets in the
+process are unaffected and this panel does not depend on what others set.
+
+The Qt-free helpers (:class:`_Series`, :func:`default_selection`) can be tested without a widget.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+import pyqtgraph.exporters  # noqa: F401  (registers pg.exporters.ImageExporter / SVGExporter)
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
+
+from gdsim.app.runstate import RunInfo, Snapshot, parameter_layers
+
+__all__ = ["PlotPanel", "default_selection", "PALETTE", "MAX_SHOWN", "DEFAULT_BUDGET"]
+
+DEFAULT_BUDGET = 128 * 2**20
+
+# A qualitative palette whose colours are mid-luminance, so they read on white and on dark
+# backgrounds alike: matplotlib's tab10 without its grey (grey looks like a guide line), then
+# CARTO "Bold" colours. Parameters get colours by their position in the selection, so the shown
+# curves are as distinct as possible; past the end the colours repeat with a dashed line.
+PALETTE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+    "#bcbd22", "#3969ac", "#f2b701", "#11a579", "#7f3c8d", "#e73f74", "#80ba5a", "#008695",
+)
+MAX_SHOWN = 32            # at most this many parameters are drawn at once (2 curves each)
+DEFAULT_MAX_SHOWN = 12    # the default selection has about this many
+_LIST_LIMIT = 2000        # the picker lists at most this many names (type to filter)
+
+_COST_COLORS = {"cost": "#262626", "train_cost": "#1f77b4", "test_cost": "#e6550d"}
+_COST_NAMES = {"cost": "cost (batch)", "train_cost": "train cost", "test_cost": "test cost"}
+_PARAM_BG = "#ffffff"
+_GRAD_BG = "#f6f3ec"       # warm paper tint behind the gradients
+_AXIS = "#404040"
+_FG = "#1a1a1a"
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.6g}"
+
+
+# ----------------------------------------------------------------------------------------------
+# The store (Qt-free)
+
+_B0 = 32  # rows per block of the lowest pyramid level
+
+
+class _Level:
+    """Min/max of every complete block of `size` rows, for all columns."""
+
+    __slots__ = ("size", "mins", "maxs", "done")
+
+    def __init__(self, size: int, n_cols: int, cap: int) -> None:
+        self.size = size
+        self.mins = np.empty((n_cols, cap), dtype=np.float64)
+        self.maxs = np.empty((n_cols, cap), dtype=np.float64)
+        self.done = 0  # complete blocks computed
+
+    def ensure(self, blocks: int) -> None:
+        cap = self.mins.shape[1]
+        if blocks <= cap:
+            return
+        new = max(blocks, 2 * cap)
+        for name in ("mins", "maxs"):
+            old = getattr(self, name)
+            arr = np.empty((old.shape[0], new), dtype=np.float64)
+            arr[:, :self.done] = old[:, :self.done]
+            setattr(self, name, arr)
+
+
+class _Series:
+    """Growable (step, columns) store with stride-doubling decimation and a min/max pyramid.
+
+    ``steps`` is (cap,) int64 ascending; ``vals`` is (n_cols, cap) float64, so each column (a
+    curve) is a contiguous slice. Memory stays within `budget_bytes` (the pyramid's share
+    included). The last entry is always the latest appended step; if it is off the current stride
+    it is provisional and the next append overwrites it.
+    """
+
+    def __init__(self, n_cols: int, budget_bytes: int, initial: int = 1024) -> None:
+        self.n_cols = int(n_cols)
+        # per entry: the step, the values and (at most) 4/_B0 of the values for the pyramid
+        entry = 8 + 8 * self.n_cols * (1 + 4 / _B0)
+        self.max_cap = max(4, int(budget_bytes // entry))
+        cap = min(self.max_cap, max(4, initial))
+        self.steps = np.zeros(cap, dtype=np.int64)
+        self.vals = np.zeros((self.n_cols, cap), dtype=np.float64)
+        self.n = 0
+        self.stride = 1
+        self._tail_off = False
+        self.levels: list[_Level] = []
+
+    @property
+    def cap(self) -> int:
+        return len(self.steps)
+
+    @property
+    def last_step(self) -> int:
+        return int(self.steps[self.n - 1]) if self.n else -1
+
+    @property
+    def nbytes(self) -> int:
+        return self.steps.nbytes + self.vals.nbytes + sum(
+            lv.mins.nbytes + lv.maxs.nbytes for lv in self.levels)
+
+    # ------------------------------------------------------------------ appending
+    def extend(self, steps: np.ndarray, blocks: Sequence[np.ndarray]) -> None:
+        """Append rows: `steps` (m,) ascending and `blocks`, arrays of shape (c_i, m) whose rows
+        stack to the n_cols columns (e.g. ``[params.T, grads.T]``). Steps not after the latest
+        stored step are skipped."""
+        steps = np.asarray(steps)
+        m = len(steps)
+        if m == 0:
+            return
+        if sum(b.shape[0] for b in blocks) != self.n_cols or any(b.shape[1] != m for b in blocks):
+            raise ValueError(f"expected {self.n_cols} columns of {m} values, got "
+                             f"{[b.shape for b in blocks]}")
+        start = 0
+        if self.n and steps[0] <= self.steps[self.n - 1]:
+            start = int(np.searchsorted(steps, self.steps[self.n - 1], side="right"))
+            if start == m:
+                return
+        n = self.n
+        if self._tail_off:
+            n -= 1   # the provisional tail gives way to newer rows
+        while True:
+            if self.stride == 1:
+                sel = slice(start, m)
+                count = m - start
+            else:
+                keep = steps[start:] % self.stride == 0
+                keep[-1] = True           # the latest row always stays
+                sel = np.flatnonzero(keep) + start
+                count = len(sel)
+            if n + count <= self.cap:
+                break
+            if self.cap < self.max_cap:
+                self._grow(min(self.max_cap, max(2 * self.cap, n + count)), n)
+            else:
+                n = self._decimate(n)
+        end = n + count
+        self.steps[n:end] = steps[sel]
+        r = 0
+        for b in blocks:
+            c = b.shape[0]
+            self.vals[r:r + c, n:end] = b[:, sel]
+            r += c
+        self.n = end
+        self._tail_off = int(steps[-1]) % self.stride != 0
+        # pyramid blocks never cover the last row, so only a decimation invalidates them
+        limit = max(0, n - 1)
+        for lv in self.levels:
+            lv.done = min(lv.done, limit // lv.size)
+
+    def _grow(self, new: int, n: int) -> None:
+        steps = np.zeros(new, dtype=np.int64)
+        steps[:n] = self.steps[:n]
+        vals = np.zeros((self.n_cols, new), dtype=np.float64)
+        vals[:, :n] = self.vals[:, :n]
+        self.steps, self.vals = steps, vals
+
+    def _decimate(self, n: int) -> int:
+        """Keep the rows whose step is a multiple of 2*stride (compacted in place)."""
+        s = self.steps[:n]
+        modulus = 2 * self.stride
+        keep = s == 0 if (n == 0 or modulus > int(s[-1])) else s % modulus == 0
+        idx = np.flatnonzero(keep)
+        k = len(idx)
+        self.steps[:k] = s[idx]
+        self.vals[:, :k] = self.vals[:, idx]
+        self.stride = modulus
+        for lv in self.levels:
+            lv.done = 0
+        return k
+
+    # ------------------------------------------------------------------ pyramid
+    def update_pyramid(self) -> None:
+        """Bring the min/max blocks up to date (only new complete blocks are computed)."""
+        usable = self.n - 1   # the last row may still be overwritten
+        j = 0
+        while True:
+            size = _B0 << j
+            target = usable // size if usable > 0 else 0
+            if j == len(self.levels):
+                if target < 1 or (j > 0 and self.levels[j - 1].done < 2):
+                    return
+                self.levels.append(_Level(size, self.n_cols, max(target, 16)))
+            lv = self.levels[j]
+            if target > lv.done:
+                lv.ensure(target)
+                d = lv.done
+                if j == 0:
+                    src = self.vals[:, d * size:target * size].reshape(self.n_cols, -1, size)
+                    np.fmin.reduce(src, axis=2, out=lv.mins[:, d:target])
+                    np.fmax.reduce(src, axis=2, out=lv.maxs[:, d:target])
+                else:
+                    low = self.levels[j - 1]
+                    mn = low.mins[:, 2 * d:2 * target].reshape(self.n_cols, -1, 2)
+                    mx = low.maxs[:, 2 * d:2 * target].reshape(self.n_cols, -1, 2)
+                    np.fmin.reduce(mn, axis=2, out=lv.mins[:, d:target])
+                    np.fmax.reduce(mx, axis=2, out=lv.maxs[:, d:target])
+                lv.done = target
+            j += 1
+            if target < 2:
+                return
+
+    # ------------------------------------------------------------------ reading
+    def index_range(self, x0: float, x1: float) -> tuple[int, int]:
+        """Indices [i0, i1) of the rows in [x0, x1] plus one neighbour on each side."""
+        s = self.steps[:self.n]
+        i0 = int(np.searchsorted(s, x0, side="left")) - 1 if math.isfinite(x0) else 0
+        i1 = int(np.searchsorted(s, x1, side="right")) + 1 if math.isfinite(x1) else self.n
+        return max(i0, 0), min(i1, self.n)
+
+    def nearest(self, x: float) -> int:
+        """Index of the row whose step is nearest to x (-1 when empty)."""
+        n = self.n
+        if n == 0:
+            return -1
+        s = self.steps[:n]
+        i = int(np.searchsorted(s, x))
+        if i >= n:
+            return n - 1
+        if i > 0 and x - s[i - 1] <= s[i] - x:
+            return i - 1
+        return i
+
+    def envelope(self, cols: np.ndarray, i0: int, i1: int,
+                 width: int) -> tuple[np.ndarray, np.ndarray]:
+        """x (p,) and y (len(cols), p) for drawing rows [i0, i1) in `width` pixel columns.
+
+        At most 2 points per pixel column (+ a few at the ends): the rows themselves when few
+        enough, else per column of rows its minimum and maximum (at the column's first step),
+        followed by the exact last row. Non-finite values come back as NaN.
+        """
+        cols = np.asarray(cols, dtype=np.intp)
+        k = len(cols)
+        count = i1 - i0
+        width = max(1, int(width))
+        if count <= 0 or k == 0:
+            return np.empty(0), np.empty((k, 0))
+        if count <= 2 * width:
+            x = self.steps[i0:i1].astype(np.float64)
+            y = self.vals[cols, i0:i1]
+        else:
+            need = -(-count // width)  # rows per pixel column
+            xs: list[np.ndarray] = []
+            mins: list[np.ndarray] = []
+            maxs: list[np.ndarray] = []
+            last = i1 - 1   # drawn exactly at the end
+            if need <= _B0:
+                nb = (last - i0) // need
+                end = i0 + nb * need
+                raw = self.vals[cols, i0:end].reshape(k, nb, need)
+                xs.append(self.steps[i0:end:need])
+                mins.append(np.fmin.reduce(raw, axis=2))
+                maxs.append(np.fmax.reduce(raw, axis=2))
+            else:
+                self.update_pyramid()
+                j = max(0, (need - 1).bit_length() - _B0.bit_length() + 1)
+                j = min(j, len(self.levels) - 1)
+                lv = self.levels[j]
+                size = lv.size
+                b0 = i0 // size
+                b1 = min(lv.done, -(-last // size))
+                if b1 > b0:
+                    xs.append(self.steps[b0 * size:b1 * size:size])
+                    mins.append(lv.mins[cols, b0:b1])
+                    maxs.append(lv.maxs[cols, b0:b1])
+                    end = b1 * size
+                else:
+                    end = i0
+            if end < last:   # the rest (less than one pixel column) as one bin
+                raw = self.vals[cols, end:last]
+                xs.append(self.steps[end:end + 1])
+                mins.append(np.fmin.reduce(raw, axis=1, keepdims=True))
+                maxs.append(np.fmax.reduce(raw, axis=1, keepdims=True))
+            xb = np.concatenate(xs).astype(np.float64)
+            nbins = len(xb)
+            x = np.empty(2 * nbins + 1)
+            x[0:-1:2] = xb
+            x[1:-1:2] = xb
+            x[-1] = self.steps[last]
+            y = np.empty((k, 2 * nbins + 1))
+            y[:, 0:-1:2] = np.concatenate(mins, axis=1)
+            y[:, 1:-1:2] = np.concatenate(maxs, axis=1)
+            y[:, -1] = self.vals[cols, last]
+        bad = ~np.isfinite(y)
+        if bad.any():
+            y[bad] = np.nan
+        return x, y
+
+    def column(self, c: int) -> tuple[np.ndarray, np.ndarray]:
+        """Copies of (steps, column c)."""
+        return self.steps[:self.n].copy(), self.vals[c, :self.n].copy()
+
+
+def default_selection(names: Sequence[str], limit: int = DEFAULT_MAX_SHOWN) -> tuple[int, ...]:
+    """All parameters when there are at most `limit` (12); otherwise the first 8 of layer 1
+    plus the first few of the last layer (13 at most: 8 + 5 covers a whole 4-input output neuron,
+    weights and bias), so both ends of the network are in view."""
+    n = len(names)
+    if n <= limit:
+        return tuple(range(n))
+    layers = parameter_layers(tuple(names))
+    first = [i for i, layer in enumerate(layers) if layer == 1][:8]
+    last_layer = max(layers)
+    rest = [i for i, layer in enumerate(layers) if layer == last_layer and layer > 1]
+    rest = rest[:max(0, limit + 1 - len(first))]
+    chosen = sorted(set(first + rest))
+    if not chosen:   # no layer structure: just the first ones
+        chosen = list(range(limit))
+    return tuple(chosen)
+
+
+# ----------------------------------------------------------------------------------------------
+# The picker
+
+
+class _ParameterPicker(QToolButton):
+    """A button showing "parameters: 13 of 17" whose popup chooses the shown parameters."""
+
+    picked = Signal(tuple)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("parameterPicker")
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.setToolTip("Choose which parameters the value and gradient plots show")
+        self._names: tuple[str, ...] = ()
+        self._layers: tuple[int, ...] = ()
+        self._selected: tuple[int, ...] = ()
+
+        self._menu = QMenu(self)
+        box = QWidget()
+        col = QVBoxLayout(box)
+        col.setContentsMargins(6, 6, 6, 6)
+        col.setSpacing(4)
+        self._quick = QHBoxLayout()
+        self._quick.setSpacing(3)
+        col.addLayout(self._quick)
+        self._filter = QLineEdit()
+        self._filter.setObjectName("parameterFilter")
+        self._filter.setPlaceholderText("filter names, e.g. w2_ or b")
+        self._filter.setClearButtonEnabled(True)
+        self._filter.textChanged.connect(self._populate)
+        col.addWidget(self._filter)
+        self._list = QListWidget()
+        self._list.setObjectName("parameterList")
+        self._list.setMinimumSize(220, 260)
+        self._list.itemChanged.connect(self._item_changed)
+        col.addWidget(self._list)
+        self._note = QLabel()
+        self._note.setStyleSheet("color: #666;")
+        self._note.setWordWrap(True)
+        col.addWidget(self._note)
+        action = QWidgetAction(self._menu)
+        action.setDefaultWidget(box)
+        self._menu.addAction(action)
+        self._menu.aboutToShow.connect(self._populate)
+        self.setMenu(self._menu)
+        self._update_text()
+
+    @property
+    def list_widget(self) -> QListWidget:
+        return self._list
+
+    def set_names(self, names: tuple[str, ...], layers: tuple[int, ...]) -> None:
+        self._names, self._layers = names, layers
+        while self._quick.count():
+            w = self._quick.takeAt(0).widget()
+            if w is not None:
+                w.deleteLater()
+        picks: list[tuple[str, tuple[int, ...]]] = [("all", tuple(range(len(names)))),
+                                                      ("none", ())]
+        distinct = sorted({layer for layer in layers if layer > 0})
+        if len(distinct) <= 8:
+            for layer in distinct:
+                picks.append((f"layer {layer}",
+                              tuple(i for i, v in enumerate(layers) if v == layer)))
+        for text, indices in picks:
+            button = QPushButton(text)
+            button.setObjectName(f"pick_{text.replace(' ', '')}")
+            button.setAutoDefault(False)
+            button.clicked.connect(functools.partial(self._pick, indices))
+            self._quick.addWidget(button)
+        self._quick.addStretch(1)
+        self._list.clear()
+        self._filter.blockSignals(True)
+        self._filter.clear()
+        self._filter.blockSignals(False)
+        self._update_text()
+
+    def set_selected(self, indices: tuple[int, ...]) -> None:
+        self._selected = indices
+        self._update_text()
+        if self._list.count():
+            self._sync_checks()
+
+    def _pick(self, indices: tuple[int, ...]) -> None:
+        self.picked.emit(tuple(indices[:MAX_SHOWN]))
+
+    def _update_text(self) -> None:
+        self.setText(f"parameters: {len(self._selected)} of {len(self._names)}")
+        more = len(self._names) > MAX_SHOWN
+        self._note.setText(f"At most {MAX_SHOWN} are drawn at once." if more else
+                           "Values and gradients show the same parameters in the same colours.")
+
+    def _populate(self) -> None:
+        """Fill the list (lazily: only when the popup opens or the filter changes)."""
+        text = self._filter.text().strip().lower()
+        self._list.blockSignals(True)
+        self._list.clear()
+        shown = 0
+        for i, name in enumerate(self._names):
+            if text and text not in name.lower():
+                continue
+            if shown >= _LIST_LIMIT:
+                break
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, i)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            self._list.addItem(item)
+            shown += 1
+        self._list.blockSignals(False)
+        self._sync_checks()
+
+    def _sync_checks(self) -> None:
+        chosen = set(self._selected)
+        colors = {idx: PALETTE[pos % len(PALETTE)] for pos, idx in enumerate(self._selected)}
+        self._list.blockSignals(True)
+        for row in range(self._list.count()):
+            item = self._list.item(row)
+            i = item.data(Qt.ItemDataRole.UserRole)
+            on = i in chosen
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+            item.setForeground(pg.mkColor(colors[i]) if on else pg.mkColor("#333333"))
+        self._list.blockSignals(False)
+
+    def _item_changed(self, item: QListWidgetItem) -> None:
+        i = item.data(Qt.ItemDataRole.UserRole)
+        chosen = set(self._selected)
+        if item.checkState() == Qt.CheckState.Checked:
+            chosen.add(i)
+        else:
+            chosen.discard(i)
+        self.picked.emit(tuple(sorted(chosen)))
+
+
+# ----------------------------------------------------------------------------------------------
+# The panel
+
+
+def _style_plot(plot: pg.PlotWidget, title: str, ylabel: str, background: str) -> None:
+    plot.setBackground(background)
+    item = plot.getPlotItem()
+    item.setTitle(title, color=_FG, size="10pt")
+    for side in ("left", "bottom"):
+        axis = item.getAxis(side)
+        axis.setPen(pg.mkPen(_AXIS))
+        axis.setTextPen(pg.mkPen(_AXIS))
+    item.getAxis("left").enableAutoSIPrefix(False)   # show 0.00123, not 1.23 with "(x0.001)"
+    item.setLabel("left", ylabel, color=_AXIS)
+    item.setLabel("bottom", "step", color=_AXIS)
+    item.showGrid(x=True, y=True, alpha=0.18)
+    item.setClipToView(False)
+    item.setDownsampling(auto=False)
+    item.getViewBox().setDefaultPadding(0.03)
+    plot.setMinimumSize(220, 200)
+
+
+def _render_svg(plot: pg.PlotWidget, path: Path) -> None:
+    """Write `plot` as a vector SVG with QSvgGenerator (fallback for pyqtgraph's exporter)."""
+    from PySide6.QtCore import QRect, QRectF, QSize
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    item = plot.getPlotItem()
+    source = item.sceneBoundingRect()
+    w, h = max(1, round(source.width())), max(1, round(source.height()))
+    generator = QSvgGenerator()
+    generator.setFileName(str(path))
+    generator.setSize(QSize(w, h))
+    generator.setViewBox(QRect(0, 0, w, h))
+    generator.setResolution(plot.logicalDpiX())   # same text and pen sizes as on screen
+    generator.setTitle(item.titleLabel.text or "gdsim plot")
+    generator.setDescription("exported by gdsim")
+    painter = QPainter(generator)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        target = QRectF(0, 0, w, h)
+        painter.fillRect(target, plot.backgroundBrush())
+        plot.scene().render(painter, target, source)
+    finally:
+        painter.end()
+
+
+class PlotPanel(QWidget):
+    """Cost, parameter values and gradients against the step, side by side (see module doc).
+
+    Owns its data: feed it :meth:`start_run` and :meth:`add_snapshot`; call :meth:`refresh`
+    from a ~30 Hz timer. ``selection_changed`` carries the indices of the shown parameters;
+    ``log_cost_changed`` fires when the log-cost check box (or the plot's own menu) flips it.
+    """
+
+    selection_changed = Signal(tuple)
+    log_cost_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None, budget_bytes: int = DEFAULT_BUDGET) -> None:
+        super().__init__(parent)
+        self.setObjectName("plotPanel")
+        self.budget_bytes = int(budget_bytes)
+        self._info: RunInfo | None = None
+        self._names: tuple[str, ...] = ()
+        self._selection: tuple[int, ...] = ()
+        self._cost: _Series | None = None
+        self._evals: dict[str, _Series] = {}
+        self._rows: _Series | None = None
+        self._dirty = False
+        self._drawn_key: object = None
+        self._drawn_latest: int | None = None
+        self._log_cost = False
+        self._readout_step: int | None = None
+        # x auto-range is ours, not pyqtgraph's: with linked x axes pyqtgraph's per-view x
+        # auto-range flags switch each other off. True = keep every step in view.
+        self._auto_x = True
+        self._x_set: tuple[float, float] | None = None
+
+        # --- the bar above the plots
+        self.picker = _ParameterPicker()
+        self.picker.setMinimumWidth(170)
+        self.picker.picked.connect(self.set_selection)
+        self.log_check = QCheckBox("log cost")
+        self.log_check.setObjectName("logCostCheck")
+        self.log_check.setToolTip("Logarithmic cost axis (values <= 0 are not drawn)")
+        self.log_check.toggled.connect(self.set_log_cost)
+        self.follow_check = QCheckBox("follow latest")
+        self.follow_check.setObjectName("followCheck")
+        self.follow_check.setChecked(True)
+        self.follow_check.setToolTip(
+            "When zoomed in on the newest steps, scroll along as training goes on")
+        self.show_all_button = QPushButton("show all")
+        self.show_all_button.setObjectName("showAllButton")
+        self.show_all_button.setAutoDefault(False)
+        self.show_all_button.setToolTip("Zoom out to every step (auto-range all three plots)")
+        self.show_all_button.clicked.connect(self.show_all)
+        hint = QLabel("drag to pan, wheel to zoom, hover for values")
+        hint.setStyleSheet("color: #777;")
+        bar = QHBoxLayout()
+        bar.setContentsMargins(2, 0, 2, 0)
+        bar.setSpacing(10)
+        bar.addWidget(self.picker)
+        bar.addWidget(self.log_check)
+        bar.addWidget(self.follow_check)
+        bar.addWidget(self.show_all_button)
+        bar.addStretch(1)
+        bar.addWidget(hint)
+        # The colour key of the shown parameters: a strip above the plots rather than a legend
+        # inside them, so it never hides a curve (exported images get an in-plot legend).
+        self.key_label = QLabel()
+        self.key_label.setObjectName("parameterKey")
+        self.key_label.setTextFormat(Qt.TextFormat.RichText)
+        self.key_label.setWordWrap(True)
+        self.key_label.setContentsMargins(4, 0, 4, 0)
+
+        # --- the plots
+        self.cost_plot = pg.PlotWidget()
+        self.cost_plot.setObjectName("costPlot")
+        self.parameter_plot = pg.PlotWidget()
+        self.parameter_plot.setObjectName("parameterPlot")
+        self.gradient_plot = pg.PlotWidget()
+        self.gradient_plot.setObjectName("gradientPlot")
+        _style_plot(self.cost_plot, "cost", "cost C", _PARAM_BG)
+        _style_plot(self.parameter_plot, "parameter values  w", "value w", _PARAM_BG)
+        _style_plot(self.gradient_plot, "gradients  dC/dw", "gradient dC/dw", _GRAD_BG)
+        self._plots = (self.cost_plot, self.parameter_plot, self.gradient_plot)
+        self._vbs = tuple(p.getPlotItem().getViewBox() for p in self._plots)
+        self.parameter_plot.setXLink(self.cost_plot)
+        self.gradient_plot.setXLink(self.cost_plot)
+
+        self._cost_legend = self.cost_plot.getPlotItem().addLegend(
+            offset=(-8, 8), labelTextColor=_FG, brush=pg.mkBrush(255, 255, 255, 210),
+            pen=pg.mkPen("#cccccc"), labelTextSize="8pt", verSpacing=-4)
+        self._param_legend = self.parameter_plot.getPlotItem().addLegend(
+            offset=(-8, 8), labelTextColor=_FG, brush=pg.mkBrush(255, 255, 255, 210),
+            pen=pg.mkPen("#cccccc"), labelTextSize="8pt", verSpacing=-4, horSpacing=8)
+        self._cost_items: dict[str, pg.PlotDataItem] = {}
+        self._param_items: list[pg.PlotDataItem] = []
+        self._grad_items: list[pg.PlotDataItem] = []
+
+        zero_pen = pg.mkPen("#555555", width=1, style=Qt.PenStyle.DashLine)
+        self.zero_line = pg.InfiniteLine(pos=0.0, angle=0, pen=zero_pen, movable=False)
+        self.gradient_plot.getPlotItem().addItem(self.zero_line, ignoreBounds=True)
+
+        # --- hover readout: a vertical line, dots and a value box in each plot
+        line_pen = pg.mkPen("#7a7a7a", width=1)
+        self._hover_lines = []
+        self._hover_dots = []
+        self._hover_texts = []
+        for plot in self._plots:
+            line = pg.InfiniteLine(angle=90, pen=line_pen, movable=False)
+            dots = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=1))
+            text = pg.TextItem(anchor=(0, 0), border=pg.mkPen("#b0b0b0"),
+                               fill=pg.mkBrush(255, 255, 255, 225))
+            text.setZValue(100)
+            dots.setZValue(90)
+            for it in (line, dots, text):
+                it.setVisible(False)
+                plot.getPlotItem().addItem(it, ignoreBounds=True)
+            self._hover_lines.append(line)
+            self._hover_dots.append(dots)
+            self._hover_texts.append(text)
+        self._proxies = [
+            pg.SignalProxy(plot.scene().sigMouseMoved, rateLimit=30,
+                           slot=functools.partial(self._on_mouse_moved, i))
+            for i, plot in enumerate(self._plots)]
+        for plot in self._plots:
+            plot.installEventFilter(self)
+
+        # redraw after pan/zoom/resize even if nobody calls refresh (coalesced, ~30 Hz)
+        self._view_timer = QTimer(self)
+        self._view_timer.setSingleShot(True)
+        self._view_timer.setInterval(30)
+        self._view_timer.timeout.connect(self.refresh)
+        for plot, vb in zip(self._plots, self._vbs, strict=True):
+            vb.enableAutoRange(x=False, y=True)
+            vb.sigRangeChanged.connect(self._view_changed)
+            vb.sigResized.connect(self._view_changed)
+            vb.sigRangeChangedManually.connect(self._user_moved_view)
+            plot.getPlotItem().autoBtn.clicked.connect(self.show_all)
+        self.cost_plot.getPlotItem().ctrl.logYCheck.toggled.connect(self._log_toggled_in_plot)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("plotSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setHandleWidth(6)
+        for plot in self._plots:
+            self.splitter.addWidget(plot)
+            self.splitter.setStretchFactor(self.splitter.indexOf(plot), 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
+        layout.addLayout(bar)
+        layout.addWidget(self.key_label)
+        layout.addWidget(self.splitter, 1)
+        self.setMinimumSize(700, 260)
+
+    # ------------------------------------------------------------------ feeding
+    def start_run(self, info: RunInfo) -> None:
+        """Forget everything shown; prepare for `info`'s parameters and extras."""
+        self._info = info
+        self._names = tuple(info.parameter_names)
+        p = len(self._names)
+        budget = self.budget_bytes
+        evals = [n for n in ("train_cost", "test_cost") if n in info.extra_names]
+        # rows get 3/4 of the budget, the dense cost 1/8, the evaluated costs share the last 1/8
+        self._rows = _Series(2 * p, budget * 3 // 4) if p else None
+        self._cost = _Series(1, budget // 8)
+        self._evals = {n: _Series(1, budget // 8 // max(1, len(evals))) for n in evals}
+        self._build_cost_items(evals, full_batch=getattr(info.config, "batch_size", 1) == 0)
+        self.picker.set_names(self._names, info.layers)
+        self._selection = ()
+        self._apply_selection(default_selection(self._names))
+        self.hide_readout()
+        self._drawn_key = None
+        self._drawn_latest = None
+        self._dirty = True
+        self.show_all()
+
+    def add_snapshot(self, snap: Snapshot) -> None:
+        """Store the rows of `snap.chunk` (no drawing). Snapshots of an older run are ignored."""
+        info = self._info
+        if info is None or snap.run_id != info.run_id:
+            return
+        chunk = snap.chunk
+        steps = chunk.steps
+        if len(steps):
+            self._cost.extend(steps, [chunk.cost.reshape(1, -1)])
+            for name, series in self._evals.items():
+                v = chunk.extras.get(name)
+                if v is None:
+                    continue
+                evaluated = ~np.isnan(v)
+                if evaluated.all():
+                    series.extend(steps, [v.reshape(1, -1)])
+                elif evaluated.any():
+                    series.extend(steps[evaluated], [v[evaluated].reshape(1, -1)])
+        if len(chunk.param_steps) and self._rows is not None:
+            self._rows.extend(chunk.param_steps, [chunk.params.T, chunk.grads.T])
+        self._dirty = True
+
+    # ------------------------------------------------------------------ selection
+    def selection(self) -> tuple[int, ...]:
+        return self._selection
+
+    def set_selection(self, indices: Sequence[int]) -> None:
+        """Show these parameters (indices into the run's parameter names; at most MAX_SHOWN,
+        drawn in ascending order)."""
+        n = len(self._names)
+        chosen = sorted({int(i) for i in indices})
+        bad = [i for i in chosen if not 0 <= i < n]
+        if bad:
+            raise IndexError(f"parameter index {bad[0]} out of range (0..{n - 1})")
+        self._apply_selection(tuple(chosen[:MAX_SHOWN]))
+
+    def _apply_selection(self, chosen: tuple[int, ...]) -> None:
+        if chosen == self._selection and len(self._param_items) == len(chosen):
+            return
+        self._selection = chosen
+        self._build_param_items()
+        self.picker.set_selected(chosen)
+        self._dirty = True
+        if self._readout_step is not None:
+            self.show_readout_at(self._readout_step)
+        self.selection_changed.emit(chosen)
+
+    def color_of(self, index: int) -> str | None:
+        """The colour (#rrggbb) the parameter `index` is drawn in, or None if not shown."""
+        try:
+            return PALETTE[self._selection.index(index) % len(PALETTE)]
+        except ValueError:
+            return None
+
+    # ------------------------------------------------------------------ items
+    def _build_cost_items(self, evals: list[str], full_batch: bool) -> None:
+        item = self.cost_plot.getPlotItem()
+        for it in self._cost_items.values():
+            item.removeItem(it)
+        self._cost_legend.clear()
+        self._cost_items = {}
+        names = ["cost"] + evals
+        for name in names:
+            label = _COST_NAMES[name]
+            if name == "cost" and full_batch:
+                label = "cost (full batch)"
+            width = 1.8 if name == "cost" else 1.4
+            style = Qt.PenStyle.DashLine if (name == "train_cost" and full_batch) \
+                else Qt.PenStyle.SolidLine
+            curve = self._new_curve(pg.mkPen(_COST_COLORS[name], width=width, style=style), label)
+            if name == "train_cost" and full_batch:
+                # with the whole training set as the batch, the train cost IS the cost: skip it
+                curve.setVisible(False)
+            item.addItem(curve)   # a named item joins the plot's legend by itself
+            if not curve.isVisible():
+                self._cost_legend.removeItem(curve)
+            self._cost_items[name] = curve
+
+    @staticmethod
+    def _new_curve(pen, name: str) -> pg.PlotDataItem:
+        curve = pg.PlotDataItem(pen=pen, name=name, antialias=True, connect="finite")
+        curve.setClipToView(False)
+        curve.setDownsampling(auto=False, ds=1)
+        return curve
+
+    def _pen(self, pos: int):
+        color = PALETTE[pos % len(PALETTE)]
+        style = Qt.PenStyle.SolidLine if pos < len(PALETTE) else Qt.PenStyle.DashLine
+        return pg.mkPen(color, width=1.6, style=style)
+
+    def _build_param_items(self) -> None:
+        pitem = self.parameter_plot.getPlotItem()
+        gitem = self.gradient_plot.getPlotItem()
+        for it in self._param_items:
+            pitem.removeItem(it)
+        for it in self._grad_items:
+            gitem.removeItem(it)
+        self._param_legend.clear()
+        k = len(self._selection)
+        # (set before adding: pyqtgraph re-lays out a filled legend wrongly)
+        self._param_legend.setColumnCount(1 if k <= 6 else 2 if k <= 16 else 3)
+        self._param_items, self._grad_items = [], []
+        for pos, idx in enumerate(self._selection):
+            name = self._names[idx]
+            pen = self._pen(pos)
+            pc = self._new_curve(pen, name)
+            gc = self._new_curve(pen, f"dC/d{name}")
+            pitem.addItem(pc)
+            gitem.addItem(gc)   # the parameter legend names both (same colours)
+            self._param_items.append(pc)
+            self._grad_items.append(gc)
+        self._param_legend.setVisible(False)   # shown only in exported images
+        self.key_label.setText(self._key_html())
+
+    def _key_html(self) -> str:
+        if not self._selection:
+            return "<span style='color:#777'>no parameters shown: pick some with the " \
+                   "parameters button</span>"
+        parts = []
+        for pos, idx in enumerate(self._selection):
+            color = PALETTE[pos % len(PALETTE)]
+            dash = "" if pos < len(PALETTE) else " (dashed)"
+            parts.append(f"<span style='color:{color}; font-weight:600'>&#9644;&nbsp;"
+                         f"{self._names[idx]}{dash}</span>")
+        return "&nbsp;&nbsp; ".join(parts)
+
+    def cost_curves(self) -> dict[str, pg.PlotDataItem]:
+        """The cost plot's curves by series name ("cost", "train_cost", "test_cost")."""
+        return dict(self._cost_items)
+
+    def parameter_curves(self) -> list[pg.PlotDataItem]:
+        return list(self._param_items)
+
+    def gradient_curves(self) -> list[pg.PlotDataItem]:
+        return list(self._grad_items)
+
+    # ------------------------------------------------------------------ view state
+    def set_log_cost(self, on: bool) -> None:
+        """Logarithmic y axis for the cost plot (cost <= 0 is then left out)."""
+        on = bool(on)
+        self.cost_plot.getPlotItem().setLogMode(y=on)   # -> _log_toggled_in_plot
+        self._sync_log(on)
+
+    def log_cost(self) -> bool:
+        return self._log_cost
+
+    def _log_toggled_in_plot(self, on: bool) -> None:
+        self._sync_log(bool(on))
+
+    def _sync_log(self, on: bool) -> None:
+        if on == self._log_cost:
+            return
+        self._log_cost = on
+        self.log_check.blockSignals(True)
+        self.log_check.setChecked(on)
+        self.log_check.blockSignals(False)
+        self._dirty = True
+        self._drawn_key = None
+        self._view_timer.start()
+        self.log_cost_changed.emit(on)
+
+    def show_all(self) -> None:
+        """Every step in view and y fitted, in all three plots, from now on (until the user
+        pans or zooms)."""
+        self._auto_x = True
+        self._x_set = None
+        for vb in self._vbs:
+            vb.enableAutoRange(x=False, y=True)
+        self._view_timer.start()
+
+    def _user_moved_view(self, *_args) -> None:
+        self._auto_x = False
+
+    def _view_changed(self, *_args) -> None:
+        if not self._view_timer.isActive():
+            self._view_timer.start()
+
+    def _x_auto(self) -> bool:
+        # a view's own "auto" (its context menu) means: show everything again
+        if any(vb.autoRangeEnabled()[0] for vb in self._vbs):
+            self.show_all()
+        return self._auto_x
+
+    def _apply_auto_x(self, latest: int) -> None:
+        """In auto mode, put every step from the first to `latest` in view."""
+        if not self._x_auto() or latest < 0:
+            return
+        starts = [int(s.steps[0]) for s in (self._cost, self._rows) if s is not None and s.n]
+        first = min(starts, default=0)
+        want = (float(first), float(max(latest, first + 1)))
+        if want != self._x_set:
+            self._x_set = want
+            self._vbs[0].setXRange(*want, padding=0.02)
+
+    def _latest_step(self) -> int:
+        latest = self._cost.last_step if self._cost is not None else -1
+        if self._rows is not None:
+            latest = max(latest, self._rows.last_step)
+        return latest
+
+    def _follow_latest(self, latest: int) -> None:
+        prev = self._drawn_latest
+        if (not self.follow_check.isChecked() or prev is None or latest <= prev
+                or self._x_auto()):
+            return
+        x0, x1 = self._vbs[0].viewRange()[0]
+        if x1 >= prev:
+            shift = latest - prev
+            self._vbs[0].setXRange(x0 + shift, x1 + shift, padding=0)
+
+    def _widths(self) -> tuple[int, ...]:
+        return tuple(max(32, int(vb.width())) for vb in self._vbs)
+
+    def _view_key(self) -> tuple:
+        if self._x_auto():
+            xr = (-math.inf, math.inf)
+        else:
+            x0, x1 = self._vbs[0].viewRange()[0]
+            xr = (float(x0), float(x1))
+        return xr, self._widths(), self._log_cost
+
+    # ------------------------------------------------------------------ drawing
+    def refresh(self) -> bool:
+        """Redraw if data or the visible range changed since the last draw; True if it drew."""
+        if self._info is None or self._cost is None:
+            return False
+        latest = self._latest_step()
+        self._apply_auto_x(latest)
+        self._follow_latest(latest)
+        key = self._view_key()
+        if not self._dirty and key == self._drawn_key:
+            return False
+        (x0, x1), widths, log = key
+        self._draw_cost(x0, x1, widths[0], log)
+        self._draw_rows(x0, x1, widths[1], widths[2])
+        self._drawn_key = key
+        self._drawn_latest = latest
+        self._dirty = False
+        if self._readout_step is not None:
+            self.show_readout_at(self._readout_step)
+        return True
+
+    def _draw_cost(self, x0: float, x1: float, width: int, log: bool) -> None:
+        series = {"cost": self._cost, **self._evals}
+        for name, curve in self._cost_items.items():
+            s = series[name]
+            i0, i1 = s.index_range(x0, x1)
+            x, y = s.envelope(np.zeros(1, dtype=np.intp), i0, i1, width)
+            y = y[0]
+            if log:
+                y[y <= 0] = np.nan
+            curve.setData(x, y, connect="finite")
+
+    def _draw_rows(self, x0: float, x1: float, wp: int, wg: int) -> None:
+        rows = self._rows
+        sel = np.asarray(self._selection, dtype=np.intp)
+        if rows is None or len(sel) == 0:
+            return
+        p = len(self._names)
+        i0, i1 = rows.index_range(x0, x1)
+        cols = np.concatenate([sel, sel + p])
+        if wp == wg:
+            x, y = rows.envelope(cols, i0, i1, wp)
+            xg, yg = x, y[len(sel):]
+            y = y[:len(sel)]
+        else:
+            x, y = rows.envelope(sel, i0, i1, wp)
+            xg, yg = rows.envelope(sel + p, i0, i1, wg)
+        for j, curve in enumerate(self._param_items):
+            curve.setData(x, y[j], connect="finite")
+        for j, curve in enumerate(self._grad_items):
+            curve.setData(xg, yg[j], connect="finite")
+
+    # ------------------------------------------------------------------ data for tests/export
+    def curve_data(self, which: str, index: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The full stored (steps, values) of one curve, as copies (not decimated for drawing).
+
+        `which`: "cost", "train_cost", "test_cost" (only the evaluated steps), or "parameter" /
+        "gradient" with `index` a parameter index (shown or not).
+        """
+        empty = (np.empty(0, dtype=np.int64), np.empty(0))
+        if which == "cost":
+            return self._cost.column(0) if self._cost is not None else empty
+        if which in ("train_cost", "test_cost"):
+            s = self._evals.get(which)
+            return s.column(0) if s is not None else empty
+        if which in ("parameter", "gradient"):
+            if index is None:
+                raise ValueError(f"curve_data({which!r}) needs a parameter index")
+            p = len(self._names)
+            if not 0 <= index < p:
+                raise IndexError(f"parameter index {index} out of range (0..{p - 1})")
+            return self._rows.column(index if which == "parameter" else p + index)
+        raise ValueError(f"unknown curve {which!r}; expected cost, train_cost, test_cost, "
+                         f"parameter or gradient")
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the panel's store (bounded by budget_bytes)."""
+        total = sum(s.nbytes for s in self._evals.values())
+        for s in (self._cost, self._rows):
+            if s is not None:
+                total += s.nbytes
+        return total
+
+    def export_images(self, folder_or_path: str | os.PathLike[str],
+                      fmt: str = "png") -> list[Path]:
+        """Write each plot as an image with pyqtgraph's exporters; returns the written paths.
+
+        A folder gets cost.<fmt>, parameters.<fmt> and gradients.<fmt>; a file path such as
+        run.png gets run-cost.png, run-parameters.png and run-gradients.png beside it.
+        """
+        fmt = fmt.lower().lstrip(".")
+        if fmt not in ("png", "svg"):
+            raise ValueError(f"fmt must be 'png' or 'svg', got {fmt!r}")
+        target = Path(folder_or_path)
+        if target.suffix.lower() in (".png", ".svg") and not target.is_dir():
+            folder, prefix = target.parent, target.stem + "-"
+        else:
+            folder, prefix = target, ""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.refresh()
+        hovered = self._readout_step
+        self.hide_readout()   # not part of the picture
+        written = []
+        for plot, name in zip(self._plots, ("cost", "parameters", "gradients"), strict=True):
+            path = folder / f"{prefix}{name}.{fmt}"
+            item = plot.getPlotItem()
+            if fmt == "png":
+                exporter = pg.exporters.ImageExporter(item)
+                if exporter.parameters()["width"] < 200:   # never laid out (hidden widget)
+                    exporter.parameters()["width"] = 800
+            else:
+                exporter = pg.exporters.SVGExporter(item)
+            legend = self._param_legend if plot is self.parameter_plot else None
+            if legend is not None:
+                legend.setVisible(bool(self._selection))
+            try:
+                try:
+                    exporter.export(str(path))
+                except ValueError:
+                    if fmt != "svg":
+                        raise
+                    # pyqtgraph 0.14.0's SVGExporter cannot parse the closed paths ("... Z")
+                    # that Qt >= 6.9's SVG generator writes (pyqtgraph issues #3485 / #3495,
+                    # fix in PR #3458). Render the plot with Qt's own SVG generator instead.
+                    _render_svg(plot, path)
+            finally:
+                if legend is not None:
+                    legend.setVisible(False)
+            if not path.exists() or path.stat().st_size == 0:
+                raise OSError(f"could not write {path}")
+            written.append(path)
+        if hovered is not None:
+            self.show_readout_at(hovered)
+        return written
+
+    # ------------------------------------------------------------------ hover readout
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.Leave and obj in self._plots:
+            self.hide_readout()
+        return super().eventFilter(obj, event)
+
+    def _on_mouse_moved(self, plot_index: int, args: tuple) -> None:
+        pos = args[0]
+        vb = self._vbs[plot_index]
+        if not vb.sceneBoundingRect().contains(pos):
+            self.hide_readout()
+            return
+        self.show_readout_at(vb.mapSceneToView(pos).x())
+
+    def hide_readout(self) -> None:
+        self._readout_step = None
+        self._cost_legend.setVisible(True)
+        for group in (self._hover_lines, self._hover_dots, self._hover_texts):
+            for it in group:
+                it.setVisible(False)
+
+    def readout_text(self) -> str:
+        """The plain text of the hover readout of all three plots ('' when hidden)."""
+        if self._readout_step is None:
+            return ""
+        return "\n".join(t.textItem.toPlainText() for t in self._hover_texts)
+
+    def show_readout_at(self, step: float) -> int | None:
+        """Show the values at the recorded step nearest to `step` in all three plots.
+
+        Returns that step (None when there is no data).
+        """
+        if self._cost is None or self._cost.n == 0:
+            self.hide_readout()
+            return None
+        rows = self._rows
+        sel = self._selection
+        if rows is not None and rows.n and sel:
+            r = rows.nearest(step)
+            at = int(rows.steps[r])
+        else:
+            r = -1
+            at = int(self._cost.steps[self._cost.nearest(step)])
+        self._readout_step = at
+        self._cost_legend.setVisible(False)   # the readout names the same curves
+        for line in self._hover_lines:
+            line.setPos(at)
+            line.setVisible(True)
+
+        # cost plot
+        lines = [f"<b>step {at}</b>"]
+        spots = []
+        for name in self._cost_items:
+            if not self._cost_items[name].isVisible():
+                continue
+            s = self._cost if name == "cost" else self._evals[name]
+            i = s.nearest(at)
+            if i < 0:
+                continue
+            v = float(s.vals[0, i])
+            st = int(s.steps[i])
+            color = _COST_COLORS[name]
+            label = "C" if name == "cost" else _COST_NAMES[name]
+            where = "" if st == at else f" <span style='color:#777'>(step {st})</span>"
+            lines.append(f"<span style='color:{color}'>&#9632;</span> {label} = {_fmt(v)}{where}")
+            y = v
+            if self._log_cost:
+                y = math.log10(v) if v > 0 and math.isfinite(v) else math.nan
+            if math.isfinite(y):
+                spots.append({"pos": (st, y), "brush": pg.mkBrush(color)})
+        self._set_readout(0, lines, spots)
+
+        # parameters and gradients
+        p = len(self._names)
+        for plot_i, offset, fmt_name in ((1, 0, "{}"), (2, p, "dC/d{}")):
+            lines = [f"<b>step {at}</b>"]
+            spots = []
+            if r >= 0:
+                for pos, idx in enumerate(sel):
+                    v = float(rows.vals[offset + idx, r])
+                    color = PALETTE[pos % len(PALETTE)]
+                    name = fmt_name.format(self._names[idx])
+                    lines.append(f"<span style='color:{color}'>&#9632; {name}</span> = {_fmt(v)}")
+                    if math.isfinite(v):
+                        spots.append({"pos": (at, v), "brush": pg.mkBrush(color)})
+            self._set_readout(plot_i, lines, spots)
+        return at
+
+    def _set_readout(self, i: int, lines: list[str], spots: list[dict]) -> None:
+        text = self._hover_texts[i]
+        text.setHtml("<div style='font-size:8pt; color:#1a1a1a'>" + "<br>".join(lines)
+                     + "</div>")
+        dots = self._hover_dots[i]
+        dots.setData(spots)
+        dots.setVisible(bool(spots))
+        vb = self._vbs[i]
+        (x0, x1), (y0, y1) = vb.viewRange()
+        at = self._readout_step
+        # right of the line if the box fits there, else left of it, else as far right as it
+        # still fits in the view (over the line)
+        px = (x1 - x0) / max(1.0, vb.width())           # data units per pixel
+        need = text.textItem.boundingRect().width() + 10
+        if (x1 - at) / px >= need:
+            x = at + 6 * px
+        elif (at - x0) / px >= need:
+            x = at - 6 * px - need * px
+        else:
+            x = max(x0, x1 - need * px)
+        text.setAnchor((0.0, 0.0))
+        text.setPos(x, y1)
+        text.setVisible(True)

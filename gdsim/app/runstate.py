@@ -1,0 +1,53 @@
+"""Plain data passed from the training worker to the widgets (no Qt here).
+
+The worker sends a `RunInfo` when a run starts (load, reset, re-randomise) and a `Snapshot`
+after every time-boxed chunk of training. Every array in them is a copy that nobody mutates
+later, so widgets may keep references.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from gdsim.config import Config
+from gdsim.engine.history import HistoryChunk
+
+_LAYER = re.compile(r"^[wb](\d+)_")
+
+
+def parameter_layers(names: tuple[str, ...]) -> tuple[int, ...]:
+    """Layer number of each parameter (w2_1_3 -> 2, b1_4 -> 1); 0 for function-mode names."""
+    return tuple(int(m.group(1)) if (m := _LAYER.match(n)) else 0 for n in names)
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    run_id: int
+    config: Config
+    parameter_names: tuple[str, ...]
+    extra_names: tuple[str, ...]        # e.g. ("train_cost", "test_cost", "epoch", "learning_rate")
+    seed: int
+
+    @property
+    def layers(self) -> tuple[int, ...]:
+        return parameter_layers(self.parameter_names)
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    run_id: int
+    chunk: HistoryChunk                 # rows recorded since the previous snapshot of this run
+    step: int                           # updates applied so far
+    epoch: int
+    cost: float                         # at the current parameters
+    parameters: np.ndarray              # current values
+    gradients: np.ndarray               # dC/dtheta at the current values (used by the next update)
+    last_update: np.ndarray             # theta_t - theta_{t-1}
+    learning_rate: float
+    running: bool
+    diverged: str | None                # the reason, once training has diverged
+    steps_per_second: float             # measured over the last chunk (0 when stepping by hand)
+    stop_reason: str | None = None      # e.g. "reached the target cost 0.01" when a stop condition hit

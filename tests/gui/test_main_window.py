@@ -1,0 +1,194 @@
+"""The main window driven as a user would, through the contract's objectNames."""
+
+import json
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractSpinBox, QPushButton, QSpinBox
+
+from gdsim.app import MainWindow
+from gdsim.engine.trainer import Trainer
+from gdsim.io.run_csv import read_run_csv
+
+DIVERGING = {"gdsim": 1, "mode": "network",
+             "network": {"inputs": 1, "layers": [{"units": 8, "activation": "relu"},
+                                                 {"units": 1, "activation": "linear"}]},
+             "loss": "mse", "optimizer": {"name": "sgd", "learning_rate": 200.0},
+             "data": {"source": "builtin", "name": "sine"}}
+
+
+def button(window, name) -> QPushButton:
+    widget = window.findChild(QPushButton, name)
+    assert widget is not None, name
+    return widget
+
+
+def click(qtbot, window, name):
+    qtbot.mouseClick(button(window, name), Qt.MouseButton.LeftButton)
+
+
+def wait_step(qtbot, window, step, timeout=10000):
+    qtbot.waitUntil(lambda: window.session.last is not None
+                    and window.session.last.step == step, timeout=timeout)
+
+
+def test_contract_object_names_exist(window):
+    for name in ("stepButton", "runButton", "resetButton", "exportButton"):
+        assert button(window, name).isVisible()
+    for name in ("costPlot", "parameterPlot", "gradientPlot"):
+        plot = window.findChild(pg.PlotWidget, name)
+        assert plot is not None and plot.isVisible(), name
+
+
+def test_constructible_with_no_arguments_and_ready_to_step(qtbot, settings_sandbox):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.session.last is not None, timeout=10000)
+    assert w.session.last.step == 0 and w.session.info.parameter_names
+    w.close()
+    assert not w.session.thread.isRunning()
+
+
+def test_a_step_adds_a_row_to_all_three_plots(qtbot, window):
+    plots = window.plots
+    assert len(plots.curve_data("cost")[0]) == 1
+    click(qtbot, window, "stepButton")
+    wait_step(qtbot, window, 1)
+    x, cost = plots.curve_data("cost")
+    assert x.tolist() == [0, 1]
+    px, values = plots.curve_data("parameter", 0)
+    gx, grads = plots.curve_data("gradient", 0)
+    assert px.tolist() == gx.tolist() == [0, 1]
+    snap = window.session.last
+    assert values[-1] == snap.parameters[0] and grads[-1] == snap.gradients[0]
+    assert cost[-1] == snap.cost
+    # the plotted step equals an independent headless run of the same config
+    t = Trainer(window.config)
+    t.step(1)
+    assert cost.tolist() == t.history.cost().tolist()
+
+
+def test_run_then_pause(qtbot, window):
+    click(qtbot, window, "runButton")
+    qtbot.waitUntil(lambda: window.session.last.step > 50, timeout=10000)
+    assert button(window, "runButton").text() == "Pause"
+    click(qtbot, window, "runButton")
+    qtbot.waitUntil(lambda: not window.session.last.running, timeout=5000)
+    stopped = window.session.last.step
+    qtbot.wait(200)
+    assert window.session.last.step == stopped
+    assert button(window, "runButton").text() == "Run"
+
+
+def test_reset_restores_the_first_parameters_exactly(qtbot, window):
+    first = window.session.last.parameters.copy()
+    window.findChild(QSpinBox, "stepNSpin").setValue(25)
+    click(qtbot, window, "stepNButton")
+    wait_step(qtbot, window, 25)
+    assert not np.array_equal(window.session.last.parameters, first)
+    click(qtbot, window, "resetButton")
+    wait_step(qtbot, window, 0)
+    assert np.array_equal(window.session.last.parameters, first)
+    assert len(window.plots.curve_data("cost")[0]) == 1
+
+
+def test_rerandomise_changes_the_start(qtbot, window):
+    first = window.session.last.parameters.copy()
+    click(qtbot, window, "rerandomizeButton")
+    qtbot.waitUntil(lambda: window.session.info.seed != 0, timeout=5000)
+    wait_step(qtbot, window, 0)
+    assert not np.array_equal(window.session.last.parameters, first)
+
+
+def test_form_edits_change_the_network(qtbot, window):
+    n_before = len(window.session.info.parameter_names)
+    click(qtbot, window, "addLayerButton")
+    window.form.flush()
+    qtbot.waitUntil(lambda: len(window.session.info.parameter_names) != n_before,
+                    timeout=5000)
+    assert len(window.session.info.config.network.layers) == 3
+
+
+def test_learning_rate_applies_live_without_reset(qtbot, window):
+    click(qtbot, window, "stepButton")
+    wait_step(qtbot, window, 1)
+    run_id = window.session.info.run_id
+    spin = window.form.findChild(QAbstractSpinBox, "learningRateSpin")
+    spin.setValue(0.5)
+    window.form.flush()
+    click(qtbot, window, "stepButton")
+    wait_step(qtbot, window, 2)
+    assert window.session.info.run_id == run_id  # no new run
+    assert window.session.last.learning_rate == pytest.approx(0.5)
+
+
+def test_a_bad_config_file_is_refused_with_a_message_and_nothing_is_lost(qtbot, window,
+                                                                         tmp_path):
+    before = window.config
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"optimizer": {"name": "sgd", "learning_rate": -1}}))
+    assert window.open_config(bad) is False
+    assert "optimizer.learning_rate" in window.dialogs.errors[-1]
+    assert "optimizer.learning_rate" in window.message_bar.text()
+    assert window.config == before and window.session.last is not None
+
+
+def test_exported_csv_equals_the_engine_history(qtbot, window, tmp_path):
+    window.findChild(QSpinBox, "stepNSpin").setValue(30)
+    click(qtbot, window, "stepNButton")
+    wait_step(qtbot, window, 30)
+    path = tmp_path / "run.csv"
+    with qtbot.waitSignal(window.session.exported, timeout=10000):
+        window.export_csv(path)
+    table = read_run_csv(path)
+    t = Trainer(window.config)
+    t.step(30)
+    assert table.header[:2] == ("step", "cost")
+    assert np.array_equal(table.data, t.history.table(), equal_nan=True)
+    assert (tmp_path / "run.json").exists()
+
+
+def test_export_button_uses_the_chosen_path(qtbot, window, tmp_path):
+    window.dialogs.save_path = str(tmp_path / "via-button")
+    with qtbot.waitSignal(window.session.exported, timeout=10000):
+        click(qtbot, window, "exportButton")
+    assert (tmp_path / "via-button.csv").exists()
+
+
+def test_closing_during_a_run_leaves_no_thread_running(qtbot, make_window):
+    w = make_window()
+    click(qtbot, w, "runButton")
+    qtbot.waitUntil(lambda: w.session.last.step > 10, timeout=10000)
+    w.close()
+    assert not w.session.thread.isRunning()
+
+
+def test_a_diverging_run_pauses_with_a_message(qtbot, make_window, tmp_path):
+    path = tmp_path / "diverge.json"
+    path.write_text(json.dumps(DIVERGING))
+    w = make_window(path)
+    click(qtbot, w, "runButton")
+    qtbot.waitUntil(lambda: w.session.last.diverged is not None, timeout=10000)
+    qtbot.waitUntil(lambda: not w.session.running, timeout=5000)
+    assert "diverged" in w.message_bar.text() and "learning rate" in w.message_bar.text()
+    assert w.findChild(QPushButton, "messageAction").text() == "Reset"
+    steps, cost = w.plots.curve_data("cost")
+    assert steps[-1] == w.session.last.step and np.isfinite(cost[:-1]).all()
+    click(qtbot, w, "messageAction")
+    wait_step(qtbot, w, 0)
+    assert w.session.last.diverged is None
+
+
+def test_structural_change_asks_before_losing_history(qtbot, window):
+    click(qtbot, window, "stepButton")
+    wait_step(qtbot, window, 1)
+    window.dialogs.confirm_answer = False
+    layers = len(window.config.network.layers)
+    click(qtbot, window, "addLayerButton")
+    window.form.flush()
+    assert window.dialogs.asked, "the user was not asked"
+    assert len(window.form.config().network.layers) == layers  # the form went back
+    assert window.session.last.step == 1
+    window.dialogs.confirm_answer = True  # let the fixture close the window
