@@ -68,7 +68,7 @@ class TrainingControls(QWidget):
         self.target_cost_edit = QLineEdit()
         self.target_cost_edit.setObjectName("targetCostEdit")
         self.target_cost_edit.setPlaceholderText("none")
-        self.target_cost_edit.setMaximumWidth(80)
+        self.target_cost_edit.setFixedWidth(90)
         validator = QDoubleValidator(0.0, 1e300, 12, self)
         validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
         self.target_cost_edit.setValidator(validator)

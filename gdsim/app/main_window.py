@@ -97,7 +97,9 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.table)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([560, 240])
         splitter.setChildrenCollapsible(False)
+        self.table.setMinimumHeight(150)
         self.splitter = splitter
 
         central = QWidget()
@@ -256,7 +258,7 @@ class MainWindow(QMainWindow):
 
     def _refresh(self) -> None:
         """The only place that repaints: at most every REFRESH_MS, only after new data."""
-        drew = self.plots.refresh()
+        self.plots.refresh()
         if not self._dirty:
             return
         self._dirty = False
@@ -265,8 +267,6 @@ class MainWindow(QMainWindow):
             return
         self.table.update_from(snap)
         self.status_line.setText(self._status_text(snap))
-        if drew is None:
-            pass
 
     def _status_text(self, snap: Snapshot) -> str:
         parts = [f"step <b>{snap.step:,}</b>"]

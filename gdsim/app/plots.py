@@ -18,7 +18,9 @@ Data flow and cost (see DESIGN.md, "Threading"):
   about two points per horizontal pixel: a min/max envelope per pixel column over the visible
   range. Envelopes come from a min/max pyramid (blocks of 32, 64, 128, ... rows) that the store
   keeps up to date incrementally, so a redraw costs about the same with 10^3 or 10^6 stored steps.
-  pyqtgraph's own `clipToView` / `autoDownsample` are off since we do it ourselves.
+  Curves are plain ``PlotCurveItem``s (no PlotDataItem layer: its setData costs ~17x more and its
+  `clipToView` / `autoDownsample` would only redo what we did); the PlotItems' own clip-to-view
+  and downsampling are switched off.
 * Inf is drawn as a gap (pyqtgraph cannot draw inf) and NaN as a gap (``connect="finite"``), so a
   diverging run shows everything up to its last finite step.
 
@@ -86,6 +88,10 @@ _LIST_LIMIT = 2000        # the picker lists at most this many names (type to fi
 _COST_COLORS = {"cost": "#262626", "train_cost": "#1f77b4", "test_cost": "#e6550d"}
 _COST_NAMES = {"cost": "cost (batch)", "train_cost": "train cost", "test_cost": "test cost"}
 _PARAM_BG = "#ffffff"
+# Curves are 1 px cosmetic antialiased lines: Qt strokes a wider antialiased pen through a
+# self-overlapping path, and a noisy curve (mini-batch gradients) drawn as a min/max envelope is
+# exactly that: measured here 12 such curves took 400 ms to paint at 1.6 px and 4 ms at 1 px.
+_LINE_WIDTH = 1.0
 _GRAD_BG = "#f6f3ec"       # warm paper tint behind the gradients
 _AXIS = "#404040"
 _FG = "#1a1a1a"
@@ -101,46 +107,43 @@ def _fmt(v: float) -> str:
 _B0 = 32  # rows per block of the lowest pyramid level
 
 
+def _int_key(rounding, x: float) -> np.int64:
+    return np.int64(min(max(rounding(x), -(2**62)), 2**62))
+
+
 class _Level:
-    """Min/max of every complete block of `size` rows, for all columns."""
+    """Min/max over every complete block of `size` rows, for all columns: (blocks, n_cols)."""
 
     __slots__ = ("size", "mins", "maxs", "done")
 
     def __init__(self, size: int, n_cols: int, cap: int) -> None:
         self.size = size
-        self.mins = np.empty((n_cols, cap), dtype=np.float64)
-        self.maxs = np.empty((n_cols, cap), dtype=np.float64)
+        # full size at once, lazily committed like the store itself
+        self.mins = np.zeros((cap, n_cols), dtype=np.float64)
+        self.maxs = np.zeros((cap, n_cols), dtype=np.float64)
         self.done = 0  # complete blocks computed
-
-    def ensure(self, blocks: int) -> None:
-        cap = self.mins.shape[1]
-        if blocks <= cap:
-            return
-        new = max(blocks, 2 * cap)
-        for name in ("mins", "maxs"):
-            old = getattr(self, name)
-            arr = np.empty((old.shape[0], new), dtype=np.float64)
-            arr[:, :self.done] = old[:, :self.done]
-            setattr(self, name, arr)
 
 
 class _Series:
-    """Growable (step, columns) store with stride-doubling decimation and a min/max pyramid.
+    """A (step, columns) store with stride-doubling decimation and a min/max pyramid.
 
-    ``steps`` is (cap,) int64 ascending; ``vals`` is (n_cols, cap) float64, so each column (a
-    curve) is a contiguous slice. Memory stays within `budget_bytes` (the pyramid's share
-    included). The last entry is always the latest appended step; if it is off the current stride
-    it is provisional and the next append overwrites it.
+    ``steps`` is (cap,) int64 ascending and ``vals`` is (cap, n_cols) float64: one row per
+    recorded step, so appending a chunk is a contiguous copy even for a 100k-parameter network
+    (and reducing over rows vectorises across the columns). Memory stays within `budget_bytes`,
+    the pyramid's share included. The last row is always the latest appended step; if it is off
+    the current stride it is provisional and the next append overwrites it.
     """
 
-    def __init__(self, n_cols: int, budget_bytes: int, initial: int = 1024) -> None:
+    def __init__(self, n_cols: int, budget_bytes: int) -> None:
         self.n_cols = int(n_cols)
-        # per entry: the step, the values and (at most) 4/_B0 of the values for the pyramid
+        # per row: the step, the values and (at most) 4/_B0 of the values for the pyramid
         entry = 8 + 8 * self.n_cols * (1 + 4 / _B0)
-        self.max_cap = max(4, int(budget_bytes // entry))
-        cap = min(self.max_cap, max(4, initial))
+        self.max_cap = cap = max(4, int(budget_bytes // entry))
+        # Allocated at full size once: np.zeros of a big array is lazily zeroed memory (calloc /
+        # mmap), so pages are only committed as rows are written, and the store never has to
+        # copy itself to grow (a growth copy of 100 MB would stall the GUI for ~0.3 s).
         self.steps = np.zeros(cap, dtype=np.int64)
-        self.vals = np.zeros((self.n_cols, cap), dtype=np.float64)
+        self.vals = np.zeros((cap, self.n_cols), dtype=np.float64)
         self.n = 0
         self.stride = 1
         self._tail_off = False
@@ -161,15 +164,15 @@ class _Series:
 
     # ------------------------------------------------------------------ appending
     def extend(self, steps: np.ndarray, blocks: Sequence[np.ndarray]) -> None:
-        """Append rows: `steps` (m,) ascending and `blocks`, arrays of shape (c_i, m) whose rows
-        stack to the n_cols columns (e.g. ``[params.T, grads.T]``). Steps not after the latest
-        stored step are skipped."""
+        """Append rows: `steps` (m,) ascending and `blocks`, arrays of shape (m, c_i) whose
+        columns side by side are the n_cols columns (e.g. ``[params, grads]``). Steps not after
+        the latest stored step are skipped."""
         steps = np.asarray(steps)
         m = len(steps)
         if m == 0:
             return
-        if sum(b.shape[0] for b in blocks) != self.n_cols or any(b.shape[1] != m for b in blocks):
-            raise ValueError(f"expected {self.n_cols} columns of {m} values, got "
+        if sum(b.shape[1] for b in blocks) != self.n_cols or any(len(b) != m for b in blocks):
+            raise ValueError(f"expected {m} rows of {self.n_cols} values, got "
                              f"{[b.shape for b in blocks]}")
         start = 0
         if self.n and steps[0] <= self.steps[self.n - 1]:
@@ -190,30 +193,17 @@ class _Series:
                 count = len(sel)
             if n + count <= self.cap:
                 break
-            if self.cap < self.max_cap:
-                self._grow(min(self.max_cap, max(2 * self.cap, n + count)), n)
-            else:
-                n = self._decimate(n)
+            n = self._decimate(n)
         end = n + count
         self.steps[n:end] = steps[sel]
-        r = 0
+        c0 = 0
         for b in blocks:
-            c = b.shape[0]
-            self.vals[r:r + c, n:end] = b[:, sel]
-            r += c
+            c = b.shape[1]
+            self.vals[n:end, c0:c0 + c] = b[sel]
+            c0 += c
         self.n = end
         self._tail_off = int(steps[-1]) % self.stride != 0
-        # pyramid blocks never cover the last row, so only a decimation invalidates them
-        limit = max(0, n - 1)
-        for lv in self.levels:
-            lv.done = min(lv.done, limit // lv.size)
-
-    def _grow(self, new: int, n: int) -> None:
-        steps = np.zeros(new, dtype=np.int64)
-        steps[:n] = self.steps[:n]
-        vals = np.zeros((self.n_cols, new), dtype=np.float64)
-        vals[:, :n] = self.vals[:, :n]
-        self.steps, self.vals = steps, vals
+        # (pyramid blocks never cover the last stored row, so nothing they cover changed)
 
     def _decimate(self, n: int) -> int:
         """Keep the rows whose step is a multiple of 2*stride (compacted in place)."""
@@ -223,7 +213,12 @@ class _Series:
         idx = np.flatnonzero(keep)
         k = len(idx)
         self.steps[:k] = s[idx]
-        self.vals[:, :k] = self.vals[:, idx]
+        # in place, a slab at a time (idx is ascending with idx[j] >= j, so nothing is read
+        # after being overwritten); a plain vals[idx] would copy half the store at once
+        slab = max(1, (4 * 2**20) // (8 * self.n_cols))
+        for j0 in range(0, k, slab):
+            sel = idx[j0:j0 + slab]
+            self.vals[j0:j0 + len(sel)] = self.vals[sel]
         self.stride = modulus
         for lv in self.levels:
             lv.done = 0
@@ -233,6 +228,7 @@ class _Series:
     def update_pyramid(self) -> None:
         """Bring the min/max blocks up to date (only new complete blocks are computed)."""
         usable = self.n - 1   # the last row may still be overwritten
+        c = self.n_cols
         j = 0
         while True:
             size = _B0 << j
@@ -240,21 +236,20 @@ class _Series:
             if j == len(self.levels):
                 if target < 1 or (j > 0 and self.levels[j - 1].done < 2):
                     return
-                self.levels.append(_Level(size, self.n_cols, max(target, 16)))
+                self.levels.append(_Level(size, c, max(1, self.max_cap // size)))
             lv = self.levels[j]
             if target > lv.done:
-                lv.ensure(target)
                 d = lv.done
                 if j == 0:
-                    src = self.vals[:, d * size:target * size].reshape(self.n_cols, -1, size)
-                    np.fmin.reduce(src, axis=2, out=lv.mins[:, d:target])
-                    np.fmax.reduce(src, axis=2, out=lv.maxs[:, d:target])
+                    src = self.vals[d * size:target * size].reshape(-1, size, c)
+                    np.fmin.reduce(src, axis=1, out=lv.mins[d:target])
+                    np.fmax.reduce(src, axis=1, out=lv.maxs[d:target])
                 else:
                     low = self.levels[j - 1]
-                    mn = low.mins[:, 2 * d:2 * target].reshape(self.n_cols, -1, 2)
-                    mx = low.maxs[:, 2 * d:2 * target].reshape(self.n_cols, -1, 2)
-                    np.fmin.reduce(mn, axis=2, out=lv.mins[:, d:target])
-                    np.fmax.reduce(mx, axis=2, out=lv.maxs[:, d:target])
+                    np.fmin.reduce(low.mins[2 * d:2 * target].reshape(-1, 2, c), axis=1,
+                                   out=lv.mins[d:target])
+                    np.fmax.reduce(low.maxs[2 * d:2 * target].reshape(-1, 2, c), axis=1,
+                                   out=lv.maxs[d:target])
                 lv.done = target
             j += 1
             if target < 2:
@@ -264,8 +259,10 @@ class _Series:
     def index_range(self, x0: float, x1: float) -> tuple[int, int]:
         """Indices [i0, i1) of the rows in [x0, x1] plus one neighbour on each side."""
         s = self.steps[:self.n]
-        i0 = int(np.searchsorted(s, x0, side="left")) - 1 if math.isfinite(x0) else 0
-        i1 = int(np.searchsorted(s, x1, side="right")) + 1 if math.isfinite(x1) else self.n
+        # integer keys: a float key would make searchsorted convert all the steps to float
+        i0 = int(np.searchsorted(s, _int_key(math.ceil, x0))) - 1 if math.isfinite(x0) else 0
+        i1 = (int(np.searchsorted(s, _int_key(math.floor, x1), side="right")) + 1
+              if math.isfinite(x1) else self.n)
         return max(i0, 0), min(i1, self.n)
 
     def nearest(self, x: float) -> int:
@@ -274,7 +271,9 @@ class _Series:
         if n == 0:
             return -1
         s = self.steps[:n]
-        i = int(np.searchsorted(s, x))
+        if not math.isfinite(x):
+            return 0 if x < 0 else n - 1
+        i = int(np.searchsorted(s, _int_key(math.ceil, x)))
         if i >= n:
             return n - 1
         if i > 0 and x - s[i - 1] <= s[i] - x:
@@ -285,9 +284,9 @@ class _Series:
                  width: int) -> tuple[np.ndarray, np.ndarray]:
         """x (p,) and y (len(cols), p) for drawing rows [i0, i1) in `width` pixel columns.
 
-        At most 2 points per pixel column (+ a few at the ends): the rows themselves when few
-        enough, else per column of rows its minimum and maximum (at the column's first step),
-        followed by the exact last row. Non-finite values come back as NaN.
+        At most 2 points per pixel column (+ 3 at the ends): the rows themselves when few
+        enough, else per column of rows its minimum and maximum (both at the column's first
+        step), followed by the exact last row. Non-finite values come back as NaN.
         """
         cols = np.asarray(cols, dtype=np.intp)
         k = len(cols)
@@ -295,22 +294,23 @@ class _Series:
         width = max(1, int(width))
         if count <= 0 or k == 0:
             return np.empty(0), np.empty((k, 0))
+        vals = self.vals
         if count <= 2 * width:
             x = self.steps[i0:i1].astype(np.float64)
-            y = self.vals[cols, i0:i1]
+            y = np.ascontiguousarray(vals[i0:i1][:, cols].T)
         else:
             need = -(-count // width)  # rows per pixel column
             xs: list[np.ndarray] = []
-            mins: list[np.ndarray] = []
+            mins: list[np.ndarray] = []   # each (bins, k)
             maxs: list[np.ndarray] = []
             last = i1 - 1   # drawn exactly at the end
             if need <= _B0:
                 nb = (last - i0) // need
                 end = i0 + nb * need
-                raw = self.vals[cols, i0:end].reshape(k, nb, need)
+                raw = vals[i0:end][:, cols].reshape(nb, need, k)
                 xs.append(self.steps[i0:end:need])
-                mins.append(np.fmin.reduce(raw, axis=2))
-                maxs.append(np.fmax.reduce(raw, axis=2))
+                mins.append(np.fmin.reduce(raw, axis=1))
+                maxs.append(np.fmax.reduce(raw, axis=1))
             else:
                 self.update_pyramid()
                 j = max(0, (need - 1).bit_length() - _B0.bit_length() + 1)
@@ -321,16 +321,16 @@ class _Series:
                 b1 = min(lv.done, -(-last // size))
                 if b1 > b0:
                     xs.append(self.steps[b0 * size:b1 * size:size])
-                    mins.append(lv.mins[cols, b0:b1])
-                    maxs.append(lv.maxs[cols, b0:b1])
+                    mins.append(lv.mins[b0:b1][:, cols])
+                    maxs.append(lv.maxs[b0:b1][:, cols])
                     end = b1 * size
                 else:
                     end = i0
             if end < last:   # the rest (less than one pixel column) as one bin
-                raw = self.vals[cols, end:last]
+                raw = vals[end:last][:, cols]
                 xs.append(self.steps[end:end + 1])
-                mins.append(np.fmin.reduce(raw, axis=1, keepdims=True))
-                maxs.append(np.fmax.reduce(raw, axis=1, keepdims=True))
+                mins.append(np.fmin.reduce(raw, axis=0, keepdims=True))
+                maxs.append(np.fmax.reduce(raw, axis=0, keepdims=True))
             xb = np.concatenate(xs).astype(np.float64)
             nbins = len(xb)
             x = np.empty(2 * nbins + 1)
@@ -338,9 +338,9 @@ class _Series:
             x[1:-1:2] = xb
             x[-1] = self.steps[last]
             y = np.empty((k, 2 * nbins + 1))
-            y[:, 0:-1:2] = np.concatenate(mins, axis=1)
-            y[:, 1:-1:2] = np.concatenate(maxs, axis=1)
-            y[:, -1] = self.vals[cols, last]
+            y[:, 0:-1:2] = np.concatenate(mins).T
+            y[:, 1:-1:2] = np.concatenate(maxs).T
+            y[:, -1] = vals[last, cols]
         bad = ~np.isfinite(y)
         if bad.any():
             y[bad] = np.nan
@@ -348,7 +348,10 @@ class _Series:
 
     def column(self, c: int) -> tuple[np.ndarray, np.ndarray]:
         """Copies of (steps, column c)."""
-        return self.steps[:self.n].copy(), self.vals[c, :self.n].copy()
+        return self.steps[:self.n].copy(), self.vals[:self.n, c].copy()
+
+    def value(self, i: int, c: int) -> float:
+        return float(self.vals[i, c])
 
 
 def default_selection(names: Sequence[str], limit: int = DEFAULT_MAX_SHOWN) -> tuple[int, ...]:
@@ -523,6 +526,7 @@ def _style_plot(plot: pg.PlotWidget, title: str, ylabel: str, background: str) -
     item.setClipToView(False)
     item.setDownsampling(auto=False)
     item.getViewBox().setDefaultPadding(0.03)
+    item.layout.setContentsMargins(2, 2, 10, 2)   # a little air right of the data area
     plot.setMinimumSize(220, 200)
 
 
@@ -641,9 +645,9 @@ class PlotPanel(QWidget):
         self._param_legend = self.parameter_plot.getPlotItem().addLegend(
             offset=(-8, 8), labelTextColor=_FG, brush=pg.mkBrush(255, 255, 255, 210),
             pen=pg.mkPen("#cccccc"), labelTextSize="8pt", verSpacing=-4, horSpacing=8)
-        self._cost_items: dict[str, pg.PlotDataItem] = {}
-        self._param_items: list[pg.PlotDataItem] = []
-        self._grad_items: list[pg.PlotDataItem] = []
+        self._cost_items: dict[str, pg.PlotCurveItem] = {}
+        self._param_items: list[pg.PlotCurveItem] = []
+        self._grad_items: list[pg.PlotCurveItem] = []
 
         zero_pen = pg.mkPen("#555555", width=1, style=Qt.PenStyle.DashLine)
         self.zero_line = pg.InfiniteLine(pos=0.0, angle=0, pen=zero_pen, movable=False)
@@ -663,12 +667,13 @@ class PlotPanel(QWidget):
             dots.setZValue(90)
             for it in (line, dots, text):
                 it.setVisible(False)
-                plot.getPlotItem().addItem(it, ignoreBounds=True)
+                # on the ViewBox, not the PlotItem: not data items, not in the legend
+                plot.getPlotItem().getViewBox().addItem(it, ignoreBounds=True)
             self._hover_lines.append(line)
             self._hover_dots.append(dots)
             self._hover_texts.append(text)
         self._proxies = [
-            pg.SignalProxy(plot.scene().sigMouseMoved, rateLimit=30,
+            pg.SignalProxy(plot.scene().sigMouseMoved, rateLimit=30, threadSafe=False,
                            slot=functools.partial(self._on_mouse_moved, i))
             for i, plot in enumerate(self._plots)]
         for plot in self._plots:
@@ -733,18 +738,18 @@ class PlotPanel(QWidget):
         chunk = snap.chunk
         steps = chunk.steps
         if len(steps):
-            self._cost.extend(steps, [chunk.cost.reshape(1, -1)])
+            self._cost.extend(steps, [chunk.cost.reshape(-1, 1)])
             for name, series in self._evals.items():
                 v = chunk.extras.get(name)
                 if v is None:
                     continue
                 evaluated = ~np.isnan(v)
                 if evaluated.all():
-                    series.extend(steps, [v.reshape(1, -1)])
+                    series.extend(steps, [v.reshape(-1, 1)])
                 elif evaluated.any():
-                    series.extend(steps[evaluated], [v[evaluated].reshape(1, -1)])
+                    series.extend(steps[evaluated], [v[evaluated].reshape(-1, 1)])
         if len(chunk.param_steps) and self._rows is not None:
-            self._rows.extend(chunk.param_steps, [chunk.params.T, chunk.grads.T])
+            self._rows.extend(chunk.param_steps, [chunk.params, chunk.grads])
         self._dirty = True
 
     # ------------------------------------------------------------------ selection
@@ -786,34 +791,27 @@ class PlotPanel(QWidget):
             item.removeItem(it)
         self._cost_legend.clear()
         self._cost_items = {}
-        names = ["cost"] + evals
+        # With the whole training set as the batch the train cost IS the cost: not drawn twice
+        # (still stored, see curve_data).
+        names = ["cost"] + [n for n in evals if not (n == "train_cost" and full_batch)]
         for name in names:
             label = _COST_NAMES[name]
             if name == "cost" and full_batch:
                 label = "cost (full batch)"
-            width = 1.8 if name == "cost" else 1.4
-            style = Qt.PenStyle.DashLine if (name == "train_cost" and full_batch) \
-                else Qt.PenStyle.SolidLine
-            curve = self._new_curve(pg.mkPen(_COST_COLORS[name], width=width, style=style), label)
-            if name == "train_cost" and full_batch:
-                # with the whole training set as the batch, the train cost IS the cost: skip it
-                curve.setVisible(False)
+            curve = self._new_curve(pg.mkPen(_COST_COLORS[name], width=_LINE_WIDTH), label)
             item.addItem(curve)   # a named item joins the plot's legend by itself
-            if not curve.isVisible():
-                self._cost_legend.removeItem(curve)
             self._cost_items[name] = curve
 
     @staticmethod
-    def _new_curve(pen, name: str) -> pg.PlotDataItem:
-        curve = pg.PlotDataItem(pen=pen, name=name, antialias=True, connect="finite")
-        curve.setClipToView(False)
-        curve.setDownsampling(auto=False, ds=1)
-        return curve
+    def _new_curve(pen, name: str) -> pg.PlotCurveItem:
+        # PlotCurveItem, not PlotDataItem: we decimate and log-transform ourselves, and its
+        # setData costs ~15 us against ~250 us for PlotDataItem's (measured here).
+        return pg.PlotCurveItem(pen=pen, name=name, antialias=True, connect="finite")
 
     def _pen(self, pos: int):
         color = PALETTE[pos % len(PALETTE)]
         style = Qt.PenStyle.SolidLine if pos < len(PALETTE) else Qt.PenStyle.DashLine
-        return pg.mkPen(color, width=1.6, style=style)
+        return pg.mkPen(color, width=_LINE_WIDTH, style=style)
 
     def _build_param_items(self) -> None:
         pitem = self.parameter_plot.getPlotItem()
@@ -851,14 +849,14 @@ class PlotPanel(QWidget):
                          f"{self._names[idx]}{dash}</span>")
         return "&nbsp;&nbsp; ".join(parts)
 
-    def cost_curves(self) -> dict[str, pg.PlotDataItem]:
+    def cost_curves(self) -> dict[str, pg.PlotCurveItem]:
         """The cost plot's curves by series name ("cost", "train_cost", "test_cost")."""
         return dict(self._cost_items)
 
-    def parameter_curves(self) -> list[pg.PlotDataItem]:
+    def parameter_curves(self) -> list[pg.PlotCurveItem]:
         return list(self._param_items)
 
-    def gradient_curves(self) -> list[pg.PlotDataItem]:
+    def gradient_curves(self) -> list[pg.PlotCurveItem]:
         return list(self._grad_items)
 
     # ------------------------------------------------------------------ view state
@@ -974,8 +972,9 @@ class PlotPanel(QWidget):
             i0, i1 = s.index_range(x0, x1)
             x, y = s.envelope(np.zeros(1, dtype=np.intp), i0, i1, width)
             y = y[0]
-            if log:
-                y[y <= 0] = np.nan
+            if log:   # the axis is in log mode; PlotCurveItem wants log10 values
+                y[~(y > 0)] = np.nan
+                np.log10(y, out=y, where=~np.isnan(y))
             curve.setData(x, y, connect="finite")
 
     def _draw_rows(self, x0: float, x1: float, wp: int, wg: int) -> None:
@@ -1084,8 +1083,11 @@ class PlotPanel(QWidget):
 
     # ------------------------------------------------------------------ hover readout
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.Leave and obj in self._plots:
-            self.hide_readout()
+        try:
+            if event.type() == QEvent.Type.Leave and any(obj is p for p in self._plots):
+                self.hide_readout()
+        except RuntimeError:   # during teardown the C++ side may already be gone
+            return False
         return super().eventFilter(obj, event)
 
     def _on_mouse_moved(self, plot_index: int, args: tuple) -> None:
@@ -1135,13 +1137,11 @@ class PlotPanel(QWidget):
         lines = [f"<b>step {at}</b>"]
         spots = []
         for name in self._cost_items:
-            if not self._cost_items[name].isVisible():
-                continue
             s = self._cost if name == "cost" else self._evals[name]
             i = s.nearest(at)
             if i < 0:
                 continue
-            v = float(s.vals[0, i])
+            v = s.value(i, 0)
             st = int(s.steps[i])
             color = _COST_COLORS[name]
             label = "C" if name == "cost" else _COST_NAMES[name]
@@ -1161,7 +1161,7 @@ class PlotPanel(QWidget):
             spots = []
             if r >= 0:
                 for pos, idx in enumerate(sel):
-                    v = float(rows.vals[offset + idx, r])
+                    v = rows.value(r, offset + idx)
                     color = PALETTE[pos % len(PALETTE)]
                     name = fmt_name.format(self._names[idx])
                     lines.append(f"<span style='color:{color}'>&#9632; {name}</span> = {_fmt(v)}")
