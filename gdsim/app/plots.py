@@ -60,6 +60,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -354,14 +355,16 @@ class _Series:
         return float(self.vals[i, c])
 
 
-def default_selection(names: Sequence[str], limit: int = DEFAULT_MAX_SHOWN) -> tuple[int, ...]:
+def default_selection(names: Sequence[str], limit: int = DEFAULT_MAX_SHOWN,
+                      layers: Sequence[int] | None = None) -> tuple[int, ...]:
     """All parameters when there are at most `limit` (12); otherwise the first 8 of layer 1
     plus the first few of the last layer (13 at most: 8 + 5 covers a whole 4-input output neuron,
     weights and bias), so both ends of the network are in view."""
     n = len(names)
     if n <= limit:
         return tuple(range(n))
-    layers = parameter_layers(tuple(names))
+    if layers is None:
+        layers = parameter_layers(tuple(names))
     first = [i for i, layer in enumerate(layers) if layer == 1][:8]
     last_layer = max(layers)
     rest = [i for i, layer in enumerate(layers) if layer == last_layer and layer > 1]
@@ -385,6 +388,8 @@ class _ParameterPicker(QToolButton):
         super().__init__(parent)
         self.setObjectName("parameterPicker")
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # the style's menu arrow overlaps long text: put our own in the text instead
+        self.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.setToolTip("Choose which parameters the value and gradient plots show")
         self._names: tuple[str, ...] = ()
@@ -461,7 +466,7 @@ class _ParameterPicker(QToolButton):
         self.picked.emit(tuple(indices[:MAX_SHOWN]))
 
     def _update_text(self) -> None:
-        self.setText(f"parameters: {len(self._selected)} of {len(self._names)}")
+        self.setText(f"parameters: {len(self._selected)} of {len(self._names)}  \u25be")
         more = len(self._names) > MAX_SHOWN
         self._note.setText(f"At most {MAX_SHOWN} are drawn at once." if more else
                            "Values and gradients show the same parameters in the same colours.")
@@ -607,6 +612,7 @@ class PlotPanel(QWidget):
         self.show_all_button.clicked.connect(self.show_all)
         hint = QLabel("drag to pan, wheel to zoom, hover for values")
         hint.setStyleSheet("color: #777;")
+        hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar = QHBoxLayout()
         bar.setContentsMargins(2, 0, 2, 0)
         bar.setSpacing(10)
@@ -721,9 +727,10 @@ class PlotPanel(QWidget):
         self._cost = _Series(1, budget // 8)
         self._evals = {n: _Series(1, budget // 8 // max(1, len(evals))) for n in evals}
         self._build_cost_items(evals, full_batch=getattr(info.config, "batch_size", 1) == 0)
-        self.picker.set_names(self._names, info.layers)
+        layers = info.layers
+        self.picker.set_names(self._names, layers)
         self._selection = ()
-        self._apply_selection(default_selection(self._names))
+        self._apply_selection(default_selection(self._names, layers=layers))
         self.hide_readout()
         self._drawn_key = None
         self._drawn_latest = None
@@ -736,6 +743,8 @@ class PlotPanel(QWidget):
         if info is None or snap.run_id != info.run_id:
             return
         chunk = snap.chunk
+        if chunk.is_empty:
+            return
         steps = chunk.steps
         if len(steps):
             self._cost.extend(steps, [chunk.cost.reshape(-1, 1)])
@@ -768,6 +777,7 @@ class PlotPanel(QWidget):
 
     def _apply_selection(self, chosen: tuple[int, ...]) -> None:
         if chosen == self._selection and len(self._param_items) == len(chosen):
+            self.picker.set_selected(chosen)   # e.g. a 33rd tick that was refused
             return
         self._selection = chosen
         self._build_param_items()
@@ -844,9 +854,9 @@ class PlotPanel(QWidget):
         parts = []
         for pos, idx in enumerate(self._selection):
             color = PALETTE[pos % len(PALETTE)]
-            dash = "" if pos < len(PALETTE) else " (dashed)"
-            parts.append(f"<span style='color:{color}; font-weight:600'>&#9644;&nbsp;"
-                         f"{self._names[idx]}{dash}</span>")
+            swatch = "&#9644;" if pos < len(PALETTE) else "&#9549;"   # solid / dashed
+            parts.append(f"<span style='color:{color}; font-weight:600'>{swatch}&nbsp;"
+                         f"{self._names[idx]}</span>")
         return "&nbsp;&nbsp; ".join(parts)
 
     def cost_curves(self) -> dict[str, pg.PlotCurveItem]:

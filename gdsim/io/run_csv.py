@@ -9,11 +9,11 @@ Columns from ``blank_nan_from`` on may instead leave a NaN cell empty (a value n
 that step). The file is written atomically: a failure or a cancel leaves no file behind.
 
 Speed: ``'%' % tuple`` formatting runs Python's correctly rounded float-to-text conversion once
-per value, which on its own reaches only ~50 MB/s. :func:`write_run_csv` instead produces the
-same bytes with whole-array numpy arithmetic (``_format_block``, ~2.5x faster): each value's 17
+per value and tops out near 50 MB/s on one core. :func:`write_run_csv` instead produces the same
+bytes with whole-array numpy arithmetic (``_BlockFormatter``, 2-3x faster): each value's 17
 significant digits are computed exactly with double-double arithmetic, and the rare values whose
-rounding cannot be decided that way (exact ties, near-ties, magnitudes beyond 1e±280) are
-formatted by ``'%.17g'`` itself. The tests check the result against ``'%.17g'`` value by value.
+rounding cannot be decided that way (exact ties, near-ties, magnitudes beyond 1e+-280) are
+formatted by ``'%.17g'`` itself. The tests compare the output with ``'%.17g'`` value by value.
 """
 
 from __future__ import annotations
@@ -216,7 +216,7 @@ _TIE_MARGIN = 1e-6
 
 
 class _Tables:
-    """Constant tables for _format_block, built once on first use."""
+    """Constant tables for _BlockFormatter, built once on first use."""
 
     def __init__(self) -> None:
         # 10**k as a double-double (hi + lo, |lo| <= ulp(hi)/2) and the Veltkamp halves of hi.
@@ -281,7 +281,8 @@ def _tables() -> _Tables:
     return _Tables()
 
 
-def _scaled(ax: np.ndarray, exp10: np.ndarray, pow10: np.ndarray, powers: np.ndarray | None = None):
+def _scaled(ax: np.ndarray, exp10: np.ndarray, pow10: np.ndarray,
+            powers: np.ndarray | None = None):
     """|x| * 10**(16 - exp10) as p + t (p a double, |t| small), and whether it is inexact."""
     powers = pow10.take(16 - _K_MIN - exp10, axis=0, out=powers, mode="clip")
     hi, hi_hi, hi_lo, lo = powers[:, 0], powers[:, 1], powers[:, 2], powers[:, 3]
@@ -316,7 +317,7 @@ class _BlockFormatter:
         self._powers = np.empty((self.cells, 4))
 
     def __call__(self, block: np.ndarray) -> bytes | bytearray:
-        """CSV text of a C-contiguous float64 block: '%.17g' values, ',' between, '\\n' after rows."""
+        """CSV text of a C-contiguous float64 block ('%.17g' values, rows ending in '\\n')."""
         rows, ncols = block.shape
         n = rows * ncols
         if n == 0:

@@ -21,7 +21,7 @@ def names(folder) -> list[str]:
 def test_atomic_write_text_creates_the_file(tmp_path):
     path = tmp_path / "notes.txt"
     atomic_write_text(path, "héllo\nworld\n")
-    assert path.read_bytes() == "héllo\nworld\n".encode("utf-8")
+    assert path.read_bytes() == "héllo\nworld\n".encode()
     assert names(tmp_path) == ["notes.txt"]
 
 
@@ -68,10 +68,9 @@ def test_nothing_is_visible_at_the_target_until_the_block_ends(tmp_path):
 def test_an_exception_inside_leaves_the_old_file_intact(tmp_path):
     path = tmp_path / "out.txt"
     path.write_text("old\n")
-    with pytest.raises(RuntimeError, match="boom"):
-        with atomic_open(path) as handle:
-            handle.write("half of the new conte")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError, match="boom"), atomic_open(path) as handle:
+        handle.write("half of the new conte")
+        raise RuntimeError("boom")
     assert path.read_text() == "old\n"
     assert names(tmp_path) == ["out.txt"]
 
@@ -79,10 +78,9 @@ def test_an_exception_inside_leaves_the_old_file_intact(tmp_path):
 @pytest.mark.parametrize("error", [RuntimeError, KeyboardInterrupt])
 def test_an_exception_inside_leaves_no_file_when_there_was_none(tmp_path, error):
     path = tmp_path / "out.txt"
-    with pytest.raises(error):
-        with atomic_open(path, "wb") as handle:
-            handle.write(b"partial")
-            raise error()
+    with pytest.raises(error), atomic_open(path, "wb") as handle:
+        handle.write(b"partial")
+        raise error()
     assert names(tmp_path) == []
 
 

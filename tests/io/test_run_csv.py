@@ -21,7 +21,7 @@ def reference_text(data: np.ndarray, blank_nan_from: int | None = None) -> bytes
     lines = []
     for row in np.asarray(data, dtype=np.float64).tolist():
         cells = ["" if blank_nan_from is not None and j >= blank_nan_from and math.isnan(x)
-                 else "%.17g" % x for j, x in enumerate(row)]
+                 else "%.17g" % x for j, x in enumerate(row)]  # noqa: UP031
         lines.append(",".join(cells) + "\n")
     return "".join(lines).encode()
 
@@ -126,8 +126,9 @@ def test_fast_formatter_matches_percent_17g_on_many_values(name):
     elif name == "integers":
         values = rng.integers(-10**17, 10**17, n).astype(np.float64)
     elif name == "short decimals":  # like learning rates: 0.1, 0.003, 2.5 ...
-        values = np.array([round(x, int(d)) for x, d in
-                           zip(rng.standard_normal(n).tolist(), rng.integers(0, 9, n))])
+        places = rng.integers(0, 9, n).tolist()
+        values = np.array([round(x, d) for x, d in
+                           zip(rng.standard_normal(n).tolist(), places, strict=True)])
     elif name == "dyadic ties":  # values whose 18th significant digit is an exact 5
         values = rng.integers(1, 2**21, n) * 2.0 ** -rng.integers(1, 70, n)
     else:
@@ -151,11 +152,12 @@ def test_scaled_values_are_far_more_accurate_than_the_tie_margin():
     p, t, inexact = run_csv._scaled(ax, exp10, run_csv._tables().pow10)
     assert inexact.mean() > 0.9  # mostly powers of ten that are not doubles
     worst = max(abs(Fraction(pi) + Fraction(ti) - Fraction(x) * Fraction(10) ** int(16 - e))
-                for pi, ti, x, e in zip(p.tolist(), t.tolist(), ax.tolist(), exp10.tolist()))
+                for pi, ti, x, e in zip(p.tolist(), t.tolist(), ax.tolist(), exp10.tolist(),
+                                        strict=True))
     assert worst < run_csv._TIE_MARGIN * 1e-6
     exact = ~inexact
     for pi, ti, x, e in zip(p[exact].tolist(), t[exact].tolist(), ax[exact].tolist(),
-                            exp10[exact].tolist()):
+                            exp10[exact].tolist(), strict=True):
         assert Fraction(pi) + Fraction(ti) == Fraction(x) * Fraction(10) ** int(16 - e)
 
 
