@@ -18,7 +18,7 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
-from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from gdsim.app.main_window import MainWindow  # noqa: E402
@@ -65,15 +65,22 @@ class AppProbe:
         self.wait(lambda: self.window.session.last is not None, 10)
 
     def wait(self, condition, seconds: float) -> None:
+        """Run the real event loop (app.exec) until `condition()` or `seconds` pass."""
+        loop = QEventLoop()
+        check = QTimer()
+        check.setInterval(2)
         deadline = time.perf_counter() + seconds
-        while not condition() and time.perf_counter() < deadline:
-            self.app.processEvents()
-            time.sleep(0.001)
+        check.timeout.connect(lambda: (condition() or time.perf_counter() >= deadline)
+                              and loop.quit())
+        check.start()
+        loop.exec()
+        check.stop()
 
     def run_for(self, seconds: float) -> dict:
         lateness: list[float] = []
         clock = QElapsedTimer()
         probe = QTimer()
+        probe.setTimerType(Qt.TimerType.PreciseTimer)
         probe.setInterval(PROBE_MS)
         last = [0]
 
@@ -142,9 +149,9 @@ def main() -> int:
         before = rss_mib()
         seconds = probe.run_steps(1_000_000, 900)
         w = probe.window
-        worker_bytes = w.session._worker._trainer.history.nbytes
+        worker_bytes = w.session.last.history_bytes
         plot_bytes = w.plots.nbytes if hasattr(w.plots, "nbytes") else float("nan")
-        budget = w.session._worker._budget + getattr(w.plots, "budget_bytes", 0)
+        budget = 2 * w.session.budget_bytes
         print(f"\n10^6 steps in the app took {seconds:.1f} s "
               f"({1e6 / seconds:,.0f} steps/s incl. drawing)")
         print(f"history held: worker {worker_bytes / 2**20:.1f} MiB + plots "

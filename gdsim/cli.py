@@ -128,6 +128,9 @@ def run_app(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # the app trains in a spawned child (also when frozen)
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         if argv and argv[0] == "train":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -28,6 +29,7 @@ from gdsim.app.session import TrainingSession
 from gdsim.config import Config, ConfigError, default_config, load_config, save_config
 
 REFRESH_MS = 33  # at most ~30 redraws a second
+TABLE_MS_RUNNING = 200  # numbers that change 30 times a second cannot be read anyway
 MAX_RECENT = 8
 CONFIG_FILTER = "gdsim config (*.json);;All files (*)"
 
@@ -46,6 +48,7 @@ class MainWindow(QMainWindow):
         self._history_unsaved = False
         self._shown_divergence = False
         self._dirty = False
+        self._table_shown = 0.0
         self._last: Snapshot | None = None
         self._export_dialog: QProgressDialog | None = None
 
@@ -194,6 +197,12 @@ class MainWindow(QMainWindow):
         self.form.live_changed.connect(self._on_live_changed)
         self.form.invalid.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.message_bar.action_clicked.connect(self.reset)
+        self.plots.log_cost_changed.connect(self._sync_log_action)
+
+    def _sync_log_action(self, on: bool) -> None:
+        blocked = self.log_cost_action.blockSignals(True)
+        self.log_cost_action.setChecked(on)
+        self.log_cost_action.blockSignals(blocked)
 
     # ------------------------------------------------------------------ training requests
     def step(self, n: int = 1) -> None:
@@ -265,7 +274,12 @@ class MainWindow(QMainWindow):
         snap = self._last
         if snap is None:
             return
-        self.table.update_from(snap)
+        now = time.monotonic()
+        if not snap.running or now - self._table_shown >= TABLE_MS_RUNNING / 1000:
+            self._table_shown = now
+            self.table.update_from(snap)
+        else:
+            self._dirty = True  # show the final numbers once the run pauses
         self.status_line.setText(self._status_text(snap))
 
     def _status_text(self, snap: Snapshot) -> str:
@@ -275,6 +289,8 @@ class MainWindow(QMainWindow):
         cost = f"{snap.cost:.6g}" if math.isfinite(snap.cost) else str(snap.cost)
         parts.append(f"cost <b>{cost}</b>")
         parts.append(f"learning rate {snap.learning_rate:g}")
+        if snap.history_bytes:
+            parts.append(f"history {snap.history_bytes / 2**20:.1f} MiB")
         if snap.running and snap.steps_per_second:
             parts.append(f"{snap.steps_per_second:,.0f} steps/s")
         elif snap.diverged:

@@ -124,8 +124,12 @@ class NetworkObjective:
         self._rng = np.random.default_rng()
         self._order = np.arange(n_train)
         if not self.full_batch:
-            self._xb = {}
-            self._yb = {}
+            # Gather mini-batches as rows of sample-major copies (contiguous, fast) and hand the
+            # network their transposes: features x samples views that BLAS takes without a copy.
+            self._x_rows = np.ascontiguousarray(self.x_train.T)
+            self._y_rows = np.ascontiguousarray(self.y_train.T)
+            self._xb: dict[int, np.ndarray] = {}
+            self._yb: dict[int, np.ndarray] = {}
 
     def initialize(self, seed: int) -> None:
         init = self.config.init
@@ -146,10 +150,10 @@ class NetworkObjective:
         idx = self._order[index * self.batch_size:(index + 1) * self.batch_size]
         n = idx.size
         if n not in self._xb:
-            self._xb[n] = np.empty((self.x_train.shape[0], n))
-            self._yb[n] = np.empty((self.y_train.shape[0], n))
-        self._x = np.take(self.x_train, idx, axis=1, out=self._xb[n])
-        self._y = np.take(self.y_train, idx, axis=1, out=self._yb[n])
+            self._xb[n] = np.empty((n, self._x_rows.shape[1]))
+            self._yb[n] = np.empty((n, self._y_rows.shape[1]))
+        self._x = np.take(self._x_rows, idx, axis=0, out=self._xb[n]).T
+        self._y = np.take(self._y_rows, idx, axis=0, out=self._yb[n]).T
 
     def evaluate(self) -> float:
         return self.network.cost_and_gradient(self._x, self._y)
