@@ -2,7 +2,8 @@
 
 Both loops record every step (cost, all parameters, all gradients), float64, full batch unless
 stated, and neither evaluates the whole training set between steps (gdsim's `evaluate_every`
-is set out of reach; by default it adds one full-set pass per epoch with mini-batches). Prints the median of several timed repeats and the ratio gdsim / PyTorch.
+is set out of reach; by default it adds one full-set pass per epoch with mini-batches).
+Prints the median of several timed repeats and the ratio gdsim / PyTorch.
 
     python benchmarks/engine.py            # add --quick for a shorter run
 """
@@ -70,7 +71,7 @@ def torch_rate(torch, sizes, hidden, out, loss, data, batch, seconds) -> float:
     acts = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid,
             "linear": torch.nn.Identity}
     layers = []
-    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         layers.append(torch.nn.Linear(a, b))
         last = i == len(sizes) - 2
         if not last:
@@ -158,12 +159,11 @@ def main() -> int:
         if args.only not in name:
             continue
         data = synthetic(sizes, loss, samples)
-        ours = median_of(lambda: gdsim_rate(sizes, hidden, out, loss, data, batch, seconds),
-                         repeats)
+        args_ = (sizes, hidden, out, loss, data, batch, seconds)
+        ours = median_of(lambda a=args_: gdsim_rate(*a), repeats)
         line = f"{name:44s} {ours:14,.0f}"
         if torch is not None:
-            theirs = median_of(lambda: torch_rate(torch, sizes, hidden, out, loss, data, batch,
-                                                  seconds), repeats)
+            theirs = median_of(lambda a=args_: torch_rate(torch, *a), repeats)
             ratio = ours / theirs
             verdict = "" if target is None else (f"{target:>5.1f}x " +
                                                  ("ok" if ratio >= target else "MISSED"))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
 import tempfile
 import time
@@ -132,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
 
     multiprocessing.freeze_support()  # the app trains in a spawned child (also when frozen)
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["--gdsim-trainer"]:  # a bundled app's trainer process (see app.session)
+        from gdsim.app.training_process import main as trainer_main
+
+        return trainer_main(argv[1:])
     try:
         if argv and argv[0] == "train":
             return train(argv[1:])

@@ -1,4 +1,4 @@
-"""The engine, config, io and `gdsim train` never load Qt (DESIGN.md: the app is the only Qt user)."""
+"""The engine, config, io and `gdsim train` never load Qt (the app is the only Qt user)."""
 
 import subprocess
 import sys

@@ -6,8 +6,16 @@ import math
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDoubleValidator
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
-                               QStyle, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QStyle,
+    QWidget,
+)
 
 SPEEDS = [("unlimited", None), ("1 step/s", 1.0), ("2 steps/s", 2.0), ("5 steps/s", 5.0),
           ("10 steps/s", 10.0), ("30 steps/s", 30.0), ("100 steps/s", 100.0),

@@ -8,7 +8,7 @@ never mistaken for its gradient; the update column shows what the last step actu
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTableView
 
@@ -57,11 +57,11 @@ class ParameterModel(QAbstractTableModel):
         return tuple(float(v) for v in self._values[row])
 
     # Qt model interface
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self._names)
+    def rowCount(self, parent=None):  # noqa: N802 (Qt's name)
+        return 0 if parent is not None and parent.isValid() else len(self._names)
 
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(COLUMNS)
+    def columnCount(self, parent=None):  # noqa: N802 (Qt's name)
+        return 0 if parent is not None and parent.isValid() else len(COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal:

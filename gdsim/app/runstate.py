@@ -50,5 +50,5 @@ class Snapshot:
     running: bool
     diverged: str | None                # the reason, once training has diverged
     steps_per_second: float             # measured over the last chunk (0 when stepping by hand)
-    stop_reason: str | None = None      # e.g. "reached the target cost 0.01" when a stop condition hit
+    stop_reason: str | None = None      # why a stop rule paused the run, e.g. the target cost
     history_bytes: int = 0              # memory the trainer's history holds (bounded by its budget)

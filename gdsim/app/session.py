@@ -13,6 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
+import subprocess
+import sys
+from multiprocessing.connection import Connection
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
 
@@ -21,6 +26,67 @@ from gdsim.app.training_process import serve
 from gdsim.config import Config, OptimizerConfig
 
 DEFAULT_WORKER_BUDGET = 128 * 2**20  # the plots keep their own copy within the same again
+
+
+class _TrainerProcess:
+    """The child process and its two pipes (commands in, messages out)."""
+
+    def __init__(self, handle, commands: Connection, messages: Connection):
+        self._handle = handle  # a subprocess.Popen or a multiprocessing Process
+        self.commands, self.messages = commands, messages
+
+    @property
+    def pid(self) -> int:
+        return self._handle.pid
+
+    def is_alive(self) -> bool:
+        if isinstance(self._handle, subprocess.Popen):
+            return self._handle.poll() is None
+        return self._handle.is_alive()
+
+    def join(self, timeout: float) -> None:
+        if isinstance(self._handle, subprocess.Popen):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._handle.wait(timeout)
+        else:
+            self._handle.join(timeout)
+
+    def terminate(self) -> None:
+        self._handle.terminate()
+
+
+def _start_trainer(budget_bytes: int) -> _TrainerProcess:
+    """Start the trainer. On POSIX: `python -m gdsim.app.training_process` on two inherited
+    pipes, so (unlike multiprocessing's spawn) no user script is ever re-imported in the
+    child. Elsewhere: multiprocessing's spawn (scripts need the usual __main__ guard)."""
+    if os.name != "posix":
+        context = multiprocessing.get_context("spawn")
+        commands_in, commands = context.Pipe(duplex=False)
+        messages, messages_out = context.Pipe(duplex=False)
+        process = context.Process(target=serve, name="gdsim-trainer", daemon=True,
+                                  args=(commands_in, messages_out, budget_bytes))
+        process.start()
+        commands_in.close()
+        messages_out.close()
+        return _TrainerProcess(process, commands, messages)
+    commands_r, commands_w = os.pipe()
+    messages_r, messages_w = os.pipe()
+    args = [str(commands_r), str(messages_w), str(budget_bytes)]
+    if getattr(sys, "frozen", False):  # a bundled app: the executable handles the flag
+        command = [sys.executable, "--gdsim-trainer", *args]
+    else:
+        command = [sys.executable, "-m", "gdsim.app.training_process", *args]
+    env = dict(os.environ)
+    package_root = str(Path(__file__).resolve().parents[2])  # gdsim importable from a checkout
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    try:
+        handle = subprocess.Popen(command, pass_fds=(commands_r, messages_w), env=env,
+                                  stdin=subprocess.DEVNULL)
+    finally:
+        os.close(commands_r)
+        os.close(messages_w)
+    return _TrainerProcess(handle, Connection(commands_w, readable=False),
+                           Connection(messages_r, writable=False))
 
 
 class _MessageReader(QThread):
@@ -61,15 +127,8 @@ class TrainingSession(QObject):
         self.budget_bytes = budget_bytes
         self.info: RunInfo | None = None
         self.last: Snapshot | None = None
-        context = multiprocessing.get_context("spawn")  # no fork of a process running Qt
-        commands_in, self._commands = context.Pipe(duplex=False)
-        self._messages, messages_out = context.Pipe(duplex=False)
-        self._process = context.Process(target=serve, name="gdsim-trainer",
-                                        args=(commands_in, messages_out, budget_bytes),
-                                        daemon=True)
-        self._process.start()
-        commands_in.close()
-        messages_out.close()
+        self._process = _start_trainer(budget_bytes)
+        self._commands, self._messages = self._process.commands, self._process.messages
         self._reader = _MessageReader(self._messages)
         self._reader.received.connect(self._on_message)
         self._reader.start()
@@ -85,7 +144,7 @@ class TrainingSession(QObject):
         return self._reader
 
     @property
-    def process(self) -> multiprocessing.process.BaseProcess:
+    def process(self) -> _TrainerProcess:
         return self._process
 
     def _send(self, *command) -> None:

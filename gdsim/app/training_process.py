@@ -254,3 +254,19 @@ def serve(commands, messages, budget_bytes: int) -> None:
         pass  # the GUI went away: nothing left to do
     finally:
         messages.close()
+
+
+def main(argv: list[str]) -> int:
+    """`python -m gdsim.app.training_process COMMANDS_FD MESSAGES_FD BUDGET` (POSIX)."""
+    from multiprocessing.connection import Connection
+
+    commands = Connection(int(argv[0]), writable=False)
+    messages = Connection(int(argv[1]), readable=False)
+    serve(commands, messages, int(argv[2]))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

@@ -45,7 +45,7 @@ class Network:
         self.regularization = regularization
         self.regularization_rate = float(regularization_rate)
 
-        n_params = sum(o * i + o for i, o in zip(self.sizes[:-1], self.sizes[1:]))
+        n_params = sum(o * i + o for i, o in zip(self.sizes[:-1], self.sizes[1:], strict=True))
         self.theta = np.zeros(n_params)
         self.grad = np.zeros(n_params)
         self.weights: list[np.ndarray] = []
@@ -56,7 +56,8 @@ class Network:
         self.bias_slices: list[slice] = []
         names: list[str] = []
         offset = 0
-        for layer, (fan_in, fan_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
+        pairs = zip(self.sizes[:-1], self.sizes[1:], strict=True)
+        for layer, (fan_in, fan_out) in enumerate(pairs, start=1):
             w = slice(offset, offset + fan_out * fan_in)
             b = slice(w.stop, w.stop + fan_out)
             offset = b.stop
@@ -84,7 +85,7 @@ class Network:
     def initialize(self, scheme: str, seed: int, scale: float = 0.1) -> None:
         """Draw the weights layer by layer from Generator(seed); biases 0."""
         rng = np.random.default_rng(seed)
-        for w, b in zip(self.weights, self.biases):
+        for w, b in zip(self.weights, self.biases, strict=True):
             w[...] = draw_weights(scheme, w.shape, rng, scale)
             b[...] = 0.0
 
@@ -104,7 +105,8 @@ class Network:
     def _forward(self, x: np.ndarray) -> _Workspace:
         ws = self._workspace(x.shape[1])
         a_prev = x
-        for w, b, act, z, a in zip(self.weights, self.biases, self.activations, ws.z, ws.a):
+        layers = zip(self.weights, self.biases, self.activations, ws.z, ws.a, strict=True)
+        for w, b, act, z, a in layers:
             np.dot(w, a_prev, out=z)  # z = W a_prev + b
             z += b
             act.forward(z, out=a)
@@ -120,7 +122,7 @@ class Network:
         """(z_l, a_l) for every layer, as copies (for diagrams and the chain-rule view)."""
         with np.errstate(all="ignore"):
             ws = self._forward(x)
-            return [(z.copy(), a.copy()) for z, a in zip(ws.z, ws.a)]
+            return [(z.copy(), a.copy()) for z, a in zip(ws.z, ws.a, strict=True)]
 
     def penalty(self) -> float:
         """The regularisation part of the cost: rate * sum(w^2) (l2) or rate * sum(|w|) (l1)."""
@@ -171,7 +173,7 @@ class Network:
     def _add_penalty_gradient(self) -> float:
         rate = self.regularization_rate
         total = 0.0
-        for w, gw in zip(self.weights, self.weight_grads):
+        for w, gw in zip(self.weights, self.weight_grads, strict=True):
             if self.regularization == "l2":  # d/dw rate w^2 = 2 rate w
                 total += float(np.vdot(w, w))
                 gw += (2.0 * rate) * w

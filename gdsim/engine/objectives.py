@@ -60,7 +60,8 @@ def load_dataset(config: Config) -> Dataset:
                         test_fraction=data.test_fraction, seed=data.seed)
 
 
-def _targets_for_loss(config: Config, y: np.ndarray, n_outputs: int, dataset: Dataset) -> np.ndarray:
+def _targets_for_loss(config: Config, y: np.ndarray, n_outputs: int,
+                      dataset: Dataset) -> np.ndarray:
     """Check the data's targets against the loss and output layer; one-hot class indices for CE."""
     loss = config.loss
     if loss == "cross_entropy" and y.shape[0] == 1 and n_outputs > 1:

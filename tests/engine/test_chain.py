@@ -43,7 +43,7 @@ def test_the_seed_chain_for_one_neuron():
 @pytest.mark.parametrize("sizes,acts,loss", NETS)
 def test_every_parameter_chain_equals_backprop_and_finite_differences(sizes, acts, loss):
     net, x, y = make(sizes, acts, loss)
-    for index, name in enumerate(net.parameter_names):
+    for name in net.parameter_names:
         for sample in (0, 3):
             b = chain_rule(net, x, y, name, sample=sample)
             assert b.complete

@@ -137,7 +137,7 @@ def torch_model(torch, sizes, acts, theta):
     mods = {"tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid, "relu": torch.nn.ReLU,
             "linear": torch.nn.Identity, "leaky_relu": lambda: torch.nn.LeakyReLU(0.01),
             "softmax": lambda: torch.nn.Softmax(dim=1)}
-    for fan_in, fan_out, act in zip(sizes[:-1], sizes[1:], acts):
+    for fan_in, fan_out, act in zip(sizes[:-1], sizes[1:], acts, strict=True):
         lin = torch.nn.Linear(fan_in, fan_out).double()
         with torch.no_grad():
             lin.weight.copy_(torch.from_numpy(theta[offset:offset + fan_in * fan_out]
