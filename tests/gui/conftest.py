@@ -62,7 +62,8 @@ def make_window(qtbot, settings_sandbox):
     yield make
     for window in windows:
         window.close()
-        assert not window.session.thread.isRunning(), "the training thread is still running"
+        assert not window.session.thread.isRunning(), "the reader thread is still running"
+        assert not window.session.process.is_alive(), "the trainer process is still running"
 
 
 @pytest.fixture

@@ -163,6 +163,31 @@ def test_closing_during_a_run_leaves_no_thread_running(qtbot, make_window):
     qtbot.waitUntil(lambda: w.session.last.step > 10, timeout=10000)
     w.close()
     assert not w.session.thread.isRunning()
+    assert not w.session.process.is_alive()
+
+
+def test_a_script_without_a_main_guard_can_open_the_window(tmp_path):
+    """The trainer process must not re-run the user's script (multiprocessing's spawn would)."""
+    script = tmp_path / "plain.py"
+    script.write_text(
+        "import time\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from gdsim.app import MainWindow\n"
+        "w = MainWindow()\n"
+        "end = time.time() + 20\n"
+        "while w.session.last is None and time.time() < end:\n"
+        "    app.processEvents(); time.sleep(0.01)\n"
+        "print('ready' if w.session.last is not None else 'timeout')\n"
+        "w.close()\n")
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                            timeout=60, env=env)
+    assert result.stdout.strip() == "ready", result.stderr
 
 
 def test_a_diverging_run_pauses_with_a_message(qtbot, make_window, tmp_path):
