@@ -41,11 +41,12 @@ _FORBIDDEN_IN_NAMES = (",", '"', "\n", "\r")
 
 
 def run_header(parameter_names: Sequence[str], extra_names: Sequence[str] = ()) -> list[str]:
-    """``["step", "cost", *names, *("dC/" + n for n in names), *extra_names]``."""
+    """``["step", "cost", *names, *("dC/d" + n for n in names), *extra_names]`` (CONTRACT §3:
+    the gradient column of parameter p is named dC/dp, e.g. dC/dw, dC/dw1_2_1)."""
     if isinstance(parameter_names, str) or isinstance(extra_names, str):
         raise TypeError("run_header: pass sequences of names, not a single string")
     names = list(parameter_names)
-    return ["step", "cost", *names, *(f"dC/{n}" for n in names), *extra_names]
+    return ["step", "cost", *names, *(f"dC/d{n}" for n in names), *extra_names]
 
 
 def write_run_csv(path: str | os.PathLike[str], header: Sequence[str], data: np.ndarray, *,

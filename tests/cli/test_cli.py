@@ -39,7 +39,7 @@ def test_train_writes_the_run_csv_and_its_config(tmp_path):
     assert result.stdout.count("\n") == 1 and "3 steps" in result.stdout
     assert "run.csv" in result.stdout and "final cost" in result.stdout
     table = read_run_csv(tmp_path / "run.csv")
-    assert table.header == ("step", "cost", "w", "dC/w", "learning_rate")
+    assert table.header == ("step", "cost", "w", "dC/dw", "learning_rate")
     assert table.column("step").tolist() == [0, 1, 2, 3]
     # the seed's numbers: cost 4 and gradient -4 at w = 1, then w = 1.4
     assert table.data[0, 1:4].tolist() == [4.0, 1.0, -4.0]

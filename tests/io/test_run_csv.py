@@ -61,8 +61,8 @@ def float_tables(min_cols=1, max_cols=9, max_rows=12):
 
 def test_run_header_puts_step_cost_parameters_gradients_then_extras():
     assert run_header(["w", "b"], ["train_cost", "learning_rate"]) == [
-        "step", "cost", "w", "b", "dC/w", "dC/b", "train_cost", "learning_rate"]
-    assert run_header(("layer1.w[0,0]",)) == ["step", "cost", "layer1.w[0,0]", "dC/layer1.w[0,0]"]
+        "step", "cost", "w", "b", "dC/dw", "dC/db", "train_cost", "learning_rate"]
+    assert run_header(("layer1.w[0,0]",)) == ["step", "cost", "layer1.w[0,0]", "dC/dlayer1.w[0,0]"]
     assert run_header([]) == ["step", "cost"]
 
 
@@ -81,7 +81,7 @@ def test_text_of_a_small_run_is_exactly_as_specified(tmp_path):
                      [12, 0.1, -0.0, 1e-5, 0.1],
                      [13, math.nan, math.inf, -math.inf, 1e17]])
     size = write_run_csv(path, header, data)
-    expected = (b"step,cost,w,dC/w,learning_rate\n"
+    expected = (b"step,cost,w,dC/dw,learning_rate\n"
                 b"0,4,1,-4,0.10000000000000001\n"
                 b"12,0.10000000000000001,-0,1.0000000000000001e-05,0.10000000000000001\n"
                 b"13,nan,inf,-inf,1e+17\n")
