@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QStyle,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -88,21 +89,24 @@ class TrainingControls(QWidget):
         self.export_button.setToolTip("Write the run (every step's cost, parameters and "
                                       "gradients) to a CSV file (Ctrl+E)")
 
-        row = QHBoxLayout(self)
-        row.setContentsMargins(6, 4, 6, 4)
+        # Two rows, so the window fits a 1366-px screen: the actions, then the pace and stop
+        # rules beside a status slot (the window puts its step/cost line there).
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(6, 4, 6, 2)
+        rows.setSpacing(4)
+        row = QHBoxLayout()
         for widget in (self.step_button, self.step_n_spin, self.step_n_button, self.run_button,
                        self.reset_button, self.rerandomize_button):
             row.addWidget(widget)
-        row.addSpacing(12)
-        row.addWidget(QLabel("Speed"))
-        row.addWidget(self.speed_combo)
-        row.addSpacing(12)
-        row.addWidget(QLabel("Stop at step"))
-        row.addWidget(self.max_steps_spin)
-        row.addWidget(QLabel("or cost ≤"))
-        row.addWidget(self.target_cost_edit)
         row.addStretch(1)
         row.addWidget(self.export_button)
+        self.second_row = QHBoxLayout()
+        self.second_row.addStretch(1)
+        for widget in (QLabel("Speed"), self.speed_combo, QLabel("  Stop at step"),
+                       self.max_steps_spin, QLabel("or cost ≤"), self.target_cost_edit):
+            self.second_row.addWidget(widget)
+        rows.addLayout(row)
+        rows.addLayout(self.second_row)
 
         self.step_button.clicked.connect(lambda: self.step_requested.emit(1))
         self.step_n_button.clicked.connect(lambda: self.step_requested.emit(
@@ -116,6 +120,10 @@ class TrainingControls(QWidget):
         self.max_steps_spin.valueChanged.connect(self._emit_stops)
         self.target_cost_edit.editingFinished.connect(self._emit_stops)
         self.set_running(False)
+
+    def set_status_widget(self, widget: QWidget) -> None:
+        """Put `widget` (e.g. the step/cost line) at the left of the second row."""
+        self.second_row.insertWidget(0, widget, 1)
 
     def _on_run_toggled(self, checked: bool) -> None:
         self._show_running(checked)

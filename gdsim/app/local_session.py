@@ -119,6 +119,12 @@ class LocalSession(QObject):
             self.info = args[0]
             self.last = None
             self.run_started.emit(args[0])
+        elif kind == "load_failed":
+            text, current = args
+            if current:
+                self._run_id = current  # the previous run goes on; accept its snapshots again
+            self._set_running(False)
+            self.failed.emit(text)
         elif kind == "failed":
             self._set_running(False)
             self.failed.emit(args[0])

@@ -119,12 +119,12 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(central)
         column.setContentsMargins(4, 4, 4, 4)
         column.setSpacing(4)
+        self.controls.set_status_widget(self.status_line)
         column.addWidget(self.controls)
-        column.addWidget(self.status_line)
         column.addWidget(self.message_bar)
         column.addWidget(splitter, 1)
         self.setCentralWidget(central)
-        self.statusBar().showMessage("Ready: press Step (F10) to apply one update.")
+        self.statusBar().showMessage("Ready: press Step (F10) to apply one update.", 15000)
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -242,14 +242,25 @@ class MainWindow(QMainWindow):
     def _can_train(self) -> bool:
         last = self._last
         if last is not None and last.diverged:
-            self.message_bar.show_message(
-                f"<b>Training diverged.</b> {last.diverged}", "warning", "Reset")
+            reason = last.diverged[0].upper() + last.diverged[1:]
+            self.message_bar.show_message(f"<b>{reason}</b>", "warning", "Reset")
             return False
         return self.session.info is not None
 
     # ------------------------------------------------------------------ answers from the worker
     def _on_run_started(self, info: RunInfo) -> None:
         self.config = info.config
+        self.statusBar().clearMessage()  # messages about the previous run no longer apply
+        function_mode = info.config.mode == "function"
+        self.form_dock.widget().setEnabled(not function_mode)
+        if function_mode:
+            names = ", ".join(info.parameter_names)
+            self.message_bar.show_message(
+                f"<b>Function mode</b>: minimising C({names}) = {info.config.function}. The "
+                "network forms do not apply; Step, Run and the plots work as usual. Open a "
+                "network config (File ▸ Open) to build a network again.", "info")
+        else:
+            self.form.set_config(info.config)  # e.g. the seed Re-randomise drew
         self._last = None
         self._history_unsaved = False
         self._shown_divergence = False
@@ -265,14 +276,21 @@ class MainWindow(QMainWindow):
         self._dirty = True
         if snap.diverged and not self._shown_divergence:
             self._shown_divergence = True
+            reason = snap.diverged[0].upper() + snap.diverged[1:]
             self.message_bar.show_message(
-                f"<b>Training diverged.</b> {snap.diverged} The plots keep every step up to "
-                f"the last finite one.", "warning", "Reset")
+                f"<b>{reason}</b> The plots keep every step up to the last finite one; "
+                f"Reset to start again.", "warning", "Reset")
         elif snap.stop_reason:
             self.statusBar().showMessage(f"Paused: {snap.stop_reason}.", 8000)
 
     def _on_failed(self, message: str) -> None:
         self.controls.set_running(False)
+        info = self.session.info
+        if info is not None:  # the run that goes on: the form must describe it, not the refused one
+            self.config = info.config
+            if info.config.mode == "network":
+                self.form.set_config(info.config)
+            message += " The previous run is unchanged."
         self.message_bar.show_message(message, "error")
 
     def _refresh(self) -> None:
@@ -294,13 +312,14 @@ class MainWindow(QMainWindow):
 
     def _status_text(self, snap: Snapshot) -> str:
         parts = [f"step <b>{snap.step:,}</b>"]
-        if self.config.mode == "network":
-            parts.append(f"epoch <b>{snap.epoch:,}</b>")
+        if self.config.mode == "network" and self.config.batch_size:
+            parts.append(f"epoch <b>{snap.epoch:,}</b>")  # with full batches epoch = step
         cost = f"{snap.cost:.6g}" if math.isfinite(snap.cost) else str(snap.cost)
         parts.append(f"cost <b>{cost}</b>")
         parts.append(f"learning rate {snap.learning_rate:g}")
-        if snap.history_bytes:
-            parts.append(f"history {snap.history_bytes / 2**20:.1f} MiB")
+        self.status_line.setToolTip(
+            f"The run's history holds {snap.history_bytes / 2**20:.1f} MiB (long runs keep "
+            "every cost but thin out older parameter rows to stay within the budget).")
         if snap.running and snap.steps_per_second:
             parts.append(f"{snap.steps_per_second:,.0f} steps/s")
         elif snap.diverged:

@@ -227,6 +227,12 @@ class TrainingSession(QObject):
                 self.info = info
                 self.last = None
                 self.run_started.emit(info)
+        elif kind == "load_failed":
+            text, current = args
+            if current:
+                self._run_id = current  # the previous run goes on; accept its snapshots again
+            self._set_running(False)
+            self.failed.emit(text)
         elif kind == "failed":
             self._set_running(False)
             self.failed.emit(args[0])

@@ -10,6 +10,7 @@ and core. The GUI sends commands down one pipe and reads messages from another:
               ("stops", max_steps, target_cost) ("export", path, every) ("cancel_export",)
               ("shutdown",)
     messages  ("run_started", RunInfo) ("snapshot", Snapshot) ("failed", text)
+              ("load_failed", text, run id that stays current)
               ("export_progress", done, total) ("exported", path) ("export_failed", text)
 
 While running, the driver trains in ~16 ms chunks and sends one snapshot per chunk (every row
@@ -61,6 +62,7 @@ class TrainingDriver:
         self.target_cost: float | None = None
         self.paced_since = (0.0, 0)
         self.rate = 0.0
+        self.last_sent = (0.0, 0)  # (time, step) of the previous snapshot, for the rate
 
     def handle(self, command: tuple) -> bool:
         """Carry out one command; False for shutdown."""
@@ -78,10 +80,10 @@ class TrainingDriver:
         try:
             trainer = Trainer(config, history_budget=self.budget)
         except (ConfigError, DataError) as exc:
-            self.send(("failed", str(exc)))
+            self.send(("load_failed", str(exc), self.run_id))
             return
         except Exception as exc:  # an engine bug must not kill the session
-            self.send(("failed", describe(exc)))
+            self.send(("load_failed", describe(exc), self.run_id))
             return
         self.trainer = trainer
         self._start_run(run_id)
@@ -100,6 +102,8 @@ class TrainingDriver:
     def _cmd_learning_rate(self, learning_rate: float) -> None:
         if self.trainer is not None:
             self.trainer.set_learning_rate(learning_rate)
+            if not self.running:
+                self._snapshot()  # show the new setting now, not at the next step
 
     def _cmd_optimizer(self, optimizer: OptimizerConfig) -> None:
         if self.trainer is not None:
@@ -107,6 +111,8 @@ class TrainingDriver:
                 self.trainer.set_optimizer(optimizer.name, **optimizer.hyperparameters())
             except ValueError as exc:
                 self.send(("failed", str(exc)))
+            if not self.running:
+                self._snapshot()
 
     def _cmd_speed(self, steps_per_second: float | None) -> None:
         self.speed_limit = steps_per_second or None
@@ -173,7 +179,8 @@ class TrainingDriver:
 
     def _restart_pacing(self) -> None:
         step = self.trainer.step_count if self.trainer is not None else 0
-        self.paced_since = (time.perf_counter(), step)
+        self.paced_since = self.last_sent = (time.perf_counter(), step)
+        self.rate = 0.0
 
     def tick(self) -> float:
         """Train one time-boxed chunk and send a snapshot; returns seconds until the next tick
@@ -195,7 +202,6 @@ class TrainingDriver:
                 return min(0.25, (1 - allowed) / self.speed_limit)
             n = min(n, allowed)
         if stop_reason is None:
-            started = time.perf_counter()
             try:
                 done = t.step(int(min(n, 2**62)), max_seconds=CHUNK_SECONDS,
                               until_cost=self.target_cost)
@@ -204,8 +210,6 @@ class TrainingDriver:
                 self.send(("failed", describe(exc)))
                 self._snapshot()
                 return 0.0
-            elapsed = time.perf_counter() - started
-            self.rate = done / elapsed if elapsed > 0 else 0.0
             self.remaining -= done
             if self.target_cost is not None and t.cost <= self.target_cost:
                 stop_reason = f"reached the target cost ({self.target_cost:g})"
@@ -222,6 +226,13 @@ class TrainingDriver:
             return
         chunk = t.history.since(self.sent_step)
         self.sent_step = t.step_count
+        now = time.perf_counter()
+        then, step = self.last_sent
+        if self.running and now - then > 0.2:  # steps per second of wall time (speed limits too)
+            self.rate = (t.step_count - step) / (now - then)
+            self.last_sent = (now, t.step_count)
+        elif not self.running:
+            self.last_sent = (now, t.step_count)
         self.send(("snapshot", Snapshot(
             run_id=self.run_id, chunk=chunk, step=t.step_count, epoch=t.epoch, cost=t.cost,
             parameters=t.parameters, gradients=t.gradients, last_update=t.last_update,

@@ -115,6 +115,9 @@ class Trainer:
         """Back to step 0. The same seed gives exactly the same start (and batch order)."""
         if seed is not None:
             self.seed = int(seed)
+            if self.config.mode == "network":  # so a saved config or RUN.json replays this start
+                self.config = self.config.replace(
+                    init=dataclasses.replace(self.config.init, seed=self.seed))
         self.objective.initialize(self.seed)
         self.optimizer.reset()
         self.history.clear()
@@ -192,7 +195,7 @@ class Trainer:
             what = f"the cost became {cost}"
         lr = self.optimizer.learning_rate
         return (f"training diverged at step {step}: {what}. The learning rate ({lr:g}) is "
-                f"probably too large for this cost; try a smaller one and reset.")
+                f"probably too large for this cost; try a smaller one.")
 
     # ------------------------------------------------------------------ output
     def predict(self, x: np.ndarray) -> np.ndarray:

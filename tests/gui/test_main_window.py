@@ -217,3 +217,44 @@ def test_structural_change_asks_before_losing_history(qtbot, window):
     assert len(window.form.config().network.layers) == layers  # the form went back
     assert window.session.last.step == 1
     window.dialogs.confirm_answer = True  # let the fixture close the window
+
+
+def test_rerandomise_writes_its_seed_into_the_form_and_the_exported_config(qtbot, window,
+                                                                          tmp_path):
+    click(qtbot, window, "rerandomizeButton")
+    qtbot.waitUntil(lambda: window.session.info.seed != 0, timeout=5000)
+    seed = window.session.info.seed
+    assert window.config.init.seed == seed
+    assert window.form.config().init.seed == seed
+    with qtbot.waitSignal(window.session.exported, timeout=10000):
+        window.export_csv(tmp_path / "run.csv")
+    assert json.loads((tmp_path / "run.json").read_text())["init"]["seed"] == seed
+
+
+def test_a_refused_network_keeps_the_old_run_and_the_form_in_step(qtbot, window):
+    before = window.session.info
+    bad = window.config.replace(data=window.config.data.__class__(source="builtin",
+                                                                  name="sine"),
+                                network=window.config.network.__class__(
+                                    inputs=1, layers=window.config.network.layers))
+    window._on_structure_changed(bad)  # what the form emits for "Data set: sine" with bce
+    qtbot.waitUntil(lambda: "between 0 and 1" in window.message_bar.text(), timeout=5000)
+    assert window.form.config().data.name == "xor" and window.config == before.config
+    click(qtbot, window, "stepButton")  # the old run still steps
+    wait_step(qtbot, window, 1)
+    assert window.session.info.run_id == before.run_id
+
+
+def test_a_function_mode_config_disables_the_network_form(qtbot, make_window, tmp_path):
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps({"mode": "function", "function": "(w - 3)**2",
+                                "parameters": {"w": 1.0},
+                                "optimizer": {"name": "sgd", "learning_rate": 0.1}}))
+    w = make_window(path)
+    qtbot.waitUntil(lambda: "Function mode" in w.message_bar.text(), timeout=5000)
+    assert not w.form_dock.widget().isEnabled()
+    assert w.session.last.cost == 4.0 and w.session.last.gradients.tolist() == [-4.0]
+    click(qtbot, w, "stepButton")
+    wait_step(qtbot, w, 1)
+    assert w.session.last.parameters[0] == pytest.approx(1.4, abs=1e-15)
+    assert w.config.mode == "function"
