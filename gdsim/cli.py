@@ -84,8 +84,12 @@ def train(argv: list[str]) -> int:
     config_path, out = Path(args.config), Path(args.out)
     try:
         trainer = Trainer(config_path)
-    except (ConfigError, DataError) as exc:
+    except ConfigError as exc:
+        if exc.file is None:  # raised while matching the config to its data: name the file too
+            exc.file = config_path.name
         raise UsageError(str(exc)) from None
+    except DataError as exc:
+        raise UsageError(f"{config_path.name}: {exc}") from None
     _check_writable(out, config_path)
 
     started = time.perf_counter()

@@ -696,6 +696,16 @@ class PlotPanel(QWidget):
         self._param_items: list[pg.PlotCurveItem] = []
         self._grad_items: list[pg.PlotCurveItem] = []
 
+        # A dot on every shown curve at the current step: "now" while running, and the only
+        # mark of step 0 (a curve of one point draws nothing).
+        self._now: tuple | None = None
+        self._now_dots = []
+        for plot in (self.cost_plot, self.parameter_plot, self.gradient_plot):
+            dots = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=0.8))
+            dots.setZValue(50)
+            plot.getPlotItem().getViewBox().addItem(dots, ignoreBounds=True)
+            self._now_dots.append(dots)
+
         zero_pen = pg.mkPen("#555555", width=1, style=Qt.PenStyle.DashLine)
         self.zero_line = pg.InfiniteLine(pos=0.0, angle=0, pen=zero_pen, movable=False)
         self.gradient_plot.getPlotItem().addItem(self.zero_line, ignoreBounds=True)
@@ -763,6 +773,7 @@ class PlotPanel(QWidget):
     def start_run(self, info: RunInfo) -> None:
         """Forget everything shown; prepare for `info`'s parameters and extras."""
         self._info = info
+        self._now = None
         self._names = tuple(info.parameter_names)
         p = len(self._names)
         budget = self.budget_bytes
@@ -787,6 +798,7 @@ class PlotPanel(QWidget):
         info = self._info
         if info is None or snap.run_id != info.run_id:
             return
+        self._now = (snap.step, snap.cost, snap.parameters, snap.gradients)
         chunk = snap.chunk
         if chunk.is_empty:
             return
@@ -1041,12 +1053,34 @@ class PlotPanel(QWidget):
         (x0, x1), widths, log = key
         self._draw_cost(x0, x1, widths[0], log)
         self._draw_rows(x0, x1, widths[1], widths[2])
+        self._draw_now_dots(log)
         self._drawn_key = key
         self._drawn_latest = latest
         self._dirty = False
         if self._readout_step is not None:
             self.show_readout_at(self._readout_step)
         return True
+
+    def _draw_now_dots(self, log: bool) -> None:
+        if self._now is None:
+            for dots in self._now_dots:
+                dots.setData([], [])
+            return
+        step, cost, params, grads = self._now
+        if log:
+            cost = math.log10(cost) if cost > 0 else math.nan
+        if math.isfinite(cost):
+            self._now_dots[0].setData([step], [cost], brush=[pg.mkBrush(_COST_COLORS["cost"])])
+        else:
+            self._now_dots[0].setData([], [])
+        sel = list(self._selection)
+        if params.size != len(self._names):
+            return
+        for dots, values in ((self._now_dots[1], params), (self._now_dots[2], grads)):
+            shown = [(pos, float(values[i])) for pos, i in enumerate(sel)
+                     if math.isfinite(values[i])]  # inf/NaN (divergence) has no place to go
+            dots.setData([step] * len(shown), [v for _, v in shown],
+                         brush=[pg.mkBrush(PALETTE[pos % len(PALETTE)]) for pos, _ in shown])
 
     def _draw_cost(self, x0: float, x1: float, width: int, log: bool) -> None:
         series = {"cost": self._cost, **self._evals}

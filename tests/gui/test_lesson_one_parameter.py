@@ -184,3 +184,12 @@ def test_watchable_speed_by_default_and_run_pause(qtbot):
         assert abs(float(widget.findChild(object, "currentWValue").text()) - 3) < 1e-6
     finally:
         widget.shutdown()
+
+
+def test_stop_rule_widgets_are_hidden(lesson):
+    from PySide6.QtWidgets import QLabel
+
+    shown = [label.text().strip() for label in lesson.controls.findChildren(QLabel)
+             if label.isVisibleTo(lesson)]
+    assert "Speed" in shown and not any("Stop" in text or "cost" in text for text in shown)
+    assert not lesson.controls.max_steps_spin.isVisibleTo(lesson)

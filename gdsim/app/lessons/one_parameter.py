@@ -143,7 +143,7 @@ class OneParameterLesson(QWidget):
             item.getAxis(axis).setPen(INK)
         self.curve = pg.PlotCurveItem(pen=pg.mkPen(INK, width=2), antialias=True,
                                       connect="finite")
-        self.path_dots = pg.ScatterPlotItem(size=6, pen=None, brush=pg.mkBrush(31, 119, 180, 110))
+        self.path_dots = pg.ScatterPlotItem(size=7, pen=None, brush=pg.mkBrush(31, 119, 180, 110))
         self.tangent = pg.PlotCurveItem(pen=pg.mkPen(RED, width=2.5), antialias=True)
         self.step_line = pg.PlotCurveItem(pen=pg.mkPen(GREEN, width=3), antialias=True)
         self.guides = pg.PlotCurveItem(pen=pg.mkPen(GREEN, width=1, style=Qt.PenStyle.DashLine),
@@ -206,7 +206,7 @@ class OneParameterLesson(QWidget):
                        self.controls.max_steps_spin, self.controls.target_cost_edit):
             widget.hide()
         for label in self.controls.findChildren(QLabel):  # the stop-rule captions
-            if label.text() in ("Stop at step", "or cost ≤"):
+            if label.text().strip() in ("Stop at step", "or cost ≤"):
                 label.hide()
         # 10 steps/s, so each step can be watched; "unlimited" is one click away.
         self.controls.speed_combo.setCurrentIndex(max(0, self.controls.speed_combo.findData(10.0)))

@@ -48,7 +48,7 @@ GRID_N = 200
 N_ISOCURVES = 12
 DRAW_LIMIT = 1e6            # coordinates beyond this are clipped before drawing (pyqtgraph-safe)
 MAX_PATH_POINTS = 3000      # longer paths are thinned for drawing
-MAX_DOTS = 400              # dots on a path only while it is this short
+MAX_DOTS = 100              # dots on a path only while it is this short
 RACE_HISTORY_BUDGET = 4 * 2**20
 
 GRADIENT_COLOR = (200, 30, 30)
@@ -171,7 +171,7 @@ class _Arrow:
 
     def set_visible(self, visible: bool) -> None:
         self.line.setVisible(visible)
-        self.head.setVisible(visible and np.any(self.end - self.start))
+        self.head.setVisible(bool(visible and np.any(self.end - self.start)))
 
 
 def _plot(name: str, title: str, background=(255, 255, 255)) -> pg.PlotWidget:
@@ -238,6 +238,7 @@ class TwoParameterLesson(QWidget):
         self.formula_edit.setObjectName("formulaEdit")
         self.formula_edit.setPlaceholderText("a formula in w1 and w2, e.g. w1**2 + 3*w2**2")
         self.formula_edit.setToolTip("Your own cost C(w1, w2); press Enter to use it")
+        self.formula_edit.setMinimumWidth(170)
         self.formula_error = QLabel()
         self.formula_error.setObjectName("formulaError")
         self.formula_error.setStyleSheet("color: #c00000;")
@@ -251,8 +252,9 @@ class TwoParameterLesson(QWidget):
         self.lr_spin.setToolTip("How far each step goes: step = −learning rate × gradient. "
                                 "Applies from the next step.")
 
-        top = QHBoxLayout()
-        top.setContentsMargins(6, 0, 6, 0)
+        picker = QWidget()
+        top = QHBoxLayout(picker)
+        top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(QLabel("Surface"))
         top.addWidget(self.surface_combo)
         top.addWidget(QLabel("C(w1, w2) ="))
@@ -260,6 +262,10 @@ class TwoParameterLesson(QWidget):
         top.addSpacing(12)
         top.addWidget(QLabel("Learning rate"))
         top.addWidget(self.lr_spin)
+        top.addSpacing(12)
+        if hasattr(self.controls, "set_status_widget"):  # share the controls' second row
+            self.controls.set_status_widget(picker)
+            picker = None
 
         self._build_map()
         self._build_slices()
@@ -282,7 +288,8 @@ class TwoParameterLesson(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(4)
         outer.addWidget(self.controls)
-        outer.addLayout(top)
+        if picker is not None:
+            outer.addWidget(picker)
         outer.addWidget(self.formula_error)
         outer.addLayout(body, 1)
 
@@ -320,7 +327,8 @@ class TwoParameterLesson(QWidget):
             item.hide()
             plot.addItem(item)
             self.race_paths[key] = item
-        self.legend = pg.LegendItem(offset=(8, -8), labelTextColor="#222",
+        self.legend = pg.LegendItem(offset=(8, -8), labelTextColor="#222", labelTextSize="8pt",
+                                    verSpacing=-6,
                                     brush=pg.mkBrush(255, 255, 255, 210),
                                     pen=pg.mkPen(150, 150, 150))
         self.legend.setParentItem(plot.getViewBox())
@@ -381,7 +389,7 @@ class TwoParameterLesson(QWidget):
 
     def _build_side(self) -> QWidget:
         side = QWidget()
-        side.setFixedWidth(330)
+        side.setFixedWidth(310)
         column = QVBoxLayout(side)
         column.setContentsMargins(0, 0, 0, 0)
         self.numbers = QLabel()
@@ -549,14 +557,8 @@ class TwoParameterLesson(QWidget):
         self._start = np.array(start, dtype=float)
         self._x_range, self._y_range = tuple(x_range), tuple(y_range)
         self._race_rates = dict(race_rates)
-        # Colours and contour levels come from the surface's own range and then stay fixed,
-        # so panning or resizing redraws the same picture over a larger area.
         w1, w2, c = grid(expr, self._x_range, self._y_range, GRID_N)
-        self._lut, self._levels = _surface_colormap(c)
         finite = c[np.isfinite(c)]
-        flat = finite.size == 0 or finite.max() == finite.min()
-        self._iso_levels = [] if flat else \
-            [float(v) for v in np.quantile(finite, np.linspace(0.03, 0.9, N_ISOCURVES))]
         if mark_minimum and finite.size:
             i = int(np.argmin(np.where(np.isfinite(c), c, np.inf)))
             self.minimum_marker.setData([w1.flat[i]], [w2.flat[i]])
@@ -575,15 +577,18 @@ class TwoParameterLesson(QWidget):
         (x0, x1), (y0, y1) = self.map.getViewBox().viewRange()
         self._grid = grid(self._expr, (x0, x1), (y0, y1), GRID_N)
         c = self._grid[2]
-        self.image.setImage(c, lut=self._lut, levels=self._levels, autoLevels=False)
+        lut, levels = _surface_colormap(c)  # colours and contour levels fit what is visible
+        self.image.setImage(c, lut=lut, levels=levels, autoLevels=False)
         dx, dy = (x1 - x0) / (GRID_N - 1), (y1 - y0) / (GRID_N - 1)
         self.image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, x1 - x0 + dx, y1 - y0 + dy))
         finite = c[np.isfinite(c)]
+        flat = finite.size == 0 or finite.max() == finite.min()
+        iso_levels = [] if flat else np.quantile(finite, np.linspace(0.03, 0.9, N_ISOCURVES))
         # NaN confuses the isocurve tracer: fill with a value above every level.
         iso_data = np.where(np.isfinite(c), c, finite.max() + 1 if finite.size else 0.0)
         for i, iso in enumerate(self.isocurves):
-            if i < len(self._iso_levels):
-                iso.setData(iso_data, self._iso_levels[i])
+            if i < len(iso_levels):
+                iso.setData(iso_data, float(iso_levels[i]))
                 iso.show()
             else:
                 iso.hide()
@@ -756,6 +761,10 @@ class TwoParameterLesson(QWidget):
     _status: tuple[str, bool] = ("", False)
 
     def _redraw(self) -> None:
+        with np.errstate(all="ignore"):  # diverging or vanishing numbers are drawn, not raised
+            self._redraw_all()
+
+    def _redraw_all(self) -> None:
         t = self.session.trainer
         if t is None or self._expr is None:
             return
@@ -769,6 +778,14 @@ class TwoParameterLesson(QWidget):
         tip = p + g
         self.grad_box.setData(*_clip([[p[0] + g[0], tip[0], p[0]], [p[1], tip[1], p[1] + g[1]]]))
         self._place_texts(p, g, step)
+        # In the race the paths are the story: the arrows (of the SGD point) would hide them.
+        arrows = not self._race_on
+        for arrow in (self.grad_arrow, self.step_arrow, *self.grad_parts):
+            arrow.set_visible(arrows)
+        self.grad_box.setVisible(arrows)
+        if not arrows:
+            for item in (self.grad_text, *self.part_texts, self.step_text):
+                item.hide()
 
         path = _thin(t.history.params())
         self.path.setData(path[:, 0], path[:, 1])
@@ -815,12 +832,17 @@ class TwoParameterLesson(QWidget):
             item.setPos(x + (dx if ax == 0 else -dx) * px, y + (dy if ay == 1 else -dy) * py)
             item.show()
 
+        def visible_middle(k):  # the middle of the part of leg k that is on the map
+            lo, hi = ((x0, x1), (y0, y1))[k]
+            a, b = sorted((float(np.clip(p[k], lo, hi)), float(np.clip(p[k] + g[k], lo, hi))))
+            return (a + b) / 2
+
         head = self.grad_arrow.head
         hx, hy = (head.pos().x(), head.pos().y()) if head.isVisible() else p + g
         put(self.grad_text, hx, hy, f"∇C = {_vec(g)}", 6, 6, pixels(g) > 25)
-        put(self.part_texts[0], p[0] + g[0] / 2, p[1], f"∂C/∂w1 = {_num(g[0])}", 0, 4,
+        put(self.part_texts[0], visible_middle(0), p[1], f"∂C/∂w1 = {_num(g[0])}", 0, 4,
             pixels((g[0], 0)) > 70)
-        put(self.part_texts[1], p[0], p[1] + g[1] / 2, f"∂C/∂w2 = {_num(g[1])}", 6, 0,
+        put(self.part_texts[1], p[0], visible_middle(1), f"∂C/∂w2 = {_num(g[1])}", 6, 0,
             pixels((0, g[1])) > 40)
         put(self.step_text, *(p + step), "step", 6, 6, pixels(step) > 12)
 
@@ -846,8 +868,9 @@ class TwoParameterLesson(QWidget):
             span = max(ymax - ymin, 1e-9)
             # The tangent: slope = the partial derivative, kept short enough to stay in view.
             half = 0.12 * (hi - lo)
-            if g[k] != 0 and math.isfinite(g[k]):
-                half = min(half, 0.35 * span / abs(g[k]))
+            slope = abs(float(g[k]))
+            if math.isfinite(slope) and slope * half > 0.35 * span:
+                half = 0.35 * span / slope
             tx = np.array([p[k] - half, p[k] + half])
             ty = np.array([cost - g[k] * half, cost + g[k] * half])
             self._tangents[k] = (tx, ty)
@@ -884,6 +907,9 @@ class TwoParameterLesson(QWidget):
         html = "<table cellspacing='0' cellpadding='1'>" + "".join(
             f"<tr><td style='color:#444; padding-right:8px'>{k}</td><td>{v}</td></tr>"
             for k, v in rows) + "</table>"
+        if self._race_on:
+            html += ("<p style='color:#555; margin-top:4px'>Race: the numbers, the slices and "
+                     "the white point follow the SGD run.</p>")
         text, error = self._status
         if text:
             color = "#c00000" if error else "#555"
