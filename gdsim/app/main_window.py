@@ -38,6 +38,10 @@ from gdsim.app.runstate import RunInfo, Snapshot
 from gdsim.app.session import TrainingSession
 from gdsim.config import Config, ConfigError, default_config, load_config, save_config
 
+LESSONS = [  # key, menu title, status tip; classes in gdsim.app.lessons
+    ("one_parameter", "&One parameter: cost curve, slope and update",
+     "C(w), its tangent dC/dw and the step w <- w - lr * dC/dw, number by number"),
+]
 REFRESH_MS = 33  # at most ~30 redraws a second
 TABLE_MS_RUNNING = 200  # numbers that change 30 times a second cannot be read anyway
 MAX_RECENT = 8
@@ -61,6 +65,7 @@ class MainWindow(QMainWindow):
         self._table_shown = 0.0
         self._last: Snapshot | None = None
         self._export_dialog: QProgressDialog | None = None
+        self._lesson_windows: dict[str, QWidget] = {}
 
         self.session = TrainingSession(self)
         self._build_widgets()
@@ -178,6 +183,16 @@ class MainWindow(QMainWindow):
         self.log_cost_action.setCheckable(True)
         view_menu.addAction(self.log_cost_action)
         view_menu.addAction(self.form_dock.toggleViewAction())
+
+        lessons_menu = bar.addMenu("&Lessons")
+        lessons_menu.setObjectName("lessonsMenu")
+        self.lesson_actions = {}
+        for key, title, tip in LESSONS:
+            action = self._action(title, lambda checked=False, k=key: self.open_lesson(k),
+                                  tip=tip)
+            action.setObjectName(f"lesson_{key}")
+            lessons_menu.addAction(action)
+            self.lesson_actions[key] = action
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&Keyboard shortcuts", self._show_shortcuts))
@@ -495,6 +510,25 @@ class MainWindow(QMainWindow):
         name = self.config_path.name if self.config_path else "untitled"
         self.setWindowTitle(f"{name}[*] — gdsim")
 
+    # ------------------------------------------------------------------ lessons
+    def open_lesson(self, key: str) -> QWidget:
+        """Open (or raise) a lesson in its own window; it has its own in-thread session."""
+        window = self._lesson_windows.get(key)
+        if window is None:
+            from gdsim.app import lessons
+
+            cls = {"one_parameter": "OneParameterLesson",
+                   "two_parameters": "TwoParameterLesson"}[key]
+            window = getattr(lessons, cls)()
+            window.setWindowFlag(Qt.WindowType.Window, True)
+            window.setWindowTitle(self.lesson_actions[key].text().replace("&", "") + " — gdsim")
+            window.resize(1150, 700)
+            self._lesson_windows[key] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
     # ------------------------------------------------------------------ help
     def _show_shortcuts(self) -> None:
         rows = [(a.text().replace("&", ""), a.shortcut().toString(
@@ -510,6 +544,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ closing
     def shutdown(self) -> bool:
         self._refresh_timer.stop()
+        for lesson in self._lesson_windows.values():
+            lesson.close()
         return self.session.shutdown()
 
     def closeEvent(self, event) -> None:

@@ -192,3 +192,25 @@ def test_run_and_pause_without_race(lesson, qtbot):
     t = lesson.session.trainer
     start, end = lesson.gradient_vector()
     np.testing.assert_array_equal(start, t.parameters)
+
+
+def test_divergence_is_shown_and_drawing_survives(lesson, qtbot):
+    lesson.set_surface("valley")
+    lesson.set_learning_rate(0.5)  # far too large for the steep direction
+    lesson.controls.speed_combo.setCurrentIndex(0)
+    lesson.controls.run_button.click()
+    qtbot.waitUntil(lambda: lesson.session.trainer.diverged is not None, timeout=5000)
+    qtbot.waitUntil(lambda: not lesson.session.running, timeout=2000)
+    assert "diverged" in lesson.numbers.text()
+    lesson.controls.reset_button.click()
+    assert "diverged" not in lesson.numbers.text()
+
+
+def test_formula_with_undefined_regions(lesson, qtbot):
+    assert lesson.set_formula("log(w1) + w2**2")
+    w1, w2, c = lesson.contour_data()
+    assert np.isnan(c[w1 < 0]).all() and np.isfinite(c[w1 > 0]).all()
+    lesson.set_start(1.0, 1.0)
+    lesson.controls.step_button.click()
+    qtbot.wait(100)  # let any deferred map update run
+    assert lesson.session.trainer.step_count == 1

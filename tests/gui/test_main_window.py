@@ -258,3 +258,13 @@ def test_a_function_mode_config_disables_the_network_form(qtbot, make_window, tm
     wait_step(qtbot, w, 1)
     assert w.session.last.parameters[0] == pytest.approx(1.4, abs=1e-15)
     assert w.config.mode == "function"
+
+
+def test_the_lessons_menu_opens_the_one_parameter_lesson(qtbot, window):
+    from PySide6.QtWidgets import QLabel
+
+    window.lesson_actions["one_parameter"].trigger()
+    lesson = window._lesson_windows["one_parameter"]
+    qtbot.waitUntil(lambda: lesson.isVisible(), timeout=5000)
+    assert lesson.findChild(QLabel, "costValue").text().startswith("4")
+    assert lesson.findChild(QLabel, "gradientValue").text().startswith("-4")
