@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from gdsim.app.runstate import RunInfo, Snapshot
-from gdsim.app.training_process import CHUNK_SECONDS, TrainingDriver
+from gdsim.app.training_process import TrainingDriver
 from gdsim.config import Config, OptimizerConfig
 
 LOCAL_BUDGET = 32 * 2**20

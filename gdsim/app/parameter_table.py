@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTableView
 
-from gdsim.app.runstate import RunInfo, Snapshot, parameter_layers
+from gdsim.app.runstate import RunInfo, Snapshot, describe_parameter, parameter_layers
 
 COLUMNS = ("parameter", "layer", "value", "gradient dC/dp", "last update")
 TOOLTIPS = (
@@ -91,6 +91,8 @@ class ParameterModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._brushes[col]
+        if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            return describe_parameter(self._names[row])
         if role == Qt.ItemDataRole.ToolTipRole and col >= 2:
             value, grad, update = self._values[row]
             return (f"{self._names[row]} = {value!r}\ndC/d{self._names[row]} = {grad!r}\n"

@@ -23,6 +23,19 @@ def parameter_layers(names: tuple[str, ...]) -> tuple[int, ...]:
     return tuple(int(m.group(1)) if (m := _LAYER.match(n)) else 0 for n in names)
 
 
+def describe_parameter(name: str) -> str:
+    """Plain words for a parameter name: w2_1_3 -> 'weight into neuron 1 of layer 2 from
+    neuron 3 of layer 1'; b1_4 -> 'bias of neuron 4 of layer 1'; anything else unchanged."""
+    parts = name[1:].split("_")
+    if name[:1] == "w" and len(parts) == 3 and all(p.isdigit() for p in parts):
+        layer, j, k = (int(p) for p in parts)
+        source = f"input {k}" if layer == 1 else f"neuron {k} of layer {layer - 1}"
+        return f"weight into neuron {j} of layer {layer} from {source}"
+    if name[:1] == "b" and len(parts) == 2 and all(p.isdigit() for p in parts):
+        return f"bias of neuron {parts[1]} of layer {parts[0]}"
+    return f"parameter {name}"
+
+
 @dataclass(frozen=True)
 class RunInfo:
     run_id: int

@@ -44,7 +44,7 @@ from gdsim.app.forms.widgets import (
 from gdsim.config import ACTIVATIONS, MAX_LAYERS, Config, LayerConfig, NetworkConfig
 
 MAX_HIDDEN_LAYERS = 8      # the "+ Add layer" button stops here (a loaded config may have more)
-MAX_UI_UNITS = 256         # units boxes go up to this (or to a loaded config's larger value)
+MAX_UI_UNITS = 4096        # units boxes go up to this (or to a loaded config's larger value)
 NEW_LAYER = LayerConfig(4, "tanh")
 _CAPTION_WIDTH = 64
 _UNITS_WIDTH = 64
