@@ -41,6 +41,8 @@ from gdsim.config import Config, ConfigError, default_config, load_config, save_
 LESSONS = [  # key, menu title, status tip; classes in gdsim.app.lessons
     ("one_parameter", "&One parameter: cost curve, slope and update",
      "C(w), its tangent dC/dw and the step w <- w - lr * dC/dw, number by number"),
+    ("two_parameters", "&Two parameters: surface, gradient vector, optimizer race",
+     "C(w1, w2) as a map, the partial derivatives as slices, the gradient and the step"),
 ]
 REFRESH_MS = 33  # at most ~30 redraws a second
 TABLE_MS_RUNNING = 200  # numbers that change 30 times a second cannot be read anyway

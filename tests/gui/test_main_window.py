@@ -268,3 +268,11 @@ def test_the_lessons_menu_opens_the_one_parameter_lesson(qtbot, window):
     qtbot.waitUntil(lambda: lesson.isVisible(), timeout=5000)
     assert lesson.findChild(QLabel, "costValue").text().startswith("4")
     assert lesson.findChild(QLabel, "gradientValue").text().startswith("-4")
+
+
+def test_the_lessons_menu_opens_the_two_parameter_lesson(qtbot, window):
+    lesson = window.open_lesson("two_parameters")
+    qtbot.waitUntil(lambda: lesson.isVisible(), timeout=5000)
+    start, end = lesson.gradient_vector()
+    grad = lesson.session.trainer.gradients
+    assert (end[0] - start[0], end[1] - start[1]) == pytest.approx(tuple(grad), abs=1e-12)

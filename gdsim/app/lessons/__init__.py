@@ -6,4 +6,8 @@ def __getattr__(name: str):
         from gdsim.app.lessons.one_parameter import OneParameterLesson
 
         return OneParameterLesson
+    if name == "TwoParameterLesson":
+        from gdsim.app.lessons.two_parameters import TwoParameterLesson
+
+        return TwoParameterLesson
     raise AttributeError(name)

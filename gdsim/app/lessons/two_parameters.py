@@ -61,7 +61,7 @@ SURFACE_COLORS = [(190, 214, 238), (222, 238, 232), (250, 244, 214), (251, 214, 
 # key, label, colour, optimizer settings (learning rates are added per surface).
 RACE = (
     ("sgd", "SGD", (31, 119, 180), {"name": "sgd"}),
-    ("momentum", "SGD + momentum 0.9", (255, 127, 14), {"name": "sgd", "momentum": 0.9}),
+    ("momentum", "Momentum 0.9", (255, 127, 14), {"name": "sgd", "momentum": 0.9}),
     ("nesterov", "Nesterov 0.9", (148, 103, 189),
      {"name": "sgd", "momentum": 0.9, "nesterov": True}),
     ("rmsprop", "RMSProp", (140, 86, 75), {"name": "rmsprop"}),
@@ -69,14 +69,22 @@ RACE = (
 )
 SGD_FAMILY = ("sgd", "momentum", "nesterov")  # these follow the lesson's learning rate
 
+
+
+def _nowrap(text: str) -> str:
+    """Keep a formula on one line (Qt would break after a slash; U+2060 joins the words)."""
+    return "<span style='white-space:nowrap'>" + text.replace("/", "/\u2060") + "</span>"
+
+
 EXPLANATION = (
     "<b>Where the gradient comes from.</b> Change one parameter and hold the other still: "
     "with w2 frozen, C becomes an ordinary curve in w1 (upper slice), and the slope of that "
-    "curve where you stand is ∂C/∂w1. Freeze w1 instead and the slope along w2 is ∂C/∂w2 "
-    "(lower slice). Written side by side, the two slopes form one vector, the gradient "
-    "∇C = [∂C/∂w1, ∂C/∂w2]. On the map it points <span style='color:#c81e1e'>uphill</span>, "
-    "the way C rises fastest, across the contour lines. So gradient descent steps the "
-    "<span style='color:#00873c'>other way</span>: step = −learning rate × ∇C."
+    f"curve where you stand is {_nowrap('∂C/∂w1')}. Freeze w1 instead and the slope along w2 "
+    f"is {_nowrap('∂C/∂w2')} (lower slice). Written side by side, the two slopes form one "
+    f"vector, the gradient {_nowrap('∇C = [∂C/∂w1, ∂C/∂w2]')}. On the map it points "
+    "<span style='color:#c81e1e'>uphill</span>, the way C rises fastest, across the contour "
+    "lines. So gradient descent steps the <span style='color:#00873c'>other way</span>: "
+    f"{_nowrap('step = −learning rate × ∇C')}."
 )
 
 
@@ -143,6 +151,7 @@ class _Arrow:
         for item, dz in ((self.line, 0), (self.head, 1)):
             item.setZValue(z + dz)
             plot.addItem(item)
+        self.head_len = head
         self.start = np.zeros(2)
         self.end = np.zeros(2)
 
@@ -165,13 +174,19 @@ class _Arrow:
                 elif d[k] < 0 and e[k] < lo:
                     t = min(t, (lo - s[k]) / d[k])
             tip = s + max(t, 0.0) * d
+        vb = self.plot.getViewBox()
+        px, py = vb.viewPixelSize() if vb.width() > 0 and vb.height() > 0 else (0.0, 0.0)
+        if px > 0 and py > 0 and math.hypot(d[0] / px, d[1] / py) < self.head_len:
+            self.head.hide()
+            return  # too short for a head
         self.head.setPos(float(tip[0]), float(tip[1]))
         self.head.setStyle(angle=180.0 - math.degrees(math.atan2(d[1], d[0])))
         self.head.show()
 
     def set_visible(self, visible: bool) -> None:
         self.line.setVisible(visible)
-        self.head.setVisible(bool(visible and np.any(self.end - self.start)))
+        if not visible:
+            self.head.hide()
 
 
 def _plot(name: str, title: str, background=(255, 255, 255)) -> pg.PlotWidget:
@@ -365,7 +380,7 @@ class TwoParameterLesson(QWidget):
     def _build_slices(self) -> None:
         self.slice_plots, self.slice_labels = [], []
         self.slice_curves, self.slice_points, self.slice_tangent_items = [], [], []
-        for k, (name, other) in enumerate((("w1", "w2"), ("w2", "w1"))):
+        for name in PARAMETERS:
             widget = _plot(f"slice{name.upper()}Plot", "")
             plot = widget.getPlotItem()
             plot.setLabel("bottom", name)
@@ -463,6 +478,7 @@ class TwoParameterLesson(QWidget):
         self._surface = surface
         self._select_combo(surface.key)
         self.formula_edit.setText(surface.formula)
+        self.formula_edit.setCursorPosition(0)
         self.formula_edit.setEnabled(False)
         self._set_lr_spin(surface.learning_rate)
         self._install(surface.formula, parse_expression(surface.formula, PARAMETERS),
@@ -803,7 +819,7 @@ class TwoParameterLesson(QWidget):
             item.setData(rpath[:, 0], rpath[:, 1])
             item.setSymbol("o" if len(rpath) <= MAX_DOTS else None)
             rate = trainer.learning_rate
-            info.setText(f"lr {_num(rate, 3)} · C = {_num(trainer.cost, 4)}"
+            info.setText(f"lr {_num(rate, 3)} · C {_num(trainer.cost, 3)}"
                          if not trainer.diverged else "diverged")
         self._redraw_slices(p, g, cost)
         self._redraw_numbers()
@@ -851,13 +867,15 @@ class TwoParameterLesson(QWidget):
         for k in (0, 1):
             name, other = PARAMETERS[k], PARAMETERS[1 - k]
             lo, hi = ranges[k]
-            if math.isfinite(p[k]):
-                lo, hi = min(lo, p[k]), max(hi, p[k])
+            if math.isfinite(p[k]):  # (a diverged run is drawn at the clipping limit)
+                lo, hi = min(lo, float(_clip(p[k]))), max(hi, float(_clip(p[k])))
             xs = np.linspace(lo, hi, 300)
             ys = np.asarray(self._expr.evaluate({name: xs, other: float(p[1 - k])}),
                             dtype=float)
             ys = np.broadcast_to(ys, xs.shape)
             ok = np.isfinite(ys)
+            ys = _clip(ys)
+            cost = float(_clip(cost)) if math.isfinite(cost) else cost
             plot = self.slice_plots[k].getPlotItem()
             self.slice_curves[k].setData(xs[ok], _clip(ys[ok]))
             self.slice_points[k].setData([float(_clip(p[k]))], [float(_clip(cost))])
