@@ -26,6 +26,9 @@ from gdsim.engine.trainer import Trainer
 NETS = [
     # name, sizes, hidden activation, output activation, loss, samples, batch, target ratio
     ("2-4-4-1 tanh MSE", [2, 4, 4, 1], "tanh", "linear", "mse", 200, 0, 10.0),
+    # diagnostic: the same shape without tanh (NumPy's float64 tanh is scalar on AVX2-only CPUs)
+    ("2-4-4-1 relu MSE (same shape, no tanh)", [2, 4, 4, 1], "relu", "linear", "mse", 200, 0,
+     None),
     ("2-8-8-8-1 tanh MSE", [2, 8, 8, 8, 1], "tanh", "linear", "mse", 500, 0, 6.0),
     ("2-16-16-1 relu/sigmoid BCE", [2, 16, 16, 1], "relu", "sigmoid", "bce", 1000, 0, None),
     ("784-128-64-10 relu/softmax CE, batch 256", [784, 128, 64, 10], "relu", "softmax",
