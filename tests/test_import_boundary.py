@@ -26,6 +26,8 @@ main(['train', str(resource_path('examples', 'xor.json')), '--steps', '5',
     "import gdsim.config",
     "import gdsim.io.run_csv, gdsim.io.runs, gdsim.io.atomic",
     "import gdsim.cli",
+    "import gdsim.app.training_process, gdsim.app.runstate",  # the trainer child process
+    "import gdsim.app.lessons.surfaces",
     "TRAIN",
 ])
 def test_no_qt_is_loaded(imports, tmp_path):
