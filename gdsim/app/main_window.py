@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -34,8 +35,11 @@ from gdsim.app.forms import ConfigForm
 from gdsim.app.message_bar import MessageBar
 from gdsim.app.parameter_table import ParameterTable
 from gdsim.app.plots import PlotPanel
-from gdsim.app.runstate import RunInfo, Snapshot
+from gdsim.app.runstate import RunInfo, Snapshot, merge_snapshots
 from gdsim.app.session import TrainingSession
+from gdsim.app.views.chain_rule import ChainRuleView
+from gdsim.app.views.gradient_health import GradientHealthView
+from gdsim.app.views.prediction import PredictionView
 from gdsim.config import Config, ConfigError, default_config, load_config, save_config
 
 LESSONS = [  # key, menu title, status tip; classes in gdsim.app.lessons
@@ -43,6 +47,11 @@ LESSONS = [  # key, menu title, status tip; classes in gdsim.app.lessons
      "C(w), its tangent dC/dw and the step w <- w - lr * dC/dw, number by number"),
     ("two_parameters", "&Two parameters: surface, gradient vector, optimizer race",
      "C(w1, w2) as a map, the partial derivatives as slices, the gradient and the step"),
+]
+HEALTH_PRESETS = [  # resources/presets: each shows one gradient problem on purpose
+    ("health-dead-relu.json", "Gradient health: &dead ReLU units"),
+    ("health-vanishing-sigmoid.json", "Gradient health: &vanishing (deep sigmoid stack)"),
+    ("health-exploding.json", "Gradient health: &exploding"),
 ]
 REFRESH_MS = 33  # at most ~30 redraws a second
 TABLE_MS_RUNNING = 200  # numbers that change 30 times a second cannot be read anyway
@@ -110,16 +119,37 @@ class MainWindow(QMainWindow):
         self.status_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.plots = PlotPanel()
         self.table = ParameterTable()
+        self.prediction_view = PredictionView()
+        self.health_view = GradientHealthView()
+        self.chain_view = ChainRuleView()
+        self.views = (self.prediction_view, self.health_view, self.chain_view)
+        self.bottom_tabs = QTabWidget()
+        self.bottom_tabs.setObjectName("bottomTabs")
+        for widget, title, tip in (
+                (self.table, "Parameters and gradients",
+                 "Every parameter's value beside its gradient and last update "
+                 "(double-click a row to see its chain rule)"),
+                (self.prediction_view, "Prediction",
+                 "What the network predicts now: decision boundary or fitted curve"),
+                (self.health_view, "Gradient health",
+                 "Gradient size per layer over time, with warnings for zero, vanishing or "
+                 "exploding gradients"),
+                (self.chain_view, "Chain rule",
+                 "Backpropagation for one weight and one sample, factor by factor")):
+            self.bottom_tabs.setTabToolTip(self.bottom_tabs.addTab(widget, title), tip)
+        self.bottom_tabs.currentChanged.connect(lambda _i: self._update_views(force=True))
+        self.table.doubleClicked.connect(self._inspect_parameter)
+        self._pending: list[Snapshot] = []
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName("mainSplitter")
         splitter.addWidget(self.plots)
-        splitter.addWidget(self.table)
+        splitter.addWidget(self.bottom_tabs)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([560, 240])
+        splitter.setSizes([520, 300])
         splitter.setChildrenCollapsible(False)
-        self.table.setMinimumHeight(150)
+        self.bottom_tabs.setMinimumHeight(180)
         self.splitter = splitter
 
         central = QWidget()
@@ -195,6 +225,12 @@ class MainWindow(QMainWindow):
             action.setObjectName(f"lesson_{key}")
             lessons_menu.addAction(action)
             self.lesson_actions[key] = action
+        lessons_menu.addSeparator()
+        for file, title in HEALTH_PRESETS:
+            action = self._action(title, lambda checked=False, f=file: self.open_health_preset(f),
+                                  tip="Open this preset and watch the Gradient health tab")
+            action.setObjectName(f"preset_{file.removesuffix('.json')}")
+            lessons_menu.addAction(action)
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&Keyboard shortcuts", self._show_shortcuts))
@@ -283,10 +319,14 @@ class MainWindow(QMainWindow):
         self._shown_divergence = False
         self.plots.start_run(info)
         self.table.start_run(info)
+        self._pending = []
+        for view in self.views:
+            view.start_run(info)
         self._dirty = True
 
     def _on_snapshot(self, snap: Snapshot) -> None:
         self._last = snap
+        self._pending.append(snap)
         self.plots.add_snapshot(snap)
         if snap.step > 0:
             self._history_unsaved = True
@@ -323,9 +363,32 @@ class MainWindow(QMainWindow):
         if not snap.running or now - self._table_shown >= TABLE_MS_RUNNING / 1000:
             self._table_shown = now
             self.table.update_from(snap)
+            self._update_views()
         else:
             self._dirty = True  # show the final numbers once the run pauses
         self.status_line.setText(self._status_text(snap))
+
+    def _update_views(self, force: bool = False) -> None:
+        """Feed the views: gradient health gets every row since its last update (merged);
+        the prediction and chain-rule views only redraw while their tab is showing."""
+        if self._pending:
+            self.health_view.update_from(merge_snapshots(self._pending))
+            self._pending = []
+        snap = self._last
+        if snap is None:
+            return
+        current = self.bottom_tabs.currentWidget()
+        for view in (self.prediction_view, self.chain_view):
+            if view is current or force:
+                view.update_from(snap)
+
+    def _inspect_parameter(self, index) -> None:
+        """Double-clicked table row: show that parameter's chain rule."""
+        row = self.table.model().mapToSource(index).row()
+        info = self.session.info
+        if info is not None and info.config.mode == "network":
+            self.chain_view.select_parameter(info.parameter_names[row])
+            self.bottom_tabs.setCurrentWidget(self.chain_view)
 
     def _status_text(self, snap: Snapshot) -> str:
         parts = [f"step <b>{snap.step:,}</b>"]
@@ -530,6 +593,14 @@ class MainWindow(QMainWindow):
         window.raise_()
         window.activateWindow()
         return window
+
+    def open_health_preset(self, file: str) -> bool:
+        from gdsim.resources import resource_path
+
+        if not self.open_config(resource_path("presets", file)):
+            return False
+        self.bottom_tabs.setCurrentWidget(self.health_view)
+        return True
 
     # ------------------------------------------------------------------ help
     def _show_shortcuts(self) -> None:

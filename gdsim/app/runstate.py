@@ -7,7 +7,9 @@ later, so widgets may keep references.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,3 +67,22 @@ class Snapshot:
     steps_per_second: float             # measured over the last chunk (0 when stepping by hand)
     stop_reason: str | None = None      # why a stop rule paused the run, e.g. the target cost
     history_bytes: int = 0              # memory the trainer's history holds (bounded by its budget)
+
+
+def merge_snapshots(snaps: Sequence[Snapshot]) -> Snapshot:
+    """One snapshot carrying the rows of several consecutive ones (same run) and the last one's
+    state: for views that update less often than snapshots arrive but need every row."""
+    if len(snaps) == 1:
+        return snaps[0]
+    chunks = [s.chunk for s in snaps]
+    last = chunks[-1]
+    merged = dataclasses.replace(
+        last,
+        steps=np.concatenate([c.steps for c in chunks]),
+        cost=np.concatenate([c.cost for c in chunks]),
+        extras={k: np.concatenate([c.extras[k] for c in chunks if k in c.extras])
+                for k in last.extras},
+        param_steps=np.concatenate([c.param_steps for c in chunks]),
+        params=np.concatenate([c.params for c in chunks]),
+        grads=np.concatenate([c.grads for c in chunks]))
+    return dataclasses.replace(snaps[-1], chunk=merged)

@@ -276,3 +276,42 @@ def test_the_lessons_menu_opens_the_two_parameter_lesson(qtbot, window):
     start, end = lesson.gradient_vector()
     grad = lesson.session.trainer.gradients
     assert (end[0] - start[0], end[1] - start[1]) == pytest.approx(tuple(grad), abs=1e-12)
+
+
+def test_views_follow_the_run(qtbot, window):
+    window.findChild(QSpinBox, "stepNSpin").setValue(400)
+    click(qtbot, window, "stepNButton")
+    wait_step(qtbot, window, 400)
+    qtbot.waitUntil(lambda: len(window.health_view.series(0)[0]) == 401, timeout=5000)
+    steps, norms = window.health_view.series(0)
+    assert steps.tolist() == list(range(401))  # every row, although views update at 5 Hz
+    window.bottom_tabs.setCurrentWidget(window.prediction_view)
+    qtbot.waitUntil(lambda: window.prediction_view.accuracy() is not None, timeout=5000)
+    t = Trainer(window.config)
+    t.step(400)
+    grid = window.prediction_view.grid_points()
+    np.testing.assert_allclose(window.prediction_view.grid_values().ravel(),
+                               t.predict(grid).ravel(), rtol=0, atol=1e-12)
+
+
+def test_double_clicking_a_parameter_shows_its_chain_rule(qtbot, window):
+    table = window.table
+    index = table.model().index(3, 0)
+    name = window.session.info.parameter_names[table.model().mapToSource(index).row()]
+    table.doubleClicked.emit(index)
+    assert window.bottom_tabs.currentWidget() is window.chain_view
+    assert window.chain_view.parameter() == name
+    b = window.chain_view.breakdown()
+    assert b.paths_sum == pytest.approx(b.backprop, rel=1e-12, abs=1e-15)
+
+
+def test_a_dead_relu_preset_raises_its_flag_in_the_window(qtbot, window):
+    assert window.open_health_preset("health-dead-relu.json")
+    qtbot.waitUntil(lambda: window.session.info.config.network.layers[0].activation == "relu",
+                    timeout=5000)
+    assert window.bottom_tabs.currentWidget() is window.health_view
+    window.findChild(QSpinBox, "stepNSpin").setValue(200)
+    click(qtbot, window, "stepNButton")
+    wait_step(qtbot, window, 200)
+    qtbot.waitUntil(lambda: any(k == "zero" for k, _ in window.health_view.flags()),
+                    timeout=5000)

@@ -8,3 +8,26 @@ def test_parameter_names_in_plain_words():
     assert describe_parameter("b2_1") == "bias of neuron 1 of layer 2"
     assert describe_parameter("w") == "parameter w"
     assert parameter_layers(("w1_1_1", "b2_1", "w")) == (1, 2, 0)
+
+
+def test_merged_snapshots_carry_every_row_and_the_last_state():
+    import numpy as np
+
+    from gdsim.app.runstate import Snapshot, merge_snapshots
+    from gdsim.engine.trainer import Trainer
+
+    t = Trainer()
+    snaps, sent = [], -1
+    for _ in range(3):
+        t.step(5)
+        chunk = t.history.since(sent)
+        sent = t.step_count
+        snaps.append(Snapshot(run_id=1, chunk=chunk, step=t.step_count, epoch=t.epoch,
+                              cost=t.cost, parameters=t.parameters, gradients=t.gradients,
+                              last_update=t.last_update, learning_rate=t.learning_rate,
+                              running=False, diverged=None, steps_per_second=0.0))
+    merged = merge_snapshots(snaps)
+    assert merged.chunk.steps.tolist() == list(range(16))
+    assert merged.chunk.param_steps.tolist() == list(range(16))
+    assert np.array_equal(merged.chunk.grads, t.history.grads())
+    assert merged.step == 15 and merged is not snaps[-1]

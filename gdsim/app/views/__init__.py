@@ -1,0 +1,1 @@
+"""Views that explain what the network is doing, one idea per view."""
