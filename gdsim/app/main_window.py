@@ -39,6 +39,8 @@ from gdsim.app.runstate import RunInfo, Snapshot, merge_snapshots
 from gdsim.app.session import TrainingSession
 from gdsim.app.views.chain_rule import ChainRuleView
 from gdsim.app.views.gradient_health import GradientHealthView
+from gdsim.app.views.loss_surface import LossSurfaceView
+from gdsim.app.views.network_diagram import NetworkDiagramView
 from gdsim.app.views.prediction import PredictionView
 from gdsim.config import Config, ConfigError, default_config, load_config, save_config
 
@@ -122,7 +124,11 @@ class MainWindow(QMainWindow):
         self.prediction_view = PredictionView()
         self.health_view = GradientHealthView()
         self.chain_view = ChainRuleView()
-        self.views = (self.prediction_view, self.health_view, self.chain_view)
+        self.surface_view = LossSurfaceView()
+        self.diagram_view = NetworkDiagramView()
+        self.diagram_view.step_requested.connect(lambda: self.step(1))
+        self.views = (self.prediction_view, self.health_view, self.chain_view,
+                      self.surface_view, self.diagram_view)
         self.bottom_tabs = QTabWidget()
         self.bottom_tabs.setObjectName("bottomTabs")
         for widget, title, tip in (
@@ -135,7 +141,11 @@ class MainWindow(QMainWindow):
                  "Gradient size per layer over time, with warnings for zero, vanishing or "
                  "exploding gradients"),
                 (self.chain_view, "Chain rule",
-                 "Backpropagation for one weight and one sample, factor by factor")):
+                 "Backpropagation for one weight and one sample, factor by factor"),
+                (self.surface_view, "Loss surface",
+                 "The cost over two chosen weights, the others frozen, with the training path"),
+                (self.diagram_view, "Step by phase",
+                 "One update on a network diagram: forward pass, cost, backward pass, update")):
             self.bottom_tabs.setTabToolTip(self.bottom_tabs.addTab(widget, title), tip)
         self.bottom_tabs.currentChanged.connect(lambda _i: self._update_views(force=True))
         self.table.doubleClicked.connect(self._inspect_parameter)
@@ -372,13 +382,15 @@ class MainWindow(QMainWindow):
         """Feed the views: gradient health gets every row since its last update (merged);
         the prediction and chain-rule views only redraw while their tab is showing."""
         if self._pending:
-            self.health_view.update_from(merge_snapshots(self._pending))
+            merged = merge_snapshots(self._pending)
             self._pending = []
+            self.health_view.update_from(merged)  # both accumulate every row of the run
+            self.surface_view.update_from(merged)
         snap = self._last
         if snap is None:
             return
         current = self.bottom_tabs.currentWidget()
-        for view in (self.prediction_view, self.chain_view):
+        for view in (self.prediction_view, self.chain_view, self.diagram_view):
             if view is current or force:
                 view.update_from(snap)
 

@@ -315,3 +315,23 @@ def test_a_dead_relu_preset_raises_its_flag_in_the_window(qtbot, window):
     wait_step(qtbot, window, 200)
     qtbot.waitUntil(lambda: any(k == "zero" for k, _ in window.health_view.flags()),
                     timeout=5000)
+
+
+def test_the_phase_diagram_walks_one_update_and_then_steps(qtbot, window):
+    window.bottom_tabs.setCurrentWidget(window.diagram_view)
+    for phase in (1, 2, 3, 4):
+        assert window.diagram_view.phase() == phase
+        if phase < 4:
+            window.diagram_view.next_phase()
+    window.diagram_view.next_phase()  # "apply this step"
+    wait_step(qtbot, window, 1)
+    assert window.diagram_view.phase() == 1
+
+
+def test_the_loss_surface_follows_the_run(qtbot, window):
+    window.bottom_tabs.setCurrentWidget(window.surface_view)
+    window.findChild(QSpinBox, "stepNSpin").setValue(50)
+    click(qtbot, window, "stepNButton")
+    wait_step(qtbot, window, 50)
+    qtbot.waitUntil(lambda: len(window.surface_view.trajectory()[0]) == 51, timeout=5000)
+    assert window.surface_view.grid() is not None
