@@ -108,8 +108,10 @@ class _MessageReader(QThread):
             self.received.emit(message)
 
 
-class TrainingSession(QObject):
-    """The GUI side: starts the child, numbers the runs, forwards the current run's messages."""
+class SessionBase(QObject):
+    """What every session offers the widgets: requests as commands for a TrainingDriver, and
+    the driver's messages turned into signals (snapshots of an older run are dropped).
+    Subclasses say where commands go (`_send`) and feed messages back to `_on_message`."""
 
     run_started = Signal(object)
     snapshot = Signal(object)
@@ -119,38 +121,22 @@ class TrainingSession(QObject):
     exported = Signal(str)
     export_failed = Signal(str)
 
-    def __init__(self, parent: QObject | None = None,
-                 budget_bytes: int = DEFAULT_WORKER_BUDGET):
+    def __init__(self, parent: QObject | None, budget_bytes: int):
         super().__init__(parent)
         self._run_id = 0
         self._running = False
         self.budget_bytes = budget_bytes
         self.info: RunInfo | None = None
         self.last: Snapshot | None = None
-        self._process = _start_trainer(budget_bytes)
-        self._commands, self._messages = self._process.commands, self._process.messages
-        self._reader = _MessageReader(self._messages)
-        self._reader.received.connect(self._on_message)
-        self._reader.start()
 
-    # ------------------------------------------------------------------ requests
     @property
     def running(self) -> bool:
         return self._running
 
-    @property
-    def thread(self) -> QThread:
-        """The thread that reads the trainer's messages (finished after shutdown)."""
-        return self._reader
-
-    @property
-    def process(self) -> _TrainerProcess:
-        return self._process
-
     def _send(self, *command) -> None:
-        with contextlib.suppress(OSError, ValueError):  # the child has gone: nothing to do
-            self._commands.send(command)
+        raise NotImplementedError
 
+    # ------------------------------------------------------------------ requests
     def load(self, config: Config) -> None:
         self._run_id += 1
         self._set_running(False)
@@ -190,22 +176,6 @@ class TrainingSession(QObject):
     def cancel_export(self) -> None:
         self._send("cancel_export")
 
-    def shutdown(self, timeout_ms: int = 5000) -> bool:
-        """Stop training, the child process and the reader thread; True when all have ended."""
-        if self._process.is_alive():
-            self._send("shutdown")
-            self._process.join(timeout_ms / 1000)
-            if self._process.is_alive():  # stuck in a long step: do not keep the user waiting
-                self._process.terminate()
-                self._process.join(1.0)
-        with contextlib.suppress(OSError):
-            self._commands.close()
-        finished = self._reader.wait(timeout_ms)
-        with contextlib.suppress(OSError):
-            self._messages.close()
-        self._set_running(False)
-        return finished and not self._process.is_alive()
-
     # ------------------------------------------------------------------ answers
     def _set_running(self, running: bool) -> None:
         if running != self._running:
@@ -242,3 +212,45 @@ class TrainingSession(QObject):
             self.exported.emit(args[0])
         elif kind == "export_failed":
             self.export_failed.emit(args[0])
+
+
+class TrainingSession(SessionBase):
+    """The GUI side of the trainer process: starts it, reads its messages in a QThread."""
+
+    def __init__(self, parent: QObject | None = None,
+                 budget_bytes: int = DEFAULT_WORKER_BUDGET):
+        super().__init__(parent, budget_bytes)
+        self._process = _start_trainer(budget_bytes)
+        self._commands, self._messages = self._process.commands, self._process.messages
+        self._reader = _MessageReader(self._messages)
+        self._reader.received.connect(self._on_message)
+        self._reader.start()
+
+    @property
+    def thread(self) -> QThread:
+        """The thread that reads the trainer's messages (finished after shutdown)."""
+        return self._reader
+
+    @property
+    def process(self) -> _TrainerProcess:
+        return self._process
+
+    def _send(self, *command) -> None:
+        with contextlib.suppress(OSError, ValueError):  # the child has gone: nothing to do
+            self._commands.send(command)
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Stop training, the child process and the reader thread; True when all have ended."""
+        if self._process.is_alive():
+            self._send("shutdown")
+            self._process.join(timeout_ms / 1000)
+            if self._process.is_alive():  # stuck in a long step: do not keep the user waiting
+                self._process.terminate()
+                self._process.join(1.0)
+        with contextlib.suppress(OSError):
+            self._commands.close()
+        finished = self._reader.wait(timeout_ms)
+        with contextlib.suppress(OSError):
+            self._messages.close()
+        self._set_running(False)
+        return finished and not self._process.is_alive()

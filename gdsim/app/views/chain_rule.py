@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.app.runstate import RunInfo, Snapshot, describe_parameter
+from gdsim.app.views.run_model import run_model
 from gdsim.engine.chain import MAX_PATHS, ChainBreakdown, ChainPath, chain_rule
 from gdsim.engine.network import Network
-from gdsim.engine.objectives import _targets_for_loss, load_dataset
 
 CHAIN_TOLERANCE = 1e-10     # relative: the chain and backprop are the same arithmetic
 FD_TOLERANCE = 1e-5         # relative: central differences with h = 1e-6 are approximate
@@ -263,20 +263,14 @@ class ChainRuleView(QWidget):
                                 "this run minimises a formula, so there is no network to show.")
                 return
             try:
-                net_cfg = config.network
-                dataset = load_dataset(config)
-                net = Network(net_cfg.inputs, [layer.units for layer in net_cfg.layers],
-                              [layer.activation for layer in net_cfg.layers], config.loss,
-                              config.regularization.kind, config.regularization.rate)
-                n_out = net_cfg.layers[-1].units
-                self._y = _targets_for_loss(config, dataset.y_train, n_out, dataset)
+                model = run_model(config)
             except Exception as exc:  # the trainer reports bad configs; just explain here
                 self.content.setEnabled(False)
                 self._clear_display()
                 self._show_note(f"The chain rule view cannot load this run's data: {exc}")
                 return
-            self._net = net
-            self._x = np.ascontiguousarray(dataset.x_train, dtype=np.float64)
+            net, dataset = model.network, model.dataset
+            self._net, self._x, self._y = net, model.x_train, model.y_train
             self._input_names = dataset.input_names
             self._class_targets = self._y.shape[0] != dataset.y_train.shape[0]
             for name in net.parameter_names:

@@ -26,8 +26,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gdsim.app.runstate import RunInfo, Snapshot, describe_parameter
+from gdsim.app.views.run_model import run_model
 from gdsim.engine.network import Network
-from gdsim.engine.objectives import _targets_for_loss, load_dataset
 
 __all__ = ["LossSurfaceView", "GRID", "MAX_POINTS", "MIN_HALF_WIDTH", "REFRESH_SECONDS"]
 
@@ -225,19 +225,14 @@ class LossSurfaceView(QWidget):
                             "parameter plots already show the whole story.")
             return
         try:
-            net_cfg = config.network
-            dataset = load_dataset(config)
-            net = Network(net_cfg.inputs, [layer.units for layer in net_cfg.layers],
-                          [layer.activation for layer in net_cfg.layers], config.loss,
-                          config.regularization.kind, config.regularization.rate)
-            y = _targets_for_loss(config, dataset.y_train, net_cfg.layers[-1].units, dataset)
+            model = run_model(config)
         except Exception as exc:  # the trainer reports bad configs; just explain here
             self._names = ()
             self._reset_trajectory(0)
             self._show_note(f"Loss surface: cannot load this run's data: {exc}")
             return
-        if net.n_params < 2 or net.n_params != len(info.parameter_names) \
-                or dataset.x_train.shape[0] != net.sizes[0]:
+        net = model.network
+        if net.n_params < 2 or net.n_params != len(info.parameter_names):
             self._names = ()
             self._reset_trajectory(0)
             self._show_note("Loss surface: needs a network with at least two parameters that "
@@ -245,8 +240,7 @@ class LossSurfaceView(QWidget):
             return
         self._net = net
         self._names = net.parameter_names
-        self._x = np.ascontiguousarray(dataset.x_train, dtype=np.float64)
-        self._y = y
+        self._x, self._y = model.x_train, model.y_train
         self._reset_trajectory(net.n_params)
         pair = previous if previous is not None and previous[0] in self._names \
             and previous[1] in self._names and previous[0] != previous[1] \

@@ -41,8 +41,8 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.app.runstate import RunInfo, Snapshot
+from gdsim.app.views.run_model import run_model
 from gdsim.engine.network import Network
-from gdsim.engine.objectives import _targets_for_loss, load_dataset
 
 MAX_SHOWN = 20          # neurons drawn per layer; the rest are summarised as "+N more"
 MIN_WIDTH = 0.5         # px, the thinnest connection
@@ -219,20 +219,13 @@ class NetworkDiagramView(QWidget):
                             "minimises a formula, so there is no network to draw.")
             return
         try:
-            net_cfg = config.network
-            dataset = load_dataset(config)
-            net = Network(net_cfg.inputs, [layer.units for layer in net_cfg.layers],
-                          [layer.activation for layer in net_cfg.layers], config.loss,
-                          config.regularization.kind, config.regularization.rate)
-            self._y = _targets_for_loss(config, dataset.y_train, net_cfg.layers[-1].units,
-                                        dataset)
+            model = run_model(config)
         except Exception as exc:  # the trainer reports bad configs; just explain here
             self._set_enabled(False)
             self._show_note(f"The network diagram cannot load this run's data: {exc}")
             return
-        self._net = net
-        self._x = np.ascontiguousarray(dataset.x_train, dtype=np.float64)
-        self._input_names = tuple(dataset.input_names)
+        self._net, self._x, self._y = model.network, model.x_train, model.y_train
+        self._input_names = tuple(model.dataset.input_names)
         n = self._x.shape[1]
         self.sample_spin.blockSignals(True)
         self.sample_spin.setRange(1, max(1, n))
@@ -240,7 +233,7 @@ class NetworkDiagramView(QWidget):
         self.sample_spin.setValue(min(self.sample_spin.value(), max(1, n)))
         self.sample_spin.blockSignals(False)
         self._set_enabled(n > 0)
-        big = [u for u in net.sizes if u > MAX_SHOWN]
+        big = [u for u in self._net.sizes if u > MAX_SHOWN]
         notes = []
         if n == 0:
             notes.append("This run has no training samples.")

@@ -23,10 +23,10 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gdsim.app.runstate import RunInfo, Snapshot
-from gdsim.config import Config, ConfigError
+from gdsim.app.views.run_model import run_data, run_model
+from gdsim.config import ConfigError
 from gdsim.engine.datasets import DataError, Dataset
 from gdsim.engine.network import Network
-from gdsim.engine.objectives import load_dataset
 
 __all__ = ["PredictionView", "GRID", "CURVE_POINTS", "CLASS_COLORS"]
 
@@ -70,7 +70,6 @@ class PredictionView(QWidget):
         self._run_id: int | None = None
         self._net: Network | None = None
         self._data: Dataset | None = None
-        self._data_key: tuple | None = None
         self._n_out = 0
         self._grid_x = np.zeros(0)
         self._grid_y = np.zeros(0)
@@ -153,21 +152,17 @@ class PredictionView(QWidget):
                             "to predict; watch the cost and parameter plots instead.")
             return
         try:
-            if dataset is not None:
-                self._data_key = None           # not the config's data: never reuse it
-                data = dataset
-            else:
-                data = self._load(config)
-            net_cfg = config.network
-            net = Network(net_cfg.inputs, [layer.units for layer in net_cfg.layers],
-                          [layer.activation for layer in net_cfg.layers], config.loss,
-                          config.regularization.kind, config.regularization.rate)
+            data = run_data(config) if dataset is None else dataset
         except (DataError, ConfigError, ValueError, OSError) as exc:
             self._show_note(f"Prediction view: cannot load the data: {exc}")
             return
-        if net.sizes[0] != data.n_inputs or net.n_params != len(info.parameter_names):
-            self._show_note("Prediction view: the network does not match the data "
-                            f"({net.sizes[0]} input(s), the data has {data.n_inputs}).")
+        try:
+            net = run_model(config, data).network
+        except (ConfigError, ValueError) as exc:
+            self._show_note(f"Prediction view: the network does not match the data: {exc}")
+            return
+        if net.n_params != len(info.parameter_names):
+            self._show_note("Prediction view: the network does not match this run.")
             return
         self._net, self._data = net, data
         self._n_out = net.sizes[-1]
@@ -244,16 +239,6 @@ class PredictionView(QWidget):
         return self.note.text() if not self.note.isHidden() else ""
 
     # ------------------------------------------------------------------ set-up
-    def _load(self, config: Config) -> Dataset:
-        # Reset and re-randomise start new runs on the same data: keep it rather than re-read.
-        key = (config.data, str(config.base_dir))
-        if self._data_key != key or self._data is None:
-            self._data = None
-            data = load_dataset(config)     # may raise: then the key stays but _data is None
-            self._data_key = key
-            return data
-        return self._data
-
     def _reset(self) -> None:
         self._kind = "none"
         self._net = None

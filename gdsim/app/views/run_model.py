@@ -1,0 +1,40 @@
+"""The current run's network rebuilt on the GUI side, for the views that compute with it.
+
+Every view gets its own NetworkObjective (its own parameter and work buffers) but they share the
+data: it is loaded once per data settings (and, for a CSV file, per file version), so a reset or
+a new run on the same data reads nothing again. No Qt here.
+"""
+
+from __future__ import annotations
+
+import os
+
+from gdsim.config import Config, DataConfig
+from gdsim.engine.datasets import Dataset
+from gdsim.engine.objectives import NetworkObjective, load_dataset
+
+_CACHE: dict[tuple[DataConfig, str, int], Dataset] = {}
+_CACHE_SIZE = 4
+
+
+def run_data(config: Config) -> Dataset:
+    """The run's dataset, as the trainer loads it (raises DataError/ConfigError like it)."""
+    path, version = "", 0
+    if config.data.source == "csv":
+        path = str(config.data_path())
+        try:
+            version = os.stat(path).st_mtime_ns
+        except OSError:
+            return load_dataset(config)  # let the loader name the problem
+    key = (config.data, path, version)
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:
+            del _CACHE[next(iter(_CACHE))]  # the oldest
+        _CACHE[key] = load_dataset(config)
+    return _CACHE[key]
+
+
+def run_model(config: Config, dataset: Dataset | None = None) -> NetworkObjective:
+    """A fresh network for `config` on its data, with the targets the trainer uses
+    (one-hot classes for cross-entropy). Raises what the trainer would for a mismatch."""
+    return NetworkObjective(config, run_data(config) if dataset is None else dataset)
