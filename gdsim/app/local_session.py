@@ -18,7 +18,7 @@ LOCAL_BUDGET = 32 * 2**20
 
 class LocalSession(SessionBase):
     def __init__(self, parent: QObject | None = None, budget_bytes: int = LOCAL_BUDGET):
-        super().__init__(parent, budget_bytes)
+        super().__init__(parent, budget_bytes, self._to_driver)
         self._driver = TrainingDriver(self._on_message, budget_bytes)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -29,7 +29,7 @@ class LocalSession(SessionBase):
         """The trainer itself (lessons may read it directly: same thread)."""
         return self._driver.trainer
 
-    def _send(self, *command) -> None:
+    def _to_driver(self, command: tuple) -> None:
         self._driver.handle(command)
         if self._driver.running and not self._timer.isActive():
             self._timer.start(0)

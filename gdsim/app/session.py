@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -111,7 +112,7 @@ class _MessageReader(QThread):
 class SessionBase(QObject):
     """What every session offers the widgets: requests as commands for a TrainingDriver, and
     the driver's messages turned into signals (snapshots of an older run are dropped).
-    Subclasses say where commands go (`_send`) and feed messages back to `_on_message`."""
+    Subclasses pass where commands go (`send`) and feed messages back to `_on_message`."""
 
     run_started = Signal(object)
     snapshot = Signal(object)
@@ -121,8 +122,10 @@ class SessionBase(QObject):
     exported = Signal(str)
     export_failed = Signal(str)
 
-    def __init__(self, parent: QObject | None, budget_bytes: int):
+    def __init__(self, parent: QObject | None, budget_bytes: int,
+                 send: Callable[[tuple], None]):
         super().__init__(parent)
+        self._send_command = send
         self._run_id = 0
         self._running = False
         self.budget_bytes = budget_bytes
@@ -134,7 +137,7 @@ class SessionBase(QObject):
         return self._running
 
     def _send(self, *command) -> None:
-        raise NotImplementedError
+        self._send_command(command)
 
     # ------------------------------------------------------------------ requests
     def load(self, config: Config) -> None:
@@ -219,7 +222,7 @@ class TrainingSession(SessionBase):
 
     def __init__(self, parent: QObject | None = None,
                  budget_bytes: int = DEFAULT_WORKER_BUDGET):
-        super().__init__(parent, budget_bytes)
+        super().__init__(parent, budget_bytes, self._to_process)
         self._process = _start_trainer(budget_bytes)
         self._commands, self._messages = self._process.commands, self._process.messages
         self._reader = _MessageReader(self._messages)
@@ -235,7 +238,7 @@ class TrainingSession(SessionBase):
     def process(self) -> _TrainerProcess:
         return self._process
 
-    def _send(self, *command) -> None:
+    def _to_process(self, command: tuple) -> None:
         with contextlib.suppress(OSError, ValueError):  # the child has gone: nothing to do
             self._commands.send(command)
 

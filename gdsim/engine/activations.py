@@ -8,26 +8,28 @@ the trainer, not as a warning.
 
 from __future__ import annotations
 
+import abc
+
 import numpy as np
 
 LEAKY_SLOPE = 0.01
 
 
-class Activation:
+class Activation(abc.ABC):
     name = ""
 
+    @abc.abstractmethod
     def forward(self, z: np.ndarray, out: np.ndarray) -> np.ndarray:
         """a = f(z)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def backward(self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray,
                  out: np.ndarray) -> np.ndarray:
         """dC/dz from dC/da (element-wise f'(z) * dC/da, except softmax)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def derivative(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
         """da/dz element by element (for the chain-rule inspector; softmax: the diagonal)."""
-        raise NotImplementedError
 
 
 class Linear(Activation):

@@ -8,26 +8,29 @@ with its loss is both cheaper and numerically stable (no log(0), no overflow for
 
 from __future__ import annotations
 
+import abc
+
 import numpy as np
 
 from gdsim.engine.activations import Activation
 
 
-class Loss:
+class Loss(abc.ABC):
     name = ""
     needs_output: str | None = None  # the output activation this loss is defined on, if any
 
+    @abc.abstractmethod
     def cost_and_delta(self, z: np.ndarray, a: np.ndarray, y: np.ndarray, act: Activation,
                        out: np.ndarray, scratch: np.ndarray) -> float:
         """Return C and write dC/dz into `out` (`scratch` is a free buffer of the same shape)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def cost(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> float:
-        raise NotImplementedError
+        """C alone (a forward pass's output), without the gradient."""
 
+    @abc.abstractmethod
     def grad_output(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
         """dC/dyhat, element by element."""
-        raise NotImplementedError
 
 
 class MeanSquaredError(Loss):

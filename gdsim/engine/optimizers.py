@@ -22,6 +22,7 @@ Notation below: ``g`` is the gradient, ``lr`` the learning rate, ``t`` the step 
 
 from __future__ import annotations
 
+import abc
 import math
 from typing import Any, ClassVar
 
@@ -116,7 +117,7 @@ class _Hyperparameter:
         obj.set_hyperparameters(**{self.key: value})
 
 
-class Optimizer:
+class Optimizer(abc.ABC):
     """Base class: hyperparameters, the ``update`` vector and the step counter.
 
     Hyperparameters (named as in :data:`DEFAULTS`) are attributes; assigning one, e.g.
@@ -172,17 +173,19 @@ class Optimizer:
         self._neg_lr[()] = -new["learning_rate"]
         self._sync(new)
 
-    def _validate(self, hp: dict[str, Any]) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @abc.abstractmethod
+    def _validate(self, hp: dict[str, Any]) -> None:
+        """Raise ValueError (naming the setting) for values the optimizer does not accept."""
 
-    def _sync(self, hp: dict[str, Any]) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @abc.abstractmethod
+    def _sync(self, hp: dict[str, Any]) -> None:
+        """Copy the settings into the 0-d arrays the update rule reads."""
 
     # ----------------------------------------------------------------------- state
-    def _alloc(self) -> None:
+    def _alloc(self) -> None:  # noqa: B027 (an optional hook: no state by default)
         """Allocate the subclass's state and scratch arrays (called once, from __init__)."""
 
-    def _reset_state(self) -> None:
+    def _reset_state(self) -> None:  # noqa: B027 (an optional hook)
         """Zero the subclass's state arrays and flags."""
 
     @property
@@ -203,9 +206,9 @@ class Optimizer:
                 f"theta and grad must have shape {self._shape}, got {theta.shape} and {grad.shape}"
             )
 
-    def step(self, theta: np.ndarray, grad: np.ndarray) -> None:  # pragma: no cover
+    @abc.abstractmethod
+    def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
         """Update ``theta`` in place from ``grad`` (both float64, shape ``(n_params,)``)."""
-        raise NotImplementedError
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self._hp.items())
@@ -232,7 +235,7 @@ class SGD(Optimizer):
         if hp["nesterov"] and (hp["momentum"] <= 0.0 or hp["dampening"] != 0.0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 
-    def _alloc(self) -> None:
+    def _alloc(self) -> None:  # noqa: B027 (an optional hook: no state by default)
         self._buf = np.zeros(self.n_params, dtype=_f64)
         self._has_buf = False  # torch creates the buffer lazily: the first momentum step copies g
         self._k_momentum = _scalar()
@@ -245,7 +248,7 @@ class SGD(Optimizer):
         self._k_momentum[()] = hp["momentum"]
         self._k_undamped[()] = 1.0 - hp["dampening"]
 
-    def _reset_state(self) -> None:
+    def _reset_state(self) -> None:  # noqa: B027 (an optional hook)
         self._buf.fill(0.0)
         self._has_buf = False
 
@@ -307,7 +310,7 @@ class RMSprop(Optimizer):
             if hp[key] < 0.0:
                 raise ValueError(f"{key} must be >= 0, got {hp[key]}")
 
-    def _alloc(self) -> None:
+    def _alloc(self) -> None:  # noqa: B027 (an optional hook: no state by default)
         n = self.n_params
         self._square_avg = np.zeros(n, dtype=_f64)
         self._grad_avg = np.zeros(n, dtype=_f64)
@@ -329,7 +332,7 @@ class RMSprop(Optimizer):
         self._k_momentum[()] = hp["momentum"]
         self._lerp.set_weight(1.0 - hp["alpha"])
 
-    def _reset_state(self) -> None:
+    def _reset_state(self) -> None:  # noqa: B027 (an optional hook)
         self._square_avg.fill(0.0)
         self._grad_avg.fill(0.0)
         self._buf.fill(0.0)
@@ -398,7 +401,7 @@ class Adam(Optimizer):
             if not 0.0 <= hp[key] < 1.0:
                 raise ValueError(f"{key} must be in [0, 1), got {hp[key]}")
 
-    def _alloc(self) -> None:
+    def _alloc(self) -> None:  # noqa: B027 (an optional hook: no state by default)
         n = self.n_params
         self._exp_avg = np.zeros(n, dtype=_f64)
         self._exp_avg_sq = np.zeros(n, dtype=_f64)
@@ -421,7 +424,7 @@ class Adam(Optimizer):
         self._k_eps[()] = hp["eps"]
         self._lerp.set_weight(1.0 - hp["beta1"])
 
-    def _reset_state(self) -> None:
+    def _reset_state(self) -> None:  # noqa: B027 (an optional hook)
         self._exp_avg.fill(0.0)
         self._exp_avg_sq.fill(0.0)
         self._max_exp_avg_sq.fill(0.0)
