@@ -357,7 +357,7 @@ class MainWindow(QMainWindow):
             self.config = info.config
             if info.config.mode == "network":
                 self.form.set_config(info.config)
-            message += " The previous run is unchanged."
+            message = message.rstrip(". ") + ". The previous run is unchanged."
         self.message_bar.show_message(message, "error")
 
     def _refresh(self) -> None:

@@ -848,3 +848,21 @@ def test_screenshots(qtbot):
         other.config().optimizer, beta2=1.5)))
     assert other.error.startswith("Beta 2: ")
     assert _shot(other, qtbot, "form-invalid.png", scrolls).stat().st_size > 0
+
+
+def test_the_learning_rate_box_refuses_what_can_never_be_valid(qtbot):
+    from PySide6.QtWidgets import QAbstractSpinBox
+
+    form = ConfigForm()
+    qtbot.addWidget(form)
+    spin = form.findChild(QAbstractSpinBox, "learningRateSpin")
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "-5")
+    assert not spin.text().startswith("-")  # the minus sign was refused
+    spin.selectAll()
+    qtbot.keyClicks(spin, "5000")  # the limit is 1000: the last digit is refused
+    assert float(spin.text()) <= 1000
+    spin.selectAll()
+    qtbot.keyClicks(spin, "2e-3")  # a partial exponent stays typeable
+    assert spin.text() == "2e-3"

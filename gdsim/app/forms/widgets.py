@@ -102,6 +102,8 @@ class NumberSpinBox(QDoubleSpinBox):
 
     def validate(self, text: str, pos: int):  # noqa: D401 (Qt override)
         stripped = text.strip()
+        if stripped.startswith("-") and self.minimum() >= 0:
+            return QValidator.State.Invalid, text, pos  # no further typing makes it valid
         try:
             value = float(stripped)
         except ValueError:
@@ -112,6 +114,8 @@ class NumberSpinBox(QDoubleSpinBox):
             return QValidator.State.Invalid, text, pos
         if self.minimum() <= value <= self.maximum():
             return QValidator.State.Acceptable, text, pos
+        if value > self.maximum() and "e" not in stripped.lower():
+            return QValidator.State.Invalid, text, pos  # more digits only make it bigger
         return QValidator.State.Intermediate, text, pos
 
     def fixup(self, text: str) -> str:
