@@ -27,7 +27,7 @@ main(['train', str(resource_path('examples', 'xor.json')), '--steps', '5',
     "import gdsim.io.run_csv, gdsim.io.runs, gdsim.io.atomic",
     "import gdsim.cli",
     "import gdsim.app.training_process, gdsim.app.runstate",  # the trainer child process
-    "import gdsim.app.lessons.surfaces",
+    "import gdsim.app.lessons.surfaces, gdsim.app.plot_store, gdsim.app.views.run_model",
     "TRAIN",
 ])
 def test_no_qt_is_loaded(imports, tmp_path):

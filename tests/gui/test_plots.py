@@ -12,11 +12,11 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QPushButton
 
+from gdsim.app.plot_store import Series
 from gdsim.app.plots import (
     MAX_SHOWN,
     PALETTE,
     PlotPanel,
-    _Series,
     default_selection,
 )
 from gdsim.app.runstate import RunInfo, Snapshot
@@ -352,7 +352,7 @@ def test_store_stays_within_budget(qtbot):
 
 def test_series_decimates_and_envelope_keeps_extremes():
     rng = np.random.default_rng(1)
-    s = _Series(3, budget_bytes=3 * 8 * 1000)
+    s = Series(3, budget_bytes=3 * 8 * 1000)
     steps = np.arange(0, 50_000)
     vals = rng.normal(size=(steps.size, 3)).cumsum(axis=0)
     for a in range(0, steps.size, 777):
@@ -379,7 +379,7 @@ def test_series_decimates_and_envelope_keeps_extremes():
 
 def test_series_pyramid_matches_raw_envelope():
     rng = np.random.default_rng(2)
-    s = _Series(2, budget_bytes=10**8)
+    s = Series(2, budget_bytes=10**8)
     steps = np.arange(200_000)
     vals = rng.normal(size=(steps.size, 2))
     vals[123_456, 1] = np.inf
