@@ -13,6 +13,7 @@ from gdsim.app.runstate import RunInfo, Snapshot, parameter_layers
 from gdsim.app.views.gradient_health import GradientHealthView
 from gdsim.engine.history import HistoryChunk
 from gdsim.engine.trainer import Trainer
+from tests.gui.trainer_state import run_info, snapshot
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 PRESETS = Path(__file__).resolve().parents[2] / "resources" / "presets"
@@ -21,20 +22,6 @@ SHOTS = Path(os.environ.get("GDSIM_SCREENSHOTS", "/tmp/views-health"))
 
 # ----------------------------------------------------------------------------------------------
 # helpers
-
-
-def run_info(t: Trainer, run_id: int = 1) -> RunInfo:
-    return RunInfo(run_id=run_id, config=t.config, parameter_names=t.parameter_names,
-                   extra_names=t.extra_names, seed=t.seed)
-
-
-def snapshot(t: Trainer, since: int, run_id: int = 1) -> Snapshot:
-    """What the training worker would send after training past `since` (see _snapshot)."""
-    return Snapshot(
-        run_id=run_id, chunk=t.history.since(since), step=t.step_count, epoch=t.epoch,
-        cost=t.cost, parameters=t.parameters, gradients=t.gradients, last_update=t.last_update,
-        learning_rate=t.learning_rate, running=False, diverged=t.diverged,
-        steps_per_second=0.0, history_bytes=t.history.nbytes)
 
 
 class Feed:

@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gdsim.app.runstate import RunInfo, Snapshot
 from gdsim.app.views.loss_surface import GRID, LossSurfaceView, default_pair
 from gdsim.engine.network import Network
 from gdsim.engine.trainer import Trainer
+from tests.gui.trainer_state import run_info, snapshot
 
 SHOTS = Path(os.environ.get("GDSIM_VIEW_SHOTS", "/tmp/views-surface"))
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
@@ -20,20 +20,6 @@ FUNCTION = {"mode": "function", "function": "(w - 3)**2", "parameters": {"w": 1.
 
 # ----------------------------------------------------------------------------------------------
 # helpers
-
-
-def run_info(t: Trainer, run_id: int = 1) -> RunInfo:
-    return RunInfo(run_id=run_id, config=t.config, parameter_names=t.parameter_names,
-                   extra_names=t.extra_names, seed=0)
-
-
-def snapshot(t: Trainer, since: int, run_id: int = 1, running: bool = False) -> Snapshot:
-    """What the training worker would send after training past `since`."""
-    return Snapshot(run_id=run_id, chunk=t.history.since(since), step=t.step_count,
-                    epoch=t.epoch, cost=t.cost, parameters=t.parameters,
-                    gradients=t.gradients, last_update=t.last_update,
-                    learning_rate=t.learning_rate, running=running, diverged=t.diverged,
-                    steps_per_second=0.0)
 
 
 def train_and_feed(view: LossSurfaceView, t: Trainer, steps: int, chunk: int = 7,

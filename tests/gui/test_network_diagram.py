@@ -8,27 +8,14 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from gdsim.app.runstate import RunInfo, Snapshot
 from gdsim.app.views.network_diagram import MAX_SHOWN, NetworkDiagramView, short
 from gdsim.config import load_config
 from gdsim.engine.network import Network
 from gdsim.engine.trainer import Trainer
+from tests.gui.trainer_state import run_state
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 SHOTS = os.environ.get("GDSIM_DIAGRAM_SHOTS")  # a folder: save a screenshot of every phase
-
-
-def run_state(trainer: Trainer, run_id: int = 1) -> tuple[RunInfo, Snapshot]:
-    """What the training process would send for the trainer's current state."""
-    info = RunInfo(run_id=run_id, config=trainer.config,
-                   parameter_names=trainer.parameter_names, extra_names=trainer.extra_names,
-                   seed=trainer.seed)
-    snap = Snapshot(run_id=run_id, chunk=trainer.history.since(-1), step=trainer.step_count,
-                    epoch=trainer.epoch, cost=trainer.cost, parameters=trainer.parameters,
-                    gradients=trainer.gradients, last_update=trainer.last_update,
-                    learning_rate=trainer.learning_rate, running=False,
-                    diverged=trainer.diverged, steps_per_second=0.0)
-    return info, snap
 
 
 def trained(example, steps: int = 20) -> Trainer:

@@ -12,6 +12,7 @@ import pytest
 from gdsim.app.runstate import RunInfo, Snapshot
 from gdsim.app.views.prediction import GRID, PredictionView
 from gdsim.engine.trainer import Trainer
+from tests.gui.trainer_state import run_info, snapshot
 
 SHOTS = Path(os.environ.get("GDSIM_VIEW_SHOTS", "/tmp/views-pred"))
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
@@ -21,20 +22,6 @@ FUNCTION = {"mode": "function", "function": "(w - 3)**2", "parameters": {"w": 1.
 
 # ----------------------------------------------------------------------------------------------
 # helpers
-
-
-def run_info(t: Trainer, run_id: int = 1) -> RunInfo:
-    return RunInfo(run_id=run_id, config=t.config, parameter_names=t.parameter_names,
-                   extra_names=t.extra_names, seed=0)
-
-
-def snapshot(t: Trainer, run_id: int = 1) -> Snapshot:
-    """What the trainer process would send now (as training_process._snapshot builds it)."""
-    return Snapshot(run_id=run_id, chunk=t.history.since(t.step_count), step=t.step_count,
-                    epoch=t.epoch, cost=t.cost, parameters=t.parameters.copy(),
-                    gradients=t.gradients.copy(), last_update=t.last_update.copy(),
-                    learning_rate=t.learning_rate, running=False, diverged=t.diverged,
-                    steps_per_second=0.0)
 
 
 def example(name: str) -> Path:
