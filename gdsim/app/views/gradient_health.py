@@ -20,7 +20,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gdsim.app.plots import PALETTE
 from gdsim.app.runstate import RunInfo, Snapshot, parameter_layers
@@ -106,16 +113,19 @@ class GradientHealthView(QWidget):
         self.legend = item.addLegend(offset=(-8, 8), labelTextColor="#222",
                                      brush=pg.mkBrush(255, 255, 255, 215),
                                      pen=pg.mkPen("#bbb"))
-        layout.addWidget(self.plot, 1)
+        # The tab is wide and short: the flags sit beside the plot, not under it.
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.plot, 3)
+        layout.addLayout(row, 1)
 
         self.flag_list = QListWidget()
         self.flag_list.setObjectName("healthFlags")
         self.flag_list.setWordWrap(True)
         self.flag_list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.flag_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.flag_list.setMaximumHeight(130)
-        self.flag_list.setMinimumHeight(60)
-        layout.addWidget(self.flag_list)
+        self.flag_list.setMinimumWidth(260)
+        row.addWidget(self.flag_list, 2)
 
         self._info: RunInfo | None = None
         self._flags: list[tuple[str, str]] = []
