@@ -70,8 +70,9 @@ class AppProbe:
         check = QTimer()
         check.setInterval(2)
         deadline = time.perf_counter() + seconds
-        check.timeout.connect(lambda: (condition() or time.perf_counter() >= deadline)
-                              and loop.quit())
+        check.timeout.connect(
+            lambda: (condition() or time.perf_counter() >= deadline) and loop.quit()
+        )
         check.start()
         loop.exec()
         check.stop()
@@ -103,9 +104,12 @@ class AppProbe:
         probe.stop()
         self.wait(lambda: not session.last.running, 5)
         steps = session.last.step - start_step
-        return {"rate": steps / elapsed, "p99": float(np.percentile(lateness[5:], 99)),
-                "median_lateness": statistics.median(lateness[5:]),
-                "refresh_hz": self.refreshes / elapsed}
+        return {
+            "rate": steps / elapsed,
+            "p99": float(np.percentile(lateness[5:], 99)),
+            "median_lateness": statistics.median(lateness[5:]),
+            "refresh_hz": self.refreshes / elapsed,
+        }
 
     def run_steps(self, steps: int, limit_s: float) -> float:
         session = self.window.session
@@ -128,8 +132,10 @@ def main() -> int:
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     probe = AppProbe(app)
-    print(f"default network ({len(probe.window.session.info.parameter_names)} parameters, "
-          f"all three plots live), {args.repeats} runs of {args.seconds:g} s, medians\n")
+    print(
+        f"default network ({len(probe.window.session.info.parameter_names)} parameters, "
+        f"all three plots live), {args.repeats} runs of {args.seconds:g} s, medians\n"
+    )
     headless, in_app, p99, refresh = [], [], [], []
     for _ in range(args.repeats):  # interleaved so both see the same machine load
         headless.append(headless_rate(args.seconds))
@@ -139,12 +145,18 @@ def main() -> int:
         refresh.append(result["refresh_hz"])
     h, a = statistics.median(headless), statistics.median(in_app)
     print(f"headless engine           {h:12,.0f} steps/s")
-    print(f"in the app, plots live    {a:12,.0f} steps/s   {a / h:6.0%} of headless "
-          f"(target >= 50%)  {'ok' if a / h >= 0.5 else 'MISSED'}")
-    print(f"GUI event loop p99 delay  {statistics.median(p99):12.1f} ms        "
-          f"(target <= 50 ms)  {'ok' if statistics.median(p99) <= 50 else 'MISSED'}")
-    print(f"plot refreshes            {statistics.median(refresh):12.1f} per second "
-          f"(target >= 25)     {'ok' if statistics.median(refresh) >= 25 else 'MISSED'}")
+    print(
+        f"in the app, plots live    {a:12,.0f} steps/s   {a / h:6.0%} of headless "
+        f"(target >= 50%)  {'ok' if a / h >= 0.5 else 'MISSED'}"
+    )
+    print(
+        f"GUI event loop p99 delay  {statistics.median(p99):12.1f} ms        "
+        f"(target <= 50 ms)  {'ok' if statistics.median(p99) <= 50 else 'MISSED'}"
+    )
+    print(
+        f"plot refreshes            {statistics.median(refresh):12.1f} per second "
+        f"(target >= 25)     {'ok' if statistics.median(refresh) >= 25 else 'MISSED'}"
+    )
     if args.million:
         before = rss_mib()
         seconds = probe.run_steps(1_000_000, 900)
@@ -152,11 +164,15 @@ def main() -> int:
         worker_bytes = w.session.last.history_bytes
         plot_bytes = w.plots.nbytes if hasattr(w.plots, "nbytes") else float("nan")
         budget = 2 * w.session.budget_bytes
-        print(f"\n10^6 steps in the app took {seconds:.1f} s "
-              f"({1e6 / seconds:,.0f} steps/s incl. drawing)")
-        print(f"history held: worker {worker_bytes / 2**20:.1f} MiB + plots "
-              f"{plot_bytes / 2**20:.1f} MiB, budget {budget / 2**20:.0f} MiB  "
-              f"{'ok' if worker_bytes + plot_bytes <= budget else 'MISSED'}")
+        print(
+            f"\n10^6 steps in the app took {seconds:.1f} s "
+            f"({1e6 / seconds:,.0f} steps/s incl. drawing)"
+        )
+        print(
+            f"history held: worker {worker_bytes / 2**20:.1f} MiB + plots "
+            f"{plot_bytes / 2**20:.1f} MiB, budget {budget / 2**20:.0f} MiB  "
+            f"{'ok' if worker_bytes + plot_bytes <= budget else 'MISSED'}"
+        )
         print(f"process RSS {rss_mib():.0f} MiB (was {before:.0f} MiB before the run)")
     probe.close()
     return 0

@@ -27,12 +27,19 @@ NETS = [
     # name, sizes, hidden activation, output activation, loss, samples, batch, target ratio
     ("2-4-4-1 tanh MSE", [2, 4, 4, 1], "tanh", "linear", "mse", 200, 0, 10.0),
     # diagnostic: the same shape without tanh (NumPy's float64 tanh is scalar on AVX2-only CPUs)
-    ("2-4-4-1 relu MSE (same shape, no tanh)", [2, 4, 4, 1], "relu", "linear", "mse", 200, 0,
-     None),
+    ("2-4-4-1 relu MSE (same shape, no tanh)", [2, 4, 4, 1], "relu", "linear", "mse", 200, 0, None),
     ("2-8-8-8-1 tanh MSE", [2, 8, 8, 8, 1], "tanh", "linear", "mse", 500, 0, 6.0),
     ("2-16-16-1 relu/sigmoid BCE", [2, 16, 16, 1], "relu", "sigmoid", "bce", 1000, 0, None),
-    ("784-128-64-10 relu/softmax CE, batch 256", [784, 128, 64, 10], "relu", "softmax",
-     "cross_entropy", 2560, 256, 1.5),
+    (
+        "784-128-64-10 relu/softmax CE, batch 256",
+        [784, 128, 64, 10],
+        "relu",
+        "softmax",
+        "cross_entropy",
+        2560,
+        256,
+        1.5,
+    ),
 ]
 
 
@@ -45,23 +52,37 @@ def synthetic(sizes, loss, samples, seed=0) -> Dataset:
         k = max(2, sizes[-1])
         y, task, classes = rng.integers(0, k, size=(1, samples)).astype(float), "classification", k
     empty = np.empty((sizes[0], 0))
-    return Dataset(x_train=x, y_train=y, x_test=empty, y_test=np.empty((y.shape[0], 0)),
-                   input_names=tuple(f"x{i}" for i in range(sizes[0])), target_names=("y",),
-                   task=task, n_classes=classes, name="synthetic")
+    return Dataset(
+        x_train=x,
+        y_train=y,
+        x_test=empty,
+        y_test=np.empty((y.shape[0], 0)),
+        input_names=tuple(f"x{i}" for i in range(sizes[0])),
+        target_names=("y",),
+        task=task,
+        n_classes=classes,
+        name="synthetic",
+    )
 
 
 def gdsim_rate(sizes, hidden, out, loss, data, batch, seconds) -> float:
-    cfg = config_from_dict({
-        "mode": "network",
-        "network": {"inputs": sizes[0], "layers": [
-            {"units": u, "activation": hidden} for u in sizes[1:-1]]
-            + [{"units": sizes[-1], "activation": out}]},
-        "loss": loss, "init": {"scheme": "xavier_uniform", "seed": 0},
-        "optimizer": {"name": "sgd", "learning_rate": 0.01}, "batch_size": batch,
-        # Like the PyTorch loop: no extra full-training-set evaluation once an epoch.
-        "evaluate_every": 10**9,
-        "data": {"source": "builtin", "name": "xor", "test_fraction": 0.0},
-    })
+    cfg = config_from_dict(
+        {
+            "mode": "network",
+            "network": {
+                "inputs": sizes[0],
+                "layers": [{"units": u, "activation": hidden} for u in sizes[1:-1]]
+                + [{"units": sizes[-1], "activation": out}],
+            },
+            "loss": loss,
+            "init": {"scheme": "xavier_uniform", "seed": 0},
+            "optimizer": {"name": "sgd", "learning_rate": 0.01},
+            "batch_size": batch,
+            # Like the PyTorch loop: no extra full-training-set evaluation once an epoch.
+            "evaluate_every": 10**9,
+            "data": {"source": "builtin", "name": "xor", "test_fraction": 0.0},
+        }
+    )
     trainer = Trainer(cfg, dataset=data)
     trainer.step(20)  # warm-up: buffers allocated
     trainer.reset()
@@ -71,8 +92,12 @@ def gdsim_rate(sizes, hidden, out, loss, data, batch, seconds) -> float:
 
 
 def torch_rate(torch, sizes, hidden, out, loss, data, batch, seconds) -> float:
-    acts = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid,
-            "linear": torch.nn.Identity}
+    acts = {
+        "tanh": torch.nn.Tanh,
+        "relu": torch.nn.ReLU,
+        "sigmoid": torch.nn.Sigmoid,
+        "linear": torch.nn.Identity,
+    }
     layers = []
     for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         layers.append(torch.nn.Linear(a, b))
@@ -105,7 +130,7 @@ def torch_rate(torch, sizes, hidden, out, loss, data, batch, seconds) -> float:
         start = (i * batch) % n
         if batch < n and start < batch:
             order = torch.randperm(n, generator=generator)
-        idx = order[start:start + batch] if batch < n else slice(None)
+        idx = order[start : start + batch] if batch < n else slice(None)
         opt.zero_grad()
         value = loss_fn(model(x[idx]), y[idx])
         value.backward()
@@ -153,11 +178,15 @@ def main() -> int:
     except ImportError:
         torch = None
         print("PyTorch is not installed: showing gdsim only (pip install torch==2.13.0)")
-    print(f"numpy {np.__version__}" + (f", torch {torch.__version__} "
-                                       f"({torch.get_num_threads()} threads)" if torch else ""))
+    print(
+        f"numpy {np.__version__}"
+        + (f", torch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else "")
+    )
     print(f"median of {repeats} runs of {seconds} s each, recording every step\n")
-    print(f"{'network':44s} {'gdsim steps/s':>14s} {'torch steps/s':>14s} {'ratio':>7s} "
-          f"{'target':>7s}")
+    print(
+        f"{'network':44s} {'gdsim steps/s':>14s} {'torch steps/s':>14s} {'ratio':>7s} "
+        f"{'target':>7s}"
+    )
     for name, sizes, hidden, out, loss, samples, batch, target in NETS:
         if args.only not in name:
             continue
@@ -168,13 +197,18 @@ def main() -> int:
         if torch is not None:
             theirs = median_of(lambda a=args_: torch_rate(torch, *a), repeats)
             ratio = ours / theirs
-            verdict = "" if target is None else (f"{target:>5.1f}x " +
-                                                 ("ok" if ratio >= target else "MISSED"))
+            verdict = (
+                ""
+                if target is None
+                else (f"{target:>5.1f}x " + ("ok" if ratio >= target else "MISSED"))
+            )
             line += f" {theirs:14,.0f} {ratio:6.1f}x {verdict}"
         print(line, flush=True)
     rate = median_of(lambda: csv_rate(200_000, 77), repeats)
-    print(f"\nrun CSV export (200,000 rows x 77 columns, '%.17g'): {rate:.0f} MB/s "
-          f"(target 50 MB/s {'ok' if rate >= 50 else 'MISSED'})")
+    print(
+        f"\nrun CSV export (200,000 rows x 77 columns, '%.17g'): {rate:.0f} MB/s "
+        f"(target 50 MB/s {'ok' if rate >= 50 else 'MISSED'})"
+    )
     return 0
 
 

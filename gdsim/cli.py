@@ -36,6 +36,7 @@ def _positive_int(minimum: int):
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
         return value
+
     return parse
 
 
@@ -44,14 +45,21 @@ def _train_parser() -> _Parser:
     p.add_argument("config", help="config file (JSON)")
     p.add_argument("--steps", type=_positive_int(0), required=True, help="updates to apply")
     p.add_argument("--out", required=True, help="run CSV to write (its config goes to RUN.json)")
-    p.add_argument("--every", type=_positive_int(1), default=1,
-                   help="write every K-th step (the last step is always written)")
+    p.add_argument(
+        "--every",
+        type=_positive_int(1),
+        default=1,
+        help="write every K-th step (the last step is always written)",
+    )
     return p
 
 
 def _app_parser() -> _Parser:
-    p = _Parser(prog="gdsim", description="gdsim: a gradient-descent simulator. "
-                "Also: gdsim train CONFIG.json --steps N --out RUN.csv [--every K]")
+    p = _Parser(
+        prog="gdsim",
+        description="gdsim: a gradient-descent simulator. "
+        "Also: gdsim train CONFIG.json --steps N --out RUN.csv [--every K]",
+    )
     p.add_argument("config", nargs="?", help="config file (JSON) to open")
     p.add_argument("--version", action="version", version=f"gdsim {__version__}")
     return p
@@ -66,8 +74,10 @@ def _check_writable(out: Path, config_in: Path) -> None:
     if out.is_dir():
         raise UsageError(f"--out: {str(out)!r} is a folder")
     if config_path_for(out).resolve() == config_in.resolve():
-        raise UsageError(f"--out: writing {config_path_for(out).name} beside the run would "
-                         f"overwrite the input config; choose another name")
+        raise UsageError(
+            f"--out: writing {config_path_for(out).name} beside the run would "
+            f"overwrite the input config; choose another name"
+        )
     try:
         with tempfile.TemporaryFile(dir=folder):
             pass
@@ -101,16 +111,20 @@ def train(argv: list[str]) -> int:
         raise UsageError(f"--out: cannot write {str(out)!r} ({exc.strerror or exc})") from None
 
     if trainer.diverged:
-        print(f"gdsim train: {trainer.diverged} Rows up to step {trainer.step_count} "
-              f"are in {out}.", file=sys.stderr)
+        print(
+            f"gdsim train: {trainer.diverged} Rows up to step {trainer.step_count} are in {out}.",
+            file=sys.stderr,
+        )
         return EXIT_DIVERGED
     rate = done / seconds if seconds > 0 else math.inf
     test = trainer.history.extra("test_cost") if "test_cost" in trainer.extra_names else None
     test_text = ""
     if test is not None and test.size and math.isfinite(test[-1]):
         test_text = f", test cost {test[-1]:.6g}"
-    print(f"trained {done} steps in {seconds:.3g} s ({rate:,.0f} steps/s): "
-          f"final cost {trainer.cost:.6g}{test_text} -> {out}")
+    print(
+        f"trained {done} steps in {seconds:.3g} s ({rate:,.0f} steps/s): "
+        f"final cost {trainer.cost:.6g}{test_text} -> {out}"
+    )
     return EXIT_OK
 
 

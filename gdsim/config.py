@@ -3,24 +3,36 @@
 A config file is one JSON object, for example::
 
     {
-      "gdsim": 1,
-      "mode": "network",
-      "network": {"inputs": 2,
-                  "layers": [{"units": 4, "activation": "tanh"},
-                             {"units": 1, "activation": "sigmoid"}]},
-      "loss": "bce",
-      "init": {"scheme": "xavier_uniform", "seed": 0},
-      "optimizer": {"name": "sgd", "learning_rate": 0.1},
-      "batch_size": 0,
-      "regularization": {"kind": "none", "rate": 0.0},
-      "data": {"source": "builtin", "name": "xor", "samples": 200, "noise": 0.1,
-               "test_fraction": 0.2, "seed": 1}
+        "gdsim": 1,
+        "mode": "network",
+        "network": {
+            "inputs": 2,
+            "layers": [{"units": 4, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
+        },
+        "loss": "bce",
+        "init": {"scheme": "xavier_uniform", "seed": 0},
+        "optimizer": {"name": "sgd", "learning_rate": 0.1},
+        "batch_size": 0,
+        "regularization": {"kind": "none", "rate": 0.0},
+        "data": {
+            "source": "builtin",
+            "name": "xor",
+            "samples": 200,
+            "noise": 0.1,
+            "test_fraction": 0.2,
+            "seed": 1,
+        },
     }
 
 Function mode minimises a formula of one or two named parameters instead::
 
-    {"gdsim": 1, "mode": "function", "function": "(w - 3)**2", "parameters": {"w": 1.0},
-     "optimizer": {"name": "sgd", "learning_rate": 0.1}}
+    {
+        "gdsim": 1,
+        "mode": "function",
+        "function": "(w - 3)**2",
+        "parameters": {"w": 1.0},
+        "optimizer": {"name": "sgd", "learning_rate": 0.1},
+    }
 
 Everything the user can get wrong raises :class:`ConfigError`, whose one-line message starts
 with the key path of the offending value (``network.layers[1].activation: ...``). Checking is
@@ -50,14 +62,43 @@ from pathlib import Path, PurePath
 from typing import Any
 
 __all__ = [
-    "FORMAT_VERSION", "MODES", "ACTIVATIONS", "LOSSES", "INIT_SCHEMES", "SCALED_INIT_SCHEMES",
-    "OPTIMIZERS", "OPTIMIZER_DEFAULTS", "REGULARIZATIONS", "DATA_SOURCES", "BUILTIN_DATASETS",
-    "FUNCTION_NAMES", "MAX_INPUTS", "MAX_UNITS", "MAX_LAYERS", "MAX_LEARNING_RATE", "MAX_SEED",
-    "MIN_SAMPLES", "MAX_SAMPLES", "MAX_NOISE", "MAX_TEST_FRACTION", "MAX_PARAMETERS",
-    "ConfigError", "LayerConfig", "NetworkConfig", "InitConfig", "OptimizerConfig",
-    "RegularizationConfig", "DataConfig", "Config",
-    "default_config", "config_from_dict", "config_to_dict", "validate_config",
-    "load_config", "save_config", "dumps_config",
+    "FORMAT_VERSION",
+    "MODES",
+    "ACTIVATIONS",
+    "LOSSES",
+    "INIT_SCHEMES",
+    "SCALED_INIT_SCHEMES",
+    "OPTIMIZERS",
+    "OPTIMIZER_DEFAULTS",
+    "REGULARIZATIONS",
+    "DATA_SOURCES",
+    "BUILTIN_DATASETS",
+    "FUNCTION_NAMES",
+    "MAX_INPUTS",
+    "MAX_UNITS",
+    "MAX_LAYERS",
+    "MAX_LEARNING_RATE",
+    "MAX_SEED",
+    "MIN_SAMPLES",
+    "MAX_SAMPLES",
+    "MAX_NOISE",
+    "MAX_TEST_FRACTION",
+    "MAX_PARAMETERS",
+    "ConfigError",
+    "LayerConfig",
+    "NetworkConfig",
+    "InitConfig",
+    "OptimizerConfig",
+    "RegularizationConfig",
+    "DataConfig",
+    "Config",
+    "default_config",
+    "config_from_dict",
+    "config_to_dict",
+    "validate_config",
+    "load_config",
+    "save_config",
+    "dumps_config",
 ]
 
 # ----------------------------------------------------------------------------------------------
@@ -67,23 +108,34 @@ FORMAT_VERSION = 1
 MODES = ("network", "function")
 ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax")
 LOSSES = ("mse", "bce", "cross_entropy")
-INIT_SCHEMES = ("xavier_uniform", "xavier_normal", "he_uniform", "he_normal",
-                "uniform", "normal", "zeros")
-SCALED_INIT_SCHEMES = ("uniform", "normal")   # the schemes that take "scale"
+INIT_SCHEMES = (
+    "xavier_uniform",
+    "xavier_normal",
+    "he_uniform",
+    "he_normal",
+    "uniform",
+    "normal",
+    "zeros",
+)
+SCALED_INIT_SCHEMES = ("uniform", "normal")  # the schemes that take "scale"
 OPTIMIZERS = ("sgd", "rmsprop", "adam")
 REGULARIZATIONS = ("none", "l1", "l2")
 DATA_SOURCES = ("builtin", "csv")
 BUILTIN_DATASETS = ("xor", "circle", "gaussian", "spiral", "linear", "sine")
-FUNCTION_NAMES = ("exp", "log", "sin", "cos", "tanh", "sqrt", "abs")   # not usable as parameters
+FUNCTION_NAMES = ("exp", "log", "sin", "cos", "tanh", "sqrt", "abs")  # not usable as parameters
 
 # Hyperparameters of each optimizer (the only keys its "optimizer" object may hold besides
 # "name"), with the torch.optim defaults.
 OPTIMIZER_DEFAULTS: dict[str, dict[str, float | bool]] = {
     "sgd": {"learning_rate": 1e-3, "momentum": 0.0, "dampening": 0.0, "nesterov": False},
-    "rmsprop": {"learning_rate": 1e-2, "alpha": 0.99, "eps": 1e-8, "momentum": 0.0,
-                "centered": False},
-    "adam": {"learning_rate": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8,
-             "amsgrad": False},
+    "rmsprop": {
+        "learning_rate": 1e-2,
+        "alpha": 0.99,
+        "eps": 1e-8,
+        "momentum": 0.0,
+        "centered": False,
+    },
+    "adam": {"learning_rate": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "amsgrad": False},
 }
 
 MAX_INPUTS = 100_000
@@ -97,23 +149,49 @@ MAX_NOISE = 10.0
 MAX_TEST_FRACTION = 0.9
 MAX_PARAMETERS = 2
 
-_NETWORK_KEYS = ("gdsim", "mode", "network", "loss", "init", "optimizer", "batch_size",
-                 "regularization", "data", "evaluate_every")
+_NETWORK_KEYS = (
+    "gdsim",
+    "mode",
+    "network",
+    "loss",
+    "init",
+    "optimizer",
+    "batch_size",
+    "regularization",
+    "data",
+    "evaluate_every",
+)
 _FUNCTION_KEYS = ("gdsim", "mode", "function", "parameters", "optimizer")
 _BUILTIN_DATA_KEYS = ("source", "name", "samples", "noise", "test_fraction", "seed")
 _CSV_DATA_KEYS = ("source", "path", "inputs", "targets", "test_fraction", "seed")
 # A top-level key that belongs inside a section gets pointed there.
 _TOP_LEVEL_HINTS = {
-    "layers": "network.layers", "activation": "network.layers[i].activation",
-    "units": "network.layers[i].units", "learning_rate": "optimizer.learning_rate",
-    "lr": "optimizer.learning_rate", "momentum": "optimizer.momentum",
-    "scheme": "init.scheme", "samples": "data.samples", "noise": "data.noise",
-    "test_fraction": "data.test_fraction", "source": "data.source", "path": "data.path",
-    "targets": "data.targets", "batchsize": "batch_size", "function_mode": "mode",
+    "layers": "network.layers",
+    "activation": "network.layers[i].activation",
+    "units": "network.layers[i].units",
+    "learning_rate": "optimizer.learning_rate",
+    "lr": "optimizer.learning_rate",
+    "momentum": "optimizer.momentum",
+    "scheme": "init.scheme",
+    "samples": "data.samples",
+    "noise": "data.noise",
+    "test_fraction": "data.test_fraction",
+    "source": "data.source",
+    "path": "data.path",
+    "targets": "data.targets",
+    "batchsize": "batch_size",
+    "function_mode": "mode",
 }
-_KEY_ALIASES = {"lr": "learning_rate", "learningrate": "learning_rate", "beta_1": "beta1",
-                "beta_2": "beta2", "epsilon": "eps", "activation_function": "activation",
-                "neurons": "units", "size": "units"}
+_KEY_ALIASES = {
+    "lr": "learning_rate",
+    "learningrate": "learning_rate",
+    "beta_1": "beta1",
+    "beta_2": "beta2",
+    "epsilon": "eps",
+    "activation_function": "activation",
+    "neurons": "units",
+    "size": "units",
+}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -200,15 +278,15 @@ class OptimizerConfig:
 
     name: str = "sgd"
     learning_rate: float | None = None
-    momentum: float = 0.0       # sgd, rmsprop
-    dampening: float = 0.0      # sgd
-    nesterov: bool = False      # sgd
-    alpha: float = 0.99         # rmsprop
-    eps: float = 1e-8           # rmsprop, adam
-    centered: bool = False      # rmsprop
-    beta1: float = 0.9          # adam
-    beta2: float = 0.999        # adam
-    amsgrad: bool = False       # adam
+    momentum: float = 0.0  # sgd, rmsprop
+    dampening: float = 0.0  # sgd
+    nesterov: bool = False  # sgd
+    alpha: float = 0.99  # rmsprop
+    eps: float = 1e-8  # rmsprop, adam
+    centered: bool = False  # rmsprop
+    beta1: float = 0.9  # adam
+    beta2: float = 0.999  # adam
+    amsgrad: bool = False  # adam
 
     def hyperparameters(self) -> dict[str, float | bool]:
         """The settings of this optimizer (learning_rate first), e.g. for ``make_optimizer``."""
@@ -269,7 +347,8 @@ class Config:
     loss: str = "bce"
     init: InitConfig = field(default_factory=InitConfig)
     optimizer: OptimizerConfig = field(
-        default_factory=lambda: OptimizerConfig(name="sgd", learning_rate=0.1))
+        default_factory=lambda: OptimizerConfig(name="sgd", learning_rate=0.1)
+    )
     batch_size: int = 0
     regularization: RegularizationConfig = field(default_factory=RegularizationConfig)
     data: DataConfig = field(default_factory=DataConfig)
@@ -281,8 +360,9 @@ class Config:
     def data_path(self) -> Path:
         """The CSV file, with a relative ``data.path`` resolved against ``base_dir`` (or cwd)."""
         if self.data.source != "csv":
-            raise _error("data.source",
-                              f"there is no data file: the source is {_show(self.data.source)}")
+            raise _error(
+                "data.source", f"there is no data file: the source is {_show(self.data.source)}"
+            )
         if not isinstance(self.data.path, str) or not self.data.path.strip():
             raise _error("data.path", "no CSV file given")
         path = Path(self.data.path).expanduser()
@@ -349,7 +429,7 @@ def _closest(word: str, choices: Sequence[str]) -> str | None:
     if w in lowered:
         return lowered[w]
     prefixed = [c for c in lowered if len(w) >= 3 and c.startswith(w)]
-    if prefixed:   # "xavier" -> the first listed of xavier_uniform, xavier_normal
+    if prefixed:  # "xavier" -> the first listed of xavier_uniform, xavier_normal
         return lowered[prefixed[0]]
     match = difflib.get_close_matches(w, list(lowered), n=1, cutoff=0.6)
     return lowered[match[0]] if match else None
@@ -380,9 +460,13 @@ def _join(path: str, key: str) -> str:
 _MISSING = object()
 
 
-def _object(value: Any, path: str, allowed: Sequence[str],
-            foreign: Callable[[str], str | None] | None = None,
-            hints: Mapping[str, str] | None = None) -> Mapping[str, Any]:
+def _object(
+    value: Any,
+    path: str,
+    allowed: Sequence[str],
+    foreign: Callable[[str], str | None] | None = None,
+    hints: Mapping[str, str] | None = None,
+) -> Mapping[str, Any]:
     """Check that ``value`` is an object holding only ``allowed`` keys (each once)."""
     if not isinstance(value, Mapping):
         raise _error(path or None, f"must be an object, got {_show(value)}")
@@ -396,8 +480,7 @@ def _object(value: Any, path: str, allowed: Sequence[str],
         message = foreign(key) if foreign else None
         if message:
             raise _error(_join(path, key), message)
-        raise _error(_join(path, key),
-                          _unknown_key(key, allowed, (hints or {}).get(key)))
+        raise _error(_join(path, key), _unknown_key(key, allowed, (hints or {}).get(key)))
     return value
 
 
@@ -428,8 +511,16 @@ def _as_int(value: Any, key: str) -> int:
     return int(value)
 
 
-def _check_range(value: float, key: str, *, gt: float | None = None, ge: float | None = None,
-                 lt: float | None = None, le: float | None = None, shown: str = "") -> None:
+def _check_range(
+    value: float,
+    key: str,
+    *,
+    gt: float | None = None,
+    ge: float | None = None,
+    lt: float | None = None,
+    le: float | None = None,
+    shown: str = "",
+) -> None:
     shown = shown or _show(value)
     if gt is not None and not value > gt:
         raise _error(key, f"must be > {_num(gt)}, got {shown}")
@@ -441,8 +532,9 @@ def _check_range(value: float, key: str, *, gt: float | None = None, ge: float |
         raise _error(key, f"must be <= {_num(le)}, got {shown}")
 
 
-def _float(obj: Mapping[str, Any], path: str, key: str, default: Any = _MISSING,
-           **bounds: float) -> float:
+def _float(
+    obj: Mapping[str, Any], path: str, key: str, default: Any = _MISSING, **bounds: float
+) -> float:
     value = _get(obj, path, key, default)
     full = _join(path, key)
     result = _as_float(value, full)
@@ -450,8 +542,9 @@ def _float(obj: Mapping[str, Any], path: str, key: str, default: Any = _MISSING,
     return result
 
 
-def _int(obj: Mapping[str, Any], path: str, key: str, default: Any = _MISSING,
-         **bounds: float) -> int:
+def _int(
+    obj: Mapping[str, Any], path: str, key: str, default: Any = _MISSING, **bounds: float
+) -> int:
     value = _get(obj, path, key, default)
     full = _join(path, key)
     result = _as_int(value, full)
@@ -466,8 +559,9 @@ def _bool(obj: Mapping[str, Any], path: str, key: str, default: Any = _MISSING) 
     return value
 
 
-def _choice(obj: Mapping[str, Any], path: str, key: str, choices: Sequence[str],
-            default: Any = _MISSING) -> str:
+def _choice(
+    obj: Mapping[str, Any], path: str, key: str, choices: Sequence[str], default: Any = _MISSING
+) -> str:
     value = _get(obj, path, key, default)
     if not isinstance(value, str) or value not in choices:
         raise _error(_join(path, key), _unknown_value(value, choices))
@@ -502,8 +596,9 @@ def _network(value: Any) -> NetworkConfig:
     if not raw_layers:
         raise _error("network.layers", "must hold at least one layer (the output layer)")
     if len(raw_layers) > MAX_LAYERS:
-        raise _error("network.layers",
-                          f"at most {MAX_LAYERS} layers are allowed, got {len(raw_layers)}")
+        raise _error(
+            "network.layers", f"at most {MAX_LAYERS} layers are allowed, got {len(raw_layers)}"
+        )
     layers = []
     last = len(raw_layers) - 1
     for i, raw in enumerate(raw_layers):
@@ -513,11 +608,14 @@ def _network(value: Any) -> NetworkConfig:
         activation = _choice(layer, lpath, "activation", ACTIVATIONS)
         if activation == "softmax":
             if i != last:
-                raise _error(f"{lpath}.activation",
-                                  "softmax is only allowed on the output layer (the last one)")
+                raise _error(
+                    f"{lpath}.activation",
+                    "softmax is only allowed on the output layer (the last one)",
+                )
             if units < 2:
-                raise _error(f"{lpath}.units",
-                                  f"a softmax layer needs at least 2 units, got {units}")
+                raise _error(
+                    f"{lpath}.units", f"a softmax layer needs at least 2 units, got {units}"
+                )
         layers.append(LayerConfig(units, activation))
     return NetworkConfig(inputs, tuple(layers))
 
@@ -541,8 +639,9 @@ def _init(value: Any) -> InitConfig:
 
     def foreign(key: str) -> str | None:
         if key == "scale":
-            return (f"only the {' and '.join(SCALED_INIT_SCHEMES)} schemes take a scale, "
-                    f"not '{scheme}'")
+            return (
+                f"only the {' and '.join(SCALED_INIT_SCHEMES)} schemes take a scale, not '{scheme}'"
+            )
         return None
 
     _object(value, path, allowed, foreign)
@@ -554,8 +653,12 @@ def _init(value: Any) -> InitConfig:
 _UNIT_INTERVAL = {"ge": 0.0, "lt": 1.0}
 _HYPER_BOUNDS: dict[str, dict[str, float]] = {
     "learning_rate": {"gt": 0.0, "le": MAX_LEARNING_RATE},
-    "momentum": _UNIT_INTERVAL, "dampening": _UNIT_INTERVAL, "alpha": _UNIT_INTERVAL,
-    "beta1": _UNIT_INTERVAL, "beta2": _UNIT_INTERVAL, "eps": {"gt": 0.0},
+    "momentum": _UNIT_INTERVAL,
+    "dampening": _UNIT_INTERVAL,
+    "alpha": _UNIT_INTERVAL,
+    "beta1": _UNIT_INTERVAL,
+    "beta2": _UNIT_INTERVAL,
+    "eps": {"gt": 0.0},
 }
 
 
@@ -570,8 +673,10 @@ def _optimizer(value: Any) -> OptimizerConfig:
         owners = [other for other in OPTIMIZERS if key in OPTIMIZER_DEFAULTS[other]]
         if not owners:
             return None
-        return (f"not a setting of '{name}' (it belongs to {' and '.join(owners)}); "
-                f"{name} takes {', '.join(defaults)}")
+        return (
+            f"not a setting of '{name}' (it belongs to {' and '.join(owners)}); "
+            f"{name} takes {', '.join(defaults)}"
+        )
 
     _object(value, path, ("name", *defaults), foreign)
     settings: dict[str, Any] = {}
@@ -581,10 +686,12 @@ def _optimizer(value: Any) -> OptimizerConfig:
         else:
             settings[key] = _float(value, path, key, default, **_HYPER_BOUNDS[key])
     if settings.get("nesterov") and not (settings["momentum"] > 0 and settings["dampening"] == 0):
-        raise _error("optimizer.nesterov",
-                          "needs momentum > 0 and dampening = 0, got momentum "
-                          f"{_show(settings['momentum'])} and dampening "
-                          f"{_show(settings['dampening'])}")
+        raise _error(
+            "optimizer.nesterov",
+            "needs momentum > 0 and dampening = 0, got momentum "
+            f"{_show(settings['momentum'])} and dampening "
+            f"{_show(settings['dampening'])}",
+        )
     return OptimizerConfig(name=name, **settings)
 
 
@@ -629,11 +736,11 @@ def _data(value: Any) -> DataConfig:
     _object(value, path, allowed, foreign)
     if source == "builtin":
         name = _choice(value, path, "name", BUILTIN_DATASETS, DataConfig.name)
-        samples = _int(value, path, "samples", DataConfig.samples,
-                       ge=MIN_SAMPLES, le=MAX_SAMPLES)
+        samples = _int(value, path, "samples", DataConfig.samples, ge=MIN_SAMPLES, le=MAX_SAMPLES)
         noise = _float(value, path, "noise", DataConfig.noise, ge=0, le=MAX_NOISE)
-        test_fraction = _float(value, path, "test_fraction", DataConfig.test_fraction,
-                               ge=0, le=MAX_TEST_FRACTION)
+        test_fraction = _float(
+            value, path, "test_fraction", DataConfig.test_fraction, ge=0, le=MAX_TEST_FRACTION
+        )
         seed = _int(value, path, "seed", DataConfig.seed, ge=0, le=MAX_SEED)
         return DataConfig("builtin", name, samples, noise, test_fraction, seed)
     data_file = _text(value, path, "path")
@@ -641,12 +748,17 @@ def _data(value: Any) -> DataConfig:
     targets = _columns(value, "targets")
     for i, name in enumerate(targets):
         if name in inputs:
-            raise _error(f"data.targets[{i}]",
-                              f"column {_show(name)} is also one of data.inputs")
+            raise _error(f"data.targets[{i}]", f"column {_show(name)} is also one of data.inputs")
     test_fraction = _float(value, path, "test_fraction", 0.0, ge=0, le=MAX_TEST_FRACTION)
     seed = _int(value, path, "seed", DataConfig.seed, ge=0, le=MAX_SEED)
-    return DataConfig("csv", test_fraction=test_fraction, seed=seed, path=data_file,
-                      inputs=inputs, targets=targets)
+    return DataConfig(
+        "csv",
+        test_fraction=test_fraction,
+        seed=seed,
+        path=data_file,
+        inputs=inputs,
+        targets=targets,
+    )
 
 
 def _parameters(value: Any) -> tuple[tuple[str, float], ...]:
@@ -663,8 +775,11 @@ def _parameters(value: Any) -> tuple[tuple[str, float], ...]:
     for name, start in value.items():
         key = f"{path}.{name}"
         if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
-            raise _error(key, f"{_show(name)} is not a valid name (use letters, digits "
-                                   "and _, not starting with a digit)")
+            raise _error(
+                key,
+                f"{_show(name)} is not a valid name (use letters, digits "
+                "and _, not starting with a digit)",
+            )
         if name in FUNCTION_NAMES:
             raise _error(key, f"'{name}' is a function name; choose another name")
         out.append((name, _as_float(start, key)))
@@ -697,8 +812,10 @@ def config_from_dict(data: Any, base_dir: str | os.PathLike[str] | None = None) 
         raise _error(None, f"the config must be a JSON object, got {_show(data)}")
     version = _int(data, "", "gdsim", FORMAT_VERSION)
     if version != FORMAT_VERSION:
-        raise _error("gdsim", f"unsupported format version {version} (this gdsim reads "
-                                   f"version {FORMAT_VERSION})")
+        raise _error(
+            "gdsim",
+            f"unsupported format version {version} (this gdsim reads version {FORMAT_VERSION})",
+        )
     mode = _choice(data, "", "mode", MODES, "network")
     allowed = _NETWORK_KEYS if mode == "network" else _FUNCTION_KEYS
     other = _FUNCTION_KEYS if mode == "network" else _NETWORK_KEYS
@@ -709,28 +826,46 @@ def config_from_dict(data: Any, base_dir: str | os.PathLike[str] | None = None) 
     _object(data, "", allowed, foreign, _TOP_LEVEL_HINTS)
     base = Path(base_dir) if base_dir is not None else None
     defaults = Config()
-    optimizer = (_optimizer(data["optimizer"]) if "optimizer" in data
-                 else defaults.optimizer)
+    optimizer = _optimizer(data["optimizer"]) if "optimizer" in data else defaults.optimizer
     if mode == "function":
-        parameters = (_parameters(data["parameters"]) if "parameters" in data
-                      else defaults.parameters)
-        function = _function(data.get("function", defaults.function),
-                             [name for name, _ in parameters])
-        return Config(mode="function", optimizer=optimizer, function=function,
-                      parameters=parameters, base_dir=base)
+        parameters = (
+            _parameters(data["parameters"]) if "parameters" in data else defaults.parameters
+        )
+        function = _function(
+            data.get("function", defaults.function), [name for name, _ in parameters]
+        )
+        return Config(
+            mode="function",
+            optimizer=optimizer,
+            function=function,
+            parameters=parameters,
+            base_dir=base,
+        )
 
     network = _network(data["network"]) if "network" in data else defaults.network
     loss = _choice(data, "", "loss", LOSSES, defaults.loss)
     _check_loss(loss, network, "loss" in data)
     init = _init(data["init"]) if "init" in data else defaults.init
     batch_size = _int(data, "", "batch_size", defaults.batch_size, ge=0)
-    regularization = (_regularization(data["regularization"]) if "regularization" in data
-                      else defaults.regularization)
+    regularization = (
+        _regularization(data["regularization"])
+        if "regularization" in data
+        else defaults.regularization
+    )
     data_config = _data(data["data"]) if "data" in data else defaults.data
     evaluate_every = _int(data, "", "evaluate_every", defaults.evaluate_every, ge=0)
-    return Config(mode="network", network=network, loss=loss, init=init, optimizer=optimizer,
-                  batch_size=batch_size, regularization=regularization, data=data_config,
-                  evaluate_every=evaluate_every, base_dir=base)
+    return Config(
+        mode="network",
+        network=network,
+        loss=loss,
+        init=init,
+        optimizer=optimizer,
+        batch_size=batch_size,
+        regularization=regularization,
+        data=data_config,
+        evaluate_every=evaluate_every,
+        base_dir=base,
+    )
 
 
 def _layer_to_dict(layer: Any) -> Any:
@@ -743,8 +878,11 @@ def _optimizer_to_dict(opt: Any) -> Any:
     if not isinstance(opt, OptimizerConfig):
         return opt
     out: dict[str, Any] = {"name": opt.name}
-    names = OPTIMIZER_DEFAULTS.get(opt.name, {"learning_rate": None}) if isinstance(
-        opt.name, str) else {"learning_rate": None}
+    names = (
+        OPTIMIZER_DEFAULTS.get(opt.name, {"learning_rate": None})
+        if isinstance(opt.name, str)
+        else {"learning_rate": None}
+    )
     for key in names:
         value = getattr(opt, key)
         if value is not None:
@@ -792,22 +930,32 @@ def config_to_dict(cfg: Config) -> dict[str, Any]:
     out["optimizer"] = _optimizer_to_dict(cfg.optimizer)
     out["batch_size"] = cfg.batch_size
     reg = cfg.regularization
-    out["regularization"] = ({"kind": reg.kind, "rate": reg.rate}
-                             if isinstance(reg, RegularizationConfig) else reg)
+    out["regularization"] = (
+        {"kind": reg.kind, "rate": reg.rate} if isinstance(reg, RegularizationConfig) else reg
+    )
     data = cfg.data
     if not isinstance(data, DataConfig):
         out["data"] = data
     elif data.source == "csv":
-        out["data"] = {"source": "csv", "path": data.path,
-                       "inputs": list(data.inputs) if isinstance(data.inputs, (list, tuple))
-                       else data.inputs,
-                       "targets": list(data.targets) if isinstance(data.targets, (list, tuple))
-                       else data.targets,
-                       "test_fraction": data.test_fraction, "seed": data.seed}
+        out["data"] = {
+            "source": "csv",
+            "path": data.path,
+            "inputs": list(data.inputs) if isinstance(data.inputs, (list, tuple)) else data.inputs,
+            "targets": list(data.targets)
+            if isinstance(data.targets, (list, tuple))
+            else data.targets,
+            "test_fraction": data.test_fraction,
+            "seed": data.seed,
+        }
     elif data.source == "builtin":
-        out["data"] = {"source": "builtin", "name": data.name, "samples": data.samples,
-                       "noise": data.noise, "test_fraction": data.test_fraction,
-                       "seed": data.seed}
+        out["data"] = {
+            "source": "builtin",
+            "name": data.name,
+            "samples": data.samples,
+            "noise": data.noise,
+            "test_fraction": data.test_fraction,
+            "seed": data.seed,
+        }
     else:
         out["data"] = {"source": data.source}
     out["evaluate_every"] = cfg.evaluate_every
@@ -838,18 +986,34 @@ def validate_config(cfg: Config) -> Config:
         if checked.init.scheme not in SCALED_INIT_SCHEMES:
             keep["init"] = dataclasses.replace(checked.init, scale=cfg.init.scale)
         if checked.data.source == "builtin":
-            keep["data"] = dataclasses.replace(checked.data, path=cfg.data.path,
-                                               inputs=cfg.data.inputs, targets=cfg.data.targets)
+            keep["data"] = dataclasses.replace(
+                checked.data, path=cfg.data.path, inputs=cfg.data.inputs, targets=cfg.data.targets
+            )
         else:
-            keep["data"] = dataclasses.replace(checked.data, name=cfg.data.name,
-                                               samples=cfg.data.samples, noise=cfg.data.noise)
+            keep["data"] = dataclasses.replace(
+                checked.data, name=cfg.data.name, samples=cfg.data.samples, noise=cfg.data.noise
+            )
     else:
-        keep.update({name: getattr(cfg, name) for name in
-                     ("network", "loss", "init", "batch_size", "regularization", "data",
-                      "evaluate_every")})
+        keep.update(
+            {
+                name: getattr(cfg, name)
+                for name in (
+                    "network",
+                    "loss",
+                    "init",
+                    "batch_size",
+                    "regularization",
+                    "data",
+                    "evaluate_every",
+                )
+            }
+        )
     own = OPTIMIZER_DEFAULTS[checked.optimizer.name]
-    unused = {f.name: getattr(cfg.optimizer, f.name) for f in dataclasses.fields(OptimizerConfig)
-              if f.name not in own and f.name != "name"}
+    unused = {
+        f.name: getattr(cfg.optimizer, f.name)
+        for f in dataclasses.fields(OptimizerConfig)
+        if f.name not in own and f.name != "name"
+    }
     keep["optimizer"] = dataclasses.replace(checked.optimizer, **unused)
     return dataclasses.replace(checked, **keep)
 
@@ -887,8 +1051,9 @@ def _parse_json(text: str, name: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_JsonObject.from_pairs)
     except json.JSONDecodeError as err:
-        raise _file_error(name, f"invalid JSON at line {err.lineno}, "
-                                f"column {err.colno}: {err.msg}") from None
+        raise _file_error(
+            name, f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+        ) from None
     except RecursionError:
         raise _file_error(name, "invalid JSON: nested too deeply") from None
 
@@ -915,8 +1080,9 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise _file_error(name, f"not UTF-8 text (byte 0x{raw[err.start]:02x} at "
-                                f"offset {err.start})") from None
+        raise _file_error(
+            name, f"not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start})"
+        ) from None
     data = _parse_json(text, name)
     try:
         return config_from_dict(data, base_dir=file.absolute().parent)
@@ -945,15 +1111,19 @@ def save_config(cfg: Config, path: str | os.PathLike[str]) -> None:
     checked = validate_config(cfg)
     target = Path(path)
     dest_dir = target.absolute().parent
-    if (checked.mode == "network" and checked.data.source == "csv"
-            and not Path(checked.data.path).expanduser().is_absolute()):
+    if (
+        checked.mode == "network"
+        and checked.data.source == "csv"
+        and not Path(checked.data.path).expanduser().is_absolute()
+    ):
         base = Path(checked.base_dir) if checked.base_dir is not None else Path.cwd()
         if not _same_dir(base, dest_dir):
             data_file = checked.data_path()
             try:
                 new_path = PurePath(os.path.relpath(data_file, dest_dir)).as_posix()
-            except ValueError:   # Windows: another drive
+            except ValueError:  # Windows: another drive
                 new_path = str(data_file)
             checked = dataclasses.replace(
-                checked, data=dataclasses.replace(checked.data, path=new_path))
+                checked, data=dataclasses.replace(checked.data, path=new_path)
+            )
     atomic_write_text(target, dumps_config(checked))

@@ -22,8 +22,11 @@ def resources_dir() -> Path:
     for candidate in candidates:
         if (candidate / "examples").is_dir():
             return candidate
-    raise FileNotFoundError("gdsim's resources folder was not found (looked in "
-                            + ", ".join(str(c) for c in candidates) + ")")
+    raise FileNotFoundError(
+        "gdsim's resources folder was not found (looked in "
+        + ", ".join(str(c) for c in candidates)
+        + ")"
+    )
 
 
 def resource_path(*parts: str) -> Path:

@@ -44,20 +44,32 @@ from gdsim.config import (
 CONTRACT_EXAMPLE = {
     "gdsim": 1,
     "mode": "network",
-    "network": {"inputs": 2,
-                "layers": [{"units": 4, "activation": "tanh"},
-                           {"units": 1, "activation": "sigmoid"}]},
+    "network": {
+        "inputs": 2,
+        "layers": [{"units": 4, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
+    },
     "loss": "bce",
     "init": {"scheme": "xavier_uniform", "seed": 0},
     "optimizer": {"name": "sgd", "learning_rate": 0.1},
     "batch_size": 0,
     "regularization": {"kind": "none", "rate": 0.0},
-    "data": {"source": "builtin", "name": "xor", "samples": 200, "noise": 0.1,
-             "test_fraction": 0.2, "seed": 1},
+    "data": {
+        "source": "builtin",
+        "name": "xor",
+        "samples": 200,
+        "noise": 0.1,
+        "test_fraction": 0.2,
+        "seed": 1,
+    },
 }
 
-FUNCTION_EXAMPLE = {"gdsim": 1, "mode": "function", "function": "(w - 3)**2",
-                    "parameters": {"w": 1.0}, "optimizer": {"name": "sgd", "learning_rate": 0.1}}
+FUNCTION_EXAMPLE = {
+    "gdsim": 1,
+    "mode": "function",
+    "function": "(w - 3)**2",
+    "parameters": {"w": 1.0},
+    "optimizer": {"name": "sgd", "learning_rate": 0.1},
+}
 
 
 def with_changes(base: dict, *changes: tuple[str, object]) -> dict:
@@ -126,9 +138,13 @@ def test_default_config_is_valid_and_canonical():
     cfg = default_config()
     assert validate_config(cfg) == cfg
     assert isinstance(cfg.optimizer.learning_rate, float)
-    assert config_to_dict(cfg)["optimizer"] == {"name": "sgd", "learning_rate": 0.1,
-                                                "momentum": 0.0, "dampening": 0.0,
-                                                "nesterov": False}
+    assert config_to_dict(cfg)["optimizer"] == {
+        "name": "sgd",
+        "learning_rate": 0.1,
+        "momentum": 0.0,
+        "dampening": 0.0,
+        "nesterov": False,
+    }
 
 
 @pytest.mark.parametrize("name", OPTIMIZERS)
@@ -147,23 +163,36 @@ def test_optimizer_name_defaults_to_sgd_with_torch_learning_rate():
 
 
 def test_hyperparameters_only_has_the_optimizers_keys():
-    cfg = config_from_dict({"optimizer": {"name": "adam", "learning_rate": 0.01, "beta1": 0.8,
-                                          "amsgrad": True}})
-    assert cfg.optimizer.hyperparameters() == {"learning_rate": 0.01, "beta1": 0.8,
-                                               "beta2": 0.999, "eps": 1e-8, "amsgrad": True}
+    cfg = config_from_dict(
+        {"optimizer": {"name": "adam", "learning_rate": 0.01, "beta1": 0.8, "amsgrad": True}}
+    )
+    assert cfg.optimizer.hyperparameters() == {
+        "learning_rate": 0.01,
+        "beta1": 0.8,
+        "beta2": 0.999,
+        "eps": 1e-8,
+        "amsgrad": True,
+    }
     assert list(OptimizerConfig(name="rmsprop").hyperparameters()) == [
-        "learning_rate", "alpha", "eps", "momentum", "centered"]
+        "learning_rate",
+        "alpha",
+        "eps",
+        "momentum",
+        "centered",
+    ]
     assert OptimizerConfig(name="rmsprop").hyperparameters()["learning_rate"] == 1e-2
 
 
 def test_section_defaults_are_filled():
-    cfg = config_from_dict({
-        "network": network((3, "relu"), (1, "linear"), inputs=1),
-        "loss": "mse",
-        "init": {"scheme": "normal"},
-        "regularization": {"kind": "l2"},
-        "data": {"name": "sine"},
-    })
+    cfg = config_from_dict(
+        {
+            "network": network((3, "relu"), (1, "linear"), inputs=1),
+            "loss": "mse",
+            "init": {"scheme": "normal"},
+            "regularization": {"kind": "l2"},
+            "data": {"name": "sine"},
+        }
+    )
     assert cfg.init == InitConfig("normal", 0, 0.1)
     assert cfg.regularization == RegularizationConfig("l2", 0.0)
     assert cfg.data == DataConfig("builtin", "sine", 200, 0.1, 0.2, 1)
@@ -171,16 +200,21 @@ def test_section_defaults_are_filled():
 
 
 def test_csv_defaults():
-    cfg = config_from_dict({"data": {"source": "csv", "path": "d.csv", "inputs": ["a", "b"],
-                                     "targets": ["y"]}})
+    cfg = config_from_dict(
+        {"data": {"source": "csv", "path": "d.csv", "inputs": ["a", "b"], "targets": ["y"]}}
+    )
     assert cfg.data.test_fraction == 0.0
     assert cfg.data.seed == 1
     assert cfg.data.inputs == ("a", "b") and cfg.data.targets == ("y",)
 
 
 def test_ints_are_accepted_for_floats_and_become_floats():
-    cfg = config_from_dict({"optimizer": {"name": "sgd", "learning_rate": 1, "momentum": 0},
-                            "data": {"noise": 0, "test_fraction": 0}})
+    cfg = config_from_dict(
+        {
+            "optimizer": {"name": "sgd", "learning_rate": 1, "momentum": 0},
+            "data": {"noise": 0, "test_fraction": 0},
+        }
+    )
     assert type(cfg.optimizer.learning_rate) is float and cfg.optimizer.learning_rate == 1.0
     assert type(cfg.optimizer.momentum) is float
     assert type(cfg.data.noise) is float and type(cfg.data.test_fraction) is float
@@ -193,12 +227,14 @@ def test_hidden_layers_may_be_absent():
 
 
 def test_limits_are_inclusive():
-    cfg = config_from_dict({
-        "network": {"inputs": 100_000, "layers": [{"units": 100_000, "activation": "sigmoid"}]},
-        "optimizer": {"learning_rate": 1000},
-        "init": {"seed": 2**32 - 1},
-        "data": {"samples": 1_000_000, "noise": 10, "test_fraction": 0.9, "seed": 0},
-    })
+    cfg = config_from_dict(
+        {
+            "network": {"inputs": 100_000, "layers": [{"units": 100_000, "activation": "sigmoid"}]},
+            "optimizer": {"learning_rate": 1000},
+            "init": {"seed": 2**32 - 1},
+            "data": {"samples": 1_000_000, "noise": 10, "test_fraction": 0.9, "seed": 0},
+        }
+    )
     assert cfg.optimizer.learning_rate == 1000.0
     assert config_from_dict({"data": {"samples": 4}}).data.samples == 4
     layers = [{"units": 1, "activation": "tanh"}] * 63 + [{"units": 1, "activation": "sigmoid"}]
@@ -210,31 +246,71 @@ def test_limits_are_inclusive():
 
 NETWORK_VARIANTS = {
     "default": {},
-    "sgd-nesterov": {"optimizer": {"name": "sgd", "learning_rate": 0.05, "momentum": 0.9,
-                                   "nesterov": True}},
+    "sgd-nesterov": {
+        "optimizer": {"name": "sgd", "learning_rate": 0.05, "momentum": 0.9, "nesterov": True}
+    },
     "sgd-dampening": {"optimizer": {"name": "sgd", "momentum": 0.5, "dampening": 0.1}},
-    "rmsprop": {"optimizer": {"name": "rmsprop", "learning_rate": 0.001, "alpha": 0.9,
-                              "eps": 1e-6, "momentum": 0.1, "centered": True}},
-    "adam": {"optimizer": {"name": "adam", "learning_rate": 0.002, "beta1": 0.8, "beta2": 0.99,
-                           "eps": 1e-7, "amsgrad": True}},
-    "softmax": {"network": network((8, "relu"), (5, "leaky_relu"), (3, "softmax")),
-                "loss": "cross_entropy", "data": {"name": "spiral", "samples": 300}},
-    "regression": {"network": network((16, "tanh"), (1, "linear"), inputs=1), "loss": "mse",
-                   "data": {"name": "sine", "noise": 0.0, "test_fraction": 0.0, "seed": 7},
-                   "batch_size": 32, "evaluate_every": 10,
-                   "regularization": {"kind": "l2", "rate": 0.001}},
-    "l1-uniform": {"init": {"scheme": "uniform", "scale": 0.5, "seed": 123},
-                   "regularization": {"kind": "l1", "rate": 0.01}},
+    "rmsprop": {
+        "optimizer": {
+            "name": "rmsprop",
+            "learning_rate": 0.001,
+            "alpha": 0.9,
+            "eps": 1e-6,
+            "momentum": 0.1,
+            "centered": True,
+        }
+    },
+    "adam": {
+        "optimizer": {
+            "name": "adam",
+            "learning_rate": 0.002,
+            "beta1": 0.8,
+            "beta2": 0.99,
+            "eps": 1e-7,
+            "amsgrad": True,
+        }
+    },
+    "softmax": {
+        "network": network((8, "relu"), (5, "leaky_relu"), (3, "softmax")),
+        "loss": "cross_entropy",
+        "data": {"name": "spiral", "samples": 300},
+    },
+    "regression": {
+        "network": network((16, "tanh"), (1, "linear"), inputs=1),
+        "loss": "mse",
+        "data": {"name": "sine", "noise": 0.0, "test_fraction": 0.0, "seed": 7},
+        "batch_size": 32,
+        "evaluate_every": 10,
+        "regularization": {"kind": "l2", "rate": 0.001},
+    },
+    "l1-uniform": {
+        "init": {"scheme": "uniform", "scale": 0.5, "seed": 123},
+        "regularization": {"kind": "l1", "rate": 0.01},
+    },
     "normal-init": {"init": {"scheme": "normal", "scale": 2}},
     "zeros-init": {"init": {"scheme": "zeros"}},
     "no-hidden": {"network": network((1, "sigmoid"), inputs=2), "data": {"name": "gaussian"}},
-    "csv": {"network": network((4, "tanh"), (1, "linear"), inputs=3), "loss": "mse",
-            "data": {"source": "csv", "path": "data/houses.csv",
-                     "inputs": ["area", "rooms", "age"], "targets": ["price"],
-                     "test_fraction": 0.25, "seed": 5}},
-    "csv-multi-target": {"network": network((2, "sigmoid"), inputs=1),
-                         "data": {"source": "csv", "path": "/abs/ü data.csv", "inputs": ["x"],
-                                  "targets": ["y1", "y2"]}},
+    "csv": {
+        "network": network((4, "tanh"), (1, "linear"), inputs=3),
+        "loss": "mse",
+        "data": {
+            "source": "csv",
+            "path": "data/houses.csv",
+            "inputs": ["area", "rooms", "age"],
+            "targets": ["price"],
+            "test_fraction": 0.25,
+            "seed": 5,
+        },
+    },
+    "csv-multi-target": {
+        "network": network((2, "sigmoid"), inputs=1),
+        "data": {
+            "source": "csv",
+            "path": "/abs/ü data.csv",
+            "inputs": ["x"],
+            "targets": ["y1", "y2"],
+        },
+    },
 }
 NETWORK_VARIANTS.update({f"init-{s}": {"init": {"scheme": s, "seed": 3}} for s in INIT_SCHEMES})
 
@@ -243,7 +319,7 @@ NETWORK_VARIANTS.update({f"init-{s}": {"init": {"scheme": s, "seed": 3}} for s i
 def test_round_trip_dict(changes):
     cfg = config_from_dict(changes)
     as_dict = config_to_dict(cfg)
-    json.dumps(as_dict, allow_nan=False)   # JSON-ready
+    json.dumps(as_dict, allow_nan=False)  # JSON-ready
     assert config_from_dict(as_dict) == cfg
     assert config_to_dict(config_from_dict(as_dict)) == as_dict
 
@@ -265,10 +341,26 @@ def test_round_trip_file(changes, tmp_path):
 def test_canonical_dict_keeps_only_relevant_keys():
     cfg = config_from_dict({"optimizer": {"name": "adam"}, "init": {"scheme": "he_normal"}})
     out = config_to_dict(cfg)
-    assert list(out) == ["gdsim", "mode", "network", "loss", "init", "optimizer", "batch_size",
-                         "regularization", "data", "evaluate_every"]
-    assert out["optimizer"] == {"name": "adam", "learning_rate": 0.001, "beta1": 0.9,
-                                "beta2": 0.999, "eps": 1e-8, "amsgrad": False}
+    assert list(out) == [
+        "gdsim",
+        "mode",
+        "network",
+        "loss",
+        "init",
+        "optimizer",
+        "batch_size",
+        "regularization",
+        "data",
+        "evaluate_every",
+    ]
+    assert out["optimizer"] == {
+        "name": "adam",
+        "learning_rate": 0.001,
+        "beta1": 0.9,
+        "beta2": 0.999,
+        "eps": 1e-8,
+        "amsgrad": False,
+    }
     assert out["init"] == {"scheme": "he_normal", "seed": 0}
     assert set(out["data"]) == {"source", "name", "samples", "noise", "test_fraction", "seed"}
     csv = config_to_dict(config_from_dict(NETWORK_VARIANTS["csv"]))
@@ -313,102 +405,203 @@ BAD_CONFIGS = [
     ({"layers": []}, "layers", "did you mean 'network.layers'?"),
     ({"function": "x**2"}, "function", "not used in network mode"),
     ({"network": []}, "network", "must be an object, got an array"),
-    ({"network": {"layers": [{"units": 1, "activation": "sigmoid"}]}}, "network.inputs",
-     "required key is missing"),
+    (
+        {"network": {"layers": [{"units": 1, "activation": "sigmoid"}]}},
+        "network.inputs",
+        "required key is missing",
+    ),
     ({"network": {"inputs": 2}}, "network.layers", "required key is missing"),
     ({"network": {"inputs": 0, "layers": []}}, "network.inputs", "must be >= 1, got 0"),
-    ({"network": {"inputs": 100_001, "layers": []}}, "network.inputs",
-     "must be <= 100000, got 100001"),
+    (
+        {"network": {"inputs": 100_001, "layers": []}},
+        "network.inputs",
+        "must be <= 100000, got 100001",
+    ),
     ({"network": {"inputs": 2, "layers": []}}, "network.layers", "at least one layer"),
-    ({"network": {"inputs": 2, "layers": {"units": 1}}}, "network.layers",
-     "must be an array, got an object"),
-    ({"network": {"inputs": 2, "layers": [{"units": 1, "activation": "sigmoid"}] * 65}},
-     "network.layers", "at most 64 layers are allowed, got 65"),
-    ({"network": {"inputs": 2, "layers": [4, {"units": 1, "activation": "sigmoid"}]}},
-     "network.layers[0]", "must be an object, got 4"),
-    ({"network": network((4, "tahn"), (1, "sigmoid"))}, "network.layers[0].activation",
-     "unknown value 'tahn'; did you mean 'tanh'? (choose from linear, sigmoid, tanh, relu, "
-     "leaky_relu, softmax)"),
-    ({"network": network((4, "tanh"), (0, "sigmoid"))}, "network.layers[1].units",
-     "must be >= 1, got 0"),
-    ({"network": network((4.0, "tanh"), (1, "sigmoid"))}, "network.layers[0].units",
-     "must be an integer, got 4.0"),
-    ({"network": {"inputs": 2, "layers": [{"units": 4}, {"units": 1, "activation": "sigmoid"}]}},
-     "network.layers[0].activation", "required key is missing"),
-    ({"network": {"inputs": 2, "layers": [{"units": 1, "activation": "sigmoid", "bias": True}]}},
-     "network.layers[0].bias", "unknown key (allowed: units, activation)"),
-    ({"network": network((3, "softmax"), (1, "sigmoid"))}, "network.layers[0].activation",
-     "softmax is only allowed on the output layer"),
-    ({"network": network((4, "tanh"), (1, "softmax")), "loss": "mse"}, "network.layers[1].units",
-     "a softmax layer needs at least 2 units, got 1"),
-    ({"network": network((4, "tanh"), (1, "tanh"))}, "loss",
-     "'bce' (the default loss) needs a sigmoid output layer, got 'tanh'"),
-    ({"network": network((4, "tanh"), (1, "tanh")), "loss": "bce"}, "loss",
-     "'bce' needs a sigmoid output layer, got 'tanh'"),
-    ({"network": network((4, "tanh"), (2, "sigmoid")), "loss": "cross_entropy"}, "loss",
-     "'cross_entropy' needs a softmax output layer, got 'sigmoid'"),
+    (
+        {"network": {"inputs": 2, "layers": {"units": 1}}},
+        "network.layers",
+        "must be an array, got an object",
+    ),
+    (
+        {"network": {"inputs": 2, "layers": [{"units": 1, "activation": "sigmoid"}] * 65}},
+        "network.layers",
+        "at most 64 layers are allowed, got 65",
+    ),
+    (
+        {"network": {"inputs": 2, "layers": [4, {"units": 1, "activation": "sigmoid"}]}},
+        "network.layers[0]",
+        "must be an object, got 4",
+    ),
+    (
+        {"network": network((4, "tahn"), (1, "sigmoid"))},
+        "network.layers[0].activation",
+        "unknown value 'tahn'; did you mean 'tanh'? (choose from linear, sigmoid, tanh, relu, "
+        "leaky_relu, softmax)",
+    ),
+    (
+        {"network": network((4, "tanh"), (0, "sigmoid"))},
+        "network.layers[1].units",
+        "must be >= 1, got 0",
+    ),
+    (
+        {"network": network((4.0, "tanh"), (1, "sigmoid"))},
+        "network.layers[0].units",
+        "must be an integer, got 4.0",
+    ),
+    (
+        {"network": {"inputs": 2, "layers": [{"units": 4}, {"units": 1, "activation": "sigmoid"}]}},
+        "network.layers[0].activation",
+        "required key is missing",
+    ),
+    (
+        {"network": {"inputs": 2, "layers": [{"units": 1, "activation": "sigmoid", "bias": True}]}},
+        "network.layers[0].bias",
+        "unknown key (allowed: units, activation)",
+    ),
+    (
+        {"network": network((3, "softmax"), (1, "sigmoid"))},
+        "network.layers[0].activation",
+        "softmax is only allowed on the output layer",
+    ),
+    (
+        {"network": network((4, "tanh"), (1, "softmax")), "loss": "mse"},
+        "network.layers[1].units",
+        "a softmax layer needs at least 2 units, got 1",
+    ),
+    (
+        {"network": network((4, "tanh"), (1, "tanh"))},
+        "loss",
+        "'bce' (the default loss) needs a sigmoid output layer, got 'tanh'",
+    ),
+    (
+        {"network": network((4, "tanh"), (1, "tanh")), "loss": "bce"},
+        "loss",
+        "'bce' needs a sigmoid output layer, got 'tanh'",
+    ),
+    (
+        {"network": network((4, "tanh"), (2, "sigmoid")), "loss": "cross_entropy"},
+        "loss",
+        "'cross_entropy' needs a softmax output layer, got 'sigmoid'",
+    ),
     ({"loss": "crossentropy"}, "loss", "did you mean 'cross_entropy'?"),
     ({"loss": 1}, "loss", "must be one of mse, bce, cross_entropy; got 1"),
     ({"init": {"scheme": "xavier"}}, "init.scheme", "did you mean 'xavier_uniform'?"),
-    ({"init": {"scheme": "he_normal", "scale": 0.5}}, "init.scale",
-     "only the uniform and normal schemes take a scale, not 'he_normal'"),
+    (
+        {"init": {"scheme": "he_normal", "scale": 0.5}},
+        "init.scale",
+        "only the uniform and normal schemes take a scale, not 'he_normal'",
+    ),
     ({"init": {"scheme": "uniform", "scale": 0}}, "init.scale", "must be > 0, got 0"),
     ({"init": {"seed": -1}}, "init.seed", "must be >= 0, got -1"),
     ({"init": {"seed": 2**32}}, "init.seed", "must be <= 4294967295, got 4294967296"),
     ({"init": "xavier_uniform"}, "init", "must be an object, got 'xavier_uniform'"),
-    ({"optimizer": {"name": "sgd", "learning_rate": -0.1}}, "optimizer.learning_rate",
-     "must be > 0, got -0.1"),
+    (
+        {"optimizer": {"name": "sgd", "learning_rate": -0.1}},
+        "optimizer.learning_rate",
+        "must be > 0, got -0.1",
+    ),
     ({"optimizer": {"learning_rate": 0}}, "optimizer.learning_rate", "must be > 0, got 0"),
-    ({"optimizer": {"learning_rate": 1001}}, "optimizer.learning_rate",
-     "must be <= 1000, got 1001"),
-    ({"optimizer": {"learning_rate": "0.1"}}, "optimizer.learning_rate",
-     "must be a number, got '0.1'"),
-    ({"optimizer": {"learning_rate": None}}, "optimizer.learning_rate",
-     "must be a number, got null"),
-    ({"optimizer": {"learning_rate": 10**400}}, "optimizer.learning_rate",
-     "must be a finite number"),
-    ({"optimizer": {"name": "adamw"}}, "optimizer.name",
-     "unknown value 'adamw'; did you mean 'adam'? (choose from sgd, rmsprop, adam)"),
-    ({"optimizer": {"name": "sgd", "alpha": 0.9}}, "optimizer.alpha",
-     "not a setting of 'sgd' (it belongs to rmsprop); sgd takes learning_rate, momentum, "
-     "dampening, nesterov"),
-    ({"optimizer": {"name": "sgd", "eps": 1e-8}}, "optimizer.eps",
-     "not a setting of 'sgd' (it belongs to rmsprop and adam)"),
-    ({"optimizer": {"name": "adam", "momentum": 0.9}}, "optimizer.momentum",
-     "not a setting of 'adam' (it belongs to sgd and rmsprop); adam takes learning_rate, "
-     "beta1, beta2, eps, amsgrad"),
-    ({"optimizer": {"name": "adam", "lr": 0.1}}, "optimizer.lr",
-     "unknown key; did you mean 'learning_rate'?"),
-    ({"optimizer": {"name": "adam", "beta_1": 0.1}}, "optimizer.beta_1",
-     "did you mean 'beta1'?"),
+    (
+        {"optimizer": {"learning_rate": 1001}},
+        "optimizer.learning_rate",
+        "must be <= 1000, got 1001",
+    ),
+    (
+        {"optimizer": {"learning_rate": "0.1"}},
+        "optimizer.learning_rate",
+        "must be a number, got '0.1'",
+    ),
+    (
+        {"optimizer": {"learning_rate": None}},
+        "optimizer.learning_rate",
+        "must be a number, got null",
+    ),
+    (
+        {"optimizer": {"learning_rate": 10**400}},
+        "optimizer.learning_rate",
+        "must be a finite number",
+    ),
+    (
+        {"optimizer": {"name": "adamw"}},
+        "optimizer.name",
+        "unknown value 'adamw'; did you mean 'adam'? (choose from sgd, rmsprop, adam)",
+    ),
+    (
+        {"optimizer": {"name": "sgd", "alpha": 0.9}},
+        "optimizer.alpha",
+        "not a setting of 'sgd' (it belongs to rmsprop); sgd takes learning_rate, momentum, "
+        "dampening, nesterov",
+    ),
+    (
+        {"optimizer": {"name": "sgd", "eps": 1e-8}},
+        "optimizer.eps",
+        "not a setting of 'sgd' (it belongs to rmsprop and adam)",
+    ),
+    (
+        {"optimizer": {"name": "adam", "momentum": 0.9}},
+        "optimizer.momentum",
+        "not a setting of 'adam' (it belongs to sgd and rmsprop); adam takes learning_rate, "
+        "beta1, beta2, eps, amsgrad",
+    ),
+    (
+        {"optimizer": {"name": "adam", "lr": 0.1}},
+        "optimizer.lr",
+        "unknown key; did you mean 'learning_rate'?",
+    ),
+    ({"optimizer": {"name": "adam", "beta_1": 0.1}}, "optimizer.beta_1", "did you mean 'beta1'?"),
     ({"optimizer": {"momentum": 1.0}}, "optimizer.momentum", "must be < 1, got 1.0"),
     ({"optimizer": {"momentum": -0.5}}, "optimizer.momentum", "must be >= 0, got -0.5"),
     ({"optimizer": {"dampening": 1}}, "optimizer.dampening", "must be < 1, got 1"),
-    ({"optimizer": {"nesterov": True}}, "optimizer.nesterov",
-     "needs momentum > 0 and dampening = 0, got momentum 0.0 and dampening 0.0"),
-    ({"optimizer": {"nesterov": True, "momentum": 0.9, "dampening": 0.1}}, "optimizer.nesterov",
-     "needs momentum > 0 and dampening = 0"),
+    (
+        {"optimizer": {"nesterov": True}},
+        "optimizer.nesterov",
+        "needs momentum > 0 and dampening = 0, got momentum 0.0 and dampening 0.0",
+    ),
+    (
+        {"optimizer": {"nesterov": True, "momentum": 0.9, "dampening": 0.1}},
+        "optimizer.nesterov",
+        "needs momentum > 0 and dampening = 0",
+    ),
     ({"optimizer": {"nesterov": 1}}, "optimizer.nesterov", "must be true or false, got 1"),
     ({"optimizer": {"name": "rmsprop", "alpha": 1}}, "optimizer.alpha", "must be < 1, got 1"),
-    ({"optimizer": {"name": "rmsprop", "centered": "yes"}}, "optimizer.centered",
-     "must be true or false, got 'yes'"),
+    (
+        {"optimizer": {"name": "rmsprop", "centered": "yes"}},
+        "optimizer.centered",
+        "must be true or false, got 'yes'",
+    ),
     ({"optimizer": {"name": "adam", "beta2": 1.5}}, "optimizer.beta2", "must be < 1, got 1.5"),
     ({"optimizer": {"name": "adam", "eps": 0.0}}, "optimizer.eps", "must be > 0, got 0.0"),
-    ({"optimizer": {"name": "adam", "amsgrad": 0}}, "optimizer.amsgrad",
-     "must be true or false, got 0"),
+    (
+        {"optimizer": {"name": "adam", "amsgrad": 0}},
+        "optimizer.amsgrad",
+        "must be true or false, got 0",
+    ),
     ({"batch_size": -1}, "batch_size", "must be >= 0, got -1"),
     ({"batch_size": 4.0}, "batch_size", "must be an integer, got 4.0"),
     ({"batch_size": True}, "batch_size", "must be an integer, got true"),
     ({"evaluate_every": -5}, "evaluate_every", "must be >= 0, got -5"),
     ({"evaluate_every": 2.5}, "evaluate_every", "must be an integer, got 2.5"),
-    ({"regularization": {"kind": "L2"}}, "regularization.kind",
-     "unknown value 'L2'; did you mean 'l2'? (choose from none, l1, l2)"),
-    ({"regularization": {"kind": "ridge"}}, "regularization.kind",
-     "unknown value 'ridge' (choose from none, l1, l2)"),
-    ({"regularization": {"kind": "l2", "rate": -0.1}}, "regularization.rate",
-     "must be >= 0, got -0.1"),
-    ({"regularization": {"kind": "l2", "strength": 1}}, "regularization.strength",
-     "unknown key (allowed: kind, rate)"),
+    (
+        {"regularization": {"kind": "L2"}},
+        "regularization.kind",
+        "unknown value 'L2'; did you mean 'l2'? (choose from none, l1, l2)",
+    ),
+    (
+        {"regularization": {"kind": "ridge"}},
+        "regularization.kind",
+        "unknown value 'ridge' (choose from none, l1, l2)",
+    ),
+    (
+        {"regularization": {"kind": "l2", "rate": -0.1}},
+        "regularization.rate",
+        "must be >= 0, got -0.1",
+    ),
+    (
+        {"regularization": {"kind": "l2", "strength": 1}},
+        "regularization.strength",
+        "unknown key (allowed: kind, rate)",
+    ),
     ({"regularization": "l2"}, "regularization", "must be an object, got 'l2'"),
     ({"data": {"name": "moons"}}, "data.name", "unknown value 'moons'"),
     ({"data": {"name": "Spiral"}}, "data.name", "did you mean 'spiral'?"),
@@ -420,62 +613,141 @@ BAD_CONFIGS = [
     ({"data": {"noise": 11}}, "data.noise", "must be <= 10, got 11"),
     ({"data": {"test_fraction": 0.95}}, "data.test_fraction", "must be <= 0.9, got 0.95"),
     ({"data": {"seed": -1}}, "data.seed", "must be >= 0, got -1"),
-    ({"data": {"source": "builtin", "path": "x.csv"}}, "data.path",
-     "not used with data.source 'builtin'"),
-    ({"data": {"source": "csv", "path": "d.csv", "inputs": ["a"], "targets": ["b"],
-               "samples": 10}}, "data.samples", "not used with data.source 'csv'"),
-    ({"data": {"source": "csv", "inputs": ["a"], "targets": ["b"]}}, "data.path",
-     "required key is missing"),
-    ({"data": {"source": "csv", "path": "", "inputs": ["a"], "targets": ["b"]}}, "data.path",
-     "must not be empty"),
-    ({"data": {"source": "csv", "path": 3, "inputs": ["a"], "targets": ["b"]}}, "data.path",
-     "must be a string, got 3"),
-    ({"data": {"source": "csv", "path": "d.csv", "targets": ["b"]}}, "data.inputs",
-     "required key is missing"),
-    ({"data": {"source": "csv", "path": "d.csv", "inputs": [], "targets": ["b"]}},
-     "data.inputs", "must name at least one column"),
-    ({"data": {"source": "csv", "path": "d.csv", "inputs": "a", "targets": ["b"]}},
-     "data.inputs", "must be an array, got 'a'"),
-    ({"data": {"source": "csv", "path": "d.csv", "inputs": ["a", 1], "targets": ["b"]}},
-     "data.inputs[1]", "must be a column name (a string), got 1"),
-    ({"data": {"source": "csv", "path": "d.csv", "inputs": ["a", ""], "targets": ["b"]}},
-     "data.inputs[1]", "must not be empty"),
-    ({"data": {"source": "csv", "path": "d.csv", "inputs": ["a", "b", "a"], "targets": ["y"]}},
-     "data.inputs[2]", "column 'a' is listed twice"),
-    ({"data": {"source": "csv", "path": "d.csv", "inputs": ["a", "b"], "targets": ["y", "b"]}},
-     "data.targets[1]", "column 'b' is also one of data.inputs"),
-    ({"data": {"source": "csv", "path": "d.csv", "inputs": ["a"], "targets": ["y"],
-               "test_fraction": 1}}, "data.test_fraction", "must be <= 0.9, got 1"),
+    (
+        {"data": {"source": "builtin", "path": "x.csv"}},
+        "data.path",
+        "not used with data.source 'builtin'",
+    ),
+    (
+        {
+            "data": {
+                "source": "csv",
+                "path": "d.csv",
+                "inputs": ["a"],
+                "targets": ["b"],
+                "samples": 10,
+            }
+        },
+        "data.samples",
+        "not used with data.source 'csv'",
+    ),
+    (
+        {"data": {"source": "csv", "inputs": ["a"], "targets": ["b"]}},
+        "data.path",
+        "required key is missing",
+    ),
+    (
+        {"data": {"source": "csv", "path": "", "inputs": ["a"], "targets": ["b"]}},
+        "data.path",
+        "must not be empty",
+    ),
+    (
+        {"data": {"source": "csv", "path": 3, "inputs": ["a"], "targets": ["b"]}},
+        "data.path",
+        "must be a string, got 3",
+    ),
+    (
+        {"data": {"source": "csv", "path": "d.csv", "targets": ["b"]}},
+        "data.inputs",
+        "required key is missing",
+    ),
+    (
+        {"data": {"source": "csv", "path": "d.csv", "inputs": [], "targets": ["b"]}},
+        "data.inputs",
+        "must name at least one column",
+    ),
+    (
+        {"data": {"source": "csv", "path": "d.csv", "inputs": "a", "targets": ["b"]}},
+        "data.inputs",
+        "must be an array, got 'a'",
+    ),
+    (
+        {"data": {"source": "csv", "path": "d.csv", "inputs": ["a", 1], "targets": ["b"]}},
+        "data.inputs[1]",
+        "must be a column name (a string), got 1",
+    ),
+    (
+        {"data": {"source": "csv", "path": "d.csv", "inputs": ["a", ""], "targets": ["b"]}},
+        "data.inputs[1]",
+        "must not be empty",
+    ),
+    (
+        {"data": {"source": "csv", "path": "d.csv", "inputs": ["a", "b", "a"], "targets": ["y"]}},
+        "data.inputs[2]",
+        "column 'a' is listed twice",
+    ),
+    (
+        {"data": {"source": "csv", "path": "d.csv", "inputs": ["a", "b"], "targets": ["y", "b"]}},
+        "data.targets[1]",
+        "column 'b' is also one of data.inputs",
+    ),
+    (
+        {
+            "data": {
+                "source": "csv",
+                "path": "d.csv",
+                "inputs": ["a"],
+                "targets": ["y"],
+                "test_fraction": 1,
+            }
+        },
+        "data.test_fraction",
+        "must be <= 0.9, got 1",
+    ),
     ({"parameters": {"w": 1.0}}, "parameters", "not used in network mode"),
     # function mode (these fail before the formula is parsed)
     ({"mode": "function", "network": {}}, "network", "not used in function mode"),
     ({"mode": "function", "data": {}}, "data", "not used in function mode"),
-    ({"mode": "function", "paramters": {"w": 1}}, "paramters",
-     "unknown key; did you mean 'parameters'? (allowed: gdsim, mode, function, parameters, "
-     "optimizer)"),
+    (
+        {"mode": "function", "paramters": {"w": 1}},
+        "paramters",
+        "unknown key; did you mean 'parameters'? (allowed: gdsim, mode, function, parameters, "
+        "optimizer)",
+    ),
     ({"mode": "function", "parameters": {}}, "parameters", "must name 1 or 2 parameters, got none"),
-    ({"mode": "function", "parameters": {"a": 1, "b": 2, "c": 3}}, "parameters",
-     "must name 1 or 2 parameters, got 3 (a, b, c)"),
-    ({"mode": "function", "parameters": [["w", 1.0]]}, "parameters",
-     "must be an object of names to start values, got an array"),
+    (
+        {"mode": "function", "parameters": {"a": 1, "b": 2, "c": 3}},
+        "parameters",
+        "must name 1 or 2 parameters, got 3 (a, b, c)",
+    ),
+    (
+        {"mode": "function", "parameters": [["w", 1.0]]},
+        "parameters",
+        "must be an object of names to start values, got an array",
+    ),
     ({"mode": "function", "parameters": {"2w": 1.0}}, "parameters.2w", "is not a valid name"),
-    ({"mode": "function", "parameters": {"lambda": 1.0}}, "parameters.lambda",
-     "is not a valid name"),
-    ({"mode": "function", "parameters": {"exp": 1.0}}, "parameters.exp",
-     "'exp' is a function name; choose another name"),
-    ({"mode": "function", "parameters": {"w": True}}, "parameters.w",
-     "must be a number, got true"),
-    ({"mode": "function", "parameters": {"w": float("nan")}}, "parameters.w",
-     "must be a finite number, got nan"),
-    ({"mode": "function", "function": 3, "parameters": {"w": 1}}, "function",
-     "must be a string, got 3"),
-    ({"mode": "function", "optimizer": {"name": "sgd", "beta1": 0.9}}, "optimizer.beta1",
-     "not a setting of 'sgd' (it belongs to adam)"),
+    (
+        {"mode": "function", "parameters": {"lambda": 1.0}},
+        "parameters.lambda",
+        "is not a valid name",
+    ),
+    (
+        {"mode": "function", "parameters": {"exp": 1.0}},
+        "parameters.exp",
+        "'exp' is a function name; choose another name",
+    ),
+    ({"mode": "function", "parameters": {"w": True}}, "parameters.w", "must be a number, got true"),
+    (
+        {"mode": "function", "parameters": {"w": float("nan")}},
+        "parameters.w",
+        "must be a finite number, got nan",
+    ),
+    (
+        {"mode": "function", "function": 3, "parameters": {"w": 1}},
+        "function",
+        "must be a string, got 3",
+    ),
+    (
+        {"mode": "function", "optimizer": {"name": "sgd", "beta1": 0.9}},
+        "optimizer.beta1",
+        "not a setting of 'sgd' (it belongs to adam)",
+    ),
 ]
 
 
-@pytest.mark.parametrize("data,key,message", BAD_CONFIGS,
-                         ids=[f"{i}-{case[1]}" for i, case in enumerate(BAD_CONFIGS)])
+@pytest.mark.parametrize(
+    "data,key,message", BAD_CONFIGS, ids=[f"{i}-{case[1]}" for i, case in enumerate(BAD_CONFIGS)]
+)
 def test_bad_config(data, key, message):
     err = error_of(data)
     assert err.key == key
@@ -486,8 +758,11 @@ def test_bad_config(data, key, message):
     assert err.file is None
 
 
-@pytest.mark.parametrize("data,key,message", BAD_CONFIGS[:20],
-                         ids=[f"{i}-{case[1]}" for i, case in enumerate(BAD_CONFIGS[:20])])
+@pytest.mark.parametrize(
+    "data,key,message",
+    BAD_CONFIGS[:20],
+    ids=[f"{i}-{case[1]}" for i, case in enumerate(BAD_CONFIGS[:20])],
+)
 def test_bad_config_in_a_file_names_the_file(data, key, message, tmp_path):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(data), encoding="utf-8")
@@ -502,14 +777,17 @@ def test_bad_config_in_a_file_names_the_file(data, key, message, tmp_path):
 def test_error_lists_allowed_keys():
     err = error_of({"network": {"inputs": 2, "layer": []}})
     assert err.key == "network.layer"
-    assert str(err) == ("network.layer: unknown key; did you mean 'layers'? "
-                        "(allowed: inputs, layers)")
+    assert str(err) == (
+        "network.layer: unknown key; did you mean 'layers'? (allowed: inputs, layers)"
+    )
 
 
 def test_unknown_key_without_close_match():
     err = error_of({"zzz": 1})
-    assert str(err) == ("zzz: unknown key (allowed: gdsim, mode, network, loss, init, optimizer, "
-                        "batch_size, regularization, data, evaluate_every)")
+    assert str(err) == (
+        "zzz: unknown key (allowed: gdsim, mode, network, loss, init, optimizer, "
+        "batch_size, regularization, data, evaluate_every)"
+    )
 
 
 def test_value_did_you_mean_is_case_insensitive():
@@ -519,19 +797,27 @@ def test_value_did_you_mean_is_case_insensitive():
     assert "did you mean 'adam'?" in str(err)
 
 
-@pytest.mark.parametrize("key,value", [
-    ("batch_size", False), ("evaluate_every", True), ("gdsim", True)])
+@pytest.mark.parametrize(
+    "key,value", [("batch_size", False), ("evaluate_every", True), ("gdsim", True)]
+)
 def test_bool_is_not_an_integer(key, value):
     err = error_of({key: value})
     assert err.key == key
     assert "must be an integer, got " + ("true" if value else "false") in str(err)
 
 
-@pytest.mark.parametrize("section,key,extra", [
-    ("optimizer", "learning_rate", {}), ("optimizer", "momentum", {}),
-    ("regularization", "rate", {}), ("data", "noise", {}), ("data", "test_fraction", {}),
-    ("init", "scale", {"scheme": "uniform"}), ("optimizer", "eps", {"name": "adam"}),
-])
+@pytest.mark.parametrize(
+    "section,key,extra",
+    [
+        ("optimizer", "learning_rate", {}),
+        ("optimizer", "momentum", {}),
+        ("regularization", "rate", {}),
+        ("data", "noise", {}),
+        ("data", "test_fraction", {}),
+        ("init", "scale", {"scheme": "uniform"}),
+        ("optimizer", "eps", {"name": "adam"}),
+    ],
+)
 def test_bool_is_not_a_number(section, key, extra):
     err = error_of({section: {**extra, key: True}})
     assert err.key == f"{section}.{key}"
@@ -573,15 +859,17 @@ def test_non_string_keys_are_rejected():
 
 
 def test_layers_may_be_a_tuple_from_python_code():
-    data = with_changes(CONTRACT_EXAMPLE, ("network.layers", tuple(CONTRACT_EXAMPLE["network"]
-                                                                   ["layers"])))
+    data = with_changes(
+        CONTRACT_EXAMPLE, ("network.layers", tuple(CONTRACT_EXAMPLE["network"]["layers"]))
+    )
     assert config_from_dict(data) == default_config()
 
 
 def test_numpy_numbers_are_accepted():
     np = pytest.importorskip("numpy")
-    cfg = config_from_dict({"optimizer": {"learning_rate": np.float64(0.5)},
-                            "batch_size": np.int64(8)})
+    cfg = config_from_dict(
+        {"optimizer": {"learning_rate": np.float64(0.5)}, "batch_size": np.int64(8)}
+    )
     assert cfg.optimizer.learning_rate == 0.5 and type(cfg.optimizer.learning_rate) is float
     assert cfg.batch_size == 8 and type(cfg.batch_size) is int
     with pytest.raises(ConfigError, match="must be an integer"):
@@ -594,8 +882,7 @@ def test_numpy_numbers_are_accepted():
 
 def test_json_syntax_error_has_line_and_column(tmp_path):
     path = tmp_path / "config.json"
-    path.write_text('{\n  "gdsim": 1,\n  "mode": "network"\n  "loss": "bce"\n}\n',
-                    encoding="utf-8")
+    path.write_text('{\n  "gdsim": 1,\n  "mode": "network"\n  "loss": "bce"\n}\n', encoding="utf-8")
     with pytest.raises(ConfigError) as info:
         load_config(path)
     err = info.value
@@ -657,8 +944,10 @@ def test_file_with_non_object_top_level(tmp_path, text):
 
 def test_duplicate_keys_in_a_file_are_errors(tmp_path):
     path = tmp_path / "dup.json"
-    path.write_text('{"optimizer": {"name": "sgd", "learning_rate": 0.1, "learning_rate": 0.2}}',
-                    encoding="utf-8")
+    path.write_text(
+        '{"optimizer": {"name": "sgd", "learning_rate": 0.1, "learning_rate": 0.2}}',
+        encoding="utf-8",
+    )
     with pytest.raises(ConfigError) as info:
         load_config(path)
     assert info.value.key == "optimizer.learning_rate"
@@ -674,8 +963,7 @@ def test_load_accepts_str_and_pathlike(tmp_path):
 # ----------------------------------------------------------------------------------------------
 # CSV paths
 
-CSV_DATA = {"source": "csv", "path": "data/points.csv", "inputs": ["x1", "x2"],
-            "targets": ["y"]}
+CSV_DATA = {"source": "csv", "path": "data/points.csv", "inputs": ["x1", "x2"], "targets": ["y"]}
 
 
 def test_relative_csv_path_is_relative_to_base_dir(tmp_path):
@@ -690,7 +978,7 @@ def test_relative_csv_path_is_relative_to_the_config_file(tmp_path):
     path = folder / "config.json"
     path.write_text(json.dumps({"data": CSV_DATA}), encoding="utf-8")
     cfg = load_config(path)
-    assert cfg.data.path == "data/points.csv"     # stored as written
+    assert cfg.data.path == "data/points.csv"  # stored as written
     assert cfg.data_path() == folder / "data" / "points.csv"
 
 
@@ -699,7 +987,7 @@ def test_relative_base_dir_of_a_relative_file_is_made_absolute(tmp_path, monkeyp
     Path("c.json").write_text(json.dumps({"data": CSV_DATA}), encoding="utf-8")
     cfg = load_config("c.json")
     assert cfg.base_dir == tmp_path and cfg.base_dir.is_absolute()
-    monkeypatch.chdir(tmp_path.parent)   # a later change of folder does not matter
+    monkeypatch.chdir(tmp_path.parent)  # a later change of folder does not matter
     assert cfg.data_path() == tmp_path / "data" / "points.csv"
 
 
@@ -770,7 +1058,8 @@ def test_replace_normalises_values():
     cfg = default_config().replace(
         optimizer=OptimizerConfig("adam"),
         network=NetworkConfig(3, [LayerConfig(2, "relu"), LayerConfig(1, "sigmoid")]),
-        data=DataConfig(noise=0))
+        data=DataConfig(noise=0),
+    )
     assert cfg.optimizer.learning_rate == 1e-3
     assert isinstance(cfg.network.layers, tuple)
     assert type(cfg.data.noise) is float
@@ -778,12 +1067,17 @@ def test_replace_normalises_values():
 
 def test_replace_keeps_fields_that_do_not_apply():
     cfg = default_config().replace(function="x**2 + y**2", parameters=(("x", 1.0), ("y", 2.0)))
-    assert cfg.function == "x**2 + y**2"        # kept, not checked in network mode
+    assert cfg.function == "x**2 + y**2"  # kept, not checked in network mode
     assert cfg.parameters == (("x", 1.0), ("y", 2.0))
     cfg = cfg.replace(optimizer=OptimizerConfig("rmsprop", 0.01, alpha=0.5, beta1=0.3))
-    assert cfg.optimizer.beta1 == 0.3           # an adam setting, kept on an rmsprop config
-    assert cfg.optimizer.hyperparameters() == {"learning_rate": 0.01, "alpha": 0.5,
-                                               "eps": 1e-8, "momentum": 0.0, "centered": False}
+    assert cfg.optimizer.beta1 == 0.3  # an adam setting, kept on an rmsprop config
+    assert cfg.optimizer.hyperparameters() == {
+        "learning_rate": 0.01,
+        "alpha": 0.5,
+        "eps": 1e-8,
+        "momentum": 0.0,
+        "centered": False,
+    }
     cfg = cfg.replace(init=InitConfig("he_uniform", 1, scale=0.7))
     assert cfg.init.scale == 0.7
     cfg = cfg.replace(data=dataclasses.replace(cfg.data, path="kept.csv", inputs=("a",)))
@@ -835,8 +1129,15 @@ def test_config_error_as_raised_by_other_modules():
 
 
 def test_function_mode_rejects_network_settings_without_parsing():
-    for key in ("network", "loss", "init", "batch_size", "regularization", "data",
-                "evaluate_every"):
+    for key in (
+        "network",
+        "loss",
+        "init",
+        "batch_size",
+        "regularization",
+        "data",
+        "evaluate_every",
+    ):
         err = error_of({**FUNCTION_EXAMPLE, key: CONTRACT_EXAMPLE.get(key, 0)})
         assert str(err) == f"{key}: not used in function mode"
 
@@ -865,13 +1166,24 @@ def test_function_mode_defaults(expression):
 
 FUNCTION_VARIANTS = {
     "one": FUNCTION_EXAMPLE,
-    "two-adam": {"mode": "function", "function": "(1 - x)**2 + 100*(y - x**2)**2",
-                 "parameters": {"x": -1.5, "y": 2}, "optimizer": {"name": "adam",
-                                                                  "learning_rate": 0.01}},
-    "rmsprop": {"mode": "function", "function": "sin(a) * exp(-b**2) + a**2 / 10",
-                "parameters": {"a": 0.5, "b": -1}, "optimizer": {"name": "rmsprop"}},
-    "nesterov": {"mode": "function", "function": "abs(w) + sqrt(w**2 + 1)",
-                 "parameters": {"w": 3}, "optimizer": {"momentum": 0.9, "nesterov": True}},
+    "two-adam": {
+        "mode": "function",
+        "function": "(1 - x)**2 + 100*(y - x**2)**2",
+        "parameters": {"x": -1.5, "y": 2},
+        "optimizer": {"name": "adam", "learning_rate": 0.01},
+    },
+    "rmsprop": {
+        "mode": "function",
+        "function": "sin(a) * exp(-b**2) + a**2 / 10",
+        "parameters": {"a": 0.5, "b": -1},
+        "optimizer": {"name": "rmsprop"},
+    },
+    "nesterov": {
+        "mode": "function",
+        "function": "abs(w) + sqrt(w**2 + 1)",
+        "parameters": {"w": 3},
+        "optimizer": {"momentum": 0.9, "nesterov": True},
+    },
 }
 
 
@@ -886,16 +1198,18 @@ def test_function_round_trip(data, tmp_path, expression):
     assert list(cfg.parameter_names()) == list(data["parameters"])
 
 
-@pytest.mark.parametrize("function,names", [
-    ("(w - 3", ("w",)),         # syntax error
-    ("w + q", ("w",)),          # unknown name
-    ("w +* 2", ("w",)),
-    ("", ("w",)),               # empty
-    ("   ", ("a", "b")),
-])
+@pytest.mark.parametrize(
+    "function,names",
+    [
+        ("(w - 3", ("w",)),  # syntax error
+        ("w + q", ("w",)),  # unknown name
+        ("w +* 2", ("w",)),
+        ("", ("w",)),  # empty
+        ("   ", ("a", "b")),
+    ],
+)
 def test_bad_formula_is_wrapped(function, names, expression):
-    data = {"mode": "function", "function": function,
-            "parameters": {n: 0.0 for n in names}}
+    data = {"mode": "function", "function": function, "parameters": {n: 0.0 for n in names}}
     err = error_of(data)
     assert err.key == "function"
     assert str(err).startswith("function: ")
@@ -911,11 +1225,12 @@ def test_default_formula_needs_the_default_parameter(expression):
 
 
 def test_switching_modes_with_replace(expression):
-    cfg = default_config().replace(mode="function", function="x**2 + y", parameters=(
-        ("x", 1), ("y", 2)))
+    cfg = default_config().replace(
+        mode="function", function="x**2 + y", parameters=(("x", 1), ("y", 2))
+    )
     assert cfg.parameters == (("x", 1.0), ("y", 2.0))
     assert type(cfg.parameters[0][1]) is float
-    assert cfg.network == default_config().network    # kept for switching back
+    assert cfg.network == default_config().network  # kept for switching back
     back = cfg.replace(mode="network")
     assert back.function == "x**2 + y"
     assert back.replace(mode="function") == cfg
@@ -935,9 +1250,14 @@ def _layers(hidden, output):
 @st.composite
 def valid_network_dicts(draw):
     loss = draw(st.sampled_from(LOSSES))
-    hidden = draw(st.lists(st.tuples(st.integers(1, 50),
-                                     st.sampled_from([a for a in ACTIVATIONS if a != "softmax"])),
-                           max_size=4))
+    hidden = draw(
+        st.lists(
+            st.tuples(
+                st.integers(1, 50), st.sampled_from([a for a in ACTIVATIONS if a != "softmax"])
+            ),
+            max_size=4,
+        )
+    )
     if loss == "bce":
         output = {"units": draw(st.integers(1, 3)), "activation": "sigmoid"}
     elif loss == "cross_entropy":
@@ -954,32 +1274,61 @@ def valid_network_dicts(draw):
         if not optimizer["nesterov"]:
             optimizer["dampening"] = draw(unit)
     elif name == "rmsprop":
-        optimizer.update(alpha=draw(unit), eps=draw(st.floats(1e-12, 1)),
-                         momentum=draw(unit), centered=draw(st.booleans()))
+        optimizer.update(
+            alpha=draw(unit),
+            eps=draw(st.floats(1e-12, 1)),
+            momentum=draw(unit),
+            centered=draw(st.booleans()),
+        )
     else:
-        optimizer.update(beta1=draw(unit), beta2=draw(unit), eps=draw(st.floats(1e-12, 1)),
-                         amsgrad=draw(st.booleans()))
+        optimizer.update(
+            beta1=draw(unit),
+            beta2=draw(unit),
+            eps=draw(st.floats(1e-12, 1)),
+            amsgrad=draw(st.booleans()),
+        )
     scheme = draw(st.sampled_from(INIT_SCHEMES))
     init = {"scheme": scheme, "seed": draw(st.integers(0, 2**32 - 1))}
     if scheme in ("uniform", "normal"):
         init["scale"] = draw(st.floats(1e-6, 100))
     if draw(st.booleans()):
-        data = {"source": "builtin", "name": draw(st.sampled_from(BUILTIN_DATASETS)),
-                "samples": draw(st.integers(4, 1_000_000)), "noise": draw(st.floats(0, 10)),
-                "test_fraction": draw(st.floats(0, 0.9)), "seed": draw(st.integers(0, 99))}
+        data = {
+            "source": "builtin",
+            "name": draw(st.sampled_from(BUILTIN_DATASETS)),
+            "samples": draw(st.integers(4, 1_000_000)),
+            "noise": draw(st.floats(0, 10)),
+            "test_fraction": draw(st.floats(0, 0.9)),
+            "seed": draw(st.integers(0, 99)),
+        }
     else:
-        cols = draw(st.lists(st.text(min_size=1, max_size=8).filter(str.strip), min_size=2,
-                             max_size=6, unique=True))
+        cols = draw(
+            st.lists(
+                st.text(min_size=1, max_size=8).filter(str.strip),
+                min_size=2,
+                max_size=6,
+                unique=True,
+            )
+        )
         cut = draw(st.integers(1, len(cols) - 1))
-        data = {"source": "csv", "path": draw(st.text(min_size=1).filter(str.strip)),
-                "inputs": cols[:cut], "targets": cols[cut:]}
-    return {"network": {"inputs": draw(st.integers(1, 100_000)),
-                        "layers": _layers(hidden, output)},
-            "loss": loss, "init": init, "optimizer": optimizer,
-            "batch_size": draw(st.integers(0, 10_000)),
-            "regularization": {"kind": draw(st.sampled_from(REGULARIZATIONS)),
-                               "rate": draw(st.floats(0, 10))},
-            "data": data, "evaluate_every": draw(st.integers(0, 1000))}
+        data = {
+            "source": "csv",
+            "path": draw(st.text(min_size=1).filter(str.strip)),
+            "inputs": cols[:cut],
+            "targets": cols[cut:],
+        }
+    return {
+        "network": {"inputs": draw(st.integers(1, 100_000)), "layers": _layers(hidden, output)},
+        "loss": loss,
+        "init": init,
+        "optimizer": optimizer,
+        "batch_size": draw(st.integers(0, 10_000)),
+        "regularization": {
+            "kind": draw(st.sampled_from(REGULARIZATIONS)),
+            "rate": draw(st.floats(0, 10)),
+        },
+        "data": data,
+        "evaluate_every": draw(st.integers(0, 1000)),
+    }
 
 
 @settings(max_examples=150, deadline=None)
@@ -999,10 +1348,17 @@ def test_valid_configs_round_trip(data):
 
 
 def test_config_module_imports_nothing_heavy():
-    code = ("import sys, gdsim.config; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in "
-            "('PySide6', 'shiboken6', 'pyqtgraph', 'sympy', 'torch')]; "
-            "print(bad); sys.exit(1 if bad else 0)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={**os.environ, "PYTHONWARNINGS": "error"}, timeout=60)
+    code = (
+        "import sys, gdsim.config; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in "
+        "('PySide6', 'shiboken6', 'pyqtgraph', 'sympy', 'torch')]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "error"},
+        timeout=60,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -21,20 +21,27 @@ main(['train', str(resource_path('examples', 'xor.json')), '--steps', '5',
 """
 
 
-@pytest.mark.parametrize("imports", [
-    "import gdsim.engine, gdsim.engine.trainer, gdsim.engine.expression, gdsim.engine.datasets",
-    "import gdsim.config",
-    "import gdsim.io.run_csv, gdsim.io.runs, gdsim.io.atomic",
-    "import gdsim.cli",
-    "import gdsim.app.training_process, gdsim.app.runstate",  # the trainer child process
-    "import gdsim.app.lessons.surfaces, gdsim.app.plot_store, gdsim.app.views.run_model",
-    "TRAIN",
-])
+@pytest.mark.parametrize(
+    "imports",
+    [
+        "import gdsim.engine, gdsim.engine.trainer, gdsim.engine.expression, gdsim.engine.datasets",
+        "import gdsim.config",
+        "import gdsim.io.run_csv, gdsim.io.runs, gdsim.io.atomic",
+        "import gdsim.cli",
+        "import gdsim.app.training_process, gdsim.app.runstate",  # the trainer child process
+        "import gdsim.app.lessons.surfaces, gdsim.app.plot_store, gdsim.app.views.run_model",
+        "TRAIN",
+    ],
+)
 def test_no_qt_is_loaded(imports, tmp_path):
     if imports == "TRAIN":
         imports = TRAIN.format(out=str(tmp_path / "run.csv"))
-    result = subprocess.run([sys.executable, "-c", CHECK.format(imports=imports)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", CHECK.format(imports=imports)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     loaded = [line for line in result.stdout.splitlines() if line.startswith("LOADED:")]
     assert loaded == ["LOADED:"], result.stdout

@@ -18,10 +18,14 @@ def __getattr__(name: str):
 def run(config_path: Path | None = None) -> int:
     """Start the app (optionally with a config file) and return its exit status."""
     if sys.platform.startswith("linux") and not any(
-            os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    ):
         # Qt would abort with a core dump; say what to do instead.
-        print("gdsim: no display found (DISPLAY is not set). Start it from a desktop session, "
-              "or use xvfb-run -a gdsim, or QT_QPA_PLATFORM=offscreen.", file=sys.stderr)
+        print(
+            "gdsim: no display found (DISPLAY is not set). Start it from a desktop session, "
+            "or use xvfb-run -a gdsim, or QT_QPA_PLATFORM=offscreen.",
+            file=sys.stderr,
+        )
         return 2
     from PySide6.QtWidgets import QApplication
 

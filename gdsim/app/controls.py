@@ -18,18 +18,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-SPEEDS = [("unlimited", None), ("1 step/s", 1.0), ("2 steps/s", 2.0), ("5 steps/s", 5.0),
-          ("10 steps/s", 10.0), ("30 steps/s", 30.0), ("100 steps/s", 100.0),
-          ("1,000 steps/s", 1000.0), ("10,000 steps/s", 10000.0)]
+SPEEDS = [
+    ("unlimited", None),
+    ("1 step/s", 1.0),
+    ("2 steps/s", 2.0),
+    ("5 steps/s", 5.0),
+    ("10 steps/s", 10.0),
+    ("30 steps/s", 30.0),
+    ("100 steps/s", 100.0),
+    ("1,000 steps/s", 1000.0),
+    ("10,000 steps/s", 10000.0),
+]
 
 
 class TrainingControls(QWidget):
     step_requested = Signal(int)
-    run_toggled = Signal(bool)          # True = run, False = pause
+    run_toggled = Signal(bool)  # True = run, False = pause
     reset_requested = Signal()
     rerandomize_requested = Signal()
     export_requested = Signal()
-    speed_changed = Signal(object)      # steps per second or None
+    speed_changed = Signal(object)  # steps per second or None
     stop_conditions_changed = Signal(object, object)  # max steps or None, target cost or None
 
     def __init__(self, parent=None):
@@ -39,8 +47,9 @@ class TrainingControls(QWidget):
 
         self.step_button = QPushButton(icon(QStyle.StandardPixmap.SP_MediaSkipForward), "Step")
         self.step_button.setObjectName("stepButton")
-        self.step_button.setToolTip("Apply one update: compute the gradient, move every "
-                                    "parameter against it (F10)")
+        self.step_button.setToolTip(
+            "Apply one update: compute the gradient, move every parameter against it (F10)"
+        )
         self.step_n_spin = QSpinBox()
         self.step_n_spin.setObjectName("stepNSpin")
         self.step_n_spin.setRange(2, 10_000_000)
@@ -55,19 +64,23 @@ class TrainingControls(QWidget):
         self.run_button.setCheckable(True)
         self.reset_button = QPushButton(icon(QStyle.StandardPixmap.SP_MediaSkipBackward), "Reset")
         self.reset_button.setObjectName("resetButton")
-        self.reset_button.setToolTip("Back to step 0 with the same seed: exactly the same "
-                                     "starting parameters (Ctrl+R)")
-        self.rerandomize_button = QPushButton(icon(QStyle.StandardPixmap.SP_BrowserReload),
-                                              "Re-randomise")
+        self.reset_button.setToolTip(
+            "Back to step 0 with the same seed: exactly the same starting parameters (Ctrl+R)"
+        )
+        self.rerandomize_button = QPushButton(
+            icon(QStyle.StandardPixmap.SP_BrowserReload), "Re-randomise"
+        )
         self.rerandomize_button.setObjectName("rerandomizeButton")
-        self.rerandomize_button.setToolTip("Back to step 0 with a new random seed: different "
-                                           "starting parameters (Ctrl+Shift+R)")
+        self.rerandomize_button.setToolTip(
+            "Back to step 0 with a new random seed: different starting parameters (Ctrl+Shift+R)"
+        )
         self.speed_combo = QComboBox()
         self.speed_combo.setObjectName("speedCombo")
         for text, value in SPEEDS:
             self.speed_combo.addItem(text, value)
-        self.speed_combo.setToolTip("Slow training down to watch each update, or let it run "
-                                    "as fast as it can")
+        self.speed_combo.setToolTip(
+            "Slow training down to watch each update, or let it run as fast as it can"
+        )
         self.max_steps_spin = QSpinBox()
         self.max_steps_spin.setObjectName("maxStepsSpin")
         self.max_steps_spin.setRange(0, 2_000_000_000)
@@ -81,13 +94,16 @@ class TrainingControls(QWidget):
         validator = QDoubleValidator(0.0, 1e300, 12, self)
         validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
         self.target_cost_edit.setValidator(validator)
-        self.target_cost_edit.setToolTip("Pause as soon as the cost is at or below this value "
-                                         "(empty = none)")
-        self.export_button = QPushButton(icon(QStyle.StandardPixmap.SP_DialogSaveButton),
-                                         "Export CSV…")
+        self.target_cost_edit.setToolTip(
+            "Pause as soon as the cost is at or below this value (empty = none)"
+        )
+        self.export_button = QPushButton(
+            icon(QStyle.StandardPixmap.SP_DialogSaveButton), "Export CSV…"
+        )
         self.export_button.setObjectName("exportButton")
-        self.export_button.setToolTip("Write the run (every step's cost, parameters and "
-                                      "gradients) to a CSV file (Ctrl+E)")
+        self.export_button.setToolTip(
+            "Write the run (every step's cost, parameters and gradients) to a CSV file (Ctrl+E)"
+        )
 
         # Two rows, so the window fits a 1366-px screen: the actions, then the pace and stop
         # rules beside a status slot (the window puts its step/cost line there).
@@ -95,28 +111,42 @@ class TrainingControls(QWidget):
         rows.setContentsMargins(6, 4, 6, 2)
         rows.setSpacing(4)
         row = QHBoxLayout()
-        for widget in (self.step_button, self.step_n_spin, self.step_n_button, self.run_button,
-                       self.reset_button, self.rerandomize_button):
+        for widget in (
+            self.step_button,
+            self.step_n_spin,
+            self.step_n_button,
+            self.run_button,
+            self.reset_button,
+            self.rerandomize_button,
+        ):
             row.addWidget(widget)
         row.addStretch(1)
         row.addWidget(self.export_button)
         self.second_row = QHBoxLayout()
         self.second_row.addStretch(1)
-        for widget in (QLabel("Speed"), self.speed_combo, QLabel("  Stop at step"),
-                       self.max_steps_spin, QLabel("or cost ≤"), self.target_cost_edit):
+        for widget in (
+            QLabel("Speed"),
+            self.speed_combo,
+            QLabel("  Stop at step"),
+            self.max_steps_spin,
+            QLabel("or cost ≤"),
+            self.target_cost_edit,
+        ):
             self.second_row.addWidget(widget)
         rows.addLayout(row)
         rows.addLayout(self.second_row)
 
         self.step_button.clicked.connect(lambda: self.step_requested.emit(1))
-        self.step_n_button.clicked.connect(lambda: self.step_requested.emit(
-            self.step_n_spin.value()))
+        self.step_n_button.clicked.connect(
+            lambda: self.step_requested.emit(self.step_n_spin.value())
+        )
         self.run_button.toggled.connect(self._on_run_toggled)
         self.reset_button.clicked.connect(self.reset_requested)
         self.rerandomize_button.clicked.connect(self.rerandomize_requested)
         self.export_button.clicked.connect(self.export_requested)
         self.speed_combo.currentIndexChanged.connect(
-            lambda: self.speed_changed.emit(self.speed_combo.currentData()))
+            lambda: self.speed_changed.emit(self.speed_combo.currentData())
+        )
         self.max_steps_spin.valueChanged.connect(self._emit_stops)
         self.target_cost_edit.editingFinished.connect(self._emit_stops)
         self.set_running(False)
@@ -130,12 +160,16 @@ class TrainingControls(QWidget):
         self.run_toggled.emit(checked)
 
     def _show_running(self, running: bool) -> None:
-        pixmap = QStyle.StandardPixmap.SP_MediaPause if running else \
-            QStyle.StandardPixmap.SP_MediaPlay
+        pixmap = (
+            QStyle.StandardPixmap.SP_MediaPause if running else QStyle.StandardPixmap.SP_MediaPlay
+        )
         self.run_button.setIcon(self.style().standardIcon(pixmap))
         self.run_button.setText("Pause" if running else "Run")
-        self.run_button.setToolTip("Pause training (F5)" if running else
-                                   "Train continuously until paused or a stop rule is met (F5)")
+        self.run_button.setToolTip(
+            "Pause training (F5)"
+            if running
+            else "Train continuously until paused or a stop rule is met (F5)"
+        )
 
     def set_running(self, running: bool) -> None:
         """Reflect the worker's state without emitting run_toggled."""

@@ -45,10 +45,16 @@ from gdsim.app.views.prediction import PredictionView
 from gdsim.config import Config, ConfigError, default_config, load_config, save_config
 
 LESSONS = [  # key, menu title, status tip; classes in gdsim.app.lessons
-    ("one_parameter", "&One parameter: cost curve, slope and update",
-     "C(w), its tangent dC/dw and the step w <- w - lr * dC/dw, number by number"),
-    ("two_parameters", "&Two parameters: surface, gradient vector, optimizer race",
-     "C(w1, w2) as a map, the partial derivatives as slices, the gradient and the step"),
+    (
+        "one_parameter",
+        "&One parameter: cost curve, slope and update",
+        "C(w), its tangent dC/dw and the step w <- w - lr * dC/dw, number by number",
+    ),
+    (
+        "two_parameters",
+        "&Two parameters: surface, gradient vector, optimizer race",
+        "C(w1, w2) as a map, the partial derivatives as slices, the gradient and the step",
+    ),
 ]
 HEALTH_PRESETS = [  # resources/presets: each shows one gradient problem on purpose
     ("health-dead-relu.json", "Gradient health: &dead ReLU units"),
@@ -109,8 +115,10 @@ class MainWindow(QMainWindow):
         self.form_dock = QDockWidget("Network and training", self)
         self.form_dock.setObjectName("formDock")
         self.form_dock.setWidget(scroll)
-        self.form_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                                   | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.form_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.form_dock)
 
         self.controls = TrainingControls()
@@ -127,25 +135,49 @@ class MainWindow(QMainWindow):
         self.surface_view = LossSurfaceView()
         self.diagram_view = NetworkDiagramView()
         self.diagram_view.step_requested.connect(lambda: self.step(1))
-        self.views = (self.prediction_view, self.health_view, self.chain_view,
-                      self.surface_view, self.diagram_view)
+        self.views = (
+            self.prediction_view,
+            self.health_view,
+            self.chain_view,
+            self.surface_view,
+            self.diagram_view,
+        )
         self.bottom_tabs = QTabWidget()
         self.bottom_tabs.setObjectName("bottomTabs")
         for widget, title, tip in (
-                (self.table, "Parameters and gradients",
-                 "Every parameter's value beside its gradient and last update "
-                 "(double-click a row to see its chain rule)"),
-                (self.prediction_view, "Prediction",
-                 "What the network predicts now: decision boundary or fitted curve"),
-                (self.health_view, "Gradient health",
-                 "Gradient size per layer over time, with warnings for zero, vanishing or "
-                 "exploding gradients"),
-                (self.chain_view, "Chain rule",
-                 "Backpropagation for one weight and one sample, factor by factor"),
-                (self.surface_view, "Loss surface",
-                 "The cost over two chosen weights, the others frozen, with the training path"),
-                (self.diagram_view, "Step by phase",
-                 "One update on a network diagram: forward pass, cost, backward pass, update")):
+            (
+                self.table,
+                "Parameters and gradients",
+                "Every parameter's value beside its gradient and last update "
+                "(double-click a row to see its chain rule)",
+            ),
+            (
+                self.prediction_view,
+                "Prediction",
+                "What the network predicts now: decision boundary or fitted curve",
+            ),
+            (
+                self.health_view,
+                "Gradient health",
+                "Gradient size per layer over time, with warnings for zero, vanishing or "
+                "exploding gradients",
+            ),
+            (
+                self.chain_view,
+                "Chain rule",
+                "Backpropagation for one weight and one sample, factor by factor",
+            ),
+            (
+                self.surface_view,
+                "Loss surface",
+                "The cost over two chosen weights, the others frozen, with the training path",
+            ),
+            (
+                self.diagram_view,
+                "Step by phase",
+                "One update on a network diagram: forward pass, cost, backward pass, update",
+            ),
+        ):
             self.bottom_tabs.setTabToolTip(self.bottom_tabs.addTab(widget, title), tip)
         self.bottom_tabs.currentChanged.connect(lambda _i: self._update_views(force=True))
         self.table.doubleClicked.connect(self._inspect_parameter)
@@ -187,37 +219,57 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addAction(self._action("&Open config…", self.open_config_dialog,
-                                         QKeySequence.StandardKey.Open))
+        file_menu.addAction(
+            self._action("&Open config…", self.open_config_dialog, QKeySequence.StandardKey.Open)
+        )
         self.recent_menu = QMenu("Open &recent", self)
         self.recent_menu.setObjectName("recentMenu")
         file_menu.addMenu(self.recent_menu)
-        file_menu.addAction(self._action("&Save config", self.save_config,
-                                         QKeySequence.StandardKey.Save))
-        file_menu.addAction(self._action("Save config &as…", self.save_config_as,
-                                         QKeySequence.StandardKey.SaveAs))
+        file_menu.addAction(
+            self._action("&Save config", self.save_config, QKeySequence.StandardKey.Save)
+        )
+        file_menu.addAction(
+            self._action("Save config &as…", self.save_config_as, QKeySequence.StandardKey.SaveAs)
+        )
         file_menu.addSeparator()
-        self.export_action = self._action("&Export run CSV…", self.export_csv_dialog, "Ctrl+E",
-                                          "Write every recorded step to a CSV file")
+        self.export_action = self._action(
+            "&Export run CSV…",
+            self.export_csv_dialog,
+            "Ctrl+E",
+            "Write every recorded step to a CSV file",
+        )
         file_menu.addAction(self.export_action)
-        file_menu.addAction(self._action("Export plot &images…", self.export_images_dialog,
-                                         "Ctrl+Shift+E"))
+        file_menu.addAction(
+            self._action("Export plot &images…", self.export_images_dialog, "Ctrl+Shift+E")
+        )
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
         run_menu = bar.addMenu("&Training")
-        self.step_action = self._action("&Step", lambda: self.step(1), "F10",
-                                        "Apply one update")
-        self.step_n_action = self._action("Step &N", lambda: self.step(
-            self.controls.step_n_spin.value()), "Shift+F10", "Apply N updates")
+        self.step_action = self._action("&Step", lambda: self.step(1), "F10", "Apply one update")
+        self.step_n_action = self._action(
+            "Step &N",
+            lambda: self.step(self.controls.step_n_spin.value()),
+            "Shift+F10",
+            "Apply N updates",
+        )
         self.run_action = self._action("&Run / Pause", self.toggle_run, "F5")
-        self.reset_action = self._action("R&eset", self.reset, "Ctrl+R",
-                                         "Back to step 0 with the same seed")
-        self.rerandomize_action = self._action("Re-&randomise", self.rerandomize,
-                                               "Ctrl+Shift+R",
-                                               "Back to step 0 with a new random seed")
-        for action in (self.step_action, self.step_n_action, self.run_action,
-                       self.reset_action, self.rerandomize_action):
+        self.reset_action = self._action(
+            "R&eset", self.reset, "Ctrl+R", "Back to step 0 with the same seed"
+        )
+        self.rerandomize_action = self._action(
+            "Re-&randomise",
+            self.rerandomize,
+            "Ctrl+Shift+R",
+            "Back to step 0 with a new random seed",
+        )
+        for action in (
+            self.step_action,
+            self.step_n_action,
+            self.run_action,
+            self.reset_action,
+            self.rerandomize_action,
+        ):
             run_menu.addAction(action)
 
         view_menu = bar.addMenu("&View")
@@ -230,15 +282,17 @@ class MainWindow(QMainWindow):
         lessons_menu.setObjectName("lessonsMenu")
         self.lesson_actions = {}
         for key, title, tip in LESSONS:
-            action = self._action(title, lambda checked=False, k=key: self.open_lesson(k),
-                                  tip=tip)
+            action = self._action(title, lambda checked=False, k=key: self.open_lesson(k), tip=tip)
             action.setObjectName(f"lesson_{key}")
             lessons_menu.addAction(action)
             self.lesson_actions[key] = action
         lessons_menu.addSeparator()
         for file, title in HEALTH_PRESETS:
-            action = self._action(title, lambda checked=False, f=file: self.open_health_preset(f),
-                                  tip="Open this preset and watch the Gradient health tab")
+            action = self._action(
+                title,
+                lambda checked=False, f=file: self.open_health_preset(f),
+                tip="Open this preset and watch the Gradient health tab",
+            )
             action.setObjectName(f"preset_{file.removesuffix('.json')}")
             lessons_menu.addAction(action)
 
@@ -321,7 +375,9 @@ class MainWindow(QMainWindow):
             self.message_bar.show_message(
                 f"<b>Function mode</b>: minimising C({names}) = {info.config.function}. The "
                 "network forms do not apply; Step, Run and the plots work as usual. Open a "
-                "network config (File ▸ Open) to build a network again.", "info")
+                "network config (File ▸ Open) to build a network again.",
+                "info",
+            )
         else:
             self.form.set_config(info.config)  # e.g. the seed Re-randomise drew
         self._last = None
@@ -346,7 +402,10 @@ class MainWindow(QMainWindow):
             reason = snap.diverged[0].upper() + snap.diverged[1:]
             self.message_bar.show_message(
                 f"<b>{reason}</b> The plots keep every step up to the last finite one; "
-                f"Reset to start again.", "warning", "Reset")
+                f"Reset to start again.",
+                "warning",
+                "Reset",
+            )
         elif snap.stop_reason:
             self.statusBar().showMessage(f"Paused: {snap.stop_reason}.", 8000)
 
@@ -411,7 +470,8 @@ class MainWindow(QMainWindow):
         parts.append(f"learning rate {snap.learning_rate:g}")
         self.status_line.setToolTip(
             f"The run's history holds {snap.history_bytes / 2**20:.1f} MiB (long runs keep "
-            "every cost but thin out older parameter rows to stay within the budget).")
+            "every cost but thin out older parameter rows to stay within the budget)."
+        )
         if snap.running and snap.steps_per_second:
             parts.append(f"{snap.steps_per_second:,.0f} steps/s")
         elif snap.diverged:
@@ -442,7 +502,8 @@ class MainWindow(QMainWindow):
         return self.dialogs.confirm(
             "Discard this run?",
             f"{why}\n\nThe current run has {step:,} steps that were not exported. "
-            "Export them first with File ▸ Export run CSV if you want to keep them.")
+            "Export them first with File ▸ Export run CSV if you want to keep them.",
+        )
 
     # ------------------------------------------------------------------ files
     def _folder(self, key: str) -> str:
@@ -537,7 +598,8 @@ class MainWindow(QMainWindow):
         self._close_export_dialog()
         self._history_unsaved = False
         self.statusBar().showMessage(
-            f"Exported the run to {path} (config beside it as {Path(path).stem}.json)", 8000)
+            f"Exported the run to {path} (config beside it as {Path(path).stem}.json)", 8000
+        )
 
     def _on_export_failed(self, message: str) -> None:
         self._close_export_dialog()
@@ -549,8 +611,9 @@ class MainWindow(QMainWindow):
             return
         self.settings.setValue("folders/images", folder)
         try:
-            written = self.plots.export_images(folder, "png") + \
-                self.plots.export_images(folder, "svg")
+            written = self.plots.export_images(folder, "png") + self.plots.export_images(
+                folder, "svg"
+            )
         except OSError as exc:
             self.dialogs.error("Cannot export images", str(exc))
             return
@@ -594,8 +657,9 @@ class MainWindow(QMainWindow):
         if window is None:
             from gdsim.app import lessons
 
-            cls = {"one_parameter": "OneParameterLesson",
-                   "two_parameters": "TwoParameterLesson"}[key]
+            cls = {"one_parameter": "OneParameterLesson", "two_parameters": "TwoParameterLesson"}[
+                key
+            ]
             window = getattr(lessons, cls)()
             window.setWindowFlag(Qt.WindowType.Window, True)
             window.setWindowTitle(self.lesson_actions[key].text().replace("&", "") + " — gdsim")
@@ -616,15 +680,23 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ help
     def _show_shortcuts(self) -> None:
-        rows = [(a.text().replace("&", ""), a.shortcut().toString(
-            QKeySequence.SequenceFormat.NativeText))
-            for a in self.actions() if not a.shortcut().isEmpty()]
+        rows = [
+            (
+                a.text().replace("&", ""),
+                a.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+            )
+            for a in self.actions()
+            if not a.shortcut().isEmpty()
+        ]
         self.dialogs.info("Keyboard shortcuts", "\n".join(f"{k:<16} {t}" for t, k in rows))
 
     def _show_about(self) -> None:
-        self.dialogs.info("About gdsim", f"gdsim {__version__}\nA gradient-descent simulator: "
-                          "build a small network and watch its cost, parameters and gradients "
-                          "as it learns.")
+        self.dialogs.info(
+            "About gdsim",
+            f"gdsim {__version__}\nA gradient-descent simulator: "
+            "build a small network and watch its cost, parameters and gradients "
+            "as it learns.",
+        )
 
     # ------------------------------------------------------------------ closing
     def shutdown(self) -> bool:

@@ -38,8 +38,10 @@ class MessageBar(QFrame):
         self.hide()
 
     def show_message(self, text: str, kind: str = "info", action: str | None = None) -> None:
-        self.setStyleSheet(f"#messageBar {{{STYLES[kind]} border-radius:4px;}}"
-                           f"#messageBar QLabel {{border:none; background:transparent;}}")
+        self.setStyleSheet(
+            f"#messageBar {{{STYLES[kind]} border-radius:4px;}}"
+            f"#messageBar QLabel {{border:none; background:transparent;}}"
+        )
         self.label.setText(text)
         self.action.setVisible(action is not None)
         self.action.setText(action or "")

@@ -50,8 +50,9 @@ class ParameterModel(QAbstractTableModel):
             return
         self._values = np.column_stack([snap.parameters, snap.gradients, snap.last_update])
         if self._names:
-            self.dataChanged.emit(self.index(0, 2), self.index(len(self._names) - 1, 4),
-                                  [Qt.ItemDataRole.DisplayRole])
+            self.dataChanged.emit(
+                self.index(0, 2), self.index(len(self._names) - 1, 4), [Qt.ItemDataRole.DisplayRole]
+            )
 
     def values(self, row: int) -> tuple[float, float, float]:
         return tuple(float(v) for v in self._values[row])
@@ -95,8 +96,10 @@ class ParameterModel(QAbstractTableModel):
             return describe_parameter(self._names[row])
         if role == Qt.ItemDataRole.ToolTipRole and col >= 2:
             value, grad, update = self._values[row]
-            return (f"{self._names[row]} = {value!r}\ndC/d{self._names[row]} = {grad!r}\n"
-                    f"last update = {update!r}")
+            return (
+                f"{self._names[row]} = {value!r}\ndC/d{self._names[row]} = {grad!r}\n"
+                f"last update = {update!r}"
+            )
         return None
 
 
@@ -119,8 +122,10 @@ class ParameterTable(QTableView):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.setToolTip("Current parameters with their gradients and last updates. "
-                        "Click a column header to sort (e.g. by gradient size).")
+        self.setToolTip(
+            "Current parameters with their gradients and last updates. "
+            "Click a column header to sort (e.g. by gradient size)."
+        )
 
     def start_run(self, info: RunInfo) -> None:
         self.model_.start_run(info)

@@ -65,8 +65,11 @@ class Series:
 
     @property
     def nbytes(self) -> int:
-        return self.steps.nbytes + self.vals.nbytes + sum(
-            lv.mins.nbytes + lv.maxs.nbytes for lv in self.levels)
+        return (
+            self.steps.nbytes
+            + self.vals.nbytes
+            + sum(lv.mins.nbytes + lv.maxs.nbytes for lv in self.levels)
+        )
 
     # ------------------------------------------------------------------ appending
     def extend(self, steps: np.ndarray, blocks: Sequence[np.ndarray]) -> None:
@@ -78,8 +81,9 @@ class Series:
         if m == 0:
             return
         if sum(b.shape[1] for b in blocks) != self.n_cols or any(len(b) != m for b in blocks):
-            raise ValueError(f"expected {m} rows of {self.n_cols} values, got "
-                             f"{[b.shape for b in blocks]}")
+            raise ValueError(
+                f"expected {m} rows of {self.n_cols} values, got {[b.shape for b in blocks]}"
+            )
         start = 0
         if self.n and steps[0] <= self.steps[self.n - 1]:
             start = int(np.searchsorted(steps, self.steps[self.n - 1], side="right"))
@@ -87,14 +91,14 @@ class Series:
                 return
         n = self.n
         if self._tail_off:
-            n -= 1   # the provisional tail gives way to newer rows
+            n -= 1  # the provisional tail gives way to newer rows
         while True:
             if self.stride == 1:
                 sel = slice(start, m)
                 count = m - start
             else:
                 keep = steps[start:] % self.stride == 0
-                keep[-1] = True           # the latest row always stays
+                keep[-1] = True  # the latest row always stays
                 sel = np.flatnonzero(keep) + start
                 count = len(sel)
             if n + count <= self.cap:
@@ -105,7 +109,7 @@ class Series:
         c0 = 0
         for b in blocks:
             c = b.shape[1]
-            self.vals[n:end, c0:c0 + c] = b[sel]
+            self.vals[n:end, c0 : c0 + c] = b[sel]
             c0 += c
         self.n = end
         self._tail_off = int(steps[-1]) % self.stride != 0
@@ -123,8 +127,8 @@ class Series:
         # after being overwritten); a plain vals[idx] would copy half the store at once
         slab = max(1, (4 * 2**20) // (8 * self.n_cols))
         for j0 in range(0, k, slab):
-            sel = idx[j0:j0 + slab]
-            self.vals[j0:j0 + len(sel)] = self.vals[sel]
+            sel = idx[j0 : j0 + slab]
+            self.vals[j0 : j0 + len(sel)] = self.vals[sel]
         self.stride = modulus
         for lv in self.levels:
             lv.done = 0
@@ -133,7 +137,7 @@ class Series:
     # ------------------------------------------------------------------ pyramid
     def update_pyramid(self) -> None:
         """Bring the min/max blocks up to date (only new complete blocks are computed)."""
-        usable = self.n - 1   # the last row may still be overwritten
+        usable = self.n - 1  # the last row may still be overwritten
         c = self.n_cols
         j = 0
         while True:
@@ -147,15 +151,21 @@ class Series:
             if target > lv.done:
                 d = lv.done
                 if j == 0:
-                    src = self.vals[d * size:target * size].reshape(-1, size, c)
+                    src = self.vals[d * size : target * size].reshape(-1, size, c)
                     np.fmin.reduce(src, axis=1, out=lv.mins[d:target])
                     np.fmax.reduce(src, axis=1, out=lv.maxs[d:target])
                 else:
                     low = self.levels[j - 1]
-                    np.fmin.reduce(low.mins[2 * d:2 * target].reshape(-1, 2, c), axis=1,
-                                   out=lv.mins[d:target])
-                    np.fmax.reduce(low.maxs[2 * d:2 * target].reshape(-1, 2, c), axis=1,
-                                   out=lv.maxs[d:target])
+                    np.fmin.reduce(
+                        low.mins[2 * d : 2 * target].reshape(-1, 2, c),
+                        axis=1,
+                        out=lv.mins[d:target],
+                    )
+                    np.fmax.reduce(
+                        low.maxs[2 * d : 2 * target].reshape(-1, 2, c),
+                        axis=1,
+                        out=lv.maxs[d:target],
+                    )
                 lv.done = target
             j += 1
             if target < 2:
@@ -164,11 +174,14 @@ class Series:
     # ------------------------------------------------------------------ reading
     def index_range(self, x0: float, x1: float) -> tuple[int, int]:
         """Indices [i0, i1) of the rows in [x0, x1] plus one neighbour on each side."""
-        s = self.steps[:self.n]
+        s = self.steps[: self.n]
         # integer keys: a float key would make searchsorted convert all the steps to float
         i0 = int(np.searchsorted(s, _int_key(math.ceil, x0))) - 1 if math.isfinite(x0) else 0
-        i1 = (int(np.searchsorted(s, _int_key(math.floor, x1), side="right")) + 1
-              if math.isfinite(x1) else self.n)
+        i1 = (
+            int(np.searchsorted(s, _int_key(math.floor, x1), side="right")) + 1
+            if math.isfinite(x1)
+            else self.n
+        )
         return max(i0, 0), min(i1, self.n)
 
     def nearest(self, x: float) -> int:
@@ -186,8 +199,9 @@ class Series:
             return i - 1
         return i
 
-    def envelope(self, cols: np.ndarray, i0: int, i1: int,
-                 width: int) -> tuple[np.ndarray, np.ndarray]:
+    def envelope(
+        self, cols: np.ndarray, i0: int, i1: int, width: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         """x (p,) and y (len(cols), p) for drawing rows [i0, i1) in `width` pixel columns.
 
         At most 2 points per pixel column (+ 3 at the ends): the rows themselves when few
@@ -207,9 +221,9 @@ class Series:
         else:
             need = -(-count // width)  # rows per pixel column
             xs: list[np.ndarray] = []
-            mins: list[np.ndarray] = []   # each (bins, k)
+            mins: list[np.ndarray] = []  # each (bins, k)
             maxs: list[np.ndarray] = []
-            last = i1 - 1   # drawn exactly at the end
+            last = i1 - 1  # drawn exactly at the end
             if need <= _B0:
                 nb = (last - i0) // need
                 end = i0 + nb * need
@@ -226,15 +240,15 @@ class Series:
                 b0 = i0 // size
                 b1 = min(lv.done, -(-last // size))
                 if b1 > b0:
-                    xs.append(self.steps[b0 * size:b1 * size:size])
+                    xs.append(self.steps[b0 * size : b1 * size : size])
                     mins.append(lv.mins[b0:b1][:, cols])
                     maxs.append(lv.maxs[b0:b1][:, cols])
                     end = b1 * size
                 else:
                     end = i0
-            if end < last:   # the rest (less than one pixel column) as one bin
+            if end < last:  # the rest (less than one pixel column) as one bin
                 raw = vals[end:last][:, cols]
-                xs.append(self.steps[end:end + 1])
+                xs.append(self.steps[end : end + 1])
                 mins.append(np.fmin.reduce(raw, axis=0, keepdims=True))
                 maxs.append(np.fmax.reduce(raw, axis=0, keepdims=True))
             xb = np.concatenate(xs).astype(np.float64)
@@ -254,7 +268,7 @@ class Series:
 
     def column(self, c: int) -> tuple[np.ndarray, np.ndarray]:
         """Copies of (steps, column c)."""
-        return self.steps[:self.n].copy(), self.vals[:self.n, c].copy()
+        return self.steps[: self.n].copy(), self.vals[: self.n, c].copy()
 
     def value(self, i: int, c: int) -> float:
         return float(self.vals[i, c])

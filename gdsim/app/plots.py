@@ -81,12 +81,26 @@ DEFAULT_BUDGET = 128 * 2**20
 # CARTO "Bold" colours. Parameters get colours by their position in the selection, so the shown
 # curves are as distinct as possible; past the end the colours repeat with a dashed line.
 PALETTE = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-    "#bcbd22", "#3969ac", "#f2b701", "#11a579", "#7f3c8d", "#e73f74", "#80ba5a", "#008695",
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#3969ac",
+    "#f2b701",
+    "#11a579",
+    "#7f3c8d",
+    "#e73f74",
+    "#80ba5a",
+    "#008695",
 )
-MAX_SHOWN = 32            # at most this many parameters are drawn at once (2 curves each)
-DEFAULT_MAX_SHOWN = 12    # the default selection has about this many
-_LIST_LIMIT = 2000        # the picker lists at most this many names (type to filter)
+MAX_SHOWN = 32  # at most this many parameters are drawn at once (2 curves each)
+DEFAULT_MAX_SHOWN = 12  # the default selection has about this many
+_LIST_LIMIT = 2000  # the picker lists at most this many names (type to filter)
 
 _COST_COLORS = {"cost": "#262626", "train_cost": "#1f77b4", "test_cost": "#e6550d"}
 _COST_NAMES = {"cost": "cost (batch)", "train_cost": "train cost", "test_cost": "test cost"}
@@ -95,7 +109,7 @@ _PARAM_BG = "#ffffff"
 # self-overlapping path, and a noisy curve (mini-batch gradients) drawn as a min/max envelope is
 # exactly that: measured here 12 such curves took 400 ms to paint at 1.6 px and 4 ms at 1 px.
 _LINE_WIDTH = 1.0
-_GRAD_BG = "#f6f3ec"       # warm paper tint behind the gradients
+_GRAD_BG = "#f6f3ec"  # warm paper tint behind the gradients
 _AXIS = "#404040"
 _FG = "#1a1a1a"
 
@@ -104,8 +118,9 @@ def _fmt(v: float) -> str:
     return f"{v:.6g}"
 
 
-def default_selection(names: Sequence[str], limit: int = DEFAULT_MAX_SHOWN,
-                      layers: Sequence[int] | None = None) -> tuple[int, ...]:
+def default_selection(
+    names: Sequence[str], limit: int = DEFAULT_MAX_SHOWN, layers: Sequence[int] | None = None
+) -> tuple[int, ...]:
     """All parameters when there are at most `limit` (12); otherwise the first 8 of layer 1
     plus the first few of the last layer (13 at most: 8 + 5 covers a whole 4-input output neuron,
     weights and bias), so both ends of the network are in view."""
@@ -117,9 +132,9 @@ def default_selection(names: Sequence[str], limit: int = DEFAULT_MAX_SHOWN,
     first = [i for i, layer in enumerate(layers) if layer == 1][:8]
     last_layer = max(layers)
     rest = [i for i, layer in enumerate(layers) if layer == last_layer and layer > 1]
-    rest = rest[:max(0, limit + 1 - len(first))]
+    rest = rest[: max(0, limit + 1 - len(first))]
     chosen = sorted(set(first + rest))
-    if not chosen:   # no layer structure: just the first ones
+    if not chosen:  # no layer structure: just the first ones
         chosen = list(range(limit))
     return tuple(chosen)
 
@@ -185,13 +200,13 @@ class _ParameterPicker(QToolButton):
             w = self._quick.takeAt(0).widget()
             if w is not None:
                 w.deleteLater()
-        picks: list[tuple[str, tuple[int, ...]]] = [("all", tuple(range(len(names)))),
-                                                      ("none", ())]
+        picks: list[tuple[str, tuple[int, ...]]] = [("all", tuple(range(len(names)))), ("none", ())]
         distinct = sorted({layer for layer in layers if layer > 0})
         if len(distinct) <= 8:
             for layer in distinct:
-                picks.append((f"layer {layer}",
-                              tuple(i for i, v in enumerate(layers) if v == layer)))
+                picks.append(
+                    (f"layer {layer}", tuple(i for i, v in enumerate(layers) if v == layer))
+                )
         for text, indices in picks:
             button = QPushButton(text)
             button.setObjectName(f"pick_{text.replace(' ', '')}")
@@ -217,8 +232,11 @@ class _ParameterPicker(QToolButton):
     def _update_text(self) -> None:
         self.setText(f"parameters: {len(self._selected)} of {len(self._names)}  \u25be")
         more = len(self._names) > MAX_SHOWN
-        self._note.setText(f"At most {MAX_SHOWN} are drawn at once." if more else
-                           "Values and gradients show the same parameters in the same colours.")
+        self._note.setText(
+            f"At most {MAX_SHOWN} are drawn at once."
+            if more
+            else "Values and gradients show the same parameters in the same colours."
+        )
 
     def _populate(self) -> None:
         """Fill the list (lazily: only when the popup opens or the filter changes)."""
@@ -313,14 +331,14 @@ def _style_plot(plot: pg.PlotWidget, title: str, ylabel: str, background: str) -
         # Replaying an axis (tick labels, grid) costs more than drawing all the curves; cache
         # its pixels until its range changes (measured: halves the paint time of a plot).
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-    item.getAxis("left").enableAutoSIPrefix(False)   # show 0.00123, not 1.23 with "(x0.001)"
+    item.getAxis("left").enableAutoSIPrefix(False)  # show 0.00123, not 1.23 with "(x0.001)"
     item.setLabel("left", ylabel, color=_AXIS)
     item.setLabel("bottom", "step", color=_AXIS)
     item.showGrid(x=True, y=True, alpha=0.18)
     item.setClipToView(False)
     item.setDownsampling(auto=False)
     item.getViewBox().setDefaultPadding(0.03)
-    item.layout.setContentsMargins(2, 2, 10, 2)   # a little air right of the data area
+    item.layout.setContentsMargins(2, 2, 10, 2)  # a little air right of the data area
     plot.setMinimumSize(220, 200)
 
 
@@ -337,7 +355,7 @@ def _render_svg(plot: pg.PlotWidget, path: Path) -> None:
     generator.setFileName(str(path))
     generator.setSize(QSize(w, h))
     generator.setViewBox(QRect(0, 0, w, h))
-    generator.setResolution(plot.logicalDpiX())   # same text and pen sizes as on screen
+    generator.setResolution(plot.logicalDpiX())  # same text and pen sizes as on screen
     generator.setTitle(item.titleLabel.text or "gdsim plot")
     generator.setDescription("exported by gdsim")
     painter = QPainter(generator)
@@ -393,7 +411,8 @@ class PlotPanel(QWidget):
         self.follow_check.setObjectName("followCheck")
         self.follow_check.setChecked(True)
         self.follow_check.setToolTip(
-            "When zoomed in on the newest steps, scroll along as training goes on")
+            "When zoomed in on the newest steps, scroll along as training goes on"
+        )
         self.show_all_button = QPushButton("show all")
         self.show_all_button.setObjectName("showAllButton")
         self.show_all_button.setAutoDefault(False)
@@ -435,11 +454,22 @@ class PlotPanel(QWidget):
         self.gradient_plot.setXLink(self.cost_plot)
 
         self._cost_legend = self.cost_plot.getPlotItem().addLegend(
-            offset=(-8, 8), labelTextColor=_FG, brush=pg.mkBrush(255, 255, 255, 210),
-            pen=pg.mkPen("#cccccc"), labelTextSize="8pt", verSpacing=-4)
+            offset=(-8, 8),
+            labelTextColor=_FG,
+            brush=pg.mkBrush(255, 255, 255, 210),
+            pen=pg.mkPen("#cccccc"),
+            labelTextSize="8pt",
+            verSpacing=-4,
+        )
         self._param_legend = self.parameter_plot.getPlotItem().addLegend(
-            offset=(-8, 8), labelTextColor=_FG, brush=pg.mkBrush(255, 255, 255, 210),
-            pen=pg.mkPen("#cccccc"), labelTextSize="8pt", verSpacing=-4, horSpacing=8)
+            offset=(-8, 8),
+            labelTextColor=_FG,
+            brush=pg.mkBrush(255, 255, 255, 210),
+            pen=pg.mkPen("#cccccc"),
+            labelTextSize="8pt",
+            verSpacing=-4,
+            horSpacing=8,
+        )
         self._cost_items: dict[str, pg.PlotCurveItem] = {}
         self._param_items: list[pg.PlotCurveItem] = []
         self._grad_items: list[pg.PlotCurveItem] = []
@@ -466,8 +496,9 @@ class PlotPanel(QWidget):
         for plot in self._plots:
             line = pg.InfiniteLine(angle=90, pen=line_pen, movable=False)
             dots = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=1))
-            text = pg.TextItem(anchor=(0, 0), border=pg.mkPen("#b0b0b0"),
-                               fill=pg.mkBrush(255, 255, 255, 225))
+            text = pg.TextItem(
+                anchor=(0, 0), border=pg.mkPen("#b0b0b0"), fill=pg.mkBrush(255, 255, 255, 225)
+            )
             text.setZValue(100)
             dots.setZValue(90)
             for it in (line, dots, text):
@@ -478,9 +509,14 @@ class PlotPanel(QWidget):
             self._hover_dots.append(dots)
             self._hover_texts.append(text)
         self._proxies = [
-            pg.SignalProxy(plot.scene().sigMouseMoved, rateLimit=30, threadSafe=False,
-                           slot=functools.partial(self._on_mouse_moved, i))
-            for i, plot in enumerate(self._plots)]
+            pg.SignalProxy(
+                plot.scene().sigMouseMoved,
+                rateLimit=30,
+                threadSafe=False,
+                slot=functools.partial(self._on_mouse_moved, i),
+            )
+            for i, plot in enumerate(self._plots)
+        ]
         for plot in self._plots:
             plot.installEventFilter(self)
 
@@ -582,7 +618,7 @@ class PlotPanel(QWidget):
 
     def _apply_selection(self, chosen: tuple[int, ...]) -> None:
         if chosen == self._selection and len(self._param_items) == len(chosen):
-            self.picker.set_selected(chosen)   # e.g. a 33rd tick that was refused
+            self.picker.set_selected(chosen)  # e.g. a 33rd tick that was refused
             return
         self._selection = chosen
         self._build_param_items()
@@ -614,7 +650,7 @@ class PlotPanel(QWidget):
             if name == "cost" and full_batch:
                 label = "cost (full batch)"
             curve = self._new_curve(pg.mkPen(_COST_COLORS[name], width=_LINE_WIDTH), label)
-            item.addItem(curve)   # a named item joins the plot's legend by itself
+            item.addItem(curve)  # a named item joins the plot's legend by itself
             self._cost_items[name] = curve
 
     @staticmethod
@@ -646,22 +682,26 @@ class PlotPanel(QWidget):
             pc = self._new_curve(pen, name)
             gc = self._new_curve(pen, f"dC/d{name}")
             pitem.addItem(pc)
-            gitem.addItem(gc)   # the parameter legend names both (same colours)
+            gitem.addItem(gc)  # the parameter legend names both (same colours)
             self._param_items.append(pc)
             self._grad_items.append(gc)
-        self._param_legend.setVisible(False)   # shown only in exported images
+        self._param_legend.setVisible(False)  # shown only in exported images
         self.key_label.setText(self._key_html())
 
     def _key_html(self) -> str:
         if not self._selection:
-            return "<span style='color:#777'>no parameters shown: pick some with the " \
-                   "parameters button</span>"
+            return (
+                "<span style='color:#777'>no parameters shown: pick some with the "
+                "parameters button</span>"
+            )
         parts = []
         for pos, idx in enumerate(self._selection):
             color = PALETTE[pos % len(PALETTE)]
-            swatch = "&#9644;" if pos < len(PALETTE) else "&#9549;"   # solid / dashed
-            parts.append(f"<span style='color:{color}; font-weight:600'>{swatch}&nbsp;"
-                         f"{self._names[idx]}</span>")
+            swatch = "&#9644;" if pos < len(PALETTE) else "&#9549;"  # solid / dashed
+            parts.append(
+                f"<span style='color:{color}; font-weight:600'>{swatch}&nbsp;"
+                f"{self._names[idx]}</span>"
+            )
         return "&nbsp;&nbsp; ".join(parts)
 
     def cost_curves(self) -> dict[str, pg.PlotCurveItem]:
@@ -678,7 +718,7 @@ class PlotPanel(QWidget):
     def set_log_cost(self, on: bool) -> None:
         """Logarithmic y axis for the cost plot (cost <= 0 is then left out)."""
         on = bool(on)
-        self.cost_plot.getPlotItem().setLogMode(y=on)   # -> _log_toggled_in_plot
+        self.cost_plot.getPlotItem().setLogMode(y=on)  # -> _log_toggled_in_plot
         self._sync_log(on)
 
     def log_cost(self) -> bool:
@@ -768,8 +808,7 @@ class PlotPanel(QWidget):
 
     def _follow_latest(self, latest: int) -> None:
         prev = self._drawn_latest
-        if (not self.follow_check.isChecked() or prev is None or latest <= prev
-                or self._x_auto()):
+        if not self.follow_check.isChecked() or prev is None or latest <= prev or self._x_auto():
             return
         x0, x1 = self._vbs[0].viewRange()[0]
         if x1 >= prev:
@@ -825,10 +864,14 @@ class PlotPanel(QWidget):
         if params.size != len(self._names):
             return
         for dots, values in ((self._now_dots[1], params), (self._now_dots[2], grads)):
-            shown = [(pos, float(values[i])) for pos, i in enumerate(sel)
-                     if math.isfinite(values[i])]  # inf/NaN (divergence) has no place to go
-            dots.setData([step] * len(shown), [v for _, v in shown],
-                         brush=[pg.mkBrush(PALETTE[pos % len(PALETTE)]) for pos, _ in shown])
+            shown = [
+                (pos, float(values[i])) for pos, i in enumerate(sel) if math.isfinite(values[i])
+            ]  # inf/NaN (divergence) has no place to go
+            dots.setData(
+                [step] * len(shown),
+                [v for _, v in shown],
+                brush=[pg.mkBrush(PALETTE[pos % len(PALETTE)]) for pos, _ in shown],
+            )
 
     def _draw_cost(self, x0: float, x1: float, width: int, log: bool) -> None:
         series = {"cost": self._cost, **self._evals}
@@ -838,7 +881,7 @@ class PlotPanel(QWidget):
             i0, i1 = s.index_range(x0, x1)
             x, y = s.envelope(np.zeros(1, dtype=np.intp), i0, i1, width)
             y = y[0]
-            if log:   # the axis is in log mode; PlotCurveItem wants log10 values
+            if log:  # the axis is in log mode; PlotCurveItem wants log10 values
                 y[~(y > 0)] = np.nan
                 np.log10(y, out=y, where=~np.isnan(y))
             lo, hi = _row_bounds(y)
@@ -857,8 +900,8 @@ class PlotPanel(QWidget):
         cols = np.concatenate([sel, sel + p])
         if wp == wg:
             x, y = rows.envelope(cols, i0, i1, wp)
-            xg, yg = x, y[len(sel):]
-            y = y[:len(sel)]
+            xg, yg = x, y[len(sel) :]
+            y = y[: len(sel)]
         else:
             x, y = rows.envelope(sel, i0, i1, wp)
             xg, yg = rows.envelope(sel + p, i0, i1, wg)
@@ -892,8 +935,9 @@ class PlotPanel(QWidget):
             if not 0 <= index < p:
                 raise IndexError(f"parameter index {index} out of range (0..{p - 1})")
             return self._rows.column(index if which == "parameter" else p + index)
-        raise ValueError(f"unknown curve {which!r}; expected cost, train_cost, test_cost, "
-                         f"parameter or gradient")
+        raise ValueError(
+            f"unknown curve {which!r}; expected cost, train_cost, test_cost, parameter or gradient"
+        )
 
     @property
     def nbytes(self) -> int:
@@ -904,8 +948,7 @@ class PlotPanel(QWidget):
                 total += s.nbytes
         return total
 
-    def export_images(self, folder_or_path: str | os.PathLike[str],
-                      fmt: str = "png") -> list[Path]:
+    def export_images(self, folder_or_path: str | os.PathLike[str], fmt: str = "png") -> list[Path]:
         """Write each plot as an image with pyqtgraph's exporters; returns the written paths.
 
         A folder gets cost.<fmt>, parameters.<fmt> and gradients.<fmt>; a file path such as
@@ -922,14 +965,14 @@ class PlotPanel(QWidget):
         folder.mkdir(parents=True, exist_ok=True)
         self.refresh()
         hovered = self._readout_step
-        self.hide_readout()   # not part of the picture
+        self.hide_readout()  # not part of the picture
         written = []
         for plot, name in zip(self._plots, ("cost", "parameters", "gradients"), strict=True):
             path = folder / f"{prefix}{name}.{fmt}"
             item = plot.getPlotItem()
             if fmt == "png":
                 exporter = pg.exporters.ImageExporter(item)
-                if exporter.parameters()["width"] < 200:   # never laid out (hidden widget)
+                if exporter.parameters()["width"] < 200:  # never laid out (hidden widget)
                     exporter.parameters()["width"] = 800
             else:
                 exporter = pg.exporters.SVGExporter(item)
@@ -961,7 +1004,7 @@ class PlotPanel(QWidget):
         try:
             if event.type() == QEvent.Type.Leave and any(obj is p for p in self._plots):
                 self.hide_readout()
-        except RuntimeError:   # during teardown the C++ side may already be gone
+        except RuntimeError:  # during teardown the C++ side may already be gone
             return False
         return super().eventFilter(obj, event)
 
@@ -1003,7 +1046,7 @@ class PlotPanel(QWidget):
             r = -1
             at = int(self._cost.steps[self._cost.nearest(step)])
         self._readout_step = at
-        self._cost_legend.setVisible(False)   # the readout names the same curves
+        self._cost_legend.setVisible(False)  # the readout names the same curves
         for line in self._hover_lines:
             line.setPos(at)
             line.setVisible(True)
@@ -1047,8 +1090,7 @@ class PlotPanel(QWidget):
 
     def _set_readout(self, i: int, lines: list[str], spots: list[dict]) -> None:
         text = self._hover_texts[i]
-        text.setHtml("<div style='font-size:8pt; color:#1a1a1a'>" + "<br>".join(lines)
-                     + "</div>")
+        text.setHtml("<div style='font-size:8pt; color:#1a1a1a'>" + "<br>".join(lines) + "</div>")
         dots = self._hover_dots[i]
         dots.setData(spots)
         dots.setVisible(bool(spots))
@@ -1057,7 +1099,7 @@ class PlotPanel(QWidget):
         at = self._readout_step
         # right of the line if the box fits there, else left of it, else as far right as it
         # still fits in the view (over the line)
-        px = (x1 - x0) / max(1.0, vb.width())           # data units per pixel
+        px = (x1 - x0) / max(1.0, vb.width())  # data units per pixel
         need = text.textItem.boundingRect().width() + 10
         if (x1 - at) / px >= need:
             x = at + 6 * px

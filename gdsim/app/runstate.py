@@ -43,7 +43,7 @@ class RunInfo:
     run_id: int
     config: Config
     parameter_names: tuple[str, ...]
-    extra_names: tuple[str, ...]        # e.g. ("train_cost", "test_cost", "epoch", "learning_rate")
+    extra_names: tuple[str, ...]  # e.g. ("train_cost", "test_cost", "epoch", "learning_rate")
     seed: int
 
     @property
@@ -54,19 +54,19 @@ class RunInfo:
 @dataclass(frozen=True, eq=False)
 class Snapshot:
     run_id: int
-    chunk: HistoryChunk                 # rows recorded since the previous snapshot of this run
-    step: int                           # updates applied so far
+    chunk: HistoryChunk  # rows recorded since the previous snapshot of this run
+    step: int  # updates applied so far
     epoch: int
-    cost: float                         # at the current parameters
-    parameters: np.ndarray              # current values
-    gradients: np.ndarray               # dC/dtheta at the current values (used by the next update)
-    last_update: np.ndarray             # theta_t - theta_{t-1}
+    cost: float  # at the current parameters
+    parameters: np.ndarray  # current values
+    gradients: np.ndarray  # dC/dtheta at the current values (used by the next update)
+    last_update: np.ndarray  # theta_t - theta_{t-1}
     learning_rate: float
     running: bool
-    diverged: str | None                # the reason, once training has diverged
-    steps_per_second: float             # measured over the last chunk (0 when stepping by hand)
-    stop_reason: str | None = None      # why a stop rule paused the run, e.g. the target cost
-    history_bytes: int = 0              # memory the trainer's history holds (bounded by its budget)
+    diverged: str | None  # the reason, once training has diverged
+    steps_per_second: float  # measured over the last chunk (0 when stepping by hand)
+    stop_reason: str | None = None  # why a stop rule paused the run, e.g. the target cost
+    history_bytes: int = 0  # memory the trainer's history holds (bounded by its budget)
 
 
 def merge_snapshots(snaps: Sequence[Snapshot]) -> Snapshot:
@@ -80,9 +80,11 @@ def merge_snapshots(snaps: Sequence[Snapshot]) -> Snapshot:
         last,
         steps=np.concatenate([c.steps for c in chunks]),
         cost=np.concatenate([c.cost for c in chunks]),
-        extras={k: np.concatenate([c.extras[k] for c in chunks if k in c.extras])
-                for k in last.extras},
+        extras={
+            k: np.concatenate([c.extras[k] for c in chunks if k in c.extras]) for k in last.extras
+        },
         param_steps=np.concatenate([c.param_steps for c in chunks]),
         params=np.concatenate([c.params for c in chunks]),
-        grads=np.concatenate([c.grads for c in chunks]))
+        grads=np.concatenate([c.grads for c in chunks]),
+    )
     return dataclasses.replace(snaps[-1], chunk=merged)

@@ -64,8 +64,12 @@ def _start_trainer(budget_bytes: int) -> _TrainerProcess:
         context = multiprocessing.get_context("spawn")
         commands_in, commands = context.Pipe(duplex=False)
         messages, messages_out = context.Pipe(duplex=False)
-        process = context.Process(target=serve, name="gdsim-trainer", daemon=True,
-                                  args=(commands_in, messages_out, budget_bytes))
+        process = context.Process(
+            target=serve,
+            name="gdsim-trainer",
+            daemon=True,
+            args=(commands_in, messages_out, budget_bytes),
+        )
         process.start()
         commands_in.close()
         messages_out.close()
@@ -81,13 +85,15 @@ def _start_trainer(budget_bytes: int) -> _TrainerProcess:
     package_root = str(Path(__file__).resolve().parents[2])  # gdsim importable from a checkout
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     try:
-        handle = subprocess.Popen(command, pass_fds=(commands_r, messages_w), env=env,
-                                  stdin=subprocess.DEVNULL)
+        handle = subprocess.Popen(
+            command, pass_fds=(commands_r, messages_w), env=env, stdin=subprocess.DEVNULL
+        )
     finally:
         os.close(commands_r)
         os.close(messages_w)
-    return _TrainerProcess(handle, Connection(commands_w, readable=False),
-                           Connection(messages_r, writable=False))
+    return _TrainerProcess(
+        handle, Connection(commands_w, readable=False), Connection(messages_r, writable=False)
+    )
 
 
 class _MessageReader(QThread):
@@ -122,8 +128,7 @@ class SessionBase(QObject):
     exported = Signal(str)
     export_failed = Signal(str)
 
-    def __init__(self, parent: QObject | None, budget_bytes: int,
-                 send: Callable[[tuple], None]):
+    def __init__(self, parent: QObject | None, budget_bytes: int, send: Callable[[tuple], None]):
         super().__init__(parent)
         self._send_command = send
         self._run_id = 0
@@ -220,8 +225,7 @@ class SessionBase(QObject):
 class TrainingSession(SessionBase):
     """The GUI side of the trainer process: starts it, reads its messages in a QThread."""
 
-    def __init__(self, parent: QObject | None = None,
-                 budget_bytes: int = DEFAULT_WORKER_BUDGET):
+    def __init__(self, parent: QObject | None = None, budget_bytes: int = DEFAULT_WORKER_BUDGET):
         super().__init__(parent, budget_bytes, self._to_process)
         self._process = _start_trainer(budget_bytes)
         self._commands, self._messages = self._process.commands, self._process.messages

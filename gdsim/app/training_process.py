@@ -38,19 +38,26 @@ class ExportCancelled(Exception):
 
 def describe(exc: BaseException) -> str:
     where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
-    at = f" (in {where[0].name}, {where[0].filename.rsplit('/', 1)[-1]}:{where[0].lineno})" \
-        if where else ""
+    at = (
+        f" (in {where[0].name}, {where[0].filename.rsplit('/', 1)[-1]}:{where[0].lineno})"
+        if where
+        else ""
+    )
     return f"internal error: {type(exc).__name__}: {exc}{at}"
 
 
 class TrainingDriver:
     """Owns the Trainer; turns commands into training and messages. No threads, no Qt."""
 
-    def __init__(self, send: Callable[[tuple], None], budget_bytes: int,
-                 poll: Callable[[], tuple | None] = lambda: None):
+    def __init__(
+        self,
+        send: Callable[[tuple], None],
+        budget_bytes: int,
+        poll: Callable[[], tuple | None] = lambda: None,
+    ):
         self.send = send
-        self.poll = poll                 # a command that arrived during an export, or None
-        self.pending: list[tuple] = []   # commands that arrived during an export
+        self.poll = poll  # a command that arrived during an export, or None
+        self.pending: list[tuple] = []  # commands that arrived during an export
         self.budget = budget_bytes
         self.trainer: Trainer | None = None
         self.run_id = 0
@@ -168,9 +175,18 @@ class TrainingDriver:
         t = self.trainer
         self.run_id = run_id
         self.sent_step = -1
-        self.send(("run_started", RunInfo(run_id=run_id, config=t.config,
-                                          parameter_names=t.parameter_names,
-                                          extra_names=t.extra_names, seed=t.seed)))
+        self.send(
+            (
+                "run_started",
+                RunInfo(
+                    run_id=run_id,
+                    config=t.config,
+                    parameter_names=t.parameter_names,
+                    extra_names=t.extra_names,
+                    seed=t.seed,
+                ),
+            )
+        )
         self._snapshot()
 
     def _stop(self) -> None:
@@ -196,15 +212,17 @@ class TrainingDriver:
                 stop_reason = f"reached the step limit ({self.max_steps})"
         if stop_reason is None and self.speed_limit is not None:
             since, first = self.paced_since
-            allowed = int((time.perf_counter() - since) * self.speed_limit) + 1 - \
-                (t.step_count - first)
+            allowed = (
+                int((time.perf_counter() - since) * self.speed_limit) + 1 - (t.step_count - first)
+            )
             if allowed <= 0:  # ahead of the speed limit: wait until the next step is due
                 return min(0.25, (1 - allowed) / self.speed_limit)
             n = min(n, allowed)
         if stop_reason is None:
             try:
-                done = t.step(int(min(n, 2**62)), max_seconds=CHUNK_SECONDS,
-                              until_cost=self.target_cost)
+                done = t.step(
+                    int(min(n, 2**62)), max_seconds=CHUNK_SECONDS, until_cost=self.target_cost
+                )
             except Exception as exc:
                 self._stop()
                 self.send(("failed", describe(exc)))
@@ -233,12 +251,27 @@ class TrainingDriver:
             self.last_sent = (now, t.step_count)
         elif not self.running:
             self.last_sent = (now, t.step_count)
-        self.send(("snapshot", Snapshot(
-            run_id=self.run_id, chunk=chunk, step=t.step_count, epoch=t.epoch, cost=t.cost,
-            parameters=t.parameters, gradients=t.gradients, last_update=t.last_update,
-            learning_rate=t.learning_rate, running=self.running, diverged=t.diverged,
-            steps_per_second=self.rate if self.running else 0.0, stop_reason=stop_reason,
-            history_bytes=t.history.nbytes)))
+        self.send(
+            (
+                "snapshot",
+                Snapshot(
+                    run_id=self.run_id,
+                    chunk=chunk,
+                    step=t.step_count,
+                    epoch=t.epoch,
+                    cost=t.cost,
+                    parameters=t.parameters,
+                    gradients=t.gradients,
+                    last_update=t.last_update,
+                    learning_rate=t.learning_rate,
+                    running=self.running,
+                    diverged=t.diverged,
+                    steps_per_second=self.rate if self.running else 0.0,
+                    stop_reason=stop_reason,
+                    history_bytes=t.history.nbytes,
+                ),
+            )
+        )
 
 
 def serve(commands, messages, budget_bytes: int) -> None:

@@ -23,8 +23,9 @@ class Activation(abc.ABC):
         """a = f(z)."""
 
     @abc.abstractmethod
-    def backward(self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray,
-                 out: np.ndarray) -> np.ndarray:
+    def backward(
+        self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray, out: np.ndarray
+    ) -> np.ndarray:
         """dC/dz from dC/da (element-wise f'(z) * dC/da, except softmax)."""
 
     @abc.abstractmethod

@@ -27,7 +27,7 @@ MAX_PATHS = 512
 
 @dataclass(frozen=True)
 class Factor:
-    label: str      # e.g. "dz2_1/da1_3" or "dL/dŷ1"
+    label: str  # e.g. "dz2_1/da1_3" or "dL/dŷ1"
     value: float
 
 
@@ -49,12 +49,12 @@ class ChainPath:
 class ChainBreakdown:
     parameter: str
     sample: int
-    loss: float                      # the sample's loss L at the current parameters
-    paths: tuple[ChainPath, ...]     # every path (up to MAX_PATHS; see `complete`)
-    complete: bool                   # False when there were more paths than listed
-    chain_total: float               # dL/dp from the chain (all paths, computed layer by layer)
-    backprop: float                  # dL/dp from the network's backward pass on this sample
-    finite_difference: float         # central difference of L
+    loss: float  # the sample's loss L at the current parameters
+    paths: tuple[ChainPath, ...]  # every path (up to MAX_PATHS; see `complete`)
+    complete: bool  # False when there were more paths than listed
+    chain_total: float  # dL/dp from the chain (all paths, computed layer by layer)
+    backprop: float  # dL/dp from the network's backward pass on this sample
+    finite_difference: float  # central difference of L
 
     @property
     def paths_sum(self) -> float:
@@ -82,14 +82,20 @@ def _output_jacobian(net: Network, z: np.ndarray, a: np.ndarray) -> np.ndarray:
     return np.diag(net.activations[-1].derivative(z, a))
 
 
-def chain_rule(net: Network, x: np.ndarray, y: np.ndarray, parameter: str | int,
-               sample: int = 0, h: float = 1e-6) -> ChainBreakdown:
+def chain_rule(
+    net: Network,
+    x: np.ndarray,
+    y: np.ndarray,
+    parameter: str | int,
+    sample: int = 0,
+    h: float = 1e-6,
+) -> ChainBreakdown:
     """The chain-rule factors of dL/dp for one sample (columns of x and y)."""
     index = parameter if isinstance(parameter, int) else net.parameter_names.index(parameter)
     name = net.parameter_names[index]
     kind, layer, j, k = _parse(name)
-    xs = np.ascontiguousarray(x[:, sample:sample + 1], dtype=np.float64)
-    ys = np.ascontiguousarray(y[:, sample:sample + 1], dtype=np.float64)
+    xs = np.ascontiguousarray(x[:, sample : sample + 1], dtype=np.float64)
+    ys = np.ascontiguousarray(y[:, sample : sample + 1], dtype=np.float64)
     values = net.layer_values(xs)
     zs = [z[:, 0] for z, _ in values]
     acts = [a[:, 0] for _, a in values]
@@ -122,19 +128,23 @@ def chain_rule(net: Network, x: np.ndarray, y: np.ndarray, parameter: str | int,
             for o in range(jac.shape[0]):
                 if jac[o, neuron] == 0.0 and o != neuron:
                     continue  # element-wise activation: only yhat_m depends on z_m
-                out = [Factor(f"dŷ{o + 1}/dz{level + 1}_{neuron + 1}", float(jac[o, neuron])),
-                       Factor(f"dL/dŷ{o + 1}", float(dl_dyhat[o]))]
+                out = [
+                    Factor(f"dŷ{o + 1}/dz{level + 1}_{neuron + 1}", float(jac[o, neuron])),
+                    Factor(f"dL/dŷ{o + 1}", float(dl_dyhat[o])),
+                ]
                 if len(paths) >= MAX_PATHS:
                     complete = False
                     return
                 paths.append(ChainPath(tuple(factors + out)))
             return
-        here = Factor(f"da{level + 1}_{neuron + 1}/dz{level + 1}_{neuron + 1}",
-                      float(derivs[level][neuron]))
+        here = Factor(
+            f"da{level + 1}_{neuron + 1}/dz{level + 1}_{neuron + 1}", float(derivs[level][neuron])
+        )
         w_next = net.weights[level + 1]
         for m in range(w_next.shape[0]):
-            step = Factor(f"dz{level + 2}_{m + 1}/da{level + 1}_{neuron + 1}",
-                          float(w_next[m, neuron]))
+            step = Factor(
+                f"dz{level + 2}_{m + 1}/da{level + 1}_{neuron + 1}", float(w_next[m, neuron])
+            )
             walk(level + 1, m, factors + [here, step])
 
     walk(li, j - 1, [first])
@@ -156,14 +166,25 @@ def chain_rule(net: Network, x: np.ndarray, y: np.ndarray, parameter: str | int,
     finally:
         net.regularization = reg
         net.grad[...] = saved
-    return ChainBreakdown(parameter=name, sample=sample, loss=_sample_loss(net, xs, ys),
-                          paths=tuple(paths), complete=complete, chain_total=chain_total,
-                          backprop=backprop, finite_difference=(up - down) / (2 * h))
+    return ChainBreakdown(
+        parameter=name,
+        sample=sample,
+        loss=_sample_loss(net, xs, ys),
+        paths=tuple(paths),
+        complete=complete,
+        chain_total=chain_total,
+        backprop=backprop,
+        finite_difference=(up - down) / (2 * h),
+    )
 
 
-def finite_difference_gradient(net: Network, x: np.ndarray, y: np.ndarray,
-                               indices: Sequence[int] | None = None, h: float = 1e-6
-                               ) -> np.ndarray:
+def finite_difference_gradient(
+    net: Network,
+    x: np.ndarray,
+    y: np.ndarray,
+    indices: Sequence[int] | None = None,
+    h: float = 1e-6,
+) -> np.ndarray:
     """Central differences (C(p + h) - C(p - h)) / 2h of the full cost (penalty included)."""
     chosen = range(net.n_params) if indices is None else indices
     out = np.empty(len(chosen))

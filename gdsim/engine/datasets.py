@@ -36,10 +36,10 @@ MAX_TEST_FRACTION = 0.9
 MIN_TRAIN = 2
 MAX_CLASSES = 20
 
-XOR_MARGIN = 0.05          # xor points keep at least this far from both axes (before jitter)
-CIRCLE_INNER = 0.5         # label 1: radius 0 .. CIRCLE_INNER
-CIRCLE_RING = (0.7, 1.0)   # label 0: radius in this ring
-GAUSSIAN_STD = 0.25        # blob std before noise is added to it
+XOR_MARGIN = 0.05  # xor points keep at least this far from both axes (before jitter)
+CIRCLE_INNER = 0.5  # label 1: radius 0 .. CIRCLE_INNER
+CIRCLE_RING = (0.7, 1.0)  # label 0: radius in this ring
+GAUSSIAN_STD = 0.25  # blob std before noise is added to it
 
 
 class DataError(ValueError):
@@ -75,19 +75,31 @@ class Dataset:
         object.__setattr__(self, "target_names", tuple(self.target_names))
         n_in, n_out = len(self.input_names), len(self.target_names)
         checks = (
-            (self.x_train.shape[0] == n_in and self.x_test.shape[0] == n_in,
-             f"x_train/x_test need {n_in} rows (one per input name)"),
-            (self.y_train.shape[0] == n_out and self.y_test.shape[0] == n_out,
-             f"y_train/y_test need {n_out} rows (one per target name)"),
-            (self.x_train.shape[1] == self.y_train.shape[1],
-             "x_train and y_train have different numbers of samples"),
-            (self.x_test.shape[1] == self.y_test.shape[1],
-             "x_test and y_test have different numbers of samples"),
-            (self.task in ("classification", "regression"),
-             f"task must be 'classification' or 'regression', not {self.task!r}"),
-            ((self.task == "regression" and self.n_classes == 0)
-             or (self.task == "classification" and self.n_classes >= 2),
-             "n_classes must be 0 for regression and at least 2 for classification"),
+            (
+                self.x_train.shape[0] == n_in and self.x_test.shape[0] == n_in,
+                f"x_train/x_test need {n_in} rows (one per input name)",
+            ),
+            (
+                self.y_train.shape[0] == n_out and self.y_test.shape[0] == n_out,
+                f"y_train/y_test need {n_out} rows (one per target name)",
+            ),
+            (
+                self.x_train.shape[1] == self.y_train.shape[1],
+                "x_train and y_train have different numbers of samples",
+            ),
+            (
+                self.x_test.shape[1] == self.y_test.shape[1],
+                "x_test and y_test have different numbers of samples",
+            ),
+            (
+                self.task in ("classification", "regression"),
+                f"task must be 'classification' or 'regression', not {self.task!r}",
+            ),
+            (
+                (self.task == "regression" and self.n_classes == 0)
+                or (self.task == "classification" and self.n_classes >= 2),
+                "n_classes must be 0 for regression and at least 2 for classification",
+            ),
         )
         for ok, message in checks:
             if not ok:
@@ -112,6 +124,7 @@ class Dataset:
 
 # --------------------------------------------------------------------------- argument checks
 
+
 def _is_int(value) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
@@ -122,11 +135,13 @@ def _is_real(value) -> bool:
 
 def _check_test_fraction(test_fraction) -> float:
     if not _is_real(test_fraction) or not math.isfinite(test_fraction):
-        raise DataError(f"test fraction must be a number from 0 to {MAX_TEST_FRACTION}, "
-                        f"got {test_fraction!r}")
+        raise DataError(
+            f"test fraction must be a number from 0 to {MAX_TEST_FRACTION}, got {test_fraction!r}"
+        )
     if not 0.0 <= test_fraction <= MAX_TEST_FRACTION:
-        raise DataError(f"test fraction must be from 0 to {MAX_TEST_FRACTION}, "
-                        f"got {test_fraction!r}")
+        raise DataError(
+            f"test fraction must be from 0 to {MAX_TEST_FRACTION}, got {test_fraction!r}"
+        )
     return float(test_fraction)
 
 
@@ -148,11 +163,16 @@ def _did_you_mean(word: str, choices: Sequence[str]) -> str:
 
 # --------------------------------------------------------------------------- splitting
 
+
 def _shuffle_split(x: np.ndarray, y: np.ndarray, n_test: int, rng: np.random.Generator):
     order = rng.permutation(x.shape[1])
     test, train = order[:n_test], order[n_test:]
-    return (np.ascontiguousarray(x[:, train]), np.ascontiguousarray(y[:, train]),
-            np.ascontiguousarray(x[:, test]), np.ascontiguousarray(y[:, test]))
+    return (
+        np.ascontiguousarray(x[:, train]),
+        np.ascontiguousarray(y[:, train]),
+        np.ascontiguousarray(x[:, test]),
+        np.ascontiguousarray(y[:, test]),
+    )
 
 
 def split(x: np.ndarray, y: np.ndarray, test_fraction: float, rng: np.random.Generator | int):
@@ -167,13 +187,17 @@ def split(x: np.ndarray, y: np.ndarray, test_fraction: float, rng: np.random.Gen
     x = np.ascontiguousarray(x, dtype=np.float64)
     y = np.ascontiguousarray(y, dtype=np.float64)
     if x.ndim != 2 or y.ndim != 2 or x.shape[1] != y.shape[1]:
-        raise DataError(f"x and y must be 2-D with the same number of columns (samples), "
-                        f"got shapes {x.shape} and {y.shape}")
+        raise DataError(
+            f"x and y must be 2-D with the same number of columns (samples), "
+            f"got shapes {x.shape} and {y.shape}"
+        )
     n = x.shape[1]
     n_test = _n_test(n, test_fraction)
     if n - n_test < MIN_TRAIN:
-        raise DataError(f"a test fraction of {test_fraction:g} of {n} samples leaves "
-                        f"{n - n_test} for training; at least {MIN_TRAIN} are needed")
+        raise DataError(
+            f"a test fraction of {test_fraction:g} of {n} samples leaves "
+            f"{n - n_test} for training; at least {MIN_TRAIN} are needed"
+        )
     if test_fraction == 0.0:
         return x.copy(), y.copy(), np.empty((x.shape[0], 0)), np.empty((y.shape[0], 0))
     if not isinstance(rng, np.random.Generator):
@@ -183,9 +207,10 @@ def split(x: np.ndarray, y: np.ndarray, test_fraction: float, rng: np.random.Gen
 
 # --------------------------------------------------------------------------- built-in sets
 
+
 def _two_classes(samples: int) -> tuple[int, int]:
     n1 = samples // 2
-    return samples - n1, n1   # class 0 gets the extra sample when `samples` is odd
+    return samples - n1, n1  # class 0 gets the extra sample when `samples` is odd
 
 
 def _make_xor(rng, samples, noise):
@@ -204,8 +229,9 @@ def _make_circle(rng, samples, noise):
     n0, n1 = _two_classes(samples)
     lo, hi = CIRCLE_RING
     # uniform over the area: radius = sqrt(uniform(r_min^2, r_max^2))
-    r = np.sqrt(np.concatenate([rng.uniform(lo * lo, hi * hi, n0),
-                                rng.uniform(0.0, CIRCLE_INNER ** 2, n1)]))
+    r = np.sqrt(
+        np.concatenate([rng.uniform(lo * lo, hi * hi, n0), rng.uniform(0.0, CIRCLE_INNER**2, n1)])
+    )
     theta = rng.uniform(0.0, 2.0 * np.pi, samples)
     x = np.stack([r * np.cos(theta), r * np.sin(theta)])
     x += noise * rng.standard_normal(x.shape)
@@ -247,13 +273,18 @@ def _make_sine(rng, samples, noise):
 
 
 _MAKERS = {
-    "xor": _make_xor, "circle": _make_circle, "gaussian": _make_gaussian,
-    "spiral": _make_spiral, "linear": _make_linear, "sine": _make_sine,
+    "xor": _make_xor,
+    "circle": _make_circle,
+    "gaussian": _make_gaussian,
+    "spiral": _make_spiral,
+    "linear": _make_linear,
+    "sine": _make_sine,
 }
 
 
-def make_builtin(name: str, samples: int = 200, noise: float = 0.1, test_fraction: float = 0.2,
-                 seed: int = 1) -> Dataset:
+def make_builtin(
+    name: str, samples: int = 200, noise: float = 0.1, test_fraction: float = 0.2, seed: int = 1
+) -> Dataset:
     """Generate a built-in data set.
 
     xor, circle, gaussian, spiral: inputs (x1, x2), one target row of labels 0.0/1.0, half the
@@ -270,11 +301,14 @@ def make_builtin(name: str, samples: int = 200, noise: float = 0.1, test_fractio
         raise DataError(f"data set name must be text, got {name!r}")
     key = name.strip().lower()
     if key not in _MAKERS:
-        raise DataError(f"unknown data set '{name}'{_did_you_mean(key, BUILTIN_DATASETS)}; "
-                        f"choose one of: {', '.join(BUILTIN_DATASETS)}")
+        raise DataError(
+            f"unknown data set '{name}'{_did_you_mean(key, BUILTIN_DATASETS)}; "
+            f"choose one of: {', '.join(BUILTIN_DATASETS)}"
+        )
     if not _is_int(samples):
-        raise DataError(f"samples must be a whole number from {MIN_SAMPLES} to {MAX_SAMPLES:,}, "
-                        f"got {samples!r}")
+        raise DataError(
+            f"samples must be a whole number from {MIN_SAMPLES} to {MAX_SAMPLES:,}, got {samples!r}"
+        )
     if not MIN_SAMPLES <= samples <= MAX_SAMPLES:
         raise DataError(f"samples must be from {MIN_SAMPLES} to {MAX_SAMPLES:,}, got {samples}")
     if not _is_real(noise) or not math.isfinite(noise) or not 0.0 <= noise <= MAX_NOISE:
@@ -284,15 +318,20 @@ def make_builtin(name: str, samples: int = 200, noise: float = 0.1, test_fractio
     samples = int(samples)
     n_test = _n_test(samples, test_fraction)
     if samples - n_test < MIN_TRAIN:
-        raise DataError(f"a test fraction of {test_fraction:g} of {samples} samples leaves "
-                        f"{samples - n_test} for training; at least {MIN_TRAIN} are needed")
+        raise DataError(
+            f"a test fraction of {test_fraction:g} of {samples} samples leaves "
+            f"{samples - n_test} for training; at least {MIN_TRAIN} are needed"
+        )
 
     rng = np.random.default_rng(seed)
     x, y = _MAKERS[key](rng, samples, float(noise))
     x_train, y_train, x_test, y_test = _shuffle_split(x, y[np.newaxis, :], n_test, rng)
     classification = key in CLASSIFICATION_DATASETS
     return Dataset(
-        x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test,
+        x_train=x_train,
+        y_train=y_train,
+        x_test=x_test,
+        y_test=y_test,
         input_names=("x1", "x2") if classification else ("x",),
         target_names=("y",),
         task="classification" if classification else "regression",
@@ -302,6 +341,7 @@ def make_builtin(name: str, samples: int = 200, noise: float = 0.1, test_fractio
 
 
 # --------------------------------------------------------------------------- CSV files
+
 
 def _read_text(path) -> tuple[str, str]:
     """(display name, decoded text) of a UTF-8 file; a leading BOM is dropped."""
@@ -323,9 +363,11 @@ def _read_text(path) -> tuple[str, str]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise DataError(f"{fname} line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
-                        f"save the file as UTF-8 CSV") from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(
+            f"{fname} line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+            f"save the file as UTF-8 CSV"
+        ) from None
     return fname, text
 
 
@@ -351,11 +393,12 @@ def _header(fname: str, reader) -> list[str]:
     if _is_blank(first):
         raise DataError(f"{fname} line 1: missing header (the first line must name the columns)")
     names = [field.strip() for field in first]
-    while names and not names[-1]:    # "a,b,c," exports: drop the trailing empty name
+    while names and not names[-1]:  # "a,b,c," exports: drop the trailing empty name
         names.pop()
     if all(_looks_numeric(n) for n in names):
-        raise DataError(f"{fname} line 1: missing header (the first line holds numbers, "
-                        f"not column names)")
+        raise DataError(
+            f"{fname} line 1: missing header (the first line holds numbers, not column names)"
+        )
     return names
 
 
@@ -384,9 +427,11 @@ def _column_list(kind: str, columns) -> list[str]:
             raise DataError(f"{kind} column names must be non-empty text, got {name!r}")
         name = name.strip()
         if name in out:
-            raise DataError(f"column '{name}' is chosen twice as an {kind}"
-                            if kind == "input" else
-                            f"column '{name}' is chosen twice as a {kind}")
+            raise DataError(
+                f"column '{name}' is chosen twice as an {kind}"
+                if kind == "input"
+                else f"column '{name}' is chosen twice as a {kind}"
+            )
         out.append(name)
     if not out:
         raise DataError(f"no {kind} columns chosen; choose at least one")
@@ -404,8 +449,9 @@ def _classes(y: np.ndarray) -> int:
     return 0
 
 
-def load_csv(path, inputs: Sequence[str], targets: Sequence[str], test_fraction: float = 0.0,
-             seed: int = 1) -> Dataset:
+def load_csv(
+    path, inputs: Sequence[str], targets: Sequence[str], test_fraction: float = 0.0, seed: int = 1
+) -> Dataset:
     """Load named columns of a CSV file as a Dataset.
 
     Format: UTF-8 (a leading BOM is accepted), comma-separated, the first line names the
@@ -443,12 +489,15 @@ def load_csv(path, inputs: Sequence[str], targets: Sequence[str], test_fraction:
         where = [i for i, h in enumerate(header) if h == name]
         if not where:
             available = ", ".join(f"'{h}'" for h in header if h)
-            raise DataError(f"{fname} line 1: no column '{name}' in the header"
-                            f"{_did_you_mean(name, header)}; available: {available}")
+            raise DataError(
+                f"{fname} line 1: no column '{name}' in the header"
+                f"{_did_you_mean(name, header)}; available: {available}"
+            )
         if len(where) > 1:
             places = " and ".join(str(i + 1) for i in where)
-            raise DataError(f"{fname} line 1: the header names column '{name}' more than once "
-                            f"(fields {places})")
+            raise DataError(
+                f"{fname} line 1: the header names column '{name}' more than once (fields {places})"
+            )
         index.append(where[0])
     n_header = len(header)
 
@@ -465,48 +514,67 @@ def load_csv(path, inputs: Sequence[str], targets: Sequence[str], test_fraction:
                     blank_line = line
                 continue
             if blank_line:
-                raise DataError(f"{fname} line {blank_line}: blank line with more data after it "
-                                f"(line {line}); remove it")
+                raise DataError(
+                    f"{fname} line {blank_line}: blank line with more data after it "
+                    f"(line {line}); remove it"
+                )
             if len(row) > n_header and not _is_blank(row[n_header:]):
-                raise DataError(f"{fname} line {line}: {len(row)} fields, but the header names "
-                                f"{n_header} columns")
+                raise DataError(
+                    f"{fname} line {line}: {len(row)} fields, but the header names "
+                    f"{n_header} columns"
+                )
             for name, j, values in pairs:
                 if j >= len(row):
-                    raise DataError(f"{fname} line {line}, column '{name}': missing (the row has "
-                                    f"only {len(row)} fields; the header has {n_header})")
+                    raise DataError(
+                        f"{fname} line {line}, column '{name}': missing (the row has "
+                        f"only {len(row)} fields; the header has {n_header})"
+                    )
                 cell = row[j]
                 try:
                     value = float(cell)
                 except ValueError:
                     if not cell.strip():
-                        raise DataError(f"{fname} line {line}, column '{name}': empty cell") \
-                            from None
+                        raise DataError(
+                            f"{fname} line {line}, column '{name}': empty cell"
+                        ) from None
                     shown = cell.strip()
                     if len(shown) > 40:
                         shown = shown[:37] + "..."
-                    raise DataError(f"{fname} line {line}, column '{name}': '{shown}' is not "
-                                    f"a number") from None
+                    raise DataError(
+                        f"{fname} line {line}, column '{name}': '{shown}' is not a number"
+                    ) from None
                 if not isfinite(value):
-                    raise DataError(f"{fname} line {line}, column '{name}': '{cell.strip()}' is "
-                                    f"not a finite number")
+                    raise DataError(
+                        f"{fname} line {line}, column '{name}': '{cell.strip()}' is "
+                        f"not a finite number"
+                    )
                 values.append(value)
     except csv.Error as exc:
         raise DataError(f"{fname} line {reader.line_num}: {exc}") from None
 
     n_rows = len(columns[0])
     if n_rows < 2:
-        raise DataError(f"{fname}: {n_rows} data row{'' if n_rows == 1 else 's'}; "
-                        f"at least 2 are needed")
+        raise DataError(
+            f"{fname}: {n_rows} data row{'' if n_rows == 1 else 's'}; at least 2 are needed"
+        )
     data = np.array(columns, dtype=np.float64)
-    x, y = data[:len(input_cols)], data[len(input_cols):]
+    x, y = data[: len(input_cols)], data[len(input_cols) :]
     n_test = _n_test(n_rows, test_fraction)
     if n_rows - n_test < MIN_TRAIN:
-        raise DataError(f"{fname}: a test fraction of {test_fraction:g} of {n_rows} rows leaves "
-                        f"{n_rows - n_test} for training; at least {MIN_TRAIN} are needed")
+        raise DataError(
+            f"{fname}: a test fraction of {test_fraction:g} of {n_rows} rows leaves "
+            f"{n_rows - n_test} for training; at least {MIN_TRAIN} are needed"
+        )
     x_train, y_train, x_test, y_test = split(x, y, test_fraction, np.random.default_rng(seed))
     k = _classes(y)
     return Dataset(
-        x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test,
-        input_names=tuple(input_cols), target_names=tuple(target_cols),
-        task="classification" if k else "regression", n_classes=k, name=fname,
+        x_train=x_train,
+        y_train=y_train,
+        x_test=x_test,
+        y_test=y_test,
+        input_names=tuple(input_cols),
+        target_names=tuple(target_cols),
+        task="classification" if k else "regression",
+        n_classes=k,
+        name=fname,
     )

@@ -23,12 +23,23 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["FUNCTIONS", "MAX_DEPTH", "MAX_LENGTH", "Binary", "Call", "Expression",
-           "ExpressionError", "Name", "Number", "Unary", "parse_expression"]
+__all__ = [
+    "FUNCTIONS",
+    "MAX_DEPTH",
+    "MAX_LENGTH",
+    "Binary",
+    "Call",
+    "Expression",
+    "ExpressionError",
+    "Name",
+    "Number",
+    "Unary",
+    "parse_expression",
+]
 
 FUNCTIONS = ("exp", "log", "sin", "cos", "tanh", "sqrt", "abs")
-MAX_LENGTH = 1000       # characters
-MAX_DEPTH = 100         # nested brackets, signs and powers; keeps parsing off the recursion limit
+MAX_LENGTH = 1000  # characters
+MAX_DEPTH = 100  # nested brackets, signs and powers; keeps parsing off the recursion limit
 SIMPLIFY_MAX_NODES = 200  # larger derivatives are shown as they are
 
 
@@ -42,6 +53,7 @@ class ExpressionError(ValueError):
 
 # ----------------------------------------------------------------------------------------------
 # Syntax tree
+
 
 @dataclass(frozen=True, slots=True)
 class Number:
@@ -85,8 +97,9 @@ def _children(node: Node) -> tuple[Node, ...]:
     return ()
 
 
-def _fold(roots: Sequence[Node], visit: Callable[[Node, list], Any],
-          memo: dict[int, Any] | None = None) -> list:
+def _fold(
+    roots: Sequence[Node], visit: Callable[[Node, list], Any], memo: dict[int, Any] | None = None
+) -> list:
     """visit(node, results of its children) bottom-up, without recursion; shared subtrees once."""
     memo = {} if memo is None else memo  # keyed by id(): every node stays alive through `roots`
     for root in roots:
@@ -110,6 +123,7 @@ def _fold(roots: Sequence[Node], visit: Callable[[Node, list], Any],
 # Scalar and array arithmetic. Python floats and `math` are several times faster than NumPy
 # scalars, but raise where IEEE gives inf or nan; those rare cases are handed to NumPy.
 
+
 def _numpy_scalar(fn: Callable, *args: float) -> float:
     with np.errstate(all="ignore"):
         return float(fn(*(np.float64(a) for a in args)))
@@ -121,6 +135,7 @@ def _guarded(math_fn: Callable, numpy_fn: Callable) -> Callable:
             return math_fn(x)
         except (ValueError, OverflowError):  # log(-1), sqrt(-1), exp(1000), sin(inf)
             return _numpy_scalar(numpy_fn, x)
+
     return apply
 
 
@@ -146,19 +161,39 @@ def _unary(fn: Callable) -> Callable:
     return lambda x, _unused: fn(x)
 
 
-_UNARY_NUMPY = {"neg": np.negative, "exp": np.exp, "log": np.log, "sin": np.sin, "cos": np.cos,
-                "tanh": np.tanh, "sqrt": np.sqrt, "abs": np.abs, "sign": np.sign}
+_UNARY_NUMPY = {
+    "neg": np.negative,
+    "exp": np.exp,
+    "log": np.log,
+    "sin": np.sin,
+    "cos": np.cos,
+    "tanh": np.tanh,
+    "sqrt": np.sqrt,
+    "abs": np.abs,
+    "sign": np.sign,
+}
 
 # Every operation takes two arguments (unary ones ignore the second) so a program is one loop.
 _SCALAR: dict[str, Callable] = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": _scalar_div, "**": _scalar_pow,
-    "neg": _unary(operator.neg), "abs": _unary(abs), "tanh": _unary(math.tanh),
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": _scalar_div,
+    "**": _scalar_pow,
+    "neg": _unary(operator.neg),
+    "abs": _unary(abs),
+    "tanh": _unary(math.tanh),
     "sign": _scalar_sign,
-    **{f: _guarded(getattr(math, f), _UNARY_NUMPY[f]) for f in ("exp", "log", "sin", "cos",
-                                                                  "sqrt")},
+    **{
+        f: _guarded(getattr(math, f), _UNARY_NUMPY[f]) for f in ("exp", "log", "sin", "cos", "sqrt")
+    },
 }
 _ARRAY: dict[str, Callable] = {
-    "+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "**": np.power,
+    "+": np.add,
+    "-": np.subtract,
+    "*": np.multiply,
+    "/": np.divide,
+    "**": np.power,
     **{f: _unary(fn) for f, fn in _UNARY_NUMPY.items()},
 }
 
@@ -167,12 +202,21 @@ _ARRAY: dict[str, Callable] = {
 # Tokenizer and recursive-descent parser
 
 _NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_HINTS = {"²": "write **2", "³": "write **3", "×": "write * to multiply",
-          "·": "write * to multiply", "÷": "write / to divide",
-          "−": "type the minus sign as -", "–": "type the minus sign as -",
-          ",": "use . as the decimal point", "=": "type only the formula, e.g. (w - 3)**2",
-          "[": "use round brackets ( )", "]": "use round brackets ( )",
-          "{": "use round brackets ( )", "}": "use round brackets ( )"}
+_HINTS = {
+    "²": "write **2",
+    "³": "write **3",
+    "×": "write * to multiply",
+    "·": "write * to multiply",
+    "÷": "write / to divide",
+    "−": "type the minus sign as -",
+    "–": "type the minus sign as -",
+    ",": "use . as the decimal point",
+    "=": "type only the formula, e.g. (w - 3)**2",
+    "[": "use round brackets ( )",
+    "]": "use round brackets ( )",
+    "{": "use round brackets ( )",
+    "}": "use round brackets ( )",
+}
 _ALIASES = {"ln": "log", "e": "exp(1)"}
 
 
@@ -186,8 +230,9 @@ class _Token:
 def _unexpected(text: str, pos: int) -> ExpressionError:
     char = text[pos]
     hint = _HINTS.get(char)
-    return ExpressionError(f"unexpected character {char!r} at position {pos}"
-                           + (f": {hint}" if hint else ""), pos)
+    return ExpressionError(
+        f"unexpected character {char!r} at position {pos}" + (f": {hint}" if hint else ""), pos
+    )
 
 
 def _tokenize(text: str, names: tuple[str, ...]) -> list[_Token]:
@@ -262,8 +307,11 @@ class _Parser:
     def unary(self) -> Node:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ExpressionError(f"formula is nested too deeply at position {self.tok.pos} "
-                                  f"(at most {MAX_DEPTH} levels)", self.tok.pos)
+            raise ExpressionError(
+                f"formula is nested too deeply at position {self.tok.pos} "
+                f"(at most {MAX_DEPTH} levels)",
+                self.tok.pos,
+            )
         if self.tok.kind in ("+", "-"):
             op = self.advance().kind
             node: Node = Unary(op, self.unary())
@@ -281,8 +329,11 @@ class _Parser:
             self.advance()
             value = float(tok.text)
             if not math.isfinite(value):
-                raise ExpressionError(f"number {tok.text!r} at position {tok.pos} is too large "
-                                      "(the largest is about 1.8e308)", tok.pos)
+                raise ExpressionError(
+                    f"number {tok.text!r} at position {tok.pos} is too large "
+                    "(the largest is about 1.8e308)",
+                    tok.pos,
+                )
             return Number(value)
         if tok.kind == "name":
             if tok.text in self.names:
@@ -293,18 +344,22 @@ class _Parser:
                 if self.tok.kind != "(":
                     raise ExpressionError(
                         f"function '{tok.text}' at position {tok.pos} needs parentheses: "
-                        f"write {tok.text}({self.names[0]})", tok.pos)
+                        f"write {tok.text}({self.names[0]})",
+                        tok.pos,
+                    )
                 return Call(tok.text, self.group())
             raise self.unknown(tok)
         if tok.kind == "(":
             return self.group()
         prev = self.tokens[self.i - 1] if self.i else None
         if prev is not None and prev.kind in ("+", "-", "*", "/", "**"):
-            raise ExpressionError(f"missing operand after '{prev.text}' at position {prev.pos}",
-                                  prev.pos)
+            raise ExpressionError(
+                f"missing operand after '{prev.text}' at position {prev.pos}", prev.pos
+            )
         if tok.kind == ")":
-            raise ExpressionError(f"unbalanced parentheses: ')' at position {tok.pos} has no "
-                                  "matching '('", tok.pos)
+            raise ExpressionError(
+                f"unbalanced parentheses: ')' at position {tok.pos} has no matching '('", tok.pos
+            )
         raise ExpressionError(f"missing operand before '{tok.text}' at position {tok.pos}", tok.pos)
 
     def group(self) -> Node:
@@ -313,8 +368,10 @@ class _Parser:
             raise ExpressionError(f"empty parentheses at position {opening.pos}", opening.pos)
         node = self.expr()
         if self.tok.kind == "end":
-            raise ExpressionError(f"unbalanced parentheses: '(' at position {opening.pos} is "
-                                  "never closed", opening.pos)
+            raise ExpressionError(
+                f"unbalanced parentheses: '(' at position {opening.pos} is never closed",
+                opening.pos,
+            )
         if self.tok.kind != ")":
             raise self.side_by_side(self.tok)
         self.advance()
@@ -322,17 +379,23 @@ class _Parser:
 
     def side_by_side(self, tok: _Token) -> ExpressionError:
         if tok.kind == ")":
-            return ExpressionError(f"unbalanced parentheses: ')' at position {tok.pos} has no "
-                                   "matching '('", tok.pos)
+            return ExpressionError(
+                f"unbalanced parentheses: ')' at position {tok.pos} has no matching '('", tok.pos
+            )
         if tok.kind == "name" and tok.text not in self.names and tok.text not in FUNCTIONS:
             return self.unknown(tok)
         prev = self.tokens[self.i - 1]
-        return ExpressionError(f"two terms side by side at position {tok.pos} ('{prev.text}' then "
-                               f"'{tok.text}'): write {prev.text}*{tok.text} to multiply", tok.pos)
+        return ExpressionError(
+            f"two terms side by side at position {tok.pos} ('{prev.text}' then "
+            f"'{tok.text}'): write {prev.text}*{tok.text} to multiply",
+            tok.pos,
+        )
 
     def unknown(self, tok: _Token) -> ExpressionError:
-        message = (f"unknown name '{tok.text}' at position {tok.pos} (parameters: "
-                   f"{', '.join(self.names)}; functions: {', '.join(FUNCTIONS)})")
+        message = (
+            f"unknown name '{tok.text}' at position {tok.pos} (parameters: "
+            f"{', '.join(self.names)}; functions: {', '.join(FUNCTIONS)})"
+        )
         known = {c.lower(): c for c in (*FUNCTIONS, *self.names)}
         close = difflib.get_close_matches(tok.text.lower(), list(known), n=1, cutoff=0.6)
         suggestion = known[close[0]] if close else _ALIASES.get(tok.text)
@@ -348,8 +411,10 @@ def _check_names(names: Sequence[str]) -> tuple[str, ...]:
         raise ExpressionError(f"expected one or two parameter names, got {len(names)}")
     for name in names:
         if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
-            raise ExpressionError(f"{name!r} is not a valid parameter name (use letters, digits "
-                                  "and _, not starting with a digit)")
+            raise ExpressionError(
+                f"{name!r} is not a valid parameter name (use letters, digits "
+                "and _, not starting with a digit)"
+            )
         if name in FUNCTIONS:
             raise ExpressionError(f"'{name}' is a function name and cannot be a parameter")
     if len(set(names)) != len(names):
@@ -363,11 +428,13 @@ def parse_expression(text: str, names: Sequence[str]) -> Expression:
     if not isinstance(text, str):
         raise ExpressionError(f"the formula must be text, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"formula is too long: {len(text)} characters (at most "
-                              f"{MAX_LENGTH})", MAX_LENGTH)
+        raise ExpressionError(
+            f"formula is too long: {len(text)} characters (at most {MAX_LENGTH})", MAX_LENGTH
+        )
     if not text.strip():
-        raise ExpressionError(f"empty formula: type a cost in {' and '.join(names)}, "
-                              f"e.g. ({names[0]} - 3)**2")
+        raise ExpressionError(
+            f"empty formula: type a cost in {' and '.join(names)}, e.g. ({names[0]} - 3)**2"
+        )
     return Expression(_Parser(text, names).parse(), names, text)
 
 
@@ -426,14 +493,14 @@ def _power(a: Node, b: Node) -> Node:
 
 # d f(u) = f'(u) du for each function, given the call node n = f(u).
 _CHAIN: dict[str, Callable[[Call, Node], Node]] = {
-    "exp": lambda n, du: _mul(n, du),                             # (e^u)' = e^u u'
-    "log": lambda n, du: _div(du, n.arg),                         # (ln u)' = u'/u
-    "sin": lambda n, du: _mul(_op("cos", n.arg), du),             # (sin u)' = cos u u'
-    "cos": lambda n, du: _neg(_mul(_op("sin", n.arg), du)),       # (cos u)' = -sin u u'
-    "tanh": lambda n, du: _mul(_sub(ONE, _mul(n, n)), du),        # (tanh u)' = (1 - tanh² u) u'
-    "sqrt": lambda n, du: _div(du, _mul(TWO, n)),                 # (√u)' = u' / (2√u)
-    "abs": lambda n, du: _mul(_op("sign", n.arg), du),            # |u|' = sign(u) u', 0 at 0
-    "sign": lambda n, du: ZERO,                                   # flat (and 0 at the jump)
+    "exp": lambda n, du: _mul(n, du),  # (e^u)' = e^u u'
+    "log": lambda n, du: _div(du, n.arg),  # (ln u)' = u'/u
+    "sin": lambda n, du: _mul(_op("cos", n.arg), du),  # (sin u)' = cos u u'
+    "cos": lambda n, du: _neg(_mul(_op("sin", n.arg), du)),  # (cos u)' = -sin u u'
+    "tanh": lambda n, du: _mul(_sub(ONE, _mul(n, n)), du),  # (tanh u)' = (1 - tanh² u) u'
+    "sqrt": lambda n, du: _div(du, _mul(TWO, n)),  # (√u)' = u' / (2√u)
+    "abs": lambda n, du: _mul(_op("sign", n.arg), du),  # |u|' = sign(u) u', 0 at 0
+    "sign": lambda n, du: ZERO,  # flat (and 0 at the jump)
 }
 
 
@@ -454,11 +521,11 @@ def _derivative(root: Node, var: str) -> Node:
             return _add(da, db)
         if node.op == "-":
             return _sub(da, db)
-        if node.op == "*":                                        # (ab)' = a'b + ab'
+        if node.op == "*":  # (ab)' = a'b + ab'
             return _add(_mul(da, b), _mul(a, db))
-        if node.op == "/":                                        # (a/b)' = a'/b - ab'/b²
+        if node.op == "/":  # (a/b)' = a'/b - ab'/b²
             return _sub(_div(da, b), _div(_mul(a, db), _mul(b, b)))
-        if _is(db, 0):                                            # (a^n)' = n a^(n-1) a'
+        if _is(db, 0):  # (a^n)' = n a^(n-1) a'
             return _mul(_mul(b, _power(a, _sub(b, ONE))), da)
         # a^b = exp(b ln a), so (a^b)' = a^b (b' ln a + b a'/a)
         return _mul(node, _add(_mul(db, _op("log", a)), _div(_mul(b, da), a)))
@@ -495,6 +562,7 @@ def _render(root: Node) -> str:
 
 # ----------------------------------------------------------------------------------------------
 # Compilation
+
 
 class _Program:
     """Formula and gradient as one straight-line program. Registers are the inputs, then the
@@ -538,6 +606,7 @@ class _Program:
 # ----------------------------------------------------------------------------------------------
 # Text via sympy (imported lazily: it is slow to import and only needed for display)
 
+
 def _sympy_number(sp: Any, value: float) -> Any:
     """Exact decimals print as fractions (0.5*w -> w/2); folding noise like 0.30000000000000004
     snaps to the nearby simple fraction."""
@@ -560,10 +629,23 @@ def _to_sympy(root: Node, names: tuple[str, ...]) -> Any:
     import sympy as sp
 
     symbols = {name: sp.Symbol(name, real=True) for name in names}
-    funcs = {"exp": sp.exp, "log": sp.log, "sin": sp.sin, "cos": sp.cos, "tanh": sp.tanh,
-             "sqrt": sp.sqrt, "abs": sp.Abs, "sign": sp.sign}
-    binary = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
-              "**": functools.partial(_sympy_power, sp)}
+    funcs = {
+        "exp": sp.exp,
+        "log": sp.log,
+        "sin": sp.sin,
+        "cos": sp.cos,
+        "tanh": sp.tanh,
+        "sqrt": sp.sqrt,
+        "abs": sp.Abs,
+        "sign": sp.sign,
+    }
+    binary = {
+        "+": operator.add,
+        "-": operator.sub,
+        "*": operator.mul,
+        "/": operator.truediv,
+        "**": functools.partial(_sympy_power, sp),
+    }
 
     def visit(node: Node, kids: list) -> Any:
         if isinstance(node, Number):
@@ -587,6 +669,7 @@ def _size(root: Node) -> int:
 def _expanded_terms(expr: Any, limit: int) -> int:
     """Roughly how many terms sympy.expand would produce (capped just above `limit`): products of
     sums multiply out exponentially, so ask before expanding."""
+
     def terms(e: Any) -> int:
         if e.is_Add:
             n = sum(terms(a) for a in e.args)
@@ -635,6 +718,7 @@ def _printer() -> Any:
 
 # ----------------------------------------------------------------------------------------------
 # Expression
+
 
 class Expression:
     """A parsed formula in one or two parameters: evaluate it, its exact gradient, its text.
@@ -713,8 +797,11 @@ class Expression:
     def _sympy(self, name: str | None) -> Any:
         key = ("sympy", name)
         if key not in self._cache:  # the formula as typed; derivatives as simple as sympy can
-            self._cache[key] = (self.to_sympy() if name is None else
-                                _readable(self._derivatives[self._index(name)], self._names))
+            self._cache[key] = (
+                self.to_sympy()
+                if name is None
+                else _readable(self._derivatives[self._index(name)], self._names)
+            )
         return self._cache[key]
 
     def to_sympy(self) -> Any:

@@ -44,8 +44,8 @@ __all__ = ["History", "HistoryChunk", "DEFAULT_BUDGET_BYTES"]
 
 DEFAULT_BUDGET_BYTES = 256 * 2**20
 
-_INITIAL_DENSE = 4096          # entries
-_INITIAL_ROW_BYTES = 2**20     # first row allocation is at most this big (and at most 64 rows)
+_INITIAL_DENSE = 4096  # entries
+_INITIAL_ROW_BYTES = 2**20  # first row allocation is at most this big (and at most 64 rows)
 _RESERVE_ROW_BYTES = 64 * 1024  # rows this large reserve their whole store at once
 _INITIAL_ROWS = 64
 
@@ -59,15 +59,15 @@ class HistoryChunk:
     `latest_grads` are empty (shape (0,)) when the History is empty.
     """
 
-    steps: np.ndarray                 # (n,) int64
-    cost: np.ndarray                  # (n,) float64
-    extras: dict[str, np.ndarray]     # name -> (n,) float64
-    param_steps: np.ndarray           # (m,) int64
-    params: np.ndarray                # (m, P) float64
-    grads: np.ndarray                 # (m, P) float64
+    steps: np.ndarray  # (n,) int64
+    cost: np.ndarray  # (n,) float64
+    extras: dict[str, np.ndarray]  # name -> (n,) float64
+    param_steps: np.ndarray  # (m,) int64
+    params: np.ndarray  # (m, P) float64
+    grads: np.ndarray  # (m, P) float64
     latest_step: int
-    latest_params: np.ndarray         # (P,) float64
-    latest_grads: np.ndarray          # (P,) float64
+    latest_params: np.ndarray  # (P,) float64
+    latest_grads: np.ndarray  # (P,) float64
 
     @property
     def is_empty(self) -> bool:
@@ -101,8 +101,8 @@ def _compact(a: np.ndarray, idx: np.ndarray) -> None:
     row_bytes = max(1, a[0].nbytes) if len(a) else 1
     chunk = max(1, _COMPACT_CHUNK_BYTES // row_bytes)
     for j0 in range(0, len(idx), chunk):
-        sel = idx[j0:j0 + chunk]
-        a[j0:j0 + len(sel)] = a[sel]
+        sel = idx[j0 : j0 + chunk]
+        a[j0 : j0 + len(sel)] = a[sel]
 
 
 class History:
@@ -114,8 +114,12 @@ class History:
     them. `param_row`, `table` and `since` return copies.
     """
 
-    def __init__(self, n_params: int, extra_names: Sequence[str] = (),
-                 budget_bytes: int = DEFAULT_BUDGET_BYTES) -> None:
+    def __init__(
+        self,
+        n_params: int,
+        extra_names: Sequence[str] = (),
+        budget_bytes: int = DEFAULT_BUDGET_BYTES,
+    ) -> None:
         n_params = operator.index(n_params)
         if n_params < 0:
             raise ValueError(f"n_params must be >= 0, got {n_params}")
@@ -143,7 +147,8 @@ class History:
             raise ValueError(
                 f"budget_bytes={budget_bytes} is too small: need room for at least 2 dense entries "
                 f"({self._dense_entry_bytes} B each) in a quarter of it and 2 parameter rows "
-                f"({self._row_bytes} B each) in the rest")
+                f"({self._row_bytes} B each) in the rest"
+            )
         self._allocate()
 
     # ------------------------------------------------------------------ storage management
@@ -187,7 +192,7 @@ class History:
             self._steps, self._vals, self._dcap = steps, vals, new
             return self._n
         if not self._meta_eager:
-            self._rmeta[:, :self._k] = self._row_meta(np.arange(self._k))
+            self._rmeta[:, : self._k] = self._row_meta(np.arange(self._k))
             self._meta_eager = True
         n = self._n
         while n >= cap:
@@ -209,7 +214,7 @@ class History:
             rsteps[:k] = self._rsteps[:k]
             rparams = np.zeros((new, self.n_params), dtype=np.float64)
             rparams[:k] = self._rparams[:k]
-            self._rparams = rparams           # drop the old one before allocating the next
+            self._rparams = rparams  # drop the old one before allocating the next
             rgrads = np.zeros((new, self.n_params), dtype=np.float64)
             rgrads[:k] = self._rgrads[:k]
             self._rgrads = rgrads
@@ -229,8 +234,14 @@ class History:
         return k
 
     # ------------------------------------------------------------------ recording
-    def append(self, step: int, cost: float, params: np.ndarray, grads: np.ndarray,
-               extras: Sequence[float] | np.ndarray = ()) -> None:
+    def append(
+        self,
+        step: int,
+        cost: float,
+        params: np.ndarray,
+        grads: np.ndarray,
+        extras: Sequence[float] | np.ndarray = (),
+    ) -> None:
         """Record one step. `params`/`grads` are copied. `extras` is one value per extra name
         (in `extra_names` order) or empty for all-NaN. Steps must be >= 0 and strictly increasing
         (ValueError otherwise; nothing is recorded then)."""
@@ -281,8 +292,10 @@ class History:
         params = np.asarray(params, dtype=np.float64)
         grads = np.asarray(grads, dtype=np.float64)
         if params.shape != self._pshape or grads.shape != self._pshape:
-            raise ValueError(f"params and grads must have shape {self._pshape}, "
-                             f"got {params.shape} and {grads.shape}")
+            raise ValueError(
+                f"params and grads must have shape {self._pshape}, "
+                f"got {params.shape} and {grads.shape}"
+            )
         return params, grads
 
     def clear(self) -> None:
@@ -296,11 +309,11 @@ class History:
 
     def steps(self) -> np.ndarray:
         """Steps of the dense series (int64, read-only view)."""
-        return _readonly(self._steps[:self._n])
+        return _readonly(self._steps[: self._n])
 
     def cost(self) -> np.ndarray:
         """Cost at each step of `steps()` (float64, read-only view)."""
-        return _readonly(self._vals[0, :self._n])
+        return _readonly(self._vals[0, : self._n])
 
     def extra(self, name: str) -> np.ndarray:
         """Extra `name` aligned with `steps()` (float64, read-only view; NaN = not evaluated)."""
@@ -308,7 +321,7 @@ class History:
             i = self._extra_index[name]
         except KeyError:
             raise KeyError(f"no extra named {name!r}; have {self.extra_names}") from None
-        return _readonly(self._vals[i, :self._n])
+        return _readonly(self._vals[i, : self._n])
 
     @property
     def dense_stride(self) -> int:
@@ -323,15 +336,15 @@ class History:
 
     def param_steps(self) -> np.ndarray:
         """Steps with a stored θ/g row, ascending; includes step 0 (if appended) and the latest."""
-        return _readonly(self._rsteps[:self._k])
+        return _readonly(self._rsteps[: self._k])
 
     def params(self) -> np.ndarray:
         """θ rows aligned with `param_steps()`, shape (len, P) (read-only view)."""
-        return _readonly(self._rparams[:self._k])
+        return _readonly(self._rparams[: self._k])
 
     def grads(self) -> np.ndarray:
         """g rows aligned with `param_steps()`, shape (len, P) (read-only view)."""
-        return _readonly(self._rgrads[:self._k])
+        return _readonly(self._rgrads[: self._k])
 
     def _require_nonempty(self) -> int:
         if self._k == 0:
@@ -379,14 +392,24 @@ class History:
     @property
     def nbytes(self) -> int:
         """Bytes held by the arrays (allocated capacity, not just the used part)."""
-        return (self._steps.nbytes + self._vals.nbytes + self._rsteps.nbytes
-                + self._rparams.nbytes + self._rgrads.nbytes + self._rmeta.nbytes)
+        return (
+            self._steps.nbytes
+            + self._vals.nbytes
+            + self._rsteps.nbytes
+            + self._rparams.nbytes
+            + self._rgrads.nbytes
+            + self._rmeta.nbytes
+        )
 
     def table_columns(self) -> list[str]:
         """Generic column names of `table()`: step, cost, theta[i]..., grad[i]..., extras."""
         p = self.n_params
-        return (["step", "cost"] + [f"theta[{i}]" for i in range(p)]
-                + [f"grad[{i}]" for i in range(p)] + list(self.extra_names))
+        return (
+            ["step", "cost"]
+            + [f"theta[{i}]" for i in range(p)]
+            + [f"grad[{i}]" for i in range(p)]
+            + list(self.extra_names)
+        )
 
     def table(self, every: int = 1) -> np.ndarray:
         """One float64 row per stored param step: [step, cost, θ..., g..., extras...].
@@ -410,9 +433,9 @@ class History:
         out[:, 0] = rsteps[idx]
         meta = self._row_meta(idx)
         out[:, 1] = meta[0]
-        out[:, 2:2 + p] = self._rparams[idx]
-        out[:, 2 + p:2 + 2 * p] = self._rgrads[idx]
-        out[:, 2 + 2 * p:] = meta[1:].T
+        out[:, 2 : 2 + p] = self._rparams[idx]
+        out[:, 2 + p : 2 + 2 * p] = self._rgrads[idx]
+        out[:, 2 + 2 * p :] = meta[1:].T
         return out
 
     def since(self, step: int) -> HistoryChunk:
@@ -447,6 +470,8 @@ class History:
         )
 
     def __repr__(self) -> str:
-        return (f"History(n_params={self.n_params}, extras={self.extra_names}, steps={self._n}, "
-                f"rows={self._k}, stride={self._stride}, dense_stride={self._dstride}, "
-                f"nbytes={self.nbytes}/{self.budget_bytes})")
+        return (
+            f"History(n_params={self.n_params}, extras={self.extra_names}, steps={self._n}, "
+            f"rows={self._k}, stride={self._stride}, dense_stride={self._dstride}, "
+            f"nbytes={self.nbytes}/{self.budget_bytes})"
+        )

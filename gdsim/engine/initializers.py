@@ -9,12 +9,20 @@ import math
 
 import numpy as np
 
-INIT_SCHEMES = ("xavier_uniform", "xavier_normal", "he_uniform", "he_normal",
-                "uniform", "normal", "zeros")
+INIT_SCHEMES = (
+    "xavier_uniform",
+    "xavier_normal",
+    "he_uniform",
+    "he_normal",
+    "uniform",
+    "normal",
+    "zeros",
+)
 
 
-def draw_weights(scheme: str, shape: tuple[int, int], rng: np.random.Generator,
-                 scale: float = 0.1) -> np.ndarray:
+def draw_weights(
+    scheme: str, shape: tuple[int, int], rng: np.random.Generator, scale: float = 0.1
+) -> np.ndarray:
     fan_out, fan_in = shape
     if scheme == "xavier_uniform":  # U(-a, a), a = sqrt(6 / (fan_in + fan_out))
         bound = math.sqrt(6.0 / (fan_in + fan_out))

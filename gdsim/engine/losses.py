@@ -20,8 +20,15 @@ class Loss(abc.ABC):
     needs_output: str | None = None  # the output activation this loss is defined on, if any
 
     @abc.abstractmethod
-    def cost_and_delta(self, z: np.ndarray, a: np.ndarray, y: np.ndarray, act: Activation,
-                       out: np.ndarray, scratch: np.ndarray) -> float:
+    def cost_and_delta(
+        self,
+        z: np.ndarray,
+        a: np.ndarray,
+        y: np.ndarray,
+        act: Activation,
+        out: np.ndarray,
+        scratch: np.ndarray,
+    ) -> float:
         """Return C and write dC/dz into `out` (`scratch` is a free buffer of the same shape)."""
 
     @abc.abstractmethod

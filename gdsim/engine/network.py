@@ -33,8 +33,15 @@ class _Workspace:
 
 
 class Network:
-    def __init__(self, n_inputs: int, units: Sequence[int], activations: Sequence[str],
-                 loss: str, regularization: str = "none", regularization_rate: float = 0.0):
+    def __init__(
+        self,
+        n_inputs: int,
+        units: Sequence[int],
+        activations: Sequence[str],
+        loss: str,
+        regularization: str = "none",
+        regularization_rate: float = 0.0,
+    ):
         if len(units) != len(activations) or not units:
             raise ValueError("units and activations must be non-empty and of equal length")
         if regularization not in REGULARIZATIONS:
@@ -67,8 +74,9 @@ class Network:
             self.biases.append(self.theta[b].reshape(fan_out, 1))
             self.weight_grads.append(self.grad[w].reshape(fan_out, fan_in))
             self.bias_grads.append(self.grad[b])
-            names += [f"w{layer}_{j}_{k}" for j in range(1, fan_out + 1)
-                      for k in range(1, fan_in + 1)]
+            names += [
+                f"w{layer}_{j}_{k}" for j in range(1, fan_out + 1) for k in range(1, fan_in + 1)
+            ]
             names += [f"b{layer}_{j}" for j in range(1, fan_out + 1)]
         self.parameter_names: tuple[str, ...] = tuple(names)
         self._workspaces: dict[int, _Workspace] = {}
@@ -95,9 +103,12 @@ class Network:
             if len(self._workspaces) > 4:  # e.g. train, test, last partial batch, probes
                 self._workspaces.clear()
             shapes = [(units, n) for units in self.sizes[1:]]
-            ws = _Workspace(z=[np.empty(s) for s in shapes], a=[np.empty(s) for s in shapes],
-                            delta=[np.empty(s) for s in shapes],
-                            grad_a=[np.empty(s) for s in shapes])
+            ws = _Workspace(
+                z=[np.empty(s) for s in shapes],
+                a=[np.empty(s) for s in shapes],
+                delta=[np.empty(s) for s in shapes],
+                grad_a=[np.empty(s) for s in shapes],
+            )
             self._workspaces[n] = ws
         return ws
 
@@ -154,8 +165,14 @@ class Network:
         """
         ws = self._forward(x)
         last = self.n_layers - 1
-        cost = self.loss.cost_and_delta(ws.z[last], ws.a[last], y, self.activations[last],
-                                        out=ws.delta[last], scratch=ws.grad_a[last])
+        cost = self.loss.cost_and_delta(
+            ws.z[last],
+            ws.a[last],
+            y,
+            self.activations[last],
+            out=ws.delta[last],
+            scratch=ws.grad_a[last],
+        )
         for layer in range(last, -1, -1):
             delta = ws.delta[layer]
             a_prev = ws.a[layer - 1] if layer else x
@@ -164,8 +181,9 @@ class Network:
             if layer:
                 grad_a = ws.grad_a[layer - 1]
                 np.dot(self.weights[layer].T, delta, out=grad_a)
-                self.activations[layer - 1].backward(ws.z[layer - 1], ws.a[layer - 1], grad_a,
-                                                     out=ws.delta[layer - 1])
+                self.activations[layer - 1].backward(
+                    ws.z[layer - 1], ws.a[layer - 1], grad_a, out=ws.delta[layer - 1]
+                )
         if self.regularization != "none" and self.regularization_rate != 0.0:
             cost += self._add_penalty_gradient()
         return cost

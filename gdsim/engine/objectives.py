@@ -54,24 +54,38 @@ class FunctionObjective:
 def load_dataset(config: Config) -> Dataset:
     data = config.data
     if data.source == "csv":
-        return load_csv(config.data_path(), data.inputs, data.targets,
-                        test_fraction=data.test_fraction, seed=data.seed)
-    return make_builtin(data.name, samples=data.samples, noise=data.noise,
-                        test_fraction=data.test_fraction, seed=data.seed)
+        return load_csv(
+            config.data_path(),
+            data.inputs,
+            data.targets,
+            test_fraction=data.test_fraction,
+            seed=data.seed,
+        )
+    return make_builtin(
+        data.name,
+        samples=data.samples,
+        noise=data.noise,
+        test_fraction=data.test_fraction,
+        seed=data.seed,
+    )
 
 
-def _targets_for_loss(config: Config, y: np.ndarray, n_outputs: int,
-                      dataset: Dataset) -> np.ndarray:
+def _targets_for_loss(
+    config: Config, y: np.ndarray, n_outputs: int, dataset: Dataset
+) -> np.ndarray:
     """Check the data's targets against the loss and output layer; one-hot class indices for CE."""
     loss = config.loss
     if loss == "cross_entropy" and y.shape[0] == 1 and n_outputs > 1:
         labels = y[0]
-        if y.size and (not np.all(labels == np.round(labels)) or labels.min() < 0
-                       or labels.max() >= n_outputs):
+        if y.size and (
+            not np.all(labels == np.round(labels)) or labels.min() < 0 or labels.max() >= n_outputs
+        ):
             raise ConfigError(
                 f"network.layers[{len(config.network.layers) - 1}].units: cross_entropy with "
                 f"{n_outputs} outputs needs class labels 0..{n_outputs - 1} in "
-                f"'{dataset.target_names[0]}'", key="network.layers")
+                f"'{dataset.target_names[0]}'",
+                key="network.layers",
+            )
         onehot = np.zeros((n_outputs, y.shape[1]))
         onehot[labels.astype(np.intp), np.arange(y.shape[1])] = 1.0
         return onehot
@@ -79,10 +93,13 @@ def _targets_for_loss(config: Config, y: np.ndarray, n_outputs: int,
         raise ConfigError(
             f"network.layers[{len(config.network.layers) - 1}].units: the output layer has "
             f"{n_outputs} unit(s) but the data has {y.shape[0]} target(s) "
-            f"({', '.join(dataset.target_names)})", key="network.layers")
+            f"({', '.join(dataset.target_names)})",
+            key="network.layers",
+        )
     if loss == "bce" and y.size and (y.min() < 0.0 or y.max() > 1.0):
-        raise ConfigError("loss: 'bce' needs targets between 0 and 1; use 'mse' for this data",
-                          key="loss")
+        raise ConfigError(
+            "loss: 'bce' needs targets between 0 and 1; use 'mse' for this data", key="loss"
+        )
     return np.ascontiguousarray(y, dtype=np.float64)
 
 
@@ -99,10 +116,16 @@ class NetworkObjective:
             raise ConfigError(
                 f"network.inputs: {net_cfg.inputs} does not match the data, which has "
                 f"{self.dataset.n_inputs} input(s) ({', '.join(self.dataset.input_names)})",
-                key="network.inputs")
-        self.network = Network(net_cfg.inputs, [layer.units for layer in net_cfg.layers],
-                               [layer.activation for layer in net_cfg.layers], config.loss,
-                               config.regularization.kind, config.regularization.rate)
+                key="network.inputs",
+            )
+        self.network = Network(
+            net_cfg.inputs,
+            [layer.units for layer in net_cfg.layers],
+            [layer.activation for layer in net_cfg.layers],
+            config.loss,
+            config.regularization.kind,
+            config.regularization.rate,
+        )
         n_out = net_cfg.layers[-1].units
         self.x_train = np.ascontiguousarray(self.dataset.x_train, dtype=np.float64)
         self.x_test = np.ascontiguousarray(self.dataset.x_test, dtype=np.float64)
@@ -148,7 +171,7 @@ class NetworkObjective:
         self.epoch, index = divmod(step, self.steps_per_epoch)
         if index == 0:
             self._order = self._rng.permutation(self.x_train.shape[1])
-        idx = self._order[index * self.batch_size:(index + 1) * self.batch_size]
+        idx = self._order[index * self.batch_size : (index + 1) * self.batch_size]
         n = idx.size
         if n not in self._xb:
             self._xb[n] = np.empty((n, self._x_rows.shape[1]))
@@ -166,13 +189,15 @@ class NetworkObjective:
             out[0] = cost
         else:
             out[0] = self.network.cost(self.x_train, self.y_train) if evaluate else math.nan
-        out[1] = self.network.cost(self.x_test, self.y_test) if evaluate and self.has_test \
-            else math.nan
+        out[1] = (
+            self.network.cost(self.x_test, self.y_test) if evaluate and self.has_test else math.nan
+        )
         out[2] = self.epoch
 
 
-def make_objective(config: Config, dataset: Dataset | None = None
-                   ) -> FunctionObjective | NetworkObjective:
+def make_objective(
+    config: Config, dataset: Dataset | None = None
+) -> FunctionObjective | NetworkObjective:
     if config.mode == "function":
         return FunctionObjective(config)
     return NetworkObjective(config, dataset)

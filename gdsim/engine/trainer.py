@@ -32,20 +32,32 @@ class Trainer:
     `config` is a Config, a dict in the config-file format, or a path to a config file.
     `dataset` overrides the config's data section with your own arrays (network mode).
 
-    >>> t = Trainer({"mode": "function", "function": "(w - 3)**2", "parameters": {"w": 1.0},
-    ...              "optimizer": {"name": "sgd", "learning_rate": 0.1}})
+    >>> t = Trainer(
+    ...     {
+    ...         "mode": "function",
+    ...         "function": "(w - 3)**2",
+    ...         "parameters": {"w": 1.0},
+    ...         "optimizer": {"name": "sgd", "learning_rate": 0.1},
+    ...     }
+    ... )
     >>> t.cost, t.gradients[0]
     (4.0, -4.0)
-    >>> t.step(); round(t.parameters[0], 12)
+    >>> t.step()
+    ... round(t.parameters[0], 12)
     1
     1.4
     """
 
-    def __init__(self, config: Config | Mapping[str, Any] | str | os.PathLike[str] | None = None,
-                 *, dataset: Dataset | None = None,
-                 history_budget: int = DEFAULT_HISTORY_BUDGET):
+    def __init__(
+        self,
+        config: Config | Mapping[str, Any] | str | os.PathLike[str] | None = None,
+        *,
+        dataset: Dataset | None = None,
+        history_budget: int = DEFAULT_HISTORY_BUDGET,
+    ):
         if config is None:
             from gdsim.config import default_config
+
             config = default_config()
         elif isinstance(config, (str, os.PathLike)):
             config = load_config(Path(config))
@@ -54,11 +66,13 @@ class Trainer:
         self.config: Config = config
         self.objective = make_objective(config, dataset)
         opt = config.optimizer
-        self.optimizer = make_optimizer(opt.name, self.objective.theta.size,
-                                        **opt.hyperparameters())
+        self.optimizer = make_optimizer(
+            opt.name, self.objective.theta.size, **opt.hyperparameters()
+        )
         self.extra_names: tuple[str, ...] = (*self.objective.extra_names, "learning_rate")
-        self.history = History(self.objective.theta.size, self.extra_names,
-                               budget_bytes=history_budget)
+        self.history = History(
+            self.objective.theta.size, self.extra_names, budget_bytes=history_budget
+        )
         self._extras = np.full(len(self.extra_names), math.nan)
         self._zeros = np.zeros_like(self.objective.theta)
         self.seed = config.init.seed
@@ -117,7 +131,8 @@ class Trainer:
             self.seed = int(seed)
             if self.config.mode == "network":  # so a saved config or RUN.json replays this start
                 self.config = self.config.replace(
-                    init=dataclasses.replace(self.config.init, seed=self.seed))
+                    init=dataclasses.replace(self.config.init, seed=self.seed)
+                )
         self.objective.initialize(self.seed)
         self.optimizer.reset()
         self.history.clear()
@@ -147,11 +162,14 @@ class Trainer:
         at the end (the learning_rate column records when the rate changed)."""
         settings = dict(self.optimizer.hyperparameters)
         self.config = self.config.replace(
-            optimizer=dataclasses.replace(self.config.optimizer, name=self.optimizer.name,
-                                          **settings))
+            optimizer=dataclasses.replace(
+                self.config.optimizer, name=self.optimizer.name, **settings
+            )
+        )
 
-    def step(self, n: int = 1, *, max_seconds: float | None = None,
-             until_cost: float | None = None) -> int:
+    def step(
+        self, n: int = 1, *, max_seconds: float | None = None, until_cost: float | None = None
+    ) -> int:
         """Apply up to n updates; fewer if training diverges, `max_seconds` runs out, or the
         cost falls to `until_cost` or below (checked after every update).
 
@@ -170,8 +188,9 @@ class Trainer:
                 self._cost = objective.evaluate()  # forward pass, cost, backward pass
                 self._record()
                 done += 1
-                if self._cost <= target or (deadline is not None
-                                            and time.perf_counter() >= deadline):
+                if self._cost <= target or (
+                    deadline is not None and time.perf_counter() >= deadline
+                ):
                     break
         return done
 
@@ -194,16 +213,17 @@ class Trainer:
         else:
             what = f"the cost became {cost}"
         lr = self.optimizer.learning_rate
-        return (f"training diverged at step {step}: {what}. The learning rate ({lr:g}) is "
-                f"probably too large for this cost; try a smaller one.")
+        return (
+            f"training diverged at step {step}: {what}. The learning rate ({lr:g}) is "
+            f"probably too large for this cost; try a smaller one."
+        )
 
     # ------------------------------------------------------------------ output
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Network output for inputs x (features x samples). Network mode only."""
         return self.objective.network.predict(np.asarray(x, dtype=np.float64))
 
-    def export_csv(self, path: str | os.PathLike[str], *, every: int = 1,
-                   progress=None) -> Path:
+    def export_csv(self, path: str | os.PathLike[str], *, every: int = 1, progress=None) -> Path:
         """Write the run CSV and its config (RUN.json) beside it; see gdsim.io.runs."""
         from gdsim.io.runs import export_run
 

@@ -16,8 +16,14 @@ from typing import IO
 # Like tempfile.mkstemp's flags, but the file is created with mode 0o666 so that the umask
 # applies: the result gets the permissions any newly created file would get (mkstemp's 0o600
 # would make every saved file private to its owner).
-_TEMP_FLAGS = (os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-               | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOINHERIT", 0))
+_TEMP_FLAGS = (
+    os.O_RDWR
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_NOINHERIT", 0)
+)
 
 
 def _create_temp(target: Path) -> tuple[int, str]:
@@ -33,8 +39,12 @@ def _create_temp(target: Path) -> tuple[int, str]:
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | os.PathLike[str], mode: str = "w", encoding: str | None = "utf-8",
-                newline: str | None = "") -> Iterator[IO]:
+def atomic_open(
+    path: str | os.PathLike[str],
+    mode: str = "w",
+    encoding: str | None = "utf-8",
+    newline: str | None = "",
+) -> Iterator[IO]:
     """Open a temporary file beside `path`; on clean exit it replaces `path`, on error it vanishes.
 
     Raises OSError (e.g. the folder does not exist or is not writable) before anything is written.
@@ -48,8 +58,9 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w", encoding: str | N
         if os.name == "posix":
             with contextlib.suppress(OSError):  # usually: there is no file to replace yet
                 os.chmod(fd, stat.S_IMODE(os.stat(target).st_mode))
-        with os.fdopen(fd, mode, encoding=None if binary else encoding,
-                       newline=None if binary else newline) as handle:
+        with os.fdopen(
+            fd, mode, encoding=None if binary else encoding, newline=None if binary else newline
+        ) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

@@ -49,10 +49,15 @@ def run_header(parameter_names: Sequence[str], extra_names: Sequence[str] = ()) 
     return ["step", "cost", *names, *(f"dC/d{n}" for n in names), *extra_names]
 
 
-def write_run_csv(path: str | os.PathLike[str], header: Sequence[str], data: np.ndarray, *,
-                  blank_nan_from: int | None = None,
-                  progress: Callable[[int, int], None] | None = None,
-                  chunk_rows: int | None = None) -> int:
+def write_run_csv(
+    path: str | os.PathLike[str],
+    header: Sequence[str],
+    data: np.ndarray,
+    *,
+    blank_nan_from: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    chunk_rows: int | None = None,
+) -> int:
     """Write a run CSV atomically and return the number of bytes written.
 
     data: 2-D, rows x len(header), converted to float64. Every value is written as
@@ -76,17 +81,24 @@ def write_run_csv(path: str | os.PathLike[str], header: Sequence[str], data: np.
     if ncols != len(names):
         raise ValueError(f"run CSV data has {ncols} columns but the header has {len(names)}")
     if blank_nan_from is not None:
-        if isinstance(blank_nan_from, bool) or not isinstance(blank_nan_from, (int, np.integer)) \
-                or not 0 <= blank_nan_from <= ncols:
-            raise ValueError(f"blank_nan_from must be a column index in 0..{ncols}, "
-                             f"got {blank_nan_from!r}")
+        if (
+            isinstance(blank_nan_from, bool)
+            or not isinstance(blank_nan_from, (int, np.integer))
+            or not 0 <= blank_nan_from <= ncols
+        ):
+            raise ValueError(
+                f"blank_nan_from must be a column index in 0..{ncols}, got {blank_nan_from!r}"
+            )
         blank_nan_from = int(blank_nan_from)
         if blank_nan_from == ncols:
             blank_nan_from = None
     if chunk_rows is None:
         chunk_rows = max(1, _CHUNK_CELLS // ncols)
-    elif isinstance(chunk_rows, bool) or not isinstance(chunk_rows, (int, np.integer)) \
-            or chunk_rows < 1:
+    elif (
+        isinstance(chunk_rows, bool)
+        or not isinstance(chunk_rows, (int, np.integer))
+        or chunk_rows < 1
+    ):
         raise ValueError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
     chunk_rows = int(chunk_rows)
 
@@ -99,7 +111,7 @@ def write_run_csv(path: str | os.PathLike[str], header: Sequence[str], data: np.
         for start in range(0, rows, chunk_rows):
             stop = min(start + chunk_rows, rows)
             for first in range(start, stop, block_rows):
-                written += handle.write(formatter(table[first:min(first + block_rows, stop)]))
+                written += handle.write(formatter(table[first : min(first + block_rows, stop)]))
             if progress is not None:
                 progress(stop, rows)
     return written
@@ -132,8 +144,10 @@ def read_run_csv(path: str | os.PathLike[str]) -> RunTable:
     with open(path, encoding="utf-8-sig", newline=None) as handle:
         first = handle.readline()
         if not first.strip():
-            raise ValueError(f"{where} line 1: expected a header row, got "
-                             f"{'an empty file' if not first else 'an empty line'}")
+            raise ValueError(
+                f"{where} line 1: expected a header row, got "
+                f"{'an empty file' if not first else 'an empty line'}"
+            )
         header = tuple(first.rstrip("\n").split(","))
         ncols = len(header)
         blocks: list[np.ndarray] = []
@@ -142,14 +156,17 @@ def read_run_csv(path: str | os.PathLike[str]) -> RunTable:
         for lineno, line in enumerate(handle, start=2):
             fields = line.rstrip("\n").split(",")
             if len(fields) != ncols:
-                raise ValueError(f"{where} line {lineno}: expected {ncols} fields, "
-                                 f"got {len(fields)}")
+                raise ValueError(
+                    f"{where} line {lineno}: expected {ncols} fields, got {len(fields)}"
+                )
             try:
                 values.extend([float(text) if text else nan for text in fields])
             except ValueError:
                 bad = next(i for i, text in enumerate(fields) if text and not _is_number(text))
-                raise ValueError(f"{where} line {lineno}: column {header[bad]!r} is not a "
-                                 f"number: {fields[bad]!r}") from None
+                raise ValueError(
+                    f"{where} line {lineno}: column {header[bad]!r} is not a "
+                    f"number: {fields[bad]!r}"
+                ) from None
             if len(values) >= 1 << 16:
                 blocks.append(np.array(values, dtype=np.float64))
                 values = []
@@ -240,8 +257,9 @@ class _Tables:
         self.keep = np.zeros((nx, 17, _W), dtype=bool)
         for xi in range(nx):
             x = xi + _X_MIN
-            self.content[xi, _EXP + 1:_EXP + 5] = np.frombuffer(
-                b"%c%03d" % (45 if x < 0 else 43, abs(x)), dtype=np.uint8)
+            self.content[xi, _EXP + 1 : _EXP + 5] = np.frombuffer(
+                b"%c%03d" % (45 if x < 0 else 43, abs(x)), dtype=np.uint8
+            )
             for tz in range(17):
                 self.keep[xi, tz] = _keep_slots(x, tz)
         self.keep = self.keep.reshape(nx * 17, _W)
@@ -260,19 +278,19 @@ def _keep_slots(x: int, tz: int) -> np.ndarray:
     if -4 <= x < 17:
         if x < 0:
             keep[1:3] = True  # "0."
-            keep[3:3 + (-x - 1)] = True
-            keep[digit[:last + 1]] = True
+            keep[3 : 3 + (-x - 1)] = True
+            keep[digit[: last + 1]] = True
         else:
-            keep[digit[:max(last, x) + 1]] = True  # the integer part keeps its zeros
+            keep[digit[: max(last, x) + 1]] = True  # the integer part keeps its zeros
             if last > x:
                 keep[digit[x] + 1] = True
     else:
-        keep[digit[:last + 1]] = True
+        keep[digit[: last + 1]] = True
         if last >= 1:
             keep[digit[0] + 1] = True
-        keep[_EXP:_EXP + 2] = True
+        keep[_EXP : _EXP + 2] = True
         keep[_EXP + 2] = abs(x) >= 100
-        keep[_EXP + 3:_EXP + 5] = True
+        keep[_EXP + 3 : _EXP + 5] = True
     keep[_SEP] = True
     return keep
 
@@ -282,8 +300,7 @@ def _tables() -> _Tables:
     return _Tables()
 
 
-def _scaled(ax: np.ndarray, exp10: np.ndarray, pow10: np.ndarray,
-            powers: np.ndarray | None = None):
+def _scaled(ax: np.ndarray, exp10: np.ndarray, pow10: np.ndarray, powers: np.ndarray | None = None):
     """|x| * 10**(16 - exp10) as p + t (p a double, |t| small), and whether it is inexact."""
     powers = pow10.take(16 - _K_MIN - exp10, axis=0, out=powers, mode="clip")
     hi, hi_hi, hi_lo, lo = powers[:, 0], powers[:, 1], powers[:, 2], powers[:, 3]
@@ -352,8 +369,11 @@ class _BlockFormatter:
         frac = t - floor_t
         ok = (s16 >= 0) & (s17 < 0) & (frac != 0.5)
         if inexact.any():
-            ok &= ~inexact | ((np.abs(frac - 0.5) >= _TIE_MARGIN) & (np.abs(s16) >= _TIE_MARGIN)
-                              & (np.abs(s17) >= _TIE_MARGIN))
+            ok &= ~inexact | (
+                (np.abs(frac - 0.5) >= _TIE_MARGIN)
+                & (np.abs(s16) >= _TIE_MARGIN)
+                & (np.abs(s17) >= _TIE_MARGIN)
+            )
         if not all_fast:
             ok &= fast
         digits = p.astype(np.int64)
@@ -429,15 +449,15 @@ class _BlockFormatter:
             others = np.flatnonzero(~ok & finite & (ax != 0))
             for i in others.tolist():  # exact ties, near-ties, extreme magnitudes: rare
                 text = b"%.17g" % float(v[i])
-                out[i, :len(text)] = np.frombuffer(text, dtype=np.uint8)
+                out[i, : len(text)] = np.frombuffer(text, dtype=np.uint8)
                 keep[i, :] = False
-                keep[i, :len(text)] = True
+                keep[i, : len(text)] = True
                 keep[i, _SEP] = True
 
         # Drop the unused slots: zero them, then delete the zero bytes (the text never holds one).
         # Much faster than np.compress, whose index array costs a page fault per 512 bytes.
         np.multiply(out, keep, out=out)
-        text = self._text if n == self.cells else self._text[:n * _W]
+        text = self._text if n == self.cells else self._text[: n * _W]
         return text.translate(None, b"\0")
 
 

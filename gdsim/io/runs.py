@@ -19,8 +19,9 @@ def config_path_for(csv_path: str | os.PathLike[str]) -> Path:
     return Path(csv_path).with_suffix(".json")
 
 
-def export_run(trainer: Trainer, path: str | os.PathLike[str], *, every: int = 1,
-               progress=None) -> Path:
+def export_run(
+    trainer: Trainer, path: str | os.PathLike[str], *, every: int = 1, progress=None
+) -> Path:
     """Write the history (every `every`-th recorded step, always the last) and RUN.json.
 
     Both files are written atomically; if the config cannot be written the CSV is removed too,

@@ -12,13 +12,23 @@ from gdsim import __version__
 from gdsim.io.run_csv import read_run_csv
 from gdsim.resources import example_configs
 
-ONE_PARAMETER = {"gdsim": 1, "mode": "function", "function": "(w - 3)**2",
-                 "parameters": {"w": 1.0}, "optimizer": {"name": "sgd", "learning_rate": 0.1}}
+ONE_PARAMETER = {
+    "gdsim": 1,
+    "mode": "function",
+    "function": "(w - 3)**2",
+    "parameters": {"w": 1.0},
+    "optimizer": {"name": "sgd", "learning_rate": 0.1},
+}
 
 
 def gdsim(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "gdsim", *map(str, args)], capture_output=True,
-                          text=True, timeout=300, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "gdsim", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+    )
 
 
 def write(path: Path, data) -> Path:
@@ -50,16 +60,20 @@ def test_train_writes_the_run_csv_and_its_config(tmp_path):
 
 def test_train_every_k_keeps_the_last_step(tmp_path):
     cfg = write(tmp_path / "one.json", ONE_PARAMETER)
-    assert gdsim("train", cfg, "--steps", 10, "--out", tmp_path / "r.csv",
-                 "--every", 4).returncode == 0
+    assert (
+        gdsim("train", cfg, "--steps", 10, "--out", tmp_path / "r.csv", "--every", 4).returncode
+        == 0
+    )
     assert read_run_csv(tmp_path / "r.csv").column("step").tolist() == [0, 4, 8, 10]
 
 
 def test_replaying_the_written_config_gives_the_same_run(tmp_path):
     src = [p for p in example_configs() if p.name == "circle-relu.json"][0]
     assert gdsim("train", src, "--steps", 30, "--out", tmp_path / "a.csv").returncode == 0
-    assert gdsim("train", tmp_path / "a.json", "--steps", 30,
-                 "--out", tmp_path / "b.csv").returncode == 0
+    assert (
+        gdsim("train", tmp_path / "a.json", "--steps", 30, "--out", tmp_path / "b.csv").returncode
+        == 0
+    )
     a, b = read_run_csv(tmp_path / "a.csv"), read_run_csv(tmp_path / "b.csv")
     assert a.header == b.header
     assert np.array_equal(a.data, b.data, equal_nan=True)
@@ -75,8 +89,10 @@ def test_every_shipped_example_trains(example, tmp_path):
 
 
 def test_a_diverging_run_keeps_its_rows_and_exits_1(tmp_path):
-    cfg = write(tmp_path / "big.json", dict(ONE_PARAMETER, function="w**4",
-                                            optimizer={"name": "sgd", "learning_rate": 10.0}))
+    cfg = write(
+        tmp_path / "big.json",
+        dict(ONE_PARAMETER, function="w**4", optimizer={"name": "sgd", "learning_rate": 10.0}),
+    )
     result = gdsim("train", cfg, "--steps", 1000, "--out", tmp_path / "run.csv")
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "diverged at step" in result.stderr
@@ -92,14 +108,26 @@ BAD = [
     ("invalid json", '{"mode": "function",', "invalid JSON"),
     ("unknown key", dict(ONE_PARAMETER, optimiser={}), "optimiser"),
     ("unknown value", dict(ONE_PARAMETER, optimizer={"name": "sgdd"}), "sgdd"),
-    ("out of range", dict(ONE_PARAMETER, optimizer={"name": "sgd", "learning_rate": -0.1}),
-     "optimizer.learning_rate"),
-    ("hostile formula", dict(ONE_PARAMETER, function="__import__('os').system('touch pwned')"),
-     "function"),
-    ("bad data", {"mode": "network", "network": {"inputs": 2, "layers": [
-        {"units": 1, "activation": "sigmoid"}]}, "loss": "bce",
-        "data": {"source": "csv", "path": "nope.csv", "inputs": ["a"], "targets": ["b"]}},
-     "nope.csv"),
+    (
+        "out of range",
+        dict(ONE_PARAMETER, optimizer={"name": "sgd", "learning_rate": -0.1}),
+        "optimizer.learning_rate",
+    ),
+    (
+        "hostile formula",
+        dict(ONE_PARAMETER, function="__import__('os').system('touch pwned')"),
+        "function",
+    ),
+    (
+        "bad data",
+        {
+            "mode": "network",
+            "network": {"inputs": 2, "layers": [{"units": 1, "activation": "sigmoid"}]},
+            "loss": "bce",
+            "data": {"source": "csv", "path": "nope.csv", "inputs": ["a"], "targets": ["b"]},
+        },
+        "nope.csv",
+    ),
 ]
 
 
@@ -116,12 +144,15 @@ def test_bad_config_one_line_exit_2_no_output(tmp_path, name, content, needle):
     assert not (tmp_path / "pwned").exists()
 
 
-@pytest.mark.parametrize("args,needle", [
-    (["--steps", "-1"], "--steps"),
-    (["--steps", "ten"], "--steps"),
-    (["--steps", "5", "--every", "0"], "--every"),
-    (["--steps", "5"], "--out"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["--steps", "-1"], "--steps"),
+        (["--steps", "ten"], "--steps"),
+        (["--steps", "5", "--every", "0"], "--every"),
+        (["--steps", "5"], "--out"),
+    ],
+)
 def test_bad_arguments_one_line_exit_2(tmp_path, args, needle):
     cfg = write(tmp_path / "one.json", ONE_PARAMETER)
     if "--out" not in args and needle != "--out":

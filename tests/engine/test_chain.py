@@ -8,7 +8,7 @@ from gdsim.engine.network import Network
 from tests.engine.test_network import targets_for
 
 NETS = [
-    ([1, 1], ["sigmoid"], "mse"),                       # the seed's one-neuron example
+    ([1, 1], ["sigmoid"], "mse"),  # the seed's one-neuron example
     ([2, 3, 1], ["tanh", "sigmoid"], "bce"),
     ([3, 4, 3, 2], ["relu", "tanh", "linear"], "mse"),
     ([2, 3, 3], ["leaky_relu", "softmax"], "cross_entropy"),
@@ -71,5 +71,6 @@ def test_breakdown_leaves_the_network_unchanged():
 def test_finite_difference_gradient_matches_the_full_gradient():
     net, x, y = make([3, 4, 3, 2], ["relu", "tanh", "linear"], "mse")
     net.cost_and_gradient(x, y)
-    np.testing.assert_allclose(finite_difference_gradient(net, x, y), net.grad,
-                               rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(
+        finite_difference_gradient(net, x, y), net.grad, rtol=1e-6, atol=1e-8
+    )

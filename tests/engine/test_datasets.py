@@ -50,6 +50,7 @@ def error_of(path, inputs=("x1", "x2"), targets=("y",), **kwargs) -> str:
 
 # ----------------------------------------------------------------------------- built-ins
 
+
 def test_builtin_names():
     assert BUILTIN_DATASETS == ("xor", "circle", "gaussian", "spiral", "linear", "sine")
 
@@ -60,7 +61,7 @@ def test_builtin_shapes_dtypes_and_metadata(name):
     n_in = 2 if name in CLASSIFIERS else 1
     assert ds.name == name
     assert (ds.n_inputs, ds.n_targets) == (n_in, 1)
-    assert ds.n_test == 20 and ds.n_train == 81          # round(0.2 * 101) = 20
+    assert ds.n_test == 20 and ds.n_train == 81  # round(0.2 * 101) = 20
     assert ds.x_train.shape == (n_in, 81) and ds.y_train.shape == (1, 81)
     assert ds.x_test.shape == (n_in, 20) and ds.y_test.shape == (1, 20)
     for arr in all_arrays(ds):
@@ -193,9 +194,18 @@ def test_sine_values():
     assert np.allclose(y[0], np.sin(np.pi * x[0]))
 
 
-@pytest.mark.parametrize(("samples", "fraction", "n_test"),
-                         [(200, 0.2, 40), (10, 0.0, 0), (10, 0.25, 3), (10, 0.35, 4),
-                          (4, 0.5, 2), (7, 0.7, 5), (20, 0.9, 18)])
+@pytest.mark.parametrize(
+    ("samples", "fraction", "n_test"),
+    [
+        (200, 0.2, 40),
+        (10, 0.0, 0),
+        (10, 0.25, 3),
+        (10, 0.35, 4),
+        (4, 0.5, 2),
+        (7, 0.7, 5),
+        (20, 0.9, 18),
+    ],
+)
 def test_builtin_split_sizes(samples, fraction, n_test):
     ds = make_builtin("xor", samples=samples, test_fraction=fraction)
     assert ds.n_test == n_test and ds.n_train == samples - n_test
@@ -211,24 +221,27 @@ def test_builtin_split_is_a_partition_of_the_generated_points():
     assert key(xa, ya) == key(xb, yb)
 
 
-@pytest.mark.parametrize(("kwargs", "fragment"), [
-    ({"name": "xr"}, "did you mean 'xor'"),
-    ({"name": "moons"}, "xor, circle, gaussian, spiral, linear, sine"),
-    ({"name": 3}, "name"),
-    ({"samples": 3}, "samples"),
-    ({"samples": 1_000_001}, "samples"),
-    ({"samples": 10.0}, "samples"),
-    ({"samples": True}, "samples"),
-    ({"noise": -0.1}, "noise"),
-    ({"noise": 10.5}, "noise"),
-    ({"noise": math.nan}, "noise"),
-    ({"test_fraction": -0.1}, "test fraction"),
-    ({"test_fraction": 0.95}, "test fraction"),
-    ({"samples": 4, "test_fraction": 0.9}, "at least 2"),
-    ({"samples": 5, "test_fraction": 0.7}, "at least 2"),
-    ({"seed": -1}, "seed"),
-    ({"seed": 1.5}, "seed"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"name": "xr"}, "did you mean 'xor'"),
+        ({"name": "moons"}, "xor, circle, gaussian, spiral, linear, sine"),
+        ({"name": 3}, "name"),
+        ({"samples": 3}, "samples"),
+        ({"samples": 1_000_001}, "samples"),
+        ({"samples": 10.0}, "samples"),
+        ({"samples": True}, "samples"),
+        ({"noise": -0.1}, "noise"),
+        ({"noise": 10.5}, "noise"),
+        ({"noise": math.nan}, "noise"),
+        ({"test_fraction": -0.1}, "test fraction"),
+        ({"test_fraction": 0.95}, "test fraction"),
+        ({"samples": 4, "test_fraction": 0.9}, "at least 2"),
+        ({"samples": 5, "test_fraction": 0.7}, "at least 2"),
+        ({"seed": -1}, "seed"),
+        ({"seed": 1.5}, "seed"),
+    ],
+)
 def test_builtin_argument_errors(kwargs, fragment):
     args = {"name": "xor", **kwargs}
     with pytest.raises(DataError) as info:
@@ -248,6 +261,7 @@ def test_data_error_is_value_error():
 
 
 # ----------------------------------------------------------------------------- split helper
+
 
 def test_split_zero_keeps_order():
     x = np.arange(12.0).reshape(2, 6)
@@ -279,17 +293,37 @@ def test_split_errors():
 
 def test_dataset_validates_shapes():
     with pytest.raises(DataError):
-        Dataset(np.zeros((2, 3)), np.zeros((1, 4)), np.zeros((2, 0)), np.zeros((1, 0)),
-                ("a", "b"), ("y",), "regression", 0, "t")
+        Dataset(
+            np.zeros((2, 3)),
+            np.zeros((1, 4)),
+            np.zeros((2, 0)),
+            np.zeros((1, 0)),
+            ("a", "b"),
+            ("y",),
+            "regression",
+            0,
+            "t",
+        )
     with pytest.raises(DataError):
-        Dataset(np.zeros((2, 3)), np.zeros((1, 3)), np.zeros((2, 0)), np.zeros((1, 0)),
-                ("a", "b"), ("y",), "classification", 0, "t")
-    ds = Dataset([[1, 2]], [[3, 4]], np.zeros((1, 0)), np.zeros((1, 0)), ["a"], ["y"],
-                 "regression", 0, "t")
+        Dataset(
+            np.zeros((2, 3)),
+            np.zeros((1, 3)),
+            np.zeros((2, 0)),
+            np.zeros((1, 0)),
+            ("a", "b"),
+            ("y",),
+            "classification",
+            0,
+            "t",
+        )
+    ds = Dataset(
+        [[1, 2]], [[3, 4]], np.zeros((1, 0)), np.zeros((1, 0)), ["a"], ["y"], "regression", 0, "t"
+    )
     assert ds.x_train.dtype == np.float64 and ds.input_names == ("a",)
 
 
 # ----------------------------------------------------------------------------- CSV reading
+
 
 def test_csv_round_trip_keeps_file_order(tmp_path):
     rng = np.random.default_rng(0)
@@ -302,7 +336,7 @@ def test_csv_round_trip_keeps_file_order(tmp_path):
     assert ds.name == "data.csv"
     assert ds.input_names == ("x1", "x2") and ds.target_names == ("y",)
     assert ds.n_test == 0 and ds.x_test.shape == (2, 0) and ds.y_test.shape == (1, 0)
-    assert np.array_equal(ds.x_train, data[:, :2].T)   # exact and in file order
+    assert np.array_equal(ds.x_train, data[:, :2].T)  # exact and in file order
     assert np.array_equal(ds.y_train, data[:, 3:].T)
     assert ds.task == "regression" and ds.n_classes == 0
     for arr in all_arrays(ds):
@@ -318,9 +352,16 @@ def test_csv_column_order_follows_request(tmp_path):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.floats(allow_nan=False, allow_infinity=False),
-                          st.floats(allow_nan=False, allow_infinity=False)),
-                min_size=2, max_size=30))
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(allow_nan=False, allow_infinity=False),
+            st.floats(allow_nan=False, allow_infinity=False),
+        ),
+        min_size=2,
+        max_size=30,
+    )
+)
 def test_csv_round_trip_property(rows):
     text = "u,v\n" + "".join(f"{a!r},{b!r}\n" for a, b in rows)
     with tempfile.TemporaryDirectory() as folder:
@@ -350,16 +391,19 @@ def test_csv_test_fraction_is_seeded(tmp_path):
     assert sorted(np.concatenate([a.x_train[0], a.x_test[0]])) == list(range(40))
 
 
-@pytest.mark.parametrize(("labels", "task", "k"), [
-    ("0 1 0 1", "classification", 2),
-    ("0.0 1.0 1 0", "classification", 2),
-    ("2 0 1 1", "classification", 3),
-    ("1 2 1 2", "regression", 0),            # classes must start at 0
-    ("0 2 0 2", "regression", 0),            # 1 missing
-    ("0 1 0.5 1", "regression", 0),          # not integers
-    ("0 0 0 0", "regression", 0),            # one class only
-    ("-1 0 1 0", "regression", 0),
-])
+@pytest.mark.parametrize(
+    ("labels", "task", "k"),
+    [
+        ("0 1 0 1", "classification", 2),
+        ("0.0 1.0 1 0", "classification", 2),
+        ("2 0 1 1", "classification", 3),
+        ("1 2 1 2", "regression", 0),  # classes must start at 0
+        ("0 2 0 2", "regression", 0),  # 1 missing
+        ("0 1 0.5 1", "regression", 0),  # not integers
+        ("0 0 0 0", "regression", 0),  # one class only
+        ("-1 0 1 0", "regression", 0),
+    ],
+)
 def test_csv_task_detection(tmp_path, labels, task, k):
     values = labels.split()
     text = "x,y\n" + "".join(f"{i},{v}\n" for i, v in enumerate(values))
@@ -372,13 +416,13 @@ def test_csv_task_detection_limits(tmp_path):
     assert load_csv(write(tmp_path, text), ["x"], ["y"]).n_classes == 20
     text = "x,y\n" + "".join(f"{i},{i}\n" for i in range(21))
     assert load_csv(write(tmp_path, text), ["x"], ["y"]).task == "regression"
-    text = "x,y,z\n0,0,1\n1,1,0\n"                   # two target columns: regression
+    text = "x,y,z\n0,0,1\n1,1,0\n"  # two target columns: regression
     ds = load_csv(write(tmp_path, text), ["x"], ["y", "z"])
     assert (ds.task, ds.n_classes, ds.n_targets) == ("regression", 0, 2)
 
 
 def test_csv_ignores_unused_columns_and_empty_index_name(tmp_path):
-    path = write(tmp_path, ",x,y,comment\n0,1.5,1,hello\n1,2.5,0,\n2,-3e2,1,\"a, b\"\n")
+    path = write(tmp_path, ',x,y,comment\n0,1.5,1,hello\n1,2.5,0,\n2,-3e2,1,"a, b"\n')
     assert read_csv_header(path) == ["", "x", "y", "comment"]
     ds = load_csv(path, ["x"], ["y"])
     assert np.array_equal(ds.x_train, [[1.5, 2.5, -300.0]])
@@ -397,7 +441,7 @@ def test_example_files():
     assert houses.task == "regression" and houses.n_train >= 50
     assert houses.x_train[0].min() >= 40 and houses.x_train[0].max() <= 200
     slope = np.polyfit(houses.x_train[0], houses.y_train[0], 1)[0]
-    assert slope > 1.0     # price grows with size
+    assert slope > 1.0  # price grows with size
     assert read_csv_header(DATA_DIR / "moons_like.csv") == ["x1", "x2", "label"]
     moons = load_csv(DATA_DIR / "moons_like.csv", ["x1", "x2"], ["label"], test_fraction=0.2)
     assert (moons.task, moons.n_classes) == ("classification", 2)
@@ -406,6 +450,7 @@ def test_example_files():
 
 
 # ----------------------------------------------------------------------------- CSV errors
+
 
 def test_error_file_not_found(tmp_path):
     message = error_of(tmp_path / "nope.csv")
@@ -514,11 +559,14 @@ def test_error_blank_line_inside_data(tmp_path):
     assert message.startswith("data.csv line 3: blank line") and "line 4" in message
 
 
-@pytest.mark.parametrize(("inputs", "targets", "fragment"), [
-    ([], ["y"], "no input columns"),
-    (["x1"], [], "no target columns"),
-    (["x1", ""], ["y"], "non-empty"),
-])
+@pytest.mark.parametrize(
+    ("inputs", "targets", "fragment"),
+    [
+        ([], ["y"], "no input columns"),
+        (["x1"], [], "no target columns"),
+        (["x1", ""], ["y"], "non-empty"),
+    ],
+)
 def test_error_nothing_chosen(tmp_path, inputs, targets, fragment):
     path = write(tmp_path, "x1,x2,y\n1,2,0\n3,4,1\n")
     assert fragment in error_of(path, inputs=inputs, targets=targets)

@@ -41,6 +41,7 @@ def grad(text: str, names, *point: float) -> np.ndarray:
 # ----------------------------------------------------------------------------------------------
 # The seed's worked example
 
+
 def test_worked_example_exact():
     expr = parse_expression("(w - 3)**2", W)
     cost, g = expr.value_and_gradient(np.array([1.0]))
@@ -76,19 +77,45 @@ def test_unused_parameter_has_zero_gradient():
 # Gradients: finite differences and sympy
 
 ONE_PARAM = [  # (formula, low, high) with the formula smooth on [low, high]
-    ("(w - 3)**2", -5, 5), ("w**3 - 2*w + 1", -3, 3), ("exp(w)", -3, 3), ("log(w)", 0.2, 5),
-    ("sin(w)", -4, 4), ("cos(w)", -4, 4), ("tanh(w)", -3, 3), ("sqrt(w)", 0.2, 5),
-    ("abs(w)", 0.1, 3), ("abs(w)", -3, -0.1), ("1/w", 0.2, 3), ("w/(1 + w**2)", -3, 3),
-    ("exp(-w**2/2)*sin(3*w)", -2, 2), ("log(1 + w^2)", -3, 3), ("2**w", -3, 3),
-    ("w**w", 0.2, 3), ("w**0.5 - w**-1", 0.2, 3), ("sqrt(abs(w)) + tanh(w)**2", 0.1, 3),
-    ("-w**2", -3, 3), ("+w - -w", -3, 3), ("cos(sin(exp(w/3)))", -3, 3), ("8/w/2", 0.5, 3),
-    ("(w**2)**1.5", 0.1, 2), ("2**3**w", -1, 0.5), ("exp(log(w)*2)", 0.5, 2),
+    ("(w - 3)**2", -5, 5),
+    ("w**3 - 2*w + 1", -3, 3),
+    ("exp(w)", -3, 3),
+    ("log(w)", 0.2, 5),
+    ("sin(w)", -4, 4),
+    ("cos(w)", -4, 4),
+    ("tanh(w)", -3, 3),
+    ("sqrt(w)", 0.2, 5),
+    ("abs(w)", 0.1, 3),
+    ("abs(w)", -3, -0.1),
+    ("1/w", 0.2, 3),
+    ("w/(1 + w**2)", -3, 3),
+    ("exp(-w**2/2)*sin(3*w)", -2, 2),
+    ("log(1 + w^2)", -3, 3),
+    ("2**w", -3, 3),
+    ("w**w", 0.2, 3),
+    ("w**0.5 - w**-1", 0.2, 3),
+    ("sqrt(abs(w)) + tanh(w)**2", 0.1, 3),
+    ("-w**2", -3, 3),
+    ("+w - -w", -3, 3),
+    ("cos(sin(exp(w/3)))", -3, 3),
+    ("8/w/2", 0.5, 3),
+    ("(w**2)**1.5", 0.1, 2),
+    ("2**3**w", -1, 0.5),
+    ("exp(log(w)*2)", 0.5, 2),
 ]
 TWO_PARAMS = [
-    ("(1 - w1)**2 + 100*(w2 - w1**2)**2", -2, 2), ("w1**w2", 0.2, 3), ("w2**w1", 0.2, 3),
-    ("w1*w2 + sin(w1)*cos(w2)", -3, 3), ("log(w1)/w2", 0.2, 3), ("(w1 - 1)^2 + (w2 + 2)^2", -3, 3),
-    ("exp(w1*w2)/(1 + w1**2)", -1, 1), ("sqrt(w1**2 + w2**2)", 0.1, 2), ("tanh(w1 + 2*w2)", -2, 2),
-    ("abs(w1) * abs(w2)", 0.1, 2), ("w1", -2, 2), ("w1/w2 - w2/w1", 0.5, 2),
+    ("(1 - w1)**2 + 100*(w2 - w1**2)**2", -2, 2),
+    ("w1**w2", 0.2, 3),
+    ("w2**w1", 0.2, 3),
+    ("w1*w2 + sin(w1)*cos(w2)", -3, 3),
+    ("log(w1)/w2", 0.2, 3),
+    ("(w1 - 1)^2 + (w2 + 2)^2", -3, 3),
+    ("exp(w1*w2)/(1 + w1**2)", -1, 1),
+    ("sqrt(w1**2 + w2**2)", 0.1, 2),
+    ("tanh(w1 + 2*w2)", -2, 2),
+    ("abs(w1) * abs(w2)", 0.1, 2),
+    ("w1", -2, 2),
+    ("w1/w2 - w2/w1", 0.5, 2),
 ]
 CASES = [(f, W, lo, hi) for f, lo, hi in ONE_PARAM] + [(f, W12, lo, hi) for f, lo, hi in TWO_PARAMS]
 
@@ -123,12 +150,16 @@ def test_gradient_matches_sympy_diff(text, names, low, high):
     rng = np.random.default_rng(7)
     for _ in range(3):
         theta = rng.uniform(low, high, len(names))
-        subs = {symbols[n]: sp.Float(v, 30) for n, v in zip(names, theta, strict=True)
-                if n in symbols}
+        subs = {
+            symbols[n]: sp.Float(v, 30) for n, v in zip(names, theta, strict=True) if n in symbols
+        }
         _, g = expr.value_and_gradient(theta)
         for i, name in enumerate(names):
-            want = 0.0 if name not in symbols else float(
-                sp.diff(sym, symbols[name]).evalf(30, subs=subs))
+            want = (
+                0.0
+                if name not in symbols
+                else float(sp.diff(sym, symbols[name]).evalf(30, subs=subs))
+            )
             assert g[i] == pytest.approx(want, rel=1e-10, abs=1e-12)
             # partial() is the same derivative, as an Expression of its own
             assert expr.partial(name).evaluate(dict(zip(names, theta, strict=True))) == g[i]
@@ -142,13 +173,18 @@ def test_second_derivatives(text, names, low, high):
     for name in names:
         first = expr.partial(name)
         assert isinstance(first, Expression) and first.names == tuple(names)
-        np.testing.assert_allclose(first.value_and_gradient(theta)[1],
-                                   central_difference(first, theta), rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(
+            first.value_and_gradient(theta)[1],
+            central_difference(first, theta),
+            rtol=1e-4,
+            atol=1e-5,
+        )
 
 
 def test_derivatives_are_simplified_trees():
     assert parse_expression("(w - 3)**2", W).partial("w").tree == Binary(
-        "*", Number(2.0), Binary("-", Name("w"), Number(3.0)))
+        "*", Number(2.0), Binary("-", Name("w"), Number(3.0))
+    )
     assert parse_expression("3*w + w1", ["w", "w1"]).partial("w").tree == Number(3.0)
     assert parse_expression("sin(w1)*w1", W12).partial("w2").tree == Number(0.0)
     assert parse_expression("w**2", W).partial("w").text == "2*w"
@@ -159,14 +195,16 @@ def test_partial_text_reparses_to_the_same_function():
     theta = {"w1": 1.3, "w2": 0.7}
     for name in W12:
         d = expr.partial(name)
-        assert parse_expression(d.text, W12).evaluate(theta) == pytest.approx(d.evaluate(theta),
-                                                                             rel=1e-14)
+        assert parse_expression(d.text, W12).evaluate(theta) == pytest.approx(
+            d.evaluate(theta), rel=1e-14
+        )
     with pytest.raises(ValueError, match="unknown parameter 'x'"):
         expr.partial("x")
 
 
 # ----------------------------------------------------------------------------------------------
 # Evaluation
+
 
 def test_grid_evaluation_broadcasts_and_matches_scalars():
     expr = parse_expression("(1 - w1)**2 + 100*(w2 - w1**2)**2 + log(w1)", W12)
@@ -178,8 +216,7 @@ def test_grid_evaluation_broadcasts_and_matches_scalars():
         assert z[idx] == pytest.approx(want, rel=1e-14, nan_ok=True)
     assert np.isnan(z[:, 0]).all() and np.isfinite(z[:, -1]).all()  # log of negative w1
     # 1-D axes broadcast against each other into the same grid
-    np.testing.assert_array_equal(
-        expr.evaluate({"w1": w1[0][None, :], "w2": w2[:, 0][:, None]}), z)
+    np.testing.assert_array_equal(expr.evaluate({"w1": w1[0][None, :], "w2": w2[:, 0][:, None]}), z)
 
 
 def test_grid_shape_even_when_formula_ignores_an_input():
@@ -200,14 +237,38 @@ def test_evaluate_scalar_returns_float_and_needs_every_parameter():
         expr.evaluate({"w1": 1.0})
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("-w**2", -9.0), ("2**3**2", 512.0), ("2^3", 8.0), ("2**3", 8.0), ("1/2/2", 0.25),
-    ("8-2-1", 5.0), ("2**-1", 0.5), ("-2**2", -4.0), ("(-2)**2", 4.0), ("2*3+4", 10.0),
-    ("2+3*4", 14.0), ("(2+3)*4", 20.0), ("--w", 3.0), ("+-+w", -3.0), ("w^2^0.5", 3**2**0.5),
-    ("6/3*2", 4.0), ("2*w**2", 18.0), ("-w^-1", -1 / 3), ("3.5", 3.5), (".5", 0.5),
-    ("1e-3", 0.001), ("2.5E+2", 250.0), ("5.", 5.0), (" \t( w )\n", 3.0), ("abs(-w)", 3.0),
-    ("sqrt(w*3)", 3.0), ("exp(0)+log(1)+sin(0)+cos(0)+tanh(0)", 2.0),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("-w**2", -9.0),
+        ("2**3**2", 512.0),
+        ("2^3", 8.0),
+        ("2**3", 8.0),
+        ("1/2/2", 0.25),
+        ("8-2-1", 5.0),
+        ("2**-1", 0.5),
+        ("-2**2", -4.0),
+        ("(-2)**2", 4.0),
+        ("2*3+4", 10.0),
+        ("2+3*4", 14.0),
+        ("(2+3)*4", 20.0),
+        ("--w", 3.0),
+        ("+-+w", -3.0),
+        ("w^2^0.5", 3**2**0.5),
+        ("6/3*2", 4.0),
+        ("2*w**2", 18.0),
+        ("-w^-1", -1 / 3),
+        ("3.5", 3.5),
+        (".5", 0.5),
+        ("1e-3", 0.001),
+        ("2.5E+2", 250.0),
+        ("5.", 5.0),
+        (" \t( w )\n", 3.0),
+        ("abs(-w)", 3.0),
+        ("sqrt(w*3)", 3.0),
+        ("exp(0)+log(1)+sin(0)+cos(0)+tanh(0)", 2.0),
+    ],
+)
 def test_precedence_associativity_and_numbers(text, value):
     assert parse_expression(text, W).evaluate({"w": 3.0}) == value
 
@@ -220,14 +281,23 @@ def test_caret_and_double_star_give_the_same_tree():
         parse_expression("w", W).tree.name = "x"
 
 
-@pytest.mark.parametrize(("text", "w", "check"), [
-    ("log(w)", -1.0, math.isnan), ("log(w)", 0.0, lambda v: v == -math.inf),
-    ("exp(w)", 1000.0, lambda v: v == math.inf), ("sqrt(w)", -1.0, math.isnan),
-    ("1/w", 0.0, lambda v: v == math.inf), ("w/w", 0.0, math.isnan),
-    ("w**(1/3)", -8.0, math.isnan), ("w**-1", 0.0, lambda v: v == math.inf),
-    ("10**w", 400.0, lambda v: v == math.inf), ("sin(exp(w))", 1000.0, math.isnan),
-    ("w*w", 1e200, lambda v: v == math.inf), ("exp(w) - exp(w)", 1000.0, math.isnan),
-])
+@pytest.mark.parametrize(
+    ("text", "w", "check"),
+    [
+        ("log(w)", -1.0, math.isnan),
+        ("log(w)", 0.0, lambda v: v == -math.inf),
+        ("exp(w)", 1000.0, lambda v: v == math.inf),
+        ("sqrt(w)", -1.0, math.isnan),
+        ("1/w", 0.0, lambda v: v == math.inf),
+        ("w/w", 0.0, math.isnan),
+        ("w**(1/3)", -8.0, math.isnan),
+        ("w**-1", 0.0, lambda v: v == math.inf),
+        ("10**w", 400.0, lambda v: v == math.inf),
+        ("sin(exp(w))", 1000.0, math.isnan),
+        ("w*w", 1e200, lambda v: v == math.inf),
+        ("exp(w) - exp(w)", 1000.0, math.isnan),
+    ],
+)
 def test_domain_problems_give_nan_or_inf_without_warnings(text, w, check):
     expr = parse_expression(text, W)
     with warnings.catch_warnings():
@@ -248,48 +318,56 @@ def test_abs_has_zero_derivative_at_zero():
 # ----------------------------------------------------------------------------------------------
 # Errors
 
-@pytest.mark.parametrize(("text", "fragments", "position"), [
-    ("", ["empty formula"], None),
-    ("   ", ["empty formula"], None),
-    ("(w - x)**2", ["unknown name 'x' at position 5", "parameters: w", "functions: exp, log"], 5),
-    ("sinn(w)", ["unknown name 'sinn'", "did you mean 'sin'?"], 0),
-    ("ww + 1", ["unknown name 'ww'", "did you mean 'w'?"], 0),
-    ("Exp(w)", ["did you mean 'exp'?"], 0),
-    ("ln(w)", ["did you mean 'log'?"], 0),
-    ("sin w", ["function 'sin' at position 0 needs parentheses", "sin(w)"], 0),
-    ("2*sqrt", ["function 'sqrt' at position 2 needs parentheses"], 2),
-    ("w'", ["unexpected character \"'\" at position 1"], 1),
-    ("w_", ["unknown name 'w_'"], 0),
-    ("_w", ["unexpected character '_' at position 0"], 0),
-    ("w;", ["unexpected character ';' at position 1"], 1),
-    ("w[0]", ["unexpected character '[' at position 1", "round brackets"], 1),
-    ("w²", ["unexpected character '²' at position 1", "**2"], 1),
-    ("3,5*w", ["unexpected character ',' at position 1"], 1),
-    ("w = 2", ["unexpected character '=' at position 2"], 2),
-    ("(w - 3", ["unbalanced parentheses", "'(' at position 0 is never closed"], 0),
-    ("w - 3)", ["unbalanced parentheses", "')' at position 5 has no matching '('"], 5),
-    (")w(", ["unbalanced parentheses", "')' at position 0"], 0),
-    ("sin(w", ["'(' at position 3 is never closed"], 3),
-    ("w +", ["missing operand after '+' at position 2"], 2),
-    ("w + * 2", ["missing operand after '+' at position 2"], 2),
-    ("*w", ["missing operand before '*' at position 0"], 0),
-    ("(/w)", ["missing operand before '/' at position 1"], 1),
-    ("w**", ["missing operand after '**' at position 1"], 1),
-    ("w^", ["missing operand after '^' at position 1"], 1),
-    ("-", ["missing operand after '-' at position 0"], 0),
-    ("()", ["empty parentheses at position 0"], 0),
-    ("sin()", ["empty parentheses at position 3"], 3),
-    ("2w", ["two terms side by side at position 1", "write 2*w"], 1),
-    ("2 w", ["two terms side by side at position 2", "write 2*w"], 2),
-    ("(w)(w)", ["two terms side by side at position 3"], 3),
-    ("3(w + 1)", ["two terms side by side", "write 3*("], 1),
-    ("(2 w)", ["two terms side by side at position 3"], 3),
-    ("2x", ["unknown name 'x' at position 1"], 1),
-    ("1.2.3", ["two terms side by side at position 3"], 3),
-    ("1e999", ["number '1e999' at position 0 is too large"], 0),
-    ("w + 2e400", ["number '2e400' at position 4 is too large"], 4),
-    ("w.real", ["unexpected character '.' at position 1"], 1),
-])
+
+@pytest.mark.parametrize(
+    ("text", "fragments", "position"),
+    [
+        ("", ["empty formula"], None),
+        ("   ", ["empty formula"], None),
+        (
+            "(w - x)**2",
+            ["unknown name 'x' at position 5", "parameters: w", "functions: exp, log"],
+            5,
+        ),
+        ("sinn(w)", ["unknown name 'sinn'", "did you mean 'sin'?"], 0),
+        ("ww + 1", ["unknown name 'ww'", "did you mean 'w'?"], 0),
+        ("Exp(w)", ["did you mean 'exp'?"], 0),
+        ("ln(w)", ["did you mean 'log'?"], 0),
+        ("sin w", ["function 'sin' at position 0 needs parentheses", "sin(w)"], 0),
+        ("2*sqrt", ["function 'sqrt' at position 2 needs parentheses"], 2),
+        ("w'", ['unexpected character "\'" at position 1'], 1),
+        ("w_", ["unknown name 'w_'"], 0),
+        ("_w", ["unexpected character '_' at position 0"], 0),
+        ("w;", ["unexpected character ';' at position 1"], 1),
+        ("w[0]", ["unexpected character '[' at position 1", "round brackets"], 1),
+        ("w²", ["unexpected character '²' at position 1", "**2"], 1),
+        ("3,5*w", ["unexpected character ',' at position 1"], 1),
+        ("w = 2", ["unexpected character '=' at position 2"], 2),
+        ("(w - 3", ["unbalanced parentheses", "'(' at position 0 is never closed"], 0),
+        ("w - 3)", ["unbalanced parentheses", "')' at position 5 has no matching '('"], 5),
+        (")w(", ["unbalanced parentheses", "')' at position 0"], 0),
+        ("sin(w", ["'(' at position 3 is never closed"], 3),
+        ("w +", ["missing operand after '+' at position 2"], 2),
+        ("w + * 2", ["missing operand after '+' at position 2"], 2),
+        ("*w", ["missing operand before '*' at position 0"], 0),
+        ("(/w)", ["missing operand before '/' at position 1"], 1),
+        ("w**", ["missing operand after '**' at position 1"], 1),
+        ("w^", ["missing operand after '^' at position 1"], 1),
+        ("-", ["missing operand after '-' at position 0"], 0),
+        ("()", ["empty parentheses at position 0"], 0),
+        ("sin()", ["empty parentheses at position 3"], 3),
+        ("2w", ["two terms side by side at position 1", "write 2*w"], 1),
+        ("2 w", ["two terms side by side at position 2", "write 2*w"], 2),
+        ("(w)(w)", ["two terms side by side at position 3"], 3),
+        ("3(w + 1)", ["two terms side by side", "write 3*("], 1),
+        ("(2 w)", ["two terms side by side at position 3"], 3),
+        ("2x", ["unknown name 'x' at position 1"], 1),
+        ("1.2.3", ["two terms side by side at position 3"], 3),
+        ("1e999", ["number '1e999' at position 0 is too large"], 0),
+        ("w + 2e400", ["number '2e400' at position 4 is too large"], 4),
+        ("w.real", ["unexpected character '.' at position 1"], 1),
+    ],
+)
 def test_errors_name_the_problem_and_position(text, fragments, position):
     with pytest.raises(ExpressionError) as info:
         parse_expression(text, W)
@@ -301,17 +379,40 @@ def test_errors_name_the_problem_and_position(text, fragments, position):
     assert isinstance(info.value, ValueError)
 
 
-@pytest.mark.parametrize("text", [
-    "__import__('os').system('rm -rf /')", "().__class__", "w.__class__", "lambda: 0",
-    "__builtins__", "w if w else w", "[w for w in w]", "open('x')", "exec('1')", "eval('w')",
-    "w; import os", "w#", "`w`", "w @ w", "w % 2", "w // 2", "w < 1", "w & 1", "\\x41", "'w'",
-    "w\x00", "sin.__call__(w)", "globals()",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "__import__('os').system('rm -rf /')",
+        "().__class__",
+        "w.__class__",
+        "lambda: 0",
+        "__builtins__",
+        "w if w else w",
+        "[w for w in w]",
+        "open('x')",
+        "exec('1')",
+        "eval('w')",
+        "w; import os",
+        "w#",
+        "`w`",
+        "w @ w",
+        "w % 2",
+        "w // 2",
+        "w < 1",
+        "w & 1",
+        "\\x41",
+        "'w'",
+        "w\x00",
+        "sin.__call__(w)",
+        "globals()",
+    ],
+)
 def test_hostile_strings_are_rejected(text, monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("user text reached eval/exec")
 
     import builtins
+
     monkeypatch.setattr(builtins, "eval", forbidden)
     monkeypatch.setattr(builtins, "exec", forbidden)
     monkeypatch.setattr(builtins, "__import__", forbidden)
@@ -331,10 +432,16 @@ def test_length_limit():
         parse_expression("w" + " " * MAX_LENGTH, W)
 
 
-@pytest.mark.parametrize("text", [
-    "(" * 150 + "w" + ")" * 150, "-" * 400 + "w", "2**" * 200 + "w", "sin(" * 150 + "w" + ")" * 150,
-    "(" * 499,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(" * 150 + "w" + ")" * 150,
+        "-" * 400 + "w",
+        "2**" * 200 + "w",
+        "sin(" * 150 + "w" + ")" * 150,
+        "(" * 499,
+    ],
+)
 def test_deep_nesting_is_rejected_without_recursion_error(text):
     with pytest.raises(ExpressionError, match="nested too deeply") as info:
         parse_expression(text, W)
@@ -358,19 +465,22 @@ def test_product_chain_derivative_stays_manageable():
     assert expr.derivative_text("w") == "333*w**332"
 
 
-@pytest.mark.parametrize(("names", "fragment"), [
-    ([], "one or two parameter names, got 0"),
-    (["a", "b", "c"], "one or two parameter names, got 3"),
-    (["w", "w"], "must differ"),
-    (["1w"], "'1w' is not a valid parameter name"),
-    (["w-1"], "not a valid parameter name"),
-    ([""], "not a valid parameter name"),
-    (["lambda"], "not a valid parameter name"),
-    ([3], "3 is not a valid parameter name"),
-    (["exp"], "'exp' is a function name"),
-    ("w", "must be a list"),
-    (None, "must be a list"),
-])
+@pytest.mark.parametrize(
+    ("names", "fragment"),
+    [
+        ([], "one or two parameter names, got 0"),
+        (["a", "b", "c"], "one or two parameter names, got 3"),
+        (["w", "w"], "must differ"),
+        (["1w"], "'1w' is not a valid parameter name"),
+        (["w-1"], "not a valid parameter name"),
+        ([""], "not a valid parameter name"),
+        (["lambda"], "not a valid parameter name"),
+        ([3], "3 is not a valid parameter name"),
+        (["exp"], "'exp' is a function name"),
+        ("w", "must be a list"),
+        (None, "must be a list"),
+    ],
+)
 def test_bad_parameter_names(names, fragment):
     with pytest.raises(ExpressionError, match=fragment.replace("(", r"\(")):
         parse_expression("w", names)
@@ -386,24 +496,32 @@ def test_unusual_but_valid_parameter_names():
 # ----------------------------------------------------------------------------------------------
 # Text
 
-@pytest.mark.parametrize(("text", "names", "formula", "derivatives"), [
-    ("(w - 3)**2", W, "(w - 3)**2", ["2*w - 6"]),
-    ("w**2", W, "w**2", ["2*w"]),
-    ("w^2", W, "w**2", ["2*w"]),
-    ("0.5*w", W, "w/2", ["1/2"]),
-    ("0.1*w**2", W, "w**2/10", ["w/5"]),
-    ("abs(w)", W, "abs(w)", ["sign(w)"]),
-    ("tanh(w)", W, "tanh(w)", ["1 - tanh(w)**2"]),
-    ("exp(1)*w", W, "exp(1)*w", ["exp(1)"]),
-    ("sqrt(w)", W, "sqrt(w)", ["1/(2*sqrt(w))"]),
-    ("log(w)", W, "log(w)", ["1/w"]),
-    ("w1*w2 + w1", W12, "w1*w2 + w1", ["w2 + 1", "w1"]),
-    ("(1 - w1)**2 + 100*(w2 - w1**2)**2", W12, "(1 - w1)**2 + 100*(-w1**2 + w2)**2",
-     ["400*w1**3 - 400*w1*w2 + 2*w1 - 2", "200*(-w1**2 + w2)"]),
-    ("(w**2 - 1)**2", W, "(w**2 - 1)**2", ["4*w**3 - 4*w"]),
-    ("log(w)/w", W, "log(w)/w", ["(1 - log(w))/w**2"]),
-    ("w**w", W, "w**w", ["w**w*(log(w) + 1)"]),
-])
+
+@pytest.mark.parametrize(
+    ("text", "names", "formula", "derivatives"),
+    [
+        ("(w - 3)**2", W, "(w - 3)**2", ["2*w - 6"]),
+        ("w**2", W, "w**2", ["2*w"]),
+        ("w^2", W, "w**2", ["2*w"]),
+        ("0.5*w", W, "w/2", ["1/2"]),
+        ("0.1*w**2", W, "w**2/10", ["w/5"]),
+        ("abs(w)", W, "abs(w)", ["sign(w)"]),
+        ("tanh(w)", W, "tanh(w)", ["1 - tanh(w)**2"]),
+        ("exp(1)*w", W, "exp(1)*w", ["exp(1)"]),
+        ("sqrt(w)", W, "sqrt(w)", ["1/(2*sqrt(w))"]),
+        ("log(w)", W, "log(w)", ["1/w"]),
+        ("w1*w2 + w1", W12, "w1*w2 + w1", ["w2 + 1", "w1"]),
+        (
+            "(1 - w1)**2 + 100*(w2 - w1**2)**2",
+            W12,
+            "(1 - w1)**2 + 100*(-w1**2 + w2)**2",
+            ["400*w1**3 - 400*w1*w2 + 2*w1 - 2", "200*(-w1**2 + w2)"],
+        ),
+        ("(w**2 - 1)**2", W, "(w**2 - 1)**2", ["4*w**3 - 4*w"]),
+        ("log(w)/w", W, "log(w)/w", ["(1 - log(w))/w**2"]),
+        ("w**w", W, "w**w", ["w**w*(log(w) + 1)"]),
+    ],
+)
 def test_formula_and_derivative_text(text, names, formula, derivatives):
     expr = parse_expression(text, names)
     assert expr.formula_text() == formula
@@ -418,14 +536,20 @@ def test_latex_and_unknown_parameter():
         expr.derivative_text("w")
 
 
-@pytest.mark.parametrize("text", [
-    "(w1 + 1)**1000", "9**9**9*w1", "2**2**2**2**2 + w1", "(w1 + 1)**12345678",
-    "+".join(f"sin({i}*w1)*exp(w2/{i})" for i in range(1, 40)),
-    "(w1 + w2 + 1)**8 * (w1 - w2 - 2)**8 * (w1 + 3)**8",
-    "exp(((((w1 + w1) - sin(2)))**3)**12)",
-    # sympy.simplify takes minutes on this one
-    "((exp((w2 / w1)) / abs((w1 / 3))) - (sin(exp(w1)) / ((1 - w2) - (w2 * w2))))",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(w1 + 1)**1000",
+        "9**9**9*w1",
+        "2**2**2**2**2 + w1",
+        "(w1 + 1)**12345678",
+        "+".join(f"sin({i}*w1)*exp(w2/{i})" for i in range(1, 40)),
+        "(w1 + w2 + 1)**8 * (w1 - w2 - 2)**8 * (w1 + 3)**8",
+        "exp(((((w1 + w1) - sin(2)))**3)**12)",
+        # sympy.simplify takes minutes on this one
+        "((exp((w2 / w1)) / abs((w1 / 3))) - (sin(exp(w1)) / ((1 - w2) - (w2 * w2))))",
+    ],
+)
 def test_text_stays_fast_for_awkward_formulas(text):
     import sympy  # noqa: F401  (not part of the timing)
 
@@ -452,15 +576,22 @@ def test_derivative_text_agrees_with_the_numeric_gradient():
 # ----------------------------------------------------------------------------------------------
 # Properties
 
+
 def trees(names):
-    leaves = st.one_of(st.sampled_from([Name(n) for n in names]),
-                       st.sampled_from([0.5, 1.0, 2.0, 3.0, 0.25]).map(Number))
-    return st.recursive(leaves, lambda kids: st.one_of(
-        st.builds(Binary, st.sampled_from(["+", "-", "*", "/"]), kids, kids),
-        st.builds(lambda a, n: Binary("**", a, Number(n)), kids, st.sampled_from([2.0, 3.0])),
-        st.builds(Unary, st.sampled_from(["-", "+"]), kids),
-        st.builds(Call, st.sampled_from(FUNCTIONS), kids),
-    ), max_leaves=12)
+    leaves = st.one_of(
+        st.sampled_from([Name(n) for n in names]),
+        st.sampled_from([0.5, 1.0, 2.0, 3.0, 0.25]).map(Number),
+    )
+    return st.recursive(
+        leaves,
+        lambda kids: st.one_of(
+            st.builds(Binary, st.sampled_from(["+", "-", "*", "/"]), kids, kids),
+            st.builds(lambda a, n: Binary("**", a, Number(n)), kids, st.sampled_from([2.0, 3.0])),
+            st.builds(Unary, st.sampled_from(["-", "+"]), kids),
+            st.builds(Call, st.sampled_from(FUNCTIONS), kids),
+        ),
+        max_leaves=12,
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -497,8 +628,10 @@ def test_any_text_parses_or_raises_expression_error(text):
 
 
 def test_engine_module_imports_neither_qt_nor_sympy():
-    code = ("import sys, numpy, gdsim.engine.expression as m; "
-            "m.parse_expression('(w-3)**2', ['w']).value_and_gradient(numpy.ones(1)); "
-            "bad = [k for k in sys.modules if k.split('.')[0] in ('PySide6', 'sympy')]; "
-            "assert not bad, bad")
+    code = (
+        "import sys, numpy, gdsim.engine.expression as m; "
+        "m.parse_expression('(w-3)**2', ['w']).value_and_gradient(numpy.ones(1)); "
+        "bad = [k for k in sys.modules if k.split('.')[0] in ('PySide6', 'sympy')]; "
+        "assert not bad, bad"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

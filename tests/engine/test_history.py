@@ -93,8 +93,8 @@ def check_invariants(h: History, appended: list[int]) -> None:
         assert ps[0] == 0
     assert h.params().shape == h.grads().shape == (len(ps), p)
     want = expected_table(ps, p, n_ex)
-    np.testing.assert_array_equal(h.params(), want[:, 2:2 + p])
-    np.testing.assert_array_equal(h.grads(), want[:, 2 + p:2 + 2 * p])
+    np.testing.assert_array_equal(h.params(), want[:, 2 : 2 + p])
+    np.testing.assert_array_equal(h.grads(), want[:, 2 + p : 2 + 2 * p])
 
     # dense series: complete until decimated, then multiples of its stride plus the latest
     st_ = h.steps()
@@ -166,8 +166,16 @@ def test_append_copies_caller_buffers():
 def test_accessors_are_read_only_views():
     h = History(2, ["lr"])
     fill(h, range(3))
-    for arr in (h.steps(), h.cost(), h.extra("lr"), h.param_steps(), h.params(), h.grads(),
-                h.latest_params(), h.latest_grads()):
+    for arr in (
+        h.steps(),
+        h.cost(),
+        h.extra("lr"),
+        h.param_steps(),
+        h.params(),
+        h.grads(),
+        h.latest_params(),
+        h.latest_grads(),
+    ):
         assert not arr.flags.writeable
         with pytest.raises(ValueError):
             arr[...] = 0
@@ -345,10 +353,10 @@ def test_table_columns_and_every():
     tab = h.table()
     assert tab.dtype == np.float64
     assert tab.shape == (11, 2 + 2 * p + 1)
-    assert h.table_columns() == ["step", "cost", "theta[0]", "theta[1]", "grad[0]", "grad[1]",
-                                 "lr"]
-    np.testing.assert_array_equal(tab[4], [4, cost_of(4), *theta(4, p), *grad(4, p),
-                                           *extras_of(4, 1)])
+    assert h.table_columns() == ["step", "cost", "theta[0]", "theta[1]", "grad[0]", "grad[1]", "lr"]
+    np.testing.assert_array_equal(
+        tab[4], [4, cost_of(4), *theta(4, p), *grad(4, p), *extras_of(4, 1)]
+    )
     tab3 = h.table(every=3)
     assert tab3[:, 0].tolist() == [0, 3, 6, 9, 10]  # plus the latest
     np.testing.assert_array_equal(tab3, tab[[0, 3, 6, 9, 10]])
@@ -442,8 +450,9 @@ def test_invariants_hold(p, n_extras, budget_slack, n_steps, max_gap, seed, star
             check_invariants(h, appended)
             chunk = h.since(last_chunk_step)
             assert all(x > last_chunk_step for x in chunk.steps.tolist())
-            assert chunk.param_steps.tolist() == [x for x in h.param_steps().tolist()
-                                                  if x > last_chunk_step]
+            assert chunk.param_steps.tolist() == [
+                x for x in h.param_steps().tolist() if x > last_chunk_step
+            ]
             assert chunk.latest_step == s
             last_chunk_step = s
     check_invariants(h, appended)

@@ -9,8 +9,10 @@ from gdsim.engine.network import Network
 
 HIDDEN = ["linear", "sigmoid", "tanh", "relu", "leaky_relu"]
 # (output activation, loss) pairs the config accepts
-OUTPUTS = [(act, "mse") for act in HIDDEN + ["softmax"]] + [("sigmoid", "bce"),
-                                                           ("softmax", "cross_entropy")]
+OUTPUTS = [(act, "mse") for act in HIDDEN + ["softmax"]] + [
+    ("sigmoid", "bce"),
+    ("softmax", "cross_entropy"),
+]
 
 
 def targets_for(loss, n_out, n, rng):
@@ -54,8 +56,9 @@ def networks(draw):
 def test_gradient_matches_central_finite_differences(spec):
     n_in, hidden, out_act, n_out, loss, reg, rate, n, seed = spec
     rng = np.random.default_rng(seed)
-    net = Network(n_in, [u for u, _ in hidden] + [n_out], [a for _, a in hidden] + [out_act],
-                  loss, reg, rate)
+    net = Network(
+        n_in, [u for u, _ in hidden] + [n_out], [a for _, a in hidden] + [out_act], loss, reg, rate
+    )
     net.initialize("normal", seed, scale=0.8)
     net.theta += rng.normal(scale=0.1, size=net.n_params)  # biases away from 0 too
     x = rng.normal(size=(n_in, n))
@@ -92,10 +95,17 @@ def test_same_seed_same_parameters_and_different_seed_different():
     assert np.all(a.biases[0] == 0) and np.all(a.biases[1] == 0)
 
 
-@pytest.mark.parametrize("scheme,fan_in,fan_out,expected_std", [
-    ("xavier_uniform", 200, 300, np.sqrt(2 / 500)), ("xavier_normal", 200, 300, np.sqrt(2 / 500)),
-    ("he_uniform", 200, 300, np.sqrt(2 / 200)), ("he_normal", 200, 300, np.sqrt(2 / 200)),
-    ("uniform", 200, 300, 0.5 / np.sqrt(3)), ("normal", 200, 300, 0.5)])
+@pytest.mark.parametrize(
+    "scheme,fan_in,fan_out,expected_std",
+    [
+        ("xavier_uniform", 200, 300, np.sqrt(2 / 500)),
+        ("xavier_normal", 200, 300, np.sqrt(2 / 500)),
+        ("he_uniform", 200, 300, np.sqrt(2 / 200)),
+        ("he_normal", 200, 300, np.sqrt(2 / 200)),
+        ("uniform", 200, 300, 0.5 / np.sqrt(3)),
+        ("normal", 200, 300, 0.5),
+    ],
+)
 def test_initial_weight_spread_matches_the_scheme(scheme, fan_in, fan_out, expected_std):
     net = Network(fan_in, [fan_out], ["linear"], "mse")
     net.initialize(scheme, 0, scale=0.5)
@@ -134,16 +144,22 @@ torch_cases = [
 def torch_model(torch, sizes, acts, theta):
     layers = []
     offset = 0
-    mods = {"tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid, "relu": torch.nn.ReLU,
-            "linear": torch.nn.Identity, "leaky_relu": lambda: torch.nn.LeakyReLU(0.01),
-            "softmax": lambda: torch.nn.Softmax(dim=1)}
+    mods = {
+        "tanh": torch.nn.Tanh,
+        "sigmoid": torch.nn.Sigmoid,
+        "relu": torch.nn.ReLU,
+        "linear": torch.nn.Identity,
+        "leaky_relu": lambda: torch.nn.LeakyReLU(0.01),
+        "softmax": lambda: torch.nn.Softmax(dim=1),
+    }
     for fan_in, fan_out, act in zip(sizes[:-1], sizes[1:], acts, strict=True):
         lin = torch.nn.Linear(fan_in, fan_out).double()
         with torch.no_grad():
-            lin.weight.copy_(torch.from_numpy(theta[offset:offset + fan_in * fan_out]
-                                              .reshape(fan_out, fan_in)))
+            lin.weight.copy_(
+                torch.from_numpy(theta[offset : offset + fan_in * fan_out].reshape(fan_out, fan_in))
+            )
             offset += fan_in * fan_out
-            lin.bias.copy_(torch.from_numpy(theta[offset:offset + fan_out]))
+            lin.bias.copy_(torch.from_numpy(theta[offset : offset + fan_out]))
             offset += fan_out
         layers += [lin, mods[act]()]
     return torch.nn.Sequential(*layers)
@@ -159,7 +175,7 @@ def torch_cost(torch, model, loss, reg, rate, x, y):
         value = torch.nn.functional.nll_loss(torch.log(out), y.argmax(dim=1))
     weights = [m.weight for m in model if isinstance(m, torch.nn.Linear)]
     if reg == "l2":
-        value = value + rate * sum((w ** 2).sum() for w in weights)
+        value = value + rate * sum((w**2).sum() for w in weights)
     elif reg == "l1":
         value = value + rate * sum(w.abs().sum() for w in weights)
     return value
@@ -177,10 +193,16 @@ def test_cost_and_gradient_equal_pytorch(sizes, acts, loss, reg, rate):
     cost = net.cost_and_gradient(x, y)
 
     model = torch_model(torch, sizes, acts, net.theta)
-    value = torch_cost(torch, model, loss, reg, rate, torch.from_numpy(x.T.copy()),
-                       torch.from_numpy(y.T.copy()))
+    value = torch_cost(
+        torch, model, loss, reg, rate, torch.from_numpy(x.T.copy()), torch.from_numpy(y.T.copy())
+    )
     value.backward()
-    grads = torch.cat([torch.cat([m.weight.grad.reshape(-1), m.bias.grad])
-                       for m in model if isinstance(m, torch.nn.Linear)]).numpy()
+    grads = torch.cat(
+        [
+            torch.cat([m.weight.grad.reshape(-1), m.bias.grad])
+            for m in model
+            if isinstance(m, torch.nn.Linear)
+        ]
+    ).numpy()
     assert cost == pytest.approx(value.item(), rel=1e-12)
     np.testing.assert_allclose(net.grad, grads, rtol=1e-10, atol=1e-14)

@@ -8,19 +8,34 @@ import pytest
 from gdsim.config import ConfigError, default_config
 from gdsim.engine.trainer import Trainer
 
-ONE_PARAMETER = {"mode": "function", "function": "(w - 3)**2", "parameters": {"w": 1.0},
-                 "optimizer": {"name": "sgd", "learning_rate": 0.1}}
+ONE_PARAMETER = {
+    "mode": "function",
+    "function": "(w - 3)**2",
+    "parameters": {"w": 1.0},
+    "optimizer": {"name": "sgd", "learning_rate": 0.1},
+}
 
 
 def network_config(**changes):
     cfg = {
-        "gdsim": 1, "mode": "network",
-        "network": {"inputs": 2, "layers": [{"units": 4, "activation": "tanh"},
-                                            {"units": 1, "activation": "sigmoid"}]},
-        "loss": "bce", "init": {"scheme": "xavier_uniform", "seed": 0},
-        "optimizer": {"name": "sgd", "learning_rate": 0.1}, "batch_size": 0,
-        "data": {"source": "builtin", "name": "xor", "samples": 200, "noise": 0.1,
-                 "test_fraction": 0.2, "seed": 1},
+        "gdsim": 1,
+        "mode": "network",
+        "network": {
+            "inputs": 2,
+            "layers": [{"units": 4, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
+        },
+        "loss": "bce",
+        "init": {"scheme": "xavier_uniform", "seed": 0},
+        "optimizer": {"name": "sgd", "learning_rate": 0.1},
+        "batch_size": 0,
+        "data": {
+            "source": "builtin",
+            "name": "xor",
+            "samples": 200,
+            "noise": 0.1,
+            "test_fraction": 0.2,
+            "seed": 1,
+        },
     }
     cfg.update(changes)
     return cfg
@@ -108,8 +123,9 @@ def test_full_batch_train_cost_is_the_cost():
 
 
 def test_a_too_large_learning_rate_diverges_and_stops():
-    t = Trainer(dict(ONE_PARAMETER, function="w**4", optimizer={"name": "sgd",
-                                                                "learning_rate": 10.0}))
+    t = Trainer(
+        dict(ONE_PARAMETER, function="w**4", optimizer={"name": "sgd", "learning_rate": 10.0})
+    )
     done = t.step(1000)
     assert t.diverged is not None
     assert "diverged at step" in t.diverged and "learning rate" in t.diverged
@@ -142,21 +158,29 @@ def test_time_limited_steps_return_early():
 
 def test_mismatched_data_is_a_config_error_naming_the_key():
     with pytest.raises(ConfigError, match=r"network.inputs: 3 does not match"):
-        Trainer(network_config(network={"inputs": 3, "layers": [{"units": 1,
-                                                                  "activation": "sigmoid"}]}))
+        Trainer(
+            network_config(network={"inputs": 3, "layers": [{"units": 1, "activation": "sigmoid"}]})
+        )
     with pytest.raises(ConfigError, match="output layer has 2 unit"):
-        Trainer(network_config(network={"inputs": 2, "layers": [{"units": 2,
-                                                                  "activation": "sigmoid"}]}))
+        Trainer(
+            network_config(network={"inputs": 2, "layers": [{"units": 2, "activation": "sigmoid"}]})
+        )
     with pytest.raises(ConfigError, match="bce.*between 0 and 1"):
-        Trainer(network_config(network={"inputs": 1, "layers": [{"units": 1,
-                                                                  "activation": "sigmoid"}]},
-                               data={"source": "builtin", "name": "sine"}))
+        Trainer(
+            network_config(
+                network={"inputs": 1, "layers": [{"units": 1, "activation": "sigmoid"}]},
+                data={"source": "builtin", "name": "sine"},
+            )
+        )
 
 
 def test_cross_entropy_takes_class_labels_as_one_hot():
-    t = Trainer(network_config(
-        network={"inputs": 2, "layers": [{"units": 2, "activation": "softmax"}]},
-        loss="cross_entropy"))
+    t = Trainer(
+        network_config(
+            network={"inputs": 2, "layers": [{"units": 2, "activation": "softmax"}]},
+            loss="cross_entropy",
+        )
+    )
     assert t.objective.y_train.shape == (2, 160)
     assert np.array_equal(t.objective.y_train.sum(axis=0), np.ones(160))
     assert t.cost == pytest.approx(math.log(2), rel=0.2)  # near chance at the start
@@ -169,20 +193,30 @@ def test_default_trainer_uses_the_default_config():
 
 
 @pytest.mark.torch
-@pytest.mark.parametrize("optimizer", [
-    {"name": "sgd", "learning_rate": 0.2},
-    {"name": "sgd", "learning_rate": 0.05, "momentum": 0.9, "nesterov": True},
-    {"name": "rmsprop", "learning_rate": 0.01},
-    {"name": "adam", "learning_rate": 0.02},
-])
+@pytest.mark.parametrize(
+    "optimizer",
+    [
+        {"name": "sgd", "learning_rate": 0.2},
+        {"name": "sgd", "learning_rate": 0.05, "momentum": 0.9, "nesterov": True},
+        {"name": "rmsprop", "learning_rate": 0.01},
+        {"name": "adam", "learning_rate": 0.02},
+    ],
+)
 def test_training_trajectory_equals_pytorch_over_60_steps(optimizer):
     torch = pytest.importorskip("torch")
     from tests.engine.test_network import torch_model
 
-    cfg = network_config(network={"inputs": 2, "layers": [{"units": 4, "activation": "tanh"},
-                                                          {"units": 4, "activation": "relu"},
-                                                          {"units": 1, "activation": "sigmoid"}]},
-                         optimizer=optimizer)
+    cfg = network_config(
+        network={
+            "inputs": 2,
+            "layers": [
+                {"units": 4, "activation": "tanh"},
+                {"units": 4, "activation": "relu"},
+                {"units": 1, "activation": "sigmoid"},
+            ],
+        },
+        optimizer=optimizer,
+    )
     t = Trainer(cfg)
     obj = t.objective
     model = torch_model(torch, [2, 4, 4, 1], ["tanh", "relu", "sigmoid"], t.parameters)

@@ -38,18 +38,24 @@ def make_view(qtbot):
 def table_rows(view: ChainRuleView) -> list[list[float]]:
     """The numbers in the table (full precision from each cell's data), one list per row."""
     table = view.table
-    return [[table.item(r, c).data(256) for c in range(1, table.columnCount())]
-            for r in range(table.rowCount())]
+    return [
+        [table.item(r, c).data(256) for c in range(1, table.columnCount())]
+        for r in range(table.rowCount())
+    ]
 
 
 def single_sample_gradient(trainer: Trainer, sample: int) -> np.ndarray:
     """An independent dL/dtheta on one sample: the network's full gradient, no penalty."""
     cfg = trainer.config
-    net = Network(cfg.network.inputs, [layer.units for layer in cfg.network.layers],
-                  [layer.activation for layer in cfg.network.layers], cfg.loss)
+    net = Network(
+        cfg.network.inputs,
+        [layer.units for layer in cfg.network.layers],
+        [layer.activation for layer in cfg.network.layers],
+        cfg.loss,
+    )
     net.theta[...] = trainer.parameters
     obj = trainer.objective
-    net.cost_and_gradient(obj.x_train[:, sample:sample + 1], obj.y_train[:, sample:sample + 1])
+    net.cost_and_gradient(obj.x_train[:, sample : sample + 1], obj.y_train[:, sample : sample + 1])
     return net.grad.copy()
 
 
@@ -73,8 +79,9 @@ def test_output_weight_is_the_three_factor_chain(make_view):
     net = trainer.objective.network
     hidden = net.layer_values(x)[0][1][2, 0]
     assert factors[2] == pytest.approx(hidden, rel=1e-15)
-    assert "dL/dw2_1_3 = dL/dŷ1 · dŷ1/dz2_1 · dz2_1/dw2_1_3" in \
-        view.formula_label.text().replace("<b>", "").replace("</b>", "").replace("\u2060", "")
+    assert "dL/dw2_1_3 = dL/dŷ1 · dŷ1/dz2_1 · dz2_1/dw2_1_3" in view.formula_label.text().replace(
+        "<b>", ""
+    ).replace("</b>", "").replace("\u2060", "")
     assert "✓" in view.agreement_label.text()
     assert view.backprop_label.property("value") == b.backprop
 
@@ -141,8 +148,7 @@ def test_cross_entropy_softmax_paths(make_view):
     assert view.sum_label.property("value") == pytest.approx(b.backprop, rel=1e-12, abs=1e-15)
     assert "Σ" in view.formula_label.text()
     assert "class" in view.sample_label.text()  # the target shown as a class, one-hot beside
-    headers = [view.table.horizontalHeaderItem(c).text()
-               for c in range(view.table.columnCount())]
+    headers = [view.table.horizontalHeaderItem(c).text() for c in range(view.table.columnCount())]
     assert headers[0] == "path" and headers[-1] == "product" and "dz1_3/dw1_3_2" in headers
     view.select_parameter("w3_2_5")  # an output weight under softmax: one path per output
     assert view.table.rowCount() == 2
@@ -183,5 +189,12 @@ def test_generic_headers_name_the_varying_neurons():
     net = Network(2, [3, 4, 2], ["tanh", "tanh", "softmax"], "cross_entropy")
     net.initialize("normal", 0, scale=0.5)
     b = chain_rule(net, np.ones((2, 1)), np.array([[1.0], [0.0]]), "w1_2_1")
-    assert generic_labels(b.paths) == ["dz1_2/dw1_2_1", "da1_2/dz1_2", "dz2_m/da1_2",
-                                       "da2_m/dz2_m", "dz3_n/da2_m", "dŷo/dz3_n", "dL/dŷo"]
+    assert generic_labels(b.paths) == [
+        "dz1_2/dw1_2_1",
+        "da1_2/dz1_2",
+        "dz2_m/da1_2",
+        "da2_m/dz2_m",
+        "dz3_n/da2_m",
+        "dŷo/dz3_n",
+        "dL/dŷo",
+    ]

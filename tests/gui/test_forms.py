@@ -50,16 +50,23 @@ SHOTS = Path("/tmp/forms-shots")
 CONTRACT_EXAMPLE = {
     "gdsim": 1,
     "mode": "network",
-    "network": {"inputs": 2,
-                "layers": [{"units": 4, "activation": "tanh"},
-                           {"units": 1, "activation": "sigmoid"}]},
+    "network": {
+        "inputs": 2,
+        "layers": [{"units": 4, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}],
+    },
     "loss": "bce",
     "init": {"scheme": "xavier_uniform", "seed": 0},
     "optimizer": {"name": "sgd", "learning_rate": 0.1},
     "batch_size": 0,
     "regularization": {"kind": "none", "rate": 0.0},
-    "data": {"source": "builtin", "name": "xor", "samples": 200, "noise": 0.1,
-             "test_fraction": 0.2, "seed": 1},
+    "data": {
+        "source": "builtin",
+        "name": "xor",
+        "samples": 200,
+        "noise": 0.1,
+        "test_fraction": 0.2,
+        "seed": 1,
+    },
 }
 
 NETWORK_EXAMPLES = [p for p in example_configs() if load_config(p).mode == "network"]
@@ -85,7 +92,7 @@ class Recorder:
 @pytest.fixture
 def form(qtbot) -> ConfigForm:
     widget = ConfigForm()
-    widget.debounce_ms = 0          # apply every change at once (one test checks debouncing)
+    widget.debounce_ms = 0  # apply every change at once (one test checks debouncing)
     qtbot.addWidget(widget)
     return widget
 
@@ -107,7 +114,8 @@ def write_csv(folder: Path, text: str, name: str = "data.csv") -> Path:
 
 
 THREE_INPUTS = "id,a,b,c,label\n" + "".join(
-    f"r{i},{i * 0.1:.1f},{(i % 3) * 0.5},{-i},{i % 3}\n" for i in range(12))
+    f"r{i},{i * 0.1:.1f},{(i % 3) * 0.5},{-i},{i % 3}\n" for i in range(12)
+)
 
 
 # ---------------------------------------------------------------------------- round trips
@@ -121,8 +129,11 @@ def test_default_form_holds_the_default_config(form):
 
 def test_set_config_round_trips_the_contract_example(form, qtbot):
     cfg = config_from_dict(CONTRACT_EXAMPLE)
-    with qtbot.assertNotEmitted(form.structure_changed), \
-            qtbot.assertNotEmitted(form.live_changed), qtbot.assertNotEmitted(form.invalid):
+    with (
+        qtbot.assertNotEmitted(form.structure_changed),
+        qtbot.assertNotEmitted(form.live_changed),
+        qtbot.assertNotEmitted(form.invalid),
+    ):
         form.set_config(cfg)
     assert form.config() == cfg
     assert validate_config(form.candidate()) == cfg
@@ -160,8 +171,9 @@ def test_function_mode_configs_are_ignored(form, path):
 
 
 def test_round_trip_keeps_a_seed_above_the_spin_box_range(form):
-    cfg = validate_config(dataclasses.replace(
-        Config(), init=dataclasses.replace(Config().init, seed=2**32 - 1)))
+    cfg = validate_config(
+        dataclasses.replace(Config(), init=dataclasses.replace(Config().init, seed=2**32 - 1))
+    )
     form.set_config(cfg)
     assert validate_config(form.candidate()) == cfg
     spin = find(form, QSpinBox, "seedSpin")
@@ -182,8 +194,10 @@ def test_set_config_widens_units_box_for_big_loaded_layers(form):
 
 
 def test_add_layer_emits_structure_changed_with_one_more_hidden_layer(form, qtbot):
-    with qtbot.assertNotEmitted(form.live_changed), \
-            qtbot.waitSignal(form.structure_changed, timeout=2000) as blocker:
+    with (
+        qtbot.assertNotEmitted(form.live_changed),
+        qtbot.waitSignal(form.structure_changed, timeout=2000) as blocker,
+    ):
         qtbot.mouseClick(find(form, QPushButton, "addLayerButton"), Qt.MouseButton.LeftButton)
     cfg = blocker.args[0]
     assert cfg.network.hidden_layers == (LayerConfig(4, "tanh"), LayerConfig(4, "tanh"))
@@ -201,8 +215,7 @@ def test_remove_layer_renumbers_the_rows(form, qtbot):
     assert form.config().network.hidden_layers == (LayerConfig(4, "tanh"), LayerConfig(7, "relu"))
 
     with qtbot.waitSignal(form.structure_changed, timeout=2000) as blocker:
-        qtbot.mouseClick(find(form, QToolButton, "removeLayerButton_1"),
-                         Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(find(form, QToolButton, "removeLayerButton_1"), Qt.MouseButton.LeftButton)
     assert blocker.args[0].network.hidden_layers == (LayerConfig(7, "relu"),)
     # The remaining row is now number 1; the old names are gone at once.
     assert find(form, QSpinBox, "hiddenUnitsSpin_1").value() == 7
@@ -210,8 +223,7 @@ def test_remove_layer_renumbers_the_rows(form, qtbot):
     assert form.findChild(QToolButton, "removeLayerButton_2") is None
 
     with qtbot.waitSignal(form.structure_changed, timeout=2000) as blocker:
-        qtbot.mouseClick(find(form, QToolButton, "removeLayerButton_1"),
-                         Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(find(form, QToolButton, "removeLayerButton_1"), Qt.MouseButton.LeftButton)
     cfg = blocker.args[0]
     assert cfg.network.layers == (LayerConfig(1, "sigmoid"),)
     assert find(form, QLabel, "networkSummaryLabel").text() == "2-1  \u00b7  3 parameters"
@@ -237,7 +249,7 @@ def test_typing_units_is_debounced_into_one_change(form, qtbot):
     spin.selectAll()
     qtbot.keyClicks(spin, "128")
     assert spin.value() == 128
-    assert recorder.structure == []               # nothing yet: still typing
+    assert recorder.structure == []  # nothing yet: still typing
     assert form.pending
     # The parameter count follows the typing at once.
     assert find(form, QLabel, "networkSummaryLabel").text().startswith("2-128-1")
@@ -256,7 +268,7 @@ def test_flush_applies_pending_typing_now(form, qtbot):
     form.flush()
     assert not form.pending
     assert [c.optimizer.learning_rate for c in recorder.live] == [0.3]
-    form.flush()                                    # nothing pending: nothing happens
+    form.flush()  # nothing pending: nothing happens
     assert len(recorder.live) == 1
 
 
@@ -277,8 +289,10 @@ def test_add_layer_stops_at_the_ui_maximum(form, qtbot):
 def test_learning_rate_change_is_live_not_structural(form, qtbot):
     spin = find(form, QDoubleSpinBox, "learningRateSpin")
     assert spin.decimals() >= 6
-    with qtbot.assertNotEmitted(form.structure_changed), \
-            qtbot.waitSignal(form.live_changed, timeout=2000) as blocker:
+    with (
+        qtbot.assertNotEmitted(form.structure_changed),
+        qtbot.waitSignal(form.live_changed, timeout=2000) as blocker,
+    ):
         spin.setValue(0.05)
     cfg = blocker.args[0]
     assert cfg.optimizer.learning_rate == 0.05
@@ -286,7 +300,7 @@ def test_learning_rate_change_is_live_not_structural(form, qtbot):
 
 
 def test_learning_rate_typed_as_text_applies_on_enter(form, qtbot):
-    form.debounce_ms = 60_000          # only Enter applies it here
+    form.debounce_ms = 60_000  # only Enter applies it here
     recorder = Recorder(form)
     spin = find(form, QDoubleSpinBox, "learningRateSpin")
     spin.setFocus()
@@ -314,11 +328,13 @@ def test_switching_to_adam_shows_betas_and_hides_momentum(form, qtbot):
     momentum = find(form, QDoubleSpinBox, "momentumSpin")
     beta1 = find(form, QDoubleSpinBox, "beta1Spin")
     assert shown(momentum) and not shown(beta1)
-    with qtbot.assertNotEmitted(form.structure_changed), \
-            qtbot.waitSignal(form.live_changed, timeout=2000) as blocker:
+    with (
+        qtbot.assertNotEmitted(form.structure_changed),
+        qtbot.waitSignal(form.live_changed, timeout=2000) as blocker,
+    ):
         find(form, QComboBox, "optimizerCombo").setCurrentText("adam")
     assert blocker.args[0].optimizer.name == "adam"
-    assert blocker.args[0].optimizer.learning_rate == 0.1     # the typed rate is kept
+    assert blocker.args[0].optimizer.learning_rate == 0.1  # the typed rate is kept
     for name in ("beta1Spin", "beta2Spin", "epsSpin"):
         assert shown(find(form, QDoubleSpinBox, name))
     assert shown(find(form, QCheckBox, "amsgradCheck"))
@@ -326,7 +342,12 @@ def test_switching_to_adam_shows_betas_and_hides_momentum(form, qtbot):
         assert not shown(find(form, QDoubleSpinBox, name))
     assert not shown(find(form, QCheckBox, "nesterovCheck"))
     assert form.optimizer_form.visible_settings() == (
-        "learning_rate", "beta1", "beta2", "eps", "amsgrad")
+        "learning_rate",
+        "beta1",
+        "beta2",
+        "eps",
+        "amsgrad",
+    )
 
     with qtbot.waitSignal(form.live_changed, timeout=2000) as blocker:
         find(form, QDoubleSpinBox, "beta2Spin").setValue(0.98)
@@ -359,7 +380,8 @@ def test_nesterov_enabled_only_with_momentum(form, qtbot):
         momentum.setValue(0.0)
     assert not nesterov.isEnabled() and not nesterov.isChecked()
     assert blocker.args[0].optimizer == dataclasses.replace(
-        blocker.args[0].optimizer, momentum=0.0, nesterov=False)
+        blocker.args[0].optimizer, momentum=0.0, nesterov=False
+    )
 
 
 # ---------------------------------------------------------------------------- invalid entries
@@ -370,8 +392,10 @@ def test_nesterov_with_dampening_is_refused_and_marked(form, qtbot):
     find(form, QDoubleSpinBox, "dampeningSpin").setValue(0.5)
     before = form.config()
     nesterov = find(form, QCheckBox, "nesterovCheck")
-    with qtbot.assertNotEmitted(form.live_changed), \
-            qtbot.waitSignal(form.invalid, timeout=2000) as blocker:
+    with (
+        qtbot.assertNotEmitted(form.live_changed),
+        qtbot.waitSignal(form.invalid, timeout=2000) as blocker,
+    ):
         nesterov.setChecked(True)
     message = blocker.args[0]
     assert message.startswith("Nesterov: ")
@@ -389,8 +413,9 @@ def test_nesterov_with_dampening_is_refused_and_marked(form, qtbot):
     assert not is_marked_invalid(nesterov)
     assert form.error == ""
     assert not shown(find(form, QLabel, "formErrorLabel"))
-    assert "dampening" not in nesterov.toolTip().split("\n")[0] or "Look ahead" in \
-        nesterov.toolTip()
+    assert (
+        "dampening" not in nesterov.toolTip().split("\n")[0] or "Look ahead" in nesterov.toolTip()
+    )
 
 
 def test_submitting_a_bad_value_is_refused(form, qtbot):
@@ -430,19 +455,19 @@ def test_a_marked_layer_row_can_be_removed(form, qtbot):
     form.submit(dataclasses.replace(form.config(), network=net))
     assert is_marked_invalid(find(form, QComboBox, "hiddenActivationCombo_1"))
     with qtbot.waitSignal(form.structure_changed, timeout=2000) as blocker:
-        qtbot.mouseClick(find(form, QToolButton, "removeLayerButton_1"),
-                         Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(find(form, QToolButton, "removeLayerButton_1"), Qt.MouseButton.LeftButton)
     assert blocker.args[0].network.layers == (LayerConfig(1, "sigmoid"),)
     assert form.error == ""
-    qtbot.wait(10)                                  # the removed row is deleted by now
+    qtbot.wait(10)  # the removed row is deleted by now
 
 
 def test_set_config_validates_and_drops_pending_typing(form, qtbot):
     form.debounce_ms = 60_000
     find(form, QDoubleSpinBox, "learningRateSpin").setValue(0.7)
     assert form.pending
-    bad = dataclasses.replace(Config(), loss="mse",
-                              network=NetworkConfig(2, (LayerConfig(1, "softmax"),)))
+    bad = dataclasses.replace(
+        Config(), loss="mse", network=NetworkConfig(2, (LayerConfig(1, "softmax"),))
+    )
     with pytest.raises(ConfigError):
         form.set_config(bad)
     cfg = load_config(next(p for p in NETWORK_EXAMPLES if p.stem == "circle-relu"))
@@ -483,7 +508,7 @@ def test_cross_entropy_gives_softmax_with_one_unit_per_class(form, qtbot):
     assert cfg.loss == "cross_entropy"
     assert cfg.network.output_layer == LayerConfig(2, "softmax")
     units = find(form, QSpinBox, "outputUnitsSpin")
-    assert units.value() == 2 and not units.isEnabled()    # follows the data's 2 classes
+    assert units.value() == 2 and not units.isEnabled()  # follows the data's 2 classes
     assert "softmax" in find(form, QLabel, "outputHintLabel").text()
 
     with qtbot.waitSignal(form.structure_changed, timeout=2000) as blocker:
@@ -496,7 +521,7 @@ def test_mse_keeps_a_valid_output_activation(form, qtbot):
     with qtbot.waitSignal(form.structure_changed, timeout=2000) as blocker:
         find(form, QComboBox, "lossCombo").setCurrentText("mse")
     assert blocker.args[0].network.output_layer == LayerConfig(1, "sigmoid")
-    assert not shown(find(form, QLabel, "outputHintLabel"))     # nothing had to change
+    assert not shown(find(form, QLabel, "outputHintLabel"))  # nothing had to change
     with qtbot.waitSignal(form.structure_changed, timeout=2000) as blocker:
         find(form, QComboBox, "outputActivationCombo").setCurrentText("tanh")
     assert blocker.args[0].network.output_layer == LayerConfig(1, "tanh")
@@ -579,7 +604,7 @@ def test_csv_source_without_a_file_is_reported(form, qtbot):
     assert not shown(find(form, QComboBox, "datasetCombo"))
     recorder = Recorder(form)
     find(form, QComboBox, "dataSourceCombo").setCurrentText("builtin")
-    assert recorder.count == 0                      # back to the valid config: no change
+    assert recorder.count == 0  # back to the valid config: no change
     assert form.error == ""
     assert not is_marked_invalid(find(form, QPushButton, "chooseCsvButton"))
 
@@ -608,7 +633,7 @@ def test_csv_flow_sets_source_columns_and_inputs(form, qtbot, tmp_path):
         dialog.set_role(name, None)
     assert not ok.isEnabled()
     dialog.set_role("a", "input")
-    assert not ok.isEnabled()                       # no target yet
+    assert not ok.isEnabled()  # no target yet
     dialog.set_role("label", "target")
     assert ok.isEnabled()
     dialog.set_role("b", "input")
@@ -660,11 +685,11 @@ def test_csv_dialog_cancel_changes_nothing(form, qtbot, tmp_path):
     assert form.data_form.columns_dialog is None
 
 
-def test_unreadable_csv_shows_a_message_and_keeps_the_config(form, qtbot, tmp_path,
-                                                             monkeypatch):
+def test_unreadable_csv_shows_a_message_and_keeps_the_config(form, qtbot, tmp_path, monkeypatch):
     messages: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        lambda parent, title, text, *a: messages.append(text))
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda parent, title, text, *a: messages.append(text)
+    )
     before = form.config()
     recorder = Recorder(form)
     choose_path = write_csv(tmp_path, "", name="empty.csv")
@@ -677,17 +702,18 @@ def test_unreadable_csv_shows_a_message_and_keeps_the_config(form, qtbot, tmp_pa
 
     # Numbers only on the first line: no header.
     form.data_form.file_chooser = lambda parent, caption, folder: str(
-        write_csv(tmp_path, "1,2\n3,4\n", name="noheader.csv"))
+        write_csv(tmp_path, "1,2\n3,4\n", name="noheader.csv")
+    )
     qtbot.mouseClick(find(form, QPushButton, "chooseCsvButton"), Qt.MouseButton.LeftButton)
     assert "missing header" in messages[-1]
     assert form.config() == before
 
 
-def test_bad_cell_is_reported_by_the_dialog_which_stays_open(form, qtbot, tmp_path,
-                                                             monkeypatch):
+def test_bad_cell_is_reported_by_the_dialog_which_stays_open(form, qtbot, tmp_path, monkeypatch):
     messages: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        lambda parent, title, text, *a: messages.append(text))
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda parent, title, text, *a: messages.append(text)
+    )
     before = form.config()
     recorder = Recorder(form)
     dialog = choose(form, qtbot, write_csv(tmp_path, "x,y\n1,0\n2,oops\n3,1\n", "bad.csv"))
@@ -738,9 +764,16 @@ def test_csv_example_reopens_columns_with_its_mapping(qtbot):
 
 def test_every_field_has_a_tooltip_and_the_main_names_exist(form):
     names = {
-        QComboBox: ["lossCombo", "optimizerCombo", "dataSourceCombo", "datasetCombo",
-                    "initCombo", "regularizationCombo", "hiddenActivationCombo_1",
-                    "outputActivationCombo"],
+        QComboBox: [
+            "lossCombo",
+            "optimizerCombo",
+            "dataSourceCombo",
+            "datasetCombo",
+            "initCombo",
+            "regularizationCombo",
+            "hiddenActivationCombo_1",
+            "outputActivationCombo",
+        ],
         QDoubleSpinBox: ["learningRateSpin", "momentumSpin"],
         QSpinBox: ["batchSizeSpin", "seedSpin", "hiddenUnitsSpin_1", "outputUnitsSpin"],
         QPushButton: ["addLayerButton", "chooseCsvButton"],
@@ -749,8 +782,11 @@ def test_every_field_has_a_tooltip_and_the_main_names_exist(form):
     for cls, objects in names.items():
         for name in objects:
             find(form, cls, name)
-    fields = [w for cls in (QAbstractSpinBox, QComboBox, QCheckBox, QPushButton, QToolButton)
-              for w in form.findChildren(cls)]
+    fields = [
+        w
+        for cls in (QAbstractSpinBox, QComboBox, QCheckBox, QPushButton, QToolButton)
+        for w in form.findChildren(cls)
+    ]
     assert len(fields) > 25
     for widget in fields:
         assert widget.toolTip().strip(), widget.objectName()
@@ -768,15 +804,22 @@ def test_mouse_wheel_only_changes_a_focused_field(form, qtbot):
 
     def wheel() -> None:
         centre = QPointF(spin.rect().center())
-        event = QWheelEvent(centre, QPointF(spin.mapToGlobal(spin.rect().center())),
-                            QPoint(0, 0), QPoint(0, 120), Qt.MouseButton.NoButton,
-                            Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+        event = QWheelEvent(
+            centre,
+            QPointF(spin.mapToGlobal(spin.rect().center())),
+            QPoint(0, 0),
+            QPoint(0, 120),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
         QApplication.sendEvent(spin, event)
 
     form.activateWindow()
     form.network_form.add_button.setFocus()
     wheel()
-    assert spin.value() == 4                        # scrolling past it changes nothing
+    assert spin.value() == 4  # scrolling past it changes nothing
     spin.setFocus()
     qtbot.waitUntil(spin.hasFocus, timeout=2000)
     wheel()
@@ -804,14 +847,14 @@ def _shot(form: ConfigForm, qtbot, name: str, scrolls: dict[int, QScrollArea]) -
     """
     scroll = scrolls.get(id(form))
     if scroll is None:
-        scroll = scrolls[id(form)] = QScrollArea()   # qtbot only keeps a weak reference
+        scroll = scrolls[id(form)] = QScrollArea()  # qtbot only keeps a weak reference
         qtbot.addWidget(scroll)
         scroll.setWidgetResizable(True)
         scroll.setWidget(form)
     scroll.resize(360, max(900, form.sizeHint().height() + 10))
     scroll.show()
     qtbot.waitExposed(scroll)
-    qtbot.wait(50)            # let the deferred layout requests settle
+    qtbot.wait(50)  # let the deferred layout requests settle
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / name
     assert form.grab().save(str(path))
@@ -828,8 +871,9 @@ def test_screenshots(qtbot):
     other = ConfigForm()
     other.debounce_ms = 0
     qtbot.addWidget(other)
-    source = Path(load_config(next(p for p in NETWORK_EXAMPLES if p.stem == "moons-csv"))
-                  .data_path())
+    source = Path(
+        load_config(next(p for p in NETWORK_EXAMPLES if p.stem == "moons-csv")).data_path()
+    )
     dialog = choose(other, qtbot, source)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -843,9 +887,12 @@ def test_screenshots(qtbot):
     assert other.config().data.source == "csv"
     assert _shot(other, qtbot, "form-adam-csv.png", scrolls).stat().st_size > 0
 
-    find(other, QDoubleSpinBox, "momentumSpin")      # exists even while hidden
-    other.submit(dataclasses.replace(other.config(), optimizer=dataclasses.replace(
-        other.config().optimizer, beta2=1.5)))
+    find(other, QDoubleSpinBox, "momentumSpin")  # exists even while hidden
+    other.submit(
+        dataclasses.replace(
+            other.config(), optimizer=dataclasses.replace(other.config().optimizer, beta2=1.5)
+        )
+    )
     assert other.error.startswith("Beta 2: ")
     assert _shot(other, qtbot, "form-invalid.png", scrolls).stat().st_size > 0
 

@@ -86,7 +86,7 @@ def test_object_names_and_empty_state(view):
     assert view.objectName() == "gradientHealthView"
     assert view.findChild(type(view.plot), "gradientNormPlot") is view.plot
     assert view.findChild(QListWidget, "healthFlags") is view.flag_list
-    assert view.plot.getPlotItem().ctrl.logYCheck.isChecked()   # log y axis
+    assert view.plot.getPlotItem().ctrl.logYCheck.isChecked()  # log y axis
     assert view.flags() == []
 
 
@@ -124,7 +124,7 @@ def test_points_stay_bounded_by_stride_doubling(view):
     feed = Feed(view, t)
     feed.steps(1001, every=50)
     x, y = view.series(0)
-    assert len(x) <= 65                       # the stored points plus the latest one
+    assert len(x) <= 65  # the stored points plus the latest one
     assert x[0] == 0 and x[-1] == 1001
     assert view.stride >= 16
     assert np.all(x[:-1] % view.stride == 0)
@@ -135,9 +135,14 @@ def test_points_stay_bounded_by_stride_doubling(view):
 def test_start_run_clears_and_function_mode_is_one_layer(view):
     feed = Feed(view, Trainer())
     feed.steps(30)
-    f = Trainer({"mode": "function", "function": "(w1 - 3)**2 + 10*(w2 + 1)**2",
-                 "parameters": {"w1": 1.0, "w2": 0.0},
-                 "optimizer": {"name": "sgd", "learning_rate": 0.02}})
+    f = Trainer(
+        {
+            "mode": "function",
+            "function": "(w1 - 3)**2 + 10*(w2 + 1)**2",
+            "parameters": {"w1": 1.0, "w2": 0.0},
+            "optimizer": {"name": "sgd", "learning_rate": 0.02},
+        }
+    )
     feed = Feed(view, f, run_id=2)
     assert [item.text for _, item in view.legend.items] == ["all parameters"]
     x, y = view.series(0)
@@ -152,8 +157,14 @@ def test_start_run_clears_and_function_mode_is_one_layer(view):
 
 
 def test_function_at_its_minimum_reports_zero_gradient(view):
-    f = Trainer({"mode": "function", "function": "(w - 3)**2", "parameters": {"w": 1.0},
-                 "optimizer": {"name": "sgd", "learning_rate": 0.5}})   # lands on w = 3
+    f = Trainer(
+        {
+            "mode": "function",
+            "function": "(w - 3)**2",
+            "parameters": {"w": 1.0},
+            "optimizer": {"name": "sgd", "learning_rate": 0.5},
+        }
+    )  # lands on w = 3
     feed = Feed(view, f)
     feed.steps(10, every=1)
     assert "zero" not in kinds(view)
@@ -172,7 +183,7 @@ def test_dead_relu_preset_flags_zero_gradients(view):
     feed = Feed(view, t)
     history = feed.steps(200)
     assert "zero" in kinds(view)
-    assert "zero" in history[5]                 # units die early: flagged by step 60
+    assert "zero" in history[5]  # units die early: flagged by step 60
     text = dict(view.flags())["zero"]
     # the flagged parameters are exactly those whose gradient was 0 for the last 20 steps
     chunk = t.history.since(t.step_count - 21)
@@ -196,8 +207,10 @@ def test_vanishing_preset_flags_the_first_layers(view):
     assert text.startswith("Vanishing: layer 1")
     assert "1,000x smaller than layer 8's" in text
     assert "sigmoid'(z) \u2264 0.25" in text
-    norms = [np.linalg.norm(t.gradients[np.array(parameter_layers(t.parameter_names)) == k])
-             for k in range(1, 9)]
+    norms = [
+        np.linalg.norm(t.gradients[np.array(parameter_layers(t.parameter_names)) == k])
+        for k in range(1, 9)
+    ]
     assert norms[0] < 1e-3 * max(norms)
     shoot(view, "health-vanishing-sigmoid.png")
 
@@ -208,7 +221,7 @@ def test_exploding_preset_flags_exploding(view):
     history = feed.steps(200, every=5)
     assert "exploding" in kinds(view)
     first = next(i for i, k in enumerate(history) if "exploding" in k)
-    assert first <= 4                            # within the first 25 steps
+    assert first <= 4  # within the first 25 steps
     text = dict(view.flags())["exploding"]
     assert "lower the learning rate" in text and "above 1000" in text
     shoot(view, "health-exploding.png")
@@ -222,8 +235,9 @@ def test_exploding_until_divergence_stays_finite_and_quiet(view):
     feed.steps(400, every=25)
     assert t.diverged
     assert kinds(view) >= {"exploding"}
-    assert any("no longer finite" in text for _, text in view.flags()) or \
-        np.all(np.isfinite(t.gradients))
+    assert any("no longer finite" in text for _, text in view.flags()) or np.all(
+        np.isfinite(t.gradients)
+    )
     for curve in view._curves:
         y = curve.yData
         assert not np.any(np.isinf(y)) and not np.any(y <= 0)
@@ -240,21 +254,44 @@ def test_synthetic_growth_is_flagged():
     """A norm growing 10x+ within 50 steps is flagged even while it is still below 1000."""
     from gdsim.config import config_from_dict
 
-    cfg = config_from_dict({"mode": "network", "network": {
-        "inputs": 1, "layers": [{"units": 1, "activation": "linear"}]}, "loss": "mse",
-        "data": {"source": "builtin", "name": "linear"}})
-    info = RunInfo(run_id=1, config=cfg, parameter_names=("w1_1_1", "b1_1"), extra_names=(),
-                   seed=0)
+    cfg = config_from_dict(
+        {
+            "mode": "network",
+            "network": {"inputs": 1, "layers": [{"units": 1, "activation": "linear"}]},
+            "loss": "mse",
+            "data": {"source": "builtin", "name": "linear"},
+        }
+    )
+    info = RunInfo(run_id=1, config=cfg, parameter_names=("w1_1_1", "b1_1"), extra_names=(), seed=0)
     v = GradientHealthView()
     v.start_run(info)
     steps = np.arange(0, 41)
-    grads = np.stack([0.05 * 1.1 ** steps, np.zeros_like(steps, dtype=float)], axis=1)
-    chunk = HistoryChunk(steps=steps, cost=np.zeros(41), extras={}, param_steps=steps,
-                         params=np.zeros((41, 2)), grads=grads, latest_step=40,
-                         latest_params=np.zeros(2), latest_grads=grads[-1])
-    snap = Snapshot(run_id=1, chunk=chunk, step=40, epoch=0, cost=0.0, parameters=np.zeros(2),
-                    gradients=grads[-1], last_update=np.zeros(2), learning_rate=0.1,
-                    running=True, diverged=None, steps_per_second=0.0)
+    grads = np.stack([0.05 * 1.1**steps, np.zeros_like(steps, dtype=float)], axis=1)
+    chunk = HistoryChunk(
+        steps=steps,
+        cost=np.zeros(41),
+        extras={},
+        param_steps=steps,
+        params=np.zeros((41, 2)),
+        grads=grads,
+        latest_step=40,
+        latest_params=np.zeros(2),
+        latest_grads=grads[-1],
+    )
+    snap = Snapshot(
+        run_id=1,
+        chunk=chunk,
+        step=40,
+        epoch=0,
+        cost=0.0,
+        parameters=np.zeros(2),
+        gradients=grads[-1],
+        last_update=np.zeros(2),
+        learning_rate=0.1,
+        running=True,
+        diverged=None,
+        steps_per_second=0.0,
+    )
     v.update_from(snap)
     flags = dict(v.flags())
     assert "exploding" in flags and "grew 45x in the last 50 steps" in flags["exploding"]

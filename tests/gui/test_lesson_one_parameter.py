@@ -26,8 +26,13 @@ def number(widget, name):
 def steps(widget, qtbot, n):
     target = widget.session.trainer.step_count + n
     widget.session.step(n)
-    qtbot.waitUntil(lambda: widget.session.trainer.step_count >= target
-                    or widget.session.trainer.diverged is not None, timeout=5000)
+    qtbot.waitUntil(
+        lambda: (
+            widget.session.trainer.step_count >= target
+            or widget.session.trainer.diverged is not None
+        ),
+        timeout=5000,
+    )
     qtbot.waitUntil(lambda: not widget.session.running, timeout=5000)
 
 
@@ -36,11 +41,25 @@ def w_of(widget):
 
 
 def test_seed_numbers_before_and_after_one_step(lesson, qtbot):
-    text = {name: lesson.findChild(object, name).text() for name in (
-        "currentWValue", "costValue", "gradientValue", "learningRateValue", "updateValue",
-        "nextWValue")}
-    assert text == {"currentWValue": "1", "costValue": "4", "gradientValue": "-4",
-                    "learningRateValue": "0.1", "updateValue": "0.4", "nextWValue": "1.4"}
+    text = {
+        name: lesson.findChild(object, name).text()
+        for name in (
+            "currentWValue",
+            "costValue",
+            "gradientValue",
+            "learningRateValue",
+            "updateValue",
+            "nextWValue",
+        )
+    }
+    assert text == {
+        "currentWValue": "1",
+        "costValue": "4",
+        "gradientValue": "-4",
+        "learningRateValue": "0.1",
+        "updateValue": "0.4",
+        "nextWValue": "1.4",
+    }
     assert lesson.findChild(object, "derivativeFormula").text() == "dC/dw = 2*w - 6"
     assert "negative" in lesson.findChild(object, "lessonExplanation").text()
     qtbot.mouseClick(lesson.controls.step_button, LEFT)
@@ -165,7 +184,8 @@ def test_start_w_and_learning_rate(lesson, qtbot):
     assert lesson.session.trainer.step_count == 2
     assert number(lesson, "learningRateValue") == 0.25
     assert lesson.arrow_endpoints()[1] == pytest.approx(
-        w_of(lesson) - 0.25 * float(lesson.session.trainer.gradients[0]), abs=1e-12)
+        w_of(lesson) - 0.25 * float(lesson.session.trainer.gradients[0]), abs=1e-12
+    )
 
 
 def test_watchable_speed_by_default_and_run_pause(qtbot):
@@ -189,7 +209,10 @@ def test_watchable_speed_by_default_and_run_pause(qtbot):
 def test_stop_rule_widgets_are_hidden(lesson):
     from PySide6.QtWidgets import QLabel
 
-    shown = [label.text().strip() for label in lesson.controls.findChildren(QLabel)
-             if label.isVisibleTo(lesson)]
+    shown = [
+        label.text().strip()
+        for label in lesson.controls.findChildren(QLabel)
+        if label.isVisibleTo(lesson)
+    ]
     assert "Speed" in shown and not any("Stop" in text or "cost" in text for text in shown)
     assert not lesson.controls.max_steps_spin.isVisibleTo(lesson)

@@ -144,8 +144,10 @@ def test_race_starts_together_diverges_and_switches_off(lesson, qtbot):
     lesson.controls.step_n_spin.setValue(50)
     lesson.controls.speed_combo.setCurrentIndex(0)  # unlimited
     lesson.controls.step_n_button.click()
-    qtbot.waitUntil(lambda: lesson.session.trainer.step_count == 50
-                    and not lesson._race_timer.isActive(), timeout=5000)
+    qtbot.waitUntil(
+        lambda: lesson.session.trainer.step_count == 50 and not lesson._race_timer.isActive(),
+        timeout=5000,
+    )
     trainers = lesson.race_trainers()
     assert all(t.step_count == 50 for t in trainers.values())
     positions = lesson.race_positions()

@@ -5,8 +5,14 @@ import pytest
 from gdsim.app.local_session import LocalSession
 from gdsim.config import config_from_dict
 
-ONE = config_from_dict({"mode": "function", "function": "(w - 3)**2", "parameters": {"w": 1.0},
-                        "optimizer": {"name": "sgd", "learning_rate": 0.1}})
+ONE = config_from_dict(
+    {
+        "mode": "function",
+        "function": "(w - 3)**2",
+        "parameters": {"w": 1.0},
+        "optimizer": {"name": "sgd", "learning_rate": 0.1},
+    }
+)
 
 
 def test_load_step_reset(qtbot):

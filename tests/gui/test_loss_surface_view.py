@@ -14,16 +14,21 @@ from tests.gui.trainer_state import run_info, snapshot
 
 SHOTS = Path(os.environ.get("GDSIM_VIEW_SHOTS", "/tmp/views-surface"))
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
-FUNCTION = {"mode": "function", "function": "(w - 3)**2", "parameters": {"w": 1.0},
-            "optimizer": {"name": "sgd", "learning_rate": 0.1}}
+FUNCTION = {
+    "mode": "function",
+    "function": "(w - 3)**2",
+    "parameters": {"w": 1.0},
+    "optimizer": {"name": "sgd", "learning_rate": 0.1},
+}
 
 
 # ----------------------------------------------------------------------------------------------
 # helpers
 
 
-def train_and_feed(view: LossSurfaceView, t: Trainer, steps: int, chunk: int = 7,
-                   run_id: int = 1) -> None:
+def train_and_feed(
+    view: LossSurfaceView, t: Trainer, steps: int, chunk: int = 7, run_id: int = 1
+) -> None:
     """Train `steps` updates, sending a snapshot after every `chunk` of them (and one first)."""
     snap = snapshot(t, -1, run_id)
     view.update_from(snap)
@@ -41,9 +46,14 @@ def train_and_feed(view: LossSurfaceView, t: Trainer, steps: int, chunk: int = 7
 def independent_cost(t: Trainer, values: dict[str, float] | None = None) -> float:
     """Network.cost on the full training set, on a network of its own."""
     cfg = t.config
-    net = Network(cfg.network.inputs, [layer.units for layer in cfg.network.layers],
-                  [layer.activation for layer in cfg.network.layers], cfg.loss,
-                  cfg.regularization.kind, cfg.regularization.rate)
+    net = Network(
+        cfg.network.inputs,
+        [layer.units for layer in cfg.network.layers],
+        [layer.activation for layer in cfg.network.layers],
+        cfg.loss,
+        cfg.regularization.kind,
+        cfg.regularization.rate,
+    )
     net.theta[...] = t.parameters
     for name, value in (values or {}).items():
         net.theta[net.parameter_names.index(name)] = value
@@ -73,8 +83,10 @@ def xor100(view):
 
 
 def test_default_pair_is_first_two_weights_of_last_layer():
-    assert default_pair(("w1_1_1", "w1_1_2", "b1_1", "w2_1_1", "w2_1_2", "b2_1")) == \
-        ("w2_1_1", "w2_1_2")
+    assert default_pair(("w1_1_1", "w1_1_2", "b1_1", "w2_1_1", "w2_1_2", "b2_1")) == (
+        "w2_1_1",
+        "w2_1_2",
+    )
     assert default_pair(("w1_1_1", "b1_1", "w2_1_1", "b2_1")) == ("w1_1_1", "b1_1")
     assert default_pair(("w",)) is None
 
@@ -207,7 +219,7 @@ def test_running_updates_are_cheap_and_throttled(xor100):
         times.append(time.perf_counter() - start)
         last = t.history.latest_step
         if time.perf_counter() - t0 < 0.9:
-            assert np.array_equal(view.grid()[2], before)   # not recomputed within a second
+            assert np.array_equal(view.grid()[2], before)  # not recomputed within a second
     assert np.median(times) < 0.01
 
 
@@ -221,7 +233,7 @@ def test_grid_is_fast_enough(xor100):
 def test_trajectory_is_bounded(view):
     t = Trainer(EXAMPLES / "xor.json")
     view.start_run(run_info(t))
-    view._t_max = 50                # a small bound to exercise the stride doubling
+    view._t_max = 50  # a small bound to exercise the stride doubling
     train_and_feed(view, t, 300, chunk=25)
     steps, xv, yv = view.trajectory()
     assert len(steps) <= 50 and steps[0] == 0 and steps[-1] == 300

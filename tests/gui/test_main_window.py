@@ -12,11 +12,17 @@ from gdsim.app import MainWindow
 from gdsim.engine.trainer import Trainer
 from gdsim.io.run_csv import read_run_csv
 
-DIVERGING = {"gdsim": 1, "mode": "network",
-             "network": {"inputs": 1, "layers": [{"units": 8, "activation": "relu"},
-                                                 {"units": 1, "activation": "linear"}]},
-             "loss": "mse", "optimizer": {"name": "sgd", "learning_rate": 200.0},
-             "data": {"source": "builtin", "name": "sine"}}
+DIVERGING = {
+    "gdsim": 1,
+    "mode": "network",
+    "network": {
+        "inputs": 1,
+        "layers": [{"units": 8, "activation": "relu"}, {"units": 1, "activation": "linear"}],
+    },
+    "loss": "mse",
+    "optimizer": {"name": "sgd", "learning_rate": 200.0},
+    "data": {"source": "builtin", "name": "sine"},
+}
 
 
 def button(window, name) -> QPushButton:
@@ -30,8 +36,10 @@ def click(qtbot, window, name):
 
 
 def wait_step(qtbot, window, step, timeout=10000):
-    qtbot.waitUntil(lambda: window.session.last is not None
-                    and window.session.last.step == step, timeout=timeout)
+    qtbot.waitUntil(
+        lambda: window.session.last is not None and window.session.last.step == step,
+        timeout=timeout,
+    )
 
 
 def test_contract_object_names_exist(window):
@@ -106,8 +114,7 @@ def test_form_edits_change_the_network(qtbot, window):
     n_before = len(window.session.info.parameter_names)
     click(qtbot, window, "addLayerButton")
     window.form.flush()
-    qtbot.waitUntil(lambda: len(window.session.info.parameter_names) != n_before,
-                    timeout=5000)
+    qtbot.waitUntil(lambda: len(window.session.info.parameter_names) != n_before, timeout=5000)
     assert len(window.session.info.config.network.layers) == 3
 
 
@@ -124,8 +131,7 @@ def test_learning_rate_applies_live_without_reset(qtbot, window):
     assert window.session.last.learning_rate == pytest.approx(0.5)
 
 
-def test_a_bad_config_file_is_refused_with_a_message_and_nothing_is_lost(qtbot, window,
-                                                                         tmp_path):
+def test_a_bad_config_file_is_refused_with_a_message_and_nothing_is_lost(qtbot, window, tmp_path):
     before = window.config
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"optimizer": {"name": "sgd", "learning_rate": -1}}))
@@ -179,14 +185,16 @@ def test_a_script_without_a_main_guard_can_open_the_window(tmp_path):
         "while w.session.last is None and time.time() < end:\n"
         "    app.processEvents(); time.sleep(0.01)\n"
         "print('ready' if w.session.last is not None else 'timeout')\n"
-        "w.close()\n")
+        "w.close()\n"
+    )
     import os
     import subprocess
     import sys
 
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                            timeout=60, env=env)
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, env=env
+    )
     assert result.stdout.strip() == "ready", result.stderr
 
 
@@ -219,8 +227,7 @@ def test_structural_change_asks_before_losing_history(qtbot, window):
     window.dialogs.confirm_answer = True  # let the fixture close the window
 
 
-def test_rerandomise_writes_its_seed_into_the_form_and_the_exported_config(qtbot, window,
-                                                                          tmp_path):
+def test_rerandomise_writes_its_seed_into_the_form_and_the_exported_config(qtbot, window, tmp_path):
     click(qtbot, window, "rerandomizeButton")
     qtbot.waitUntil(lambda: window.session.info.seed != 0, timeout=5000)
     seed = window.session.info.seed
@@ -233,10 +240,10 @@ def test_rerandomise_writes_its_seed_into_the_form_and_the_exported_config(qtbot
 
 def test_a_refused_network_keeps_the_old_run_and_the_form_in_step(qtbot, window):
     before = window.session.info
-    bad = window.config.replace(data=window.config.data.__class__(source="builtin",
-                                                                  name="sine"),
-                                network=window.config.network.__class__(
-                                    inputs=1, layers=window.config.network.layers))
+    bad = window.config.replace(
+        data=window.config.data.__class__(source="builtin", name="sine"),
+        network=window.config.network.__class__(inputs=1, layers=window.config.network.layers),
+    )
     window._on_structure_changed(bad)  # what the form emits for "Data set: sine" with bce
     qtbot.waitUntil(lambda: "between 0 and 1" in window.message_bar.text(), timeout=5000)
     assert window.form.config().data.name == "xor" and window.config == before.config
@@ -247,9 +254,16 @@ def test_a_refused_network_keeps_the_old_run_and_the_form_in_step(qtbot, window)
 
 def test_a_function_mode_config_disables_the_network_form(qtbot, make_window, tmp_path):
     path = tmp_path / "one.json"
-    path.write_text(json.dumps({"mode": "function", "function": "(w - 3)**2",
-                                "parameters": {"w": 1.0},
-                                "optimizer": {"name": "sgd", "learning_rate": 0.1}}))
+    path.write_text(
+        json.dumps(
+            {
+                "mode": "function",
+                "function": "(w - 3)**2",
+                "parameters": {"w": 1.0},
+                "optimizer": {"name": "sgd", "learning_rate": 0.1},
+            }
+        )
+    )
     w = make_window(path)
     qtbot.waitUntil(lambda: "Function mode" in w.message_bar.text(), timeout=5000)
     assert not w.form_dock.widget().isEnabled()
@@ -290,8 +304,9 @@ def test_views_follow_the_run(qtbot, window):
     t = Trainer(window.config)
     t.step(400)
     grid = window.prediction_view.grid_points()
-    np.testing.assert_allclose(window.prediction_view.grid_values().ravel(),
-                               t.predict(grid).ravel(), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        window.prediction_view.grid_values().ravel(), t.predict(grid).ravel(), rtol=0, atol=1e-12
+    )
 
 
 def test_double_clicking_a_parameter_shows_its_chain_rule(qtbot, window):
@@ -307,14 +322,14 @@ def test_double_clicking_a_parameter_shows_its_chain_rule(qtbot, window):
 
 def test_a_dead_relu_preset_raises_its_flag_in_the_window(qtbot, window):
     assert window.open_health_preset("health-dead-relu.json")
-    qtbot.waitUntil(lambda: window.session.info.config.network.layers[0].activation == "relu",
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.session.info.config.network.layers[0].activation == "relu", timeout=5000
+    )
     assert window.bottom_tabs.currentWidget() is window.health_view
     window.findChild(QSpinBox, "stepNSpin").setValue(200)
     click(qtbot, window, "stepNButton")
     wait_step(qtbot, window, 200)
-    qtbot.waitUntil(lambda: any(k == "zero" for k, _ in window.health_view.flags()),
-                    timeout=5000)
+    qtbot.waitUntil(lambda: any(k == "zero" for k, _ in window.health_view.flags()), timeout=5000)
 
 
 def test_the_phase_diagram_walks_one_update_and_then_steps(qtbot, window):

@@ -53,8 +53,11 @@ def test_forward_phase_draws_weights_by_sign_and_size(make_view):
     value, color, width = view.edge_style("w1_2_1")
     assert value == weight_of(trainer, trainer.parameters, "w1_2_1")
     assert color == ("blue" if value > 0 else "red")
-    weights = {n: weight_of(trainer, trainer.parameters, n)
-               for n in trainer.parameter_names if n.startswith("w")}
+    weights = {
+        n: weight_of(trainer, trainer.parameters, n)
+        for n in trainer.parameter_names
+        if n.startswith("w")
+    }
     big = max(weights, key=lambda n: abs(weights[n]))
     small = min(weights, key=lambda n: abs(weights[n]))
     assert view.edge_style(big)[2] > view.edge_style(small)[2]
@@ -95,9 +98,14 @@ def test_update_phase_shows_minus_lr_times_gradient_for_sgd(make_view):
 
 
 def test_update_phase_of_another_optimizer_shows_its_last_update(make_view, tmp_path):
-    text = (EXAMPLES / "xor.json").read_text().replace(
-        '"optimizer": {"name": "sgd", "learning_rate": 0.1}',
-        '"optimizer": {"name": "adam", "learning_rate": 0.01}')
+    text = (
+        (EXAMPLES / "xor.json")
+        .read_text()
+        .replace(
+            '"optimizer": {"name": "sgd", "learning_rate": 0.1}',
+            '"optimizer": {"name": "adam", "learning_rate": 0.01}',
+        )
+    )
     path = tmp_path / "xor-adam.json"
     path.write_text(text)
     trainer = trained(path, 5)
@@ -112,8 +120,12 @@ def test_neuron_tooltip_spells_out_z_and_a(make_view):
     view = make_view(trainer)
     view.select_sample(3)
     cfg = trainer.config
-    net = Network(cfg.network.inputs, [layer.units for layer in cfg.network.layers],
-                  [layer.activation for layer in cfg.network.layers], cfg.loss)
+    net = Network(
+        cfg.network.inputs,
+        [layer.units for layer in cfg.network.layers],
+        [layer.activation for layer in cfg.network.layers],
+        cfg.loss,
+    )
     net.theta[...] = trainer.parameters
     x = trainer.objective.x_train[:, 3:4]
     z = net.layer_values(x)[0][0][0, 0]
@@ -186,8 +198,10 @@ def test_large_layers_are_cut_with_a_note(make_view, tmp_path):
     shown = [n for n in view._edges if n.startswith("w2_")]
     assert len(shown) == MAX_SHOWN - 1
     assert "more" in view.note_label.text()
-    assert any(getattr(i, "text", lambda: "")() == f"+{50 - MAX_SHOWN + 1} more"
-               for i in view.scene.items())
+    assert any(
+        getattr(i, "text", lambda: "")() == f"+{50 - MAX_SHOWN + 1} more"
+        for i in view.scene.items()
+    )
 
 
 @pytest.mark.skipif(not SHOTS, reason="set GDSIM_DIAGRAM_SHOTS to a folder to save screenshots")

@@ -26,8 +26,12 @@ from gdsim.engine.trainer import Trainer
 # screenshots to look at (the tests only check that they are written)
 SHOTS = Path(os.environ.get("GDSIM_SCREENSHOTS", "/tmp/plots-shots"))
 
-FUNCTION = {"mode": "function", "function": "(w - 3)**2", "parameters": {"w": 1.0},
-            "optimizer": {"name": "sgd", "learning_rate": 0.1}}
+FUNCTION = {
+    "mode": "function",
+    "function": "(w - 3)**2",
+    "parameters": {"w": 1.0},
+    "optimizer": {"name": "sgd", "learning_rate": 0.1},
+}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -51,9 +55,20 @@ class Feed:
 
     def snapshot(self, chunk: HistoryChunk, run_id: int | None = None) -> Snapshot:
         t = self.trainer
-        return Snapshot(self.run_id if run_id is None else run_id, chunk, t.step_count, t.epoch,
-                        t.cost, t.parameters, t.gradients, t.last_update, t.learning_rate,
-                        False, t.diverged, 0.0)
+        return Snapshot(
+            self.run_id if run_id is None else run_id,
+            chunk,
+            t.step_count,
+            t.epoch,
+            t.cost,
+            t.parameters,
+            t.gradients,
+            t.last_update,
+            t.learning_rate,
+            False,
+            t.diverged,
+            0.0,
+        )
 
     def step(self, n: int, *, refresh: bool = True) -> None:
         self.trainer.step(n)
@@ -126,10 +141,10 @@ def test_next_snapshot_extends_the_curves(panel):
 def test_add_snapshot_only_stores_and_refresh_draws_once(panel):
     feed = Feed(panel).start()
     feed.step(3, refresh=False)
-    assert len(panel.cost_curves()["cost"].xData) == 0     # nothing drawn yet
+    assert len(panel.cost_curves()["cost"].xData) == 0  # nothing drawn yet
     assert panel.refresh() is True
     assert len(panel.cost_curves()["cost"].xData) == 4
-    assert panel.refresh() is False                         # nothing new: no redraw
+    assert panel.refresh() is False  # nothing new: no redraw
 
 
 def test_refresh_before_any_run_is_a_no_op(qtbot):
@@ -159,14 +174,15 @@ def test_start_run_clears_everything(panel):
     assert panel.readout_text() == ""
     for which in ("cost", "train_cost", "test_cost"):
         assert len(panel.curve_data(which)[0]) == 0
-    assert panel.selection() == (0,)                         # the one parameter, w
+    assert panel.selection() == (0,)  # the one parameter, w
     panel.refresh()
     assert len(panel.cost_curves()["cost"].xData) == 0
-    assert set(panel.cost_curves()) == {"cost"}              # function mode: no train/test cost
+    assert set(panel.cost_curves()) == {"cost"}  # function mode: no train/test cost
     fresh.step(3)
     np.testing.assert_array_equal(panel.curve_data("parameter", 0)[0], [0, 1, 2, 3])
-    np.testing.assert_array_equal(panel.parameter_curves()[0].yData,
-                                  fresh.trainer.history.params()[:, 0])
+    np.testing.assert_array_equal(
+        panel.parameter_curves()[0].yData, fresh.trainer.history.params()[:, 0]
+    )
     # the old run's snapshots no longer count
     feed.step(5)
     assert panel.curve_data("cost")[0][-1] == 3
@@ -195,15 +211,37 @@ def test_default_selection_rules():
     assert default_selection(["w"]) == (0,)
     names12 = [f"w1_{j}_1" for j in range(1, 13)]
     assert default_selection(names12) == tuple(range(12))
-    default = Trainer().parameter_names                      # 2-4-1: 17 parameters
+    default = Trainer().parameter_names  # 2-4-1: 17 parameters
     chosen = default_selection(default)
     assert [default[i] for i in chosen] == [
-        "w1_1_1", "w1_1_2", "w1_2_1", "w1_2_2", "w1_3_1", "w1_3_2", "w1_4_1", "w1_4_2",
-        "w2_1_1", "w2_1_2", "w2_1_3", "w2_1_4", "b2_1"]
-    big = Trainer({"network": {"inputs": 2, "layers": [
-        {"units": 16, "activation": "tanh"}, {"units": 16, "activation": "tanh"},
-        {"units": 3, "activation": "softmax"}]}, "loss": "cross_entropy",
-        "data": {"source": "builtin", "name": "spiral"}}).parameter_names
+        "w1_1_1",
+        "w1_1_2",
+        "w1_2_1",
+        "w1_2_2",
+        "w1_3_1",
+        "w1_3_2",
+        "w1_4_1",
+        "w1_4_2",
+        "w2_1_1",
+        "w2_1_2",
+        "w2_1_3",
+        "w2_1_4",
+        "b2_1",
+    ]
+    big = Trainer(
+        {
+            "network": {
+                "inputs": 2,
+                "layers": [
+                    {"units": 16, "activation": "tanh"},
+                    {"units": 16, "activation": "tanh"},
+                    {"units": 3, "activation": "softmax"},
+                ],
+            },
+            "loss": "cross_entropy",
+            "data": {"source": "builtin", "name": "spiral"},
+        }
+    ).parameter_names
     chosen = default_selection(big)
     assert len(chosen) <= 13
     assert [big[i] for i in chosen[:8]] == [n for n in big if n.startswith("w1_")][:8]
@@ -241,15 +279,27 @@ def test_selection_drives_both_plots_with_the_same_colours(panel, qtbot):
 
 
 def test_selection_is_capped(panel):
-    wide = Trainer({"network": {"inputs": 2, "layers": [{"units": 32, "activation": "tanh"},
-                                                        {"units": 1, "activation": "sigmoid"}]}})
+    wide = Trainer(
+        {
+            "network": {
+                "inputs": 2,
+                "layers": [
+                    {"units": 32, "activation": "tanh"},
+                    {"units": 1, "activation": "sigmoid"},
+                ],
+            }
+        }
+    )
     Feed(panel, wide).start()
     panel.set_selection(range(len(wide.parameter_names)))
     assert len(panel.selection()) == MAX_SHOWN
     # past the palette the colours repeat, dashed, in both plots alike
     pc, gc = panel.parameter_curves()[len(PALETTE)], panel.gradient_curves()[len(PALETTE)]
-    assert pc.opts["pen"].style() == gc.opts["pen"].style() != panel.parameter_curves()[0] \
-        .opts["pen"].style()
+    assert (
+        pc.opts["pen"].style()
+        == gc.opts["pen"].style()
+        != panel.parameter_curves()[0].opts["pen"].style()
+    )
 
 
 def test_picker_list_and_quick_picks(panel, qtbot):
@@ -257,11 +307,14 @@ def test_picker_list_and_quick_picks(panel, qtbot):
     feed.step(5)
     picker = panel.picker
     assert picker.text().startswith("parameters: 13 of 17")
-    picker._populate()                                  # what opening the popup does
+    picker._populate()  # what opening the popup does
     lst = picker.list_widget
     assert lst.count() == 17
-    checked = [lst.item(r).text() for r in range(lst.count())
-               if lst.item(r).checkState() == pg.QtCore.Qt.CheckState.Checked]
+    checked = [
+        lst.item(r).text()
+        for r in range(lst.count())
+        if lst.item(r).checkState() == pg.QtCore.Qt.CheckState.Checked
+    ]
     assert len(checked) == 13 and "b1_1" not in checked
     # tick b1_1 -> it joins both plots
     b11 = next(lst.item(r) for r in range(lst.count()) if lst.item(r).text() == "b1_1")
@@ -269,8 +322,20 @@ def test_picker_list_and_quick_picks(panel, qtbot):
         b11.setCheckState(pg.QtCore.Qt.CheckState.Checked)
     assert 8 in panel.selection() and len(panel.parameter_curves()) == 14
     # a tick past the cap is refused and unticked again
-    Feed(panel, Trainer({"network": {"inputs": 2, "layers": [
-        {"units": 32, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}]}})).start()
+    Feed(
+        panel,
+        Trainer(
+            {
+                "network": {
+                    "inputs": 2,
+                    "layers": [
+                        {"units": 32, "activation": "tanh"},
+                        {"units": 1, "activation": "sigmoid"},
+                    ],
+                }
+            }
+        ),
+    ).start()
     panel.set_selection(range(MAX_SHOWN))
     picker._populate()
     last = lst.item(lst.count() - 1)
@@ -316,8 +381,10 @@ def test_curve_data_after_5000_steps_and_decimated_drawing(panel):
         assert 20 < len(curve.xData) <= 2 * plot_width(plot) + 4
     # the envelope keeps the extremes and both ends exactly
     for pos, idx in enumerate(panel.selection()):
-        for curve, full in ((panel.parameter_curves()[pos], h.params()[:, idx]),
-                            (panel.gradient_curves()[pos], h.grads()[:, idx])):
+        for curve, full in (
+            (panel.parameter_curves()[pos], h.params()[:, idx]),
+            (panel.gradient_curves()[pos], h.grads()[:, idx]),
+        ):
             assert np.nanmin(curve.yData) == full.min()
             assert np.nanmax(curve.yData) == full.max()
             assert curve.xData[0] == 0 and curve.xData[-1] == 5000
@@ -356,14 +423,20 @@ def test_series_decimates_and_envelope_keeps_extremes():
     steps = np.arange(0, 50_000)
     vals = rng.normal(size=(steps.size, 3)).cumsum(axis=0)
     for a in range(0, steps.size, 777):
-        s.extend(steps[a:a + 777], [vals[a:a + 777, :1], vals[a:a + 777, 1:]])
+        s.extend(steps[a : a + 777], [vals[a : a + 777, :1], vals[a : a + 777, 1:]])
     assert s.n <= s.cap and s.stride > 1
-    x = s.steps[:s.n]
+    x = s.steps[: s.n]
     assert x[0] == 0 and x[-1] == steps[-1] and np.all(np.diff(x) > 0)
-    np.testing.assert_array_equal(s.vals[:s.n], vals[x])
+    np.testing.assert_array_equal(s.vals[: s.n], vals[x])
     # envelopes over many ranges and widths: extremes kept, within 2 points per pixel + 3
-    for i0, i1, width in [(0, s.n, 50), (0, s.n, 7), (3, s.n - 5, 40), (100, 300, 9),
-                          (0, s.n, 1000), (10, 12, 3)]:
+    for i0, i1, width in [
+        (0, s.n, 50),
+        (0, s.n, 7),
+        (3, s.n - 5, 40),
+        (100, 300, 9),
+        (0, s.n, 1000),
+        (10, 12, 3),
+    ]:
         xe, ye = s.envelope(np.array([2, 0]), i0, i1, width)
         assert len(xe) <= 2 * width + 3
         assert xe[0] == x[i0] and xe[-1] == x[i1 - 1]
@@ -385,11 +458,11 @@ def test_series_pyramid_matches_raw_envelope():
     vals[123_456, 1] = np.inf
     vals[99_999, 0] = np.nan
     for a in range(0, steps.size, 10_000):
-        s.extend(steps[a:a + 10_000], [vals[a:a + 10_000]])
+        s.extend(steps[a : a + 10_000], [vals[a : a + 10_000]])
     for width in (100, 333, 3000):
         xe, ye = s.envelope(np.array([0, 1]), 0, s.n, width)
         assert len(xe) <= 2 * width + 5
-        assert not np.isinf(ye).any()                          # inf comes back as NaN
+        assert not np.isinf(ye).any()  # inf comes back as NaN
         assert np.nanmin(ye[0]) == np.nanmin(vals[:, 0])
         assert np.nanmax(ye[0]) == np.nanmax(vals[:, 0])
         # the pixel column holding the inf loses its max (drawn as a gap), nothing else
@@ -411,13 +484,13 @@ def test_log_cost_toggles_the_log_axis(panel, qtbot):
     assert panel.log_cost() and item.ctrl.logYCheck.isChecked()
     assert item.getAxis("left").logMode and panel.log_check.isChecked()
     assert panel.refresh() is True
-    np.testing.assert_allclose(panel.cost_curves()["cost"].yData,
-                               np.log10(feed.trainer.history.cost()))
+    np.testing.assert_allclose(
+        panel.cost_curves()["cost"].yData, np.log10(feed.trainer.history.cost())
+    )
     panel.set_log_cost(False)
     assert not item.ctrl.logYCheck.isChecked() and not panel.log_check.isChecked()
     panel.refresh()
-    np.testing.assert_array_equal(panel.cost_curves()["cost"].yData,
-                                  feed.trainer.history.cost())
+    np.testing.assert_array_equal(panel.cost_curves()["cost"].yData, feed.trainer.history.cost())
     # the panel's check box and the plot's own context menu stay in step
     panel.log_check.setChecked(True)
     assert item.ctrl.logYCheck.isChecked()
@@ -427,7 +500,7 @@ def test_log_cost_toggles_the_log_axis(panel, qtbot):
 
 def test_log_cost_leaves_out_non_positive_costs(panel):
     feed = Feed(panel, Trainer(FUNCTION)).start()
-    feed.step(200)                                   # (w-3)^2 -> 0: the last costs underflow
+    feed.step(200)  # (w-3)^2 -> 0: the last costs underflow
     panel.set_log_cost(True)
     panel.refresh()
     y = panel.cost_curves()["cost"].yData
@@ -441,9 +514,14 @@ def test_three_plots_side_by_side_linked_and_distinct(panel):
     assert panel.parameter_plot.objectName() == "parameterPlot"
     assert panel.gradient_plot.objectName() == "gradientPlot"
     assert [panel.splitter.widget(i) for i in range(3)] == [
-        panel.cost_plot, panel.parameter_plot, panel.gradient_plot]
-    xs = [p.mapTo(panel, p.rect().topLeft()).x() for p in
-          (panel.cost_plot, panel.parameter_plot, panel.gradient_plot)]
+        panel.cost_plot,
+        panel.parameter_plot,
+        panel.gradient_plot,
+    ]
+    xs = [
+        p.mapTo(panel, p.rect().topLeft()).x()
+        for p in (panel.cost_plot, panel.parameter_plot, panel.gradient_plot)
+    ]
     assert xs == sorted(xs)
     vb = panel.cost_plot.getPlotItem().getViewBox()
     for plot in (panel.parameter_plot, panel.gradient_plot):
@@ -451,8 +529,10 @@ def test_three_plots_side_by_side_linked_and_distinct(panel):
     assert panel.parameter_plot.getPlotItem().titleLabel.text.startswith("parameter values")
     assert panel.gradient_plot.getPlotItem().titleLabel.text.startswith("gradients")
     assert panel.cost_plot.getPlotItem().getAxis("left").labelText == "cost C"
-    assert panel.gradient_plot.backgroundBrush().color() != \
-        panel.parameter_plot.backgroundBrush().color()
+    assert (
+        panel.gradient_plot.backgroundBrush().color()
+        != panel.parameter_plot.backgroundBrush().color()
+    )
     assert panel.zero_line.angle == 0 and panel.zero_line.value() == 0
     assert panel.zero_line.pen.style() == pg.QtCore.Qt.PenStyle.DashLine
 
@@ -465,7 +545,7 @@ def test_view_follows_data_until_the_user_zooms(panel):
     assert x0 <= 0 and x1 >= 100
     feed.step(100)
     x0, x1 = vb.viewRange()[0]
-    assert x0 <= 0 and x1 >= 200                        # all steps in view
+    assert x0 <= 0 and x1 >= 200  # all steps in view
     # the user zooms into steps 20..60 (as a mouse drag does)
     vb.setXRange(20, 60, padding=0)
     vb.sigRangeChangedManually.emit([True, False])
@@ -520,7 +600,7 @@ def test_mouse_move_over_any_plot_shows_the_readout(panel):
     h = feed.trainer.history
     vb = panel.gradient_plot.getPlotItem().getViewBox()
     pos = vb.mapViewToScene(QPointF(42.2, 0.0))
-    panel._on_mouse_moved(2, (pos,))                  # what the rate-limited proxy calls
+    panel._on_mouse_moved(2, (pos,))  # what the rate-limited proxy calls
     assert panel.readout_text().startswith("step 42")
     assert f"C = {h.cost()[42]:.6g}" in panel.readout_text()
     # outside the data area: hidden
@@ -543,8 +623,11 @@ def test_nan_and_inf_rows_draw_without_errors(panel):
     assert panel.refresh() is True
     panel.set_log_cost(False)
     panel.refresh()
-    for curve in [*panel.cost_curves().values(), *panel.parameter_curves(),
-                  *panel.gradient_curves()]:
+    for curve in [
+        *panel.cost_curves().values(),
+        *panel.parameter_curves(),
+        *panel.gradient_curves(),
+    ]:
         y = curve.yData
         assert not np.isinf(y).any()
     # everything up to the divergence is there
@@ -553,7 +636,7 @@ def test_nan_and_inf_rows_draw_without_errors(panel):
     np.testing.assert_array_equal(y[finite], h.params()[finite, 0])
     panel.show_readout_at(h.param_steps()[-1])
     assert "step" in panel.readout_text()
-    panel.grab()                                      # paints without raising
+    panel.grab()  # paints without raising
 
 
 def test_synthetic_chunk_with_inf_and_nan(panel):
@@ -568,11 +651,20 @@ def test_synthetic_chunk_with_inf_and_nan(panel):
     cost = np.linspace(1, 0.1, steps.size)
     cost[5000] = np.inf
     nan = np.full(steps.size, np.nan)
-    chunk = HistoryChunk(steps, cost, {n: nan for n in t.extra_names}, steps, params, grads,
-                         int(steps[-1]), params[-1], grads[-1])
+    chunk = HistoryChunk(
+        steps,
+        cost,
+        {n: nan for n in t.extra_names},
+        steps,
+        params,
+        grads,
+        int(steps[-1]),
+        params[-1],
+        grads[-1],
+    )
     panel.add_snapshot(feed.snapshot(chunk))
     assert panel.refresh() is True
-    assert panel.curve_data("train_cost")[0].size == 0      # never evaluated
+    assert panel.curve_data("train_cost")[0].size == 0  # never evaluated
     curve = panel.parameter_curves()[0]
     # finite up to the pixel column holding step 3000 (the envelope's column of 6000 / width
     # steps may lose its max there), then a gap
@@ -605,7 +697,7 @@ def test_export_images_png_and_svg(panel, tmp_path):
     # a file name gives name-cost.png etc.
     named = panel.export_images(tmp_path / "run.png", "png")
     assert [p.name for p in named] == ["run-cost.png", "run-parameters.png", "run-gradients.png"]
-    assert panel.readout_text() != ""                 # the hover came back after export
+    assert panel.readout_text() != ""  # the hover came back after export
     with pytest.raises(ValueError):
         panel.export_images(tmp_path, "jpg")
 

@@ -16,8 +16,12 @@ from tests.gui.trainer_state import run_info, snapshot
 
 SHOTS = Path(os.environ.get("GDSIM_VIEW_SHOTS", "/tmp/views-pred"))
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
-FUNCTION = {"mode": "function", "function": "(w - 3)**2", "parameters": {"w": 1.0},
-            "optimizer": {"name": "sgd", "learning_rate": 0.1}}
+FUNCTION = {
+    "mode": "function",
+    "function": "(w - 3)**2",
+    "parameters": {"w": 1.0},
+    "optimizer": {"name": "sgd", "learning_rate": 0.1},
+}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -60,16 +64,16 @@ def test_xor_grid_matches_trainer_predictions(view):
     values = view.grid_values()
     assert values.shape == (GRID, GRID)
     points = view.grid_points()
-    np.testing.assert_allclose(values, t.predict(points)[0].reshape(GRID, GRID),
-                               rtol=0, atol=1e-12)
+    np.testing.assert_allclose(values, t.predict(points)[0].reshape(GRID, GRID), rtol=0, atol=1e-12)
     # grid_points is the meshgrid of grid_axes, x1 varying along the first index
     gx, gy = view.grid_axes()
     g1, g2 = np.meshgrid(gx, gy, indexing="ij")
     np.testing.assert_array_equal(points, np.vstack([g1.ravel(), g2.ravel()]))
     t.step(50)
     view.update_from(snapshot(t))
-    np.testing.assert_allclose(view.grid_values(),
-                               t.predict(points)[0].reshape(GRID, GRID), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        view.grid_values(), t.predict(points)[0].reshape(GRID, GRID), rtol=0, atol=1e-12
+    )
     # the image shows exactly those values, cell centres on the grid points
     np.testing.assert_array_equal(view.image.image, view.grid_values())
     rect = view.image.mapRectToParent(view.image.boundingRect())
@@ -132,8 +136,7 @@ def test_softmax_spiral_colours_by_class(view, qtbot):
     np.testing.assert_allclose(view.grid_values(), out[1].reshape(GRID, GRID), atol=1e-12)
     d = t.objective.dataset
     train, _ = view.accuracy()
-    assert train == pytest.approx(np.mean(np.argmax(t.predict(d.x_train), axis=0)
-                                          == d.y_train[0]))
+    assert train == pytest.approx(np.mean(np.argmax(t.predict(d.x_train), axis=0) == d.y_train[0]))
     shoot(view, qtbot, "spiral-300.png")
 
 
@@ -144,19 +147,34 @@ def test_three_class_softmax_uses_rgba_image(view):
     centres = np.array([[0.0, 0.0], [2.0, 0.0], [1.0, 2.0]])
     labels = np.repeat(np.arange(3), 30)
     x = (centres[labels] + 0.3 * rng.standard_normal((90, 2))).T
-    data = Dataset(x[:, :72], labels[None, :72].astype(float), x[:, 72:],
-                   labels[None, 72:].astype(float), ("x1", "x2"), ("label",),
-                   "classification", 3, "blobs")
-    t = Trainer({"network": {"inputs": 2, "layers": [{"units": 3, "activation": "softmax"}]},
-                 "loss": "cross_entropy"}, dataset=data)
+    data = Dataset(
+        x[:, :72],
+        labels[None, :72].astype(float),
+        x[:, 72:],
+        labels[None, 72:].astype(float),
+        ("x1", "x2"),
+        ("label",),
+        "classification",
+        3,
+        "blobs",
+    )
+    t = Trainer(
+        {
+            "network": {"inputs": 2, "layers": [{"units": 3, "activation": "softmax"}]},
+            "loss": "cross_entropy",
+        },
+        dataset=data,
+    )
     view.start_run(run_info(t), dataset=data)
     assert view.kind() == "boundary"
     t.step(100)
     view.update_from(snapshot(t))
     assert view.image.image.shape == (GRID, GRID, 4)
-    np.testing.assert_allclose(view.grid_values(),
-                               t.predict(view.grid_points()).max(axis=0).reshape(GRID, GRID),
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        view.grid_values(),
+        t.predict(view.grid_points()).max(axis=0).reshape(GRID, GRID),
+        atol=1e-12,
+    )
 
 
 def test_redraw_is_fast_for_the_default_network(view):
@@ -170,7 +188,7 @@ def test_redraw_is_fast_for_the_default_network(view):
         start = time.perf_counter()
         view.update_from(snap)
         times.append(time.perf_counter() - start)
-        view.graphics.viewport().repaint()   # includes tracing the 0.5 contour
+        view.graphics.viewport().repaint()  # includes tracing the 0.5 contour
         painted.append(time.perf_counter() - start)
     assert sorted(times)[len(times) // 2] < 0.015
     assert sorted(painted)[len(painted) // 2] < 0.040
@@ -232,10 +250,16 @@ def test_three_inputs_shows_note_and_accuracy(view, tmp_path):
     rows = zip(x, label, strict=True)
     lines = ["a,b,c,label"] + [f"{r[0]},{r[1]},{r[2]},{lab}" for r, lab in rows]
     (tmp_path / "three.csv").write_text("\n".join(lines) + "\n")
-    cfg = {"network": {"inputs": 3, "layers": [{"units": 1, "activation": "sigmoid"}]},
-           "loss": "bce",
-           "data": {"source": "csv", "path": str(tmp_path / "three.csv"),
-                    "inputs": ["a", "b", "c"], "targets": ["label"]}}
+    cfg = {
+        "network": {"inputs": 3, "layers": [{"units": 1, "activation": "sigmoid"}]},
+        "loss": "bce",
+        "data": {
+            "source": "csv",
+            "path": str(tmp_path / "three.csv"),
+            "inputs": ["a", "b", "c"],
+            "targets": ["label"],
+        },
+    }
     t = Trainer(cfg)
     view.start_run(run_info(t))
     assert view.kind() == "other"
@@ -252,8 +276,16 @@ def test_missing_csv_shows_note(view, tmp_path):
     t = Trainer(example("xor.json"))
     from gdsim.config import config_from_dict
 
-    cfg = config_from_dict({"data": {"source": "csv", "path": str(tmp_path / "gone.csv"),
-                                     "inputs": ["x1", "x2"], "targets": ["y"]}})
+    cfg = config_from_dict(
+        {
+            "data": {
+                "source": "csv",
+                "path": str(tmp_path / "gone.csv"),
+                "inputs": ["x1", "x2"],
+                "targets": ["y"],
+            }
+        }
+    )
     info = RunInfo(1, cfg, t.parameter_names, t.extra_names, 0)
     view.start_run(info)
     assert "cannot load the data" in view.note_text()

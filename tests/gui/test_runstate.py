@@ -4,7 +4,8 @@ from gdsim.app.runstate import describe_parameter, parameter_layers
 def test_parameter_names_in_plain_words():
     assert describe_parameter("w1_2_1") == "weight into neuron 2 of layer 1 from input 1"
     assert describe_parameter("w3_1_4") == (
-        "weight into neuron 1 of layer 3 from neuron 4 of layer 2")
+        "weight into neuron 1 of layer 3 from neuron 4 of layer 2"
+    )
     assert describe_parameter("b2_1") == "bias of neuron 1 of layer 2"
     assert describe_parameter("w") == "parameter w"
     assert parameter_layers(("w1_1_1", "b2_1", "w")) == (1, 2, 0)
@@ -22,10 +23,22 @@ def test_merged_snapshots_carry_every_row_and_the_last_state():
         t.step(5)
         chunk = t.history.since(sent)
         sent = t.step_count
-        snaps.append(Snapshot(run_id=1, chunk=chunk, step=t.step_count, epoch=t.epoch,
-                              cost=t.cost, parameters=t.parameters, gradients=t.gradients,
-                              last_update=t.last_update, learning_rate=t.learning_rate,
-                              running=False, diverged=None, steps_per_second=0.0))
+        snaps.append(
+            Snapshot(
+                run_id=1,
+                chunk=chunk,
+                step=t.step_count,
+                epoch=t.epoch,
+                cost=t.cost,
+                parameters=t.parameters,
+                gradients=t.gradients,
+                last_update=t.last_update,
+                learning_rate=t.learning_rate,
+                running=False,
+                diverged=None,
+                steps_per_second=0.0,
+            )
+        )
     merged = merge_snapshots(snaps)
     assert merged.chunk.steps.tolist() == list(range(16))
     assert merged.chunk.param_steps.tolist() == list(range(16))

@@ -10,8 +10,9 @@ import pytest
 
 from gdsim.io.atomic import atomic_open, atomic_write_text
 
-posix_only = pytest.mark.skipif(os.name != "posix" or sys.platform == "cygwin",
-                                reason="POSIX permission bits")
+posix_only = pytest.mark.skipif(
+    os.name != "posix" or sys.platform == "cygwin", reason="POSIX permission bits"
+)
 
 
 def names(folder) -> list[str]:

@@ -20,8 +20,12 @@ def reference_text(data: np.ndarray, blank_nan_from: int | None = None) -> bytes
     """What the contract says the data rows must look like: '%.17g' for every value."""
     lines = []
     for row in np.asarray(data, dtype=np.float64).tolist():
-        cells = ["" if blank_nan_from is not None and j >= blank_nan_from and math.isnan(x)
-                 else "%.17g" % x for j, x in enumerate(row)]  # noqa: UP031
+        cells = [
+            ""
+            if blank_nan_from is not None and j >= blank_nan_from and math.isnan(x)
+            else "%.17g" % x  # noqa: UP031 (the contract is stated in printf terms)
+            for j, x in enumerate(row)
+        ]
         lines.append(",".join(cells) + "\n")
     return "".join(lines).encode()
 
@@ -44,10 +48,31 @@ def header_for(ncols: int) -> list[str]:
 
 any_float64 = st.one_of(
     st.floats(width=64, allow_nan=True, allow_infinity=True, allow_subnormal=True),
-    st.integers(-2**63, 2**63 - 1).map(lambda i: float(np.int64(i).view(np.float64))),
-    st.sampled_from([0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, 1.7976931348623157e308,
-                     0.1, 1e16, 1e17, 1e22, 1e23, 9.999999999999999e16, 1e-5, 1e-4,
-                     1 + 2**-17, 0.5, 12.0, math.inf, -math.inf, math.nan]),
+    st.integers(-(2**63), 2**63 - 1).map(lambda i: float(np.int64(i).view(np.float64))),
+    st.sampled_from(
+        [
+            0.0,
+            -0.0,
+            5e-324,
+            -5e-324,
+            2.2250738585072014e-308,
+            1.7976931348623157e308,
+            0.1,
+            1e16,
+            1e17,
+            1e22,
+            1e23,
+            9.999999999999999e16,
+            1e-5,
+            1e-4,
+            1 + 2**-17,
+            0.5,
+            12.0,
+            math.inf,
+            -math.inf,
+            math.nan,
+        ]
+    ),
 )
 
 
@@ -61,7 +86,15 @@ def float_tables(min_cols=1, max_cols=9, max_rows=12):
 
 def test_run_header_puts_step_cost_parameters_gradients_then_extras():
     assert run_header(["w", "b"], ["train_cost", "learning_rate"]) == [
-        "step", "cost", "w", "b", "dC/dw", "dC/db", "train_cost", "learning_rate"]
+        "step",
+        "cost",
+        "w",
+        "b",
+        "dC/dw",
+        "dC/db",
+        "train_cost",
+        "learning_rate",
+    ]
     assert run_header(("layer1.w[0,0]",)) == ["step", "cost", "layer1.w[0,0]", "dC/dlayer1.w[0,0]"]
     assert run_header([]) == ["step", "cost"]
 
@@ -77,14 +110,20 @@ def test_run_header_refuses_a_bare_string():
 def test_text_of_a_small_run_is_exactly_as_specified(tmp_path):
     path = tmp_path / "run.csv"
     header = run_header(["w"], ["learning_rate"])
-    data = np.array([[0, 4.0, 1.0, -4.0, 0.1],
-                     [12, 0.1, -0.0, 1e-5, 0.1],
-                     [13, math.nan, math.inf, -math.inf, 1e17]])
+    data = np.array(
+        [
+            [0, 4.0, 1.0, -4.0, 0.1],
+            [12, 0.1, -0.0, 1e-5, 0.1],
+            [13, math.nan, math.inf, -math.inf, 1e17],
+        ]
+    )
     size = write_run_csv(path, header, data)
-    expected = (b"step,cost,w,dC/dw,learning_rate\n"
-                b"0,4,1,-4,0.10000000000000001\n"
-                b"12,0.10000000000000001,-0,1.0000000000000001e-05,0.10000000000000001\n"
-                b"13,nan,inf,-inf,1e+17\n")
+    expected = (
+        b"step,cost,w,dC/dw,learning_rate\n"
+        b"0,4,1,-4,0.10000000000000001\n"
+        b"12,0.10000000000000001,-0,1.0000000000000001e-05,0.10000000000000001\n"
+        b"13,nan,inf,-inf,1e+17\n"
+    )
     assert path.read_bytes() == expected
     assert size == len(expected)
 
@@ -96,7 +135,16 @@ def test_integer_valued_steps_are_written_without_a_fraction(tmp_path):
     write_run_csv(path, ["step", "cost"], data)
     lines = path.read_text().splitlines()[1:]
     assert [line.split(",")[0] for line in lines] == [
-        "0", "1", "9", "10", "99", "100", "12345", "1000000", "9007199254740992"]
+        "0",
+        "1",
+        "9",
+        "10",
+        "99",
+        "100",
+        "12345",
+        "1000000",
+        "9007199254740992",
+    ]
     assert all(line.endswith(",0.5") for line in lines)
 
 
@@ -112,8 +160,10 @@ def test_every_value_is_written_as_percent_17g(data):
     assert _format_block(data) == reference_text(data)
 
 
-@pytest.mark.parametrize("name", ["normal", "scaled", "bits", "integers", "short decimals",
-                                  "dyadic ties", "near powers of ten"])
+@pytest.mark.parametrize(
+    "name",
+    ["normal", "scaled", "bits", "integers", "short decimals", "dyadic ties", "near powers of ten"],
+)
 def test_fast_formatter_matches_percent_17g_on_many_values(name):
     rng = np.random.default_rng(sum(map(ord, name)))
     n = 60_000
@@ -122,20 +172,22 @@ def test_fast_formatter_matches_percent_17g_on_many_values(name):
     elif name == "scaled":  # every decimal exponent, including beyond the fast range
         values = rng.standard_normal(n) * 10.0 ** rng.integers(-320, 308, n)
     elif name == "bits":  # uniformly random bit patterns: subnormals, huge, nan, inf
-        values = rng.integers(-2**63, 2**63 - 1, n, dtype=np.int64).view(np.float64)
+        values = rng.integers(-(2**63), 2**63 - 1, n, dtype=np.int64).view(np.float64)
     elif name == "integers":
-        values = rng.integers(-10**17, 10**17, n).astype(np.float64)
+        values = rng.integers(-(10**17), 10**17, n).astype(np.float64)
     elif name == "short decimals":  # like learning rates: 0.1, 0.003, 2.5 ...
         places = rng.integers(0, 9, n).tolist()
-        values = np.array([round(x, d) for x, d in
-                           zip(rng.standard_normal(n).tolist(), places, strict=True)])
+        values = np.array(
+            [round(x, d) for x, d in zip(rng.standard_normal(n).tolist(), places, strict=True)]
+        )
     elif name == "dyadic ties":  # values whose 18th significant digit is an exact 5
         values = rng.integers(1, 2**21, n) * 2.0 ** -rng.integers(1, 70, n)
     else:
         exps = rng.integers(-323, 309, n)
         values = np.array([float(f"1e{e}") for e in exps.tolist()])
-        values = np.choose(rng.integers(0, 3, n),
-                           [values, np.nextafter(values, 0.0), np.nextafter(values, np.inf)])
+        values = np.choose(
+            rng.integers(0, 3, n), [values, np.nextafter(values, 0.0), np.nextafter(values, np.inf)]
+        )
     table = values.reshape(-1, 6)
     assert _format_block(table) == reference_text(table)
 
@@ -151,13 +203,15 @@ def test_scaled_values_are_far_more_accurate_than_the_tie_margin():
     exp10 = np.array([math.floor(math.log10(x)) for x in ax.tolist()], dtype=np.int64)
     p, t, inexact = run_csv._scaled(ax, exp10, run_csv._tables().pow10)
     assert inexact.mean() > 0.9  # mostly powers of ten that are not doubles
-    worst = max(abs(Fraction(pi) + Fraction(ti) - Fraction(x) * Fraction(10) ** int(16 - e))
-                for pi, ti, x, e in zip(p.tolist(), t.tolist(), ax.tolist(), exp10.tolist(),
-                                        strict=True))
+    worst = max(
+        abs(Fraction(pi) + Fraction(ti) - Fraction(x) * Fraction(10) ** int(16 - e))
+        for pi, ti, x, e in zip(p.tolist(), t.tolist(), ax.tolist(), exp10.tolist(), strict=True)
+    )
     assert worst < run_csv._TIE_MARGIN * 1e-6
     exact = ~inexact
-    for pi, ti, x, e in zip(p[exact].tolist(), t[exact].tolist(), ax[exact].tolist(),
-                            exp10[exact].tolist(), strict=True):
+    for pi, ti, x, e in zip(
+        p[exact].tolist(), t[exact].tolist(), ax[exact].tolist(), exp10[exact].tolist(), strict=True
+    ):
         assert Fraction(pi) + Fraction(ti) == Fraction(x) * Fraction(10) ** int(16 - e)
 
 
@@ -210,8 +264,9 @@ def test_very_wide_tables(tmp_path):
 def test_a_run_without_rows_is_just_the_header(tmp_path):
     path = tmp_path / "run.csv"
     calls = []
-    assert write_run_csv(path, ["step", "cost"], np.empty((0, 2)),
-                         progress=lambda *a: calls.append(a)) == len("step,cost\n")
+    assert write_run_csv(
+        path, ["step", "cost"], np.empty((0, 2)), progress=lambda *a: calls.append(a)
+    ) == len("step,cost\n")
     assert path.read_text() == "step,cost\n"
     table = read_run_csv(path)
     assert table.header == ("step", "cost") and table.data.shape == (0, 2)
@@ -224,9 +279,13 @@ def test_nan_in_optional_columns_is_blank_but_in_core_columns_is_nan(tmp_path):
     path = tmp_path / "run.csv"
     header = run_header(["w"], ["train_cost", "test_cost"])
     nan = math.nan
-    data = np.array([[0, 1.5, 2.0, -1.0, 0.25, 0.5],
-                     [1, nan, nan, nan, nan, 0.75],
-                     [2, 1.0, 2.0, 3.0, 4.0, nan]])
+    data = np.array(
+        [
+            [0, 1.5, 2.0, -1.0, 0.25, 0.5],
+            [1, nan, nan, nan, nan, 0.75],
+            [2, 1.0, 2.0, 3.0, 4.0, nan],
+        ]
+    )
     write_run_csv(path, header, data, blank_nan_from=4)
     assert path.read_text().splitlines()[1:] == [
         "0,1.5,2,-1,0.25,0.5",
@@ -240,8 +299,12 @@ def test_nan_in_optional_columns_is_blank_but_in_core_columns_is_nan(tmp_path):
 
 def test_infinities_in_optional_columns_are_still_written(tmp_path):
     path = tmp_path / "run.csv"
-    write_run_csv(path, ["step", "cost", "x"], np.array([[0, 1, math.inf], [1, 2, -math.inf]]),
-                  blank_nan_from=2)
+    write_run_csv(
+        path,
+        ["step", "cost", "x"],
+        np.array([[0, 1, math.inf], [1, 2, -math.inf]]),
+        blank_nan_from=2,
+    )
     assert path.read_text() == "step,cost,x\n0,1,inf\n1,2,-inf\n"
 
 
@@ -323,8 +386,13 @@ def test_cancelling_at_the_very_last_chunk_still_leaves_nothing(tmp_path):
 
 def test_progress_reports_every_chunk_up_to_the_total(tmp_path):
     seen = []
-    write_run_csv(tmp_path / "run.csv", ["step", "cost"], np.ones((10, 2)),
-                  progress=lambda done, total: seen.append((done, total)), chunk_rows=4)
+    write_run_csv(
+        tmp_path / "run.csv",
+        ["step", "cost"],
+        np.ones((10, 2)),
+        progress=lambda done, total: seen.append((done, total)),
+        chunk_rows=4,
+    )
     assert seen == [(4, 10), (8, 10), (10, 10)]
 
 
@@ -342,14 +410,17 @@ def test_a_successful_write_leaves_only_the_target(tmp_path):
     assert path.read_text() == "step,cost\n1,1\n1,1\n1,1\n"
 
 
-@pytest.mark.parametrize("data, header, message", [
-    (np.zeros((3, 4)), ["step", "cost", "w"], "4 columns but the header has 3"),
-    (np.zeros((3, 2)), ["step", "cost", "w"], "2 columns but the header has 3"),
-    (np.zeros(3), ["step", "cost", "w"], "2-D"),
-    (np.zeros((2, 3, 1)), ["step", "cost", "w"], "2-D"),
-    ([[1, 2, 3], [4, 5]], ["step", "cost", "w"], "2-D"),
-    (np.zeros((1, 0)), [], "no columns"),
-])
+@pytest.mark.parametrize(
+    "data, header, message",
+    [
+        (np.zeros((3, 4)), ["step", "cost", "w"], "4 columns but the header has 3"),
+        (np.zeros((3, 2)), ["step", "cost", "w"], "2 columns but the header has 3"),
+        (np.zeros(3), ["step", "cost", "w"], "2-D"),
+        (np.zeros((2, 3, 1)), ["step", "cost", "w"], "2-D"),
+        ([[1, 2, 3], [4, 5]], ["step", "cost", "w"], "2-D"),
+        (np.zeros((1, 0)), [], "no columns"),
+    ],
+)
 def test_bad_shapes_raise_before_any_file_is_created(tmp_path, data, header, message):
     path = tmp_path / "run.csv"
     with pytest.raises(ValueError, match=message):
@@ -357,9 +428,17 @@ def test_bad_shapes_raise_before_any_file_is_created(tmp_path, data, header, mes
     assert folder_names(tmp_path) == []
 
 
-@pytest.mark.parametrize("kwargs", [{"blank_nan_from": -1}, {"blank_nan_from": 4},
-                                    {"blank_nan_from": 1.5}, {"chunk_rows": 0},
-                                    {"chunk_rows": -3}, {"chunk_rows": 2.0}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"blank_nan_from": -1},
+        {"blank_nan_from": 4},
+        {"blank_nan_from": 1.5},
+        {"chunk_rows": 0},
+        {"chunk_rows": -3},
+        {"chunk_rows": 2.0},
+    ],
+)
 def test_bad_options_raise_before_any_file_is_created(tmp_path, kwargs):
     with pytest.raises(ValueError):
         write_run_csv(tmp_path / "run.csv", ["step", "cost", "w"], np.zeros((2, 3)), **kwargs)

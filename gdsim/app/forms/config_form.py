@@ -40,9 +40,9 @@ DEFAULT_DEBOUNCE_MS = 300
 class ConfigForm(QWidget):
     """Edit a network-mode :class:`Config`; see the module docstring for the signals."""
 
-    structure_changed = Signal(object)   # a new valid Config that needs a new run
-    live_changed = Signal(object)        # a new valid Config; only optimizer settings changed
-    invalid = Signal(str)                # one line: the field's label and the problem
+    structure_changed = Signal(object)  # a new valid Config that needs a new run
+    live_changed = Signal(object)  # a new valid Config; only optimizer settings changed
+    invalid = Signal(str)  # one line: the field's label and the problem
 
     def __init__(self, config: Config | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,7 +64,8 @@ class ConfigForm(QWidget):
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(
             "color: #b71c1c; background: #ffebee; border: 1px solid #ef9a9a; "
-            "border-radius: 3px; padding: 4px;")
+            "border-radius: 3px; padding: 4px;"
+        )
         self.error_label.hide()
         layout.addWidget(self.error_label)
 
@@ -72,8 +73,12 @@ class ConfigForm(QWidget):
         self.network_form = NetworkForm()
         self.training_form = TrainingForm()
         self.optimizer_form = OptimizerForm()
-        self._sections: tuple[Section, ...] = (self.data_form, self.network_form,
-                                               self.training_form, self.optimizer_form)
+        self._sections: tuple[Section, ...] = (
+            self.data_form,
+            self.network_form,
+            self.training_form,
+            self.optimizer_form,
+        )
         for section in self._sections:
             layout.addWidget(section)
             section.edited.connect(self._edited)
@@ -185,7 +190,7 @@ class ConfigForm(QWidget):
         self.submit(self.candidate())
 
     def _shape_changed(self, shape: DataShape) -> None:
-        if shape.n_inputs == 0:       # CSV chosen as source, but no file yet
+        if shape.n_inputs == 0:  # CSV chosen as source, but no file yet
             return
         self.network_form.adapt(self.training_form.loss(), shape, follow_data=True)
 
@@ -203,7 +208,7 @@ class ConfigForm(QWidget):
         key = err.key or ""
         text = err.message
         if key and text.startswith(key + ": "):
-            text = text[len(key) + 2:]
+            text = text[len(key) + 2 :]
         for section in self._sections:
             found = section.field_for_key(key) if key else None
             if found is not None:
@@ -223,7 +228,7 @@ class ConfigForm(QWidget):
 
     def _unmark(self) -> None:
         for widget in self._marked:
-            if shiboken6.isValid(widget):      # a removed layer row may be gone already
+            if shiboken6.isValid(widget):  # a removed layer row may be gone already
                 clear_invalid(widget)
         self._marked.clear()
 

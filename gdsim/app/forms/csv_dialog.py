@@ -37,7 +37,7 @@ from gdsim.config import MAX_TEST_FRACTION
 from gdsim.engine.datasets import DataError, load_csv, read_csv_header
 
 PREVIEW_ROWS = 8
-INPUT, TARGET = 1, 2          # columns of the roles table
+INPUT, TARGET = 1, 2  # columns of the roles table
 _INPUT_TINT = QColor(33, 150, 243, 45)
 _TARGET_TINT = QColor(255, 152, 0, 60)
 
@@ -76,12 +76,19 @@ class CsvColumnsDialog(QDialog):
     class count of the loaded data, 0 for regression) describe the choice.
     """
 
-    def __init__(self, path: str | os.PathLike[str], parent: QWidget | None = None, *,
-                 inputs: Sequence[str] = (), targets: Sequence[str] = (),
-                 test_fraction: float = 0.0, seed: int = 1) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        parent: QWidget | None = None,
+        *,
+        inputs: Sequence[str] = (),
+        targets: Sequence[str] = (),
+        test_fraction: float = 0.0,
+        seed: int = 1,
+    ) -> None:
         super().__init__(parent)
         self.path = str(path)
-        self.header = read_csv_header(path)          # DataError for a broken file
+        self.header = read_csv_header(path)  # DataError for a broken file
         self.seed = seed
         self.n_classes: int | None = None
         self.setObjectName("csvColumnsDialog")
@@ -90,13 +97,17 @@ class CsvColumnsDialog(QDialog):
         preview = read_preview(path)
 
         layout = QVBoxLayout(self)
-        file_label = QLabel(f"<b>{Path(self.path).name}</b>  <span style='color:gray'>"
-                            f"{Path(self.path).parent}</span>")
+        file_label = QLabel(
+            f"<b>{Path(self.path).name}</b>  <span style='color:gray'>"
+            f"{Path(self.path).parent}</span>"
+        )
         file_label.setToolTip(self.path)
         file_label.setWordWrap(True)
         layout.addWidget(file_label)
-        intro = QLabel("Tick the <b>inputs</b> (what the network sees) and the <b>target</b> "
-                       "(what it should predict). A column is one or the other.")
+        intro = QLabel(
+            "Tick the <b>inputs</b> (what the network sees) and the <b>target</b> "
+            "(what it should predict). A column is one or the other."
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
@@ -123,37 +134,44 @@ class CsvColumnsDialog(QDialog):
                 item = QTableWidgetItem()
                 flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
                 item.setFlags(flags if usable else Qt.ItemFlag.NoItemFlags)
-                item.setCheckState(Qt.CheckState.Checked if name in chosen and usable
-                                   else Qt.CheckState.Unchecked)
+                item.setCheckState(
+                    Qt.CheckState.Checked if name in chosen and usable else Qt.CheckState.Unchecked
+                )
                 item.setToolTip(f"Use '{name}' as {'an input' if col == INPUT else 'a target'}.")
                 self.roles_table.setItem(row, col, item)
         visible = min(len(self.header), 8)
         row_h = self.roles_table.verticalHeader().defaultSectionSize()
-        self.roles_table.setMinimumHeight(self.roles_table.horizontalHeader().sizeHint().height()
-                                          + visible * row_h + 6)
+        self.roles_table.setMinimumHeight(
+            self.roles_table.horizontalHeader().sizeHint().height() + visible * row_h + 6
+        )
         self.roles_table.itemChanged.connect(self._role_ticked)
         layout.addWidget(self.roles_table, 1)
 
-        layout.addWidget(QLabel(f"First {PREVIEW_ROWS} rows:" if preview else
-                                "No data rows could be shown."))
+        layout.addWidget(
+            QLabel(f"First {PREVIEW_ROWS} rows:" if preview else "No data rows could be shown.")
+        )
         width = max([len(self.header)] + [len(r) for r in preview])
         self.preview_table = QTableWidget(len(preview), width)
         self.preview_table.setObjectName("csvPreviewTable")
         self.preview_table.setHorizontalHeaderLabels(
-            [self.header[i] if i < len(self.header) else "" for i in range(width)])
+            [self.header[i] if i < len(self.header) else "" for i in range(width)]
+        )
         self.preview_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview_table.verticalHeader().setDefaultSectionSize(row_h)
         for r, cells in enumerate(preview):
             for c, cell in enumerate(cells):
                 item = QTableWidgetItem(cell)
                 if _numeric(cell):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 self.preview_table.setItem(r, c, item)
         self.preview_table.resizeColumnsToContents()
         self.preview_table.setMinimumHeight(
             self.preview_table.horizontalHeader().sizeHint().height()
-            + max(1, len(preview)) * row_h + 6)
+            + max(1, len(preview)) * row_h
+            + 6
+        )
         layout.addWidget(self.preview_table, 1)
 
         form = QFormLayout()
@@ -171,8 +189,9 @@ class CsvColumnsDialog(QDialog):
         self.summary_label.setWordWrap(True)
         layout.addWidget(self.summary_label)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -181,14 +200,18 @@ class CsvColumnsDialog(QDialog):
 
     # ------------------------------------------------------------------ roles
 
-    def _initial_roles(self, inputs: Sequence[str], targets: Sequence[str],
-                       preview: list[list[str]]) -> tuple[set[str], set[str]]:
+    def _initial_roles(
+        self, inputs: Sequence[str], targets: Sequence[str], preview: list[list[str]]
+    ) -> tuple[set[str], set[str]]:
         known = set(self.header)
         if inputs or targets:
             return ({n for n in inputs if n in known}, {n for n in targets if n in known})
         # A new file: numeric columns are inputs, the last numeric one is the target.
-        numeric = [name for i, name in enumerate(self.header) if name and preview
-                   and all(i < len(row) and _numeric(row[i]) for row in preview)]
+        numeric = [
+            name
+            for i, name in enumerate(self.header)
+            if name and preview and all(i < len(row) and _numeric(row[i]) for row in preview)
+        ]
         if len(numeric) < 2:
             return set(), set()
         return set(numeric[:-1]), {numeric[-1]}
@@ -201,7 +224,8 @@ class CsvColumnsDialog(QDialog):
         row = self._row_of(name)
         for col, wanted in ((INPUT, "input"), (TARGET, "target")):
             self.roles_table.item(row, col).setCheckState(
-                Qt.CheckState.Checked if role == wanted else Qt.CheckState.Unchecked)
+                Qt.CheckState.Checked if role == wanted else Qt.CheckState.Unchecked
+            )
 
     def _role_ticked(self, item: QTableWidgetItem) -> None:
         if item.column() in (INPUT, TARGET) and item.checkState() == Qt.CheckState.Checked:
@@ -213,8 +237,11 @@ class CsvColumnsDialog(QDialog):
         self._update()
 
     def _ticked(self, col: int) -> list[str]:
-        return [name for row, name in enumerate(self.header)
-                if name and self.roles_table.item(row, col).checkState() == Qt.CheckState.Checked]
+        return [
+            name
+            for row, name in enumerate(self.header)
+            if name and self.roles_table.item(row, col).checkState() == Qt.CheckState.Checked
+        ]
 
     def inputs(self) -> tuple[str, ...]:
         return tuple(self._ticked(INPUT))
@@ -235,11 +262,13 @@ class CsvColumnsDialog(QDialog):
         if ok:
             self.summary_label.setText(
                 f"{len(ins)} input{'' if len(ins) == 1 else 's'} ({', '.join(ins)}) \u2192 "
-                f"{len(outs)} target{'' if len(outs) == 1 else 's'} ({', '.join(outs)})")
+                f"{len(outs)} target{'' if len(outs) == 1 else 's'} ({', '.join(outs)})"
+            )
             self.summary_label.setStyleSheet("")
         else:
-            missing = " and ".join(w for w, have in (("an input", ins), ("a target", outs))
-                                   if not have)
+            missing = " and ".join(
+                w for w, have in (("an input", ins), ("a target", outs)) if not have
+            )
             self.summary_label.setText(f"Tick at least {missing} column.")
             self.summary_label.setStyleSheet("color: #c62828;")
         for c in range(self.preview_table.columnCount()):
@@ -257,8 +286,13 @@ class CsvColumnsDialog(QDialog):
         if not (self.inputs() and self.targets()):
             return
         try:
-            dataset = load_csv(self.path, self.inputs(), self.targets(),
-                               test_fraction=self.test_fraction(), seed=self.seed)
+            dataset = load_csv(
+                self.path,
+                self.inputs(),
+                self.targets(),
+                test_fraction=self.test_fraction(),
+                seed=self.seed,
+            )
         except DataError as err:
             QMessageBox.warning(self, "Cannot use this CSV file", str(err))
             return

@@ -54,8 +54,9 @@ FileChooser = Callable[[QWidget, str, str], str]
 
 def choose_csv_file(parent: QWidget, caption: str, directory: str) -> str:
     """The default file chooser: a QFileDialog for *.csv; "" when cancelled."""
-    path, _ = QFileDialog.getOpenFileName(parent, caption, directory,
-                                          "CSV files (*.csv);;All files (*)")
+    path, _ = QFileDialog.getOpenFileName(
+        parent, caption, directory, "CSV files (*.csv);;All files (*)"
+    )
     return path
 
 
@@ -84,13 +85,15 @@ class DataForm(Section):
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._form = form
-        self.source_combo = make_combo(DATA_SOURCES, tips.FIELDS["data.source"],
-                                       object_name="dataSourceCombo")
+        self.source_combo = make_combo(
+            DATA_SOURCES, tips.FIELDS["data.source"], object_name="dataSourceCombo"
+        )
         add_row(form, "Source", self.source_combo, tips.FIELDS["data.source"])
         self.source_combo.currentIndexChanged.connect(self._source_picked)
 
-        self.dataset_combo = make_combo(BUILTIN_DATASETS, tips.FIELDS["data.name"],
-                                        kind="dataset", object_name="datasetCombo")
+        self.dataset_combo = make_combo(
+            BUILTIN_DATASETS, tips.FIELDS["data.name"], kind="dataset", object_name="datasetCombo"
+        )
         add_row(form, "Data set", self.dataset_combo, tips.FIELDS["data.name"])
         self.dataset_combo.currentIndexChanged.connect(self._dataset_picked)
 
@@ -111,8 +114,7 @@ class DataForm(Section):
         line.setContentsMargins(0, 0, 0, 0)
         self.choose_button = QPushButton("Choose CSV\u2026")
         self.choose_button.setObjectName("chooseCsvButton")
-        set_tip(self.choose_button, "Pick a CSV file, then choose its input and target "
-                                    "columns.")
+        set_tip(self.choose_button, "Pick a CSV file, then choose its input and target columns.")
         self.choose_button.clicked.connect(self.choose_csv)
         self.columns_button = QPushButton("Columns\u2026")
         self.columns_button.setObjectName("csvColumnsButton")
@@ -198,10 +200,17 @@ class DataForm(Section):
 
     def apply_to(self, cfg: Config) -> Config:
         data = dataclasses.replace(
-            cfg.data, source=self.source(), name=self.dataset_combo.currentData(),
-            samples=self.samples_spin.value(), noise=self.noise_spin.value(),
-            test_fraction=self.test_fraction_spin.value(), seed=self.seed_spin.seed(),
-            path=self._csv_path, inputs=self._csv_inputs, targets=self._csv_targets)
+            cfg.data,
+            source=self.source(),
+            name=self.dataset_combo.currentData(),
+            samples=self.samples_spin.value(),
+            noise=self.noise_spin.value(),
+            test_fraction=self.test_fraction_spin.value(),
+            seed=self.seed_spin.seed(),
+            path=self._csv_path,
+            inputs=self._csv_inputs,
+            targets=self._csv_targets,
+        )
         return dataclasses.replace(cfg, data=data)
 
     # ------------------------------------------------------------------ user actions
@@ -234,15 +243,18 @@ class DataForm(Section):
 
     def open_columns_dialog(self, path: str, *, fresh: bool) -> CsvColumnsDialog | None:
         """Open the (non-blocking) column dialog; a broken file gives a message box instead."""
-        same_file = not fresh or (self.csv_path() is not None
-                                  and os.path.abspath(path) == str(self.csv_path()))
+        same_file = not fresh or (
+            self.csv_path() is not None and os.path.abspath(path) == str(self.csv_path())
+        )
         try:
             dialog = self.columns_dialog_class(
-                path, self,
+                path,
+                self,
                 inputs=self._csv_inputs if same_file else (),
                 targets=self._csv_targets if same_file else (),
                 test_fraction=self.test_fraction_spin.value(),
-                seed=self.seed_spin.seed())
+                seed=self.seed_spin.seed(),
+            )
         except DataError as err:
             QMessageBox.warning(self, "Cannot read the CSV file", str(err))
             return None
@@ -292,9 +304,14 @@ class DataForm(Section):
             self.file_label.setText("No file chosen yet.")
             self.file_label.setToolTip("")
         else:
-            cols = (f"<br>inputs: {html.escape(', '.join(self._csv_inputs))}<br>"
+            cols = (
+                (
+                    f"<br>inputs: {html.escape(', '.join(self._csv_inputs))}<br>"
                     f"target: {html.escape(', '.join(self._csv_targets))}"
-                    ) if self._csv_inputs else ""
+                )
+                if self._csv_inputs
+                else ""
+            )
             self.file_label.setText(f"<b>{html.escape(path.name)}</b>{cols}")
             self.file_label.setToolTip(str(path))
         self.shape_label.setText(describe(self.shape()))

@@ -43,8 +43,8 @@ from gdsim.app.forms.widgets import (
 )
 from gdsim.config import ACTIVATIONS, MAX_LAYERS, Config, LayerConfig, NetworkConfig
 
-MAX_HIDDEN_LAYERS = 8      # the "+ Add layer" button stops here (a loaded config may have more)
-MAX_UI_UNITS = 4096        # units boxes go up to this (or to a loaded config's larger value)
+MAX_HIDDEN_LAYERS = 8  # the "+ Add layer" button stops here (a loaded config may have more)
+MAX_UI_UNITS = 4096  # units boxes go up to this (or to a loaded config's larger value)
 NEW_LAYER = LayerConfig(4, "tanh")
 _CAPTION_WIDTH = 64
 _UNITS_WIDTH = 64
@@ -54,9 +54,15 @@ _BUTTON_WIDTH = 26
 class LayerRow(QWidget):
     """One layer: caption, units box, activation combo and (hidden layers) a remove button."""
 
-    def __init__(self, caption: str, layer: LayerConfig, activations: tuple[str, ...],
-                 removable: bool, caption_width: int = _CAPTION_WIDTH,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        caption: str,
+        layer: LayerConfig,
+        activations: tuple[str, ...],
+        removable: bool,
+        caption_width: int = _CAPTION_WIDTH,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -68,8 +74,9 @@ class LayerRow(QWidget):
         self.units.setValue(layer.units)
         self.units.setFixedWidth(_UNITS_WIDTH)
         self.units.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.activation = make_combo(activations, tips.FIELDS["network.activation"],
-                                     kind="activation")
+        self.activation = make_combo(
+            activations, tips.FIELDS["network.activation"], kind="activation"
+        )
         self.activation.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.activation.setMinimumContentsLength(8)
         select(self.activation, layer.activation)
@@ -166,8 +173,9 @@ class NetworkForm(Section):
         add_line.addStretch(1)
         layout.addLayout(add_line)
 
-        self.output_row = LayerRow("Output", LayerConfig(1, "sigmoid"), ACTIVATIONS,
-                                   removable=False)
+        self.output_row = LayerRow(
+            "Output", LayerConfig(1, "sigmoid"), ACTIVATIONS, removable=False
+        )
         self.output_row.units.setObjectName("outputUnitsSpin")
         self.output_row.activation.setObjectName("outputActivationCombo")
         set_tip(self.output_row.caption, tips.FIELDS["network.output_units"])
@@ -203,8 +211,12 @@ class NetworkForm(Section):
     def set_caption_width(self, width: int) -> None:
         """Line the layer captions up with the other sections' label column."""
         self._caption_width = width
-        for widget in (self._hidden_caption, self._add_indent, self.output_row.caption,
-                       *(row.caption for row in self._rows)):
+        for widget in (
+            self._hidden_caption,
+            self._add_indent,
+            self.output_row.caption,
+            *(row.caption for row in self._rows),
+        ):
             widget.setFixedWidth(width)
 
     # ------------------------------------------------------------------ reading
@@ -231,7 +243,7 @@ class NetworkForm(Section):
     def field_for_key(self, key: str) -> tuple[QWidget, str] | None:
         if key.startswith("network.layers["):
             try:
-                index = int(key[len("network.layers["):key.index("]")])
+                index = int(key[len("network.layers[") : key.index("]")])
             except ValueError:
                 index = -1
             attr = key.rsplit(".", 1)[-1] if "]." in key else ""
@@ -287,12 +299,16 @@ class NetworkForm(Section):
             allowed = allowed_output_activations(loss, shape)
             combo = self.output_row.activation
             if combo.currentData() not in allowed:
-                new = default_output_activation(loss) if default_output_activation(
-                    loss) in allowed else allowed[0]
+                new = (
+                    default_output_activation(loss)
+                    if default_output_activation(loss) in allowed
+                    else allowed[0]
+                )
                 select(combo, new)
-                need = {"bce": "the bce loss needs a sigmoid output",
-                        "cross_entropy": "the cross_entropy loss needs a softmax output"}.get(
-                    loss, f"{loss} cannot use the previous output activation here")
+                need = {
+                    "bce": "the bce loss needs a sigmoid output",
+                    "cross_entropy": "the cross_entropy loss needs a softmax output",
+                }.get(loss, f"{loss} cannot use the previous output activation here")
                 notes.append(f"Output activation set to {new}: {need}.")
             expected = expected_output_units(loss, shape)
             units = self.output_row.units
@@ -302,9 +318,13 @@ class NetworkForm(Section):
             if target != units.value():
                 units.setMaximum(max(units.maximum(), target))
                 units.setValue(target)
-                why = ("one per class" if loss == "cross_entropy" and shape.n_targets == 1
-                       else "one per target column" if expected is not None
-                       else "softmax needs at least 2")
+                why = (
+                    "one per class"
+                    if loss == "cross_entropy" and shape.n_targets == 1
+                    else "one per target column"
+                    if expected is not None
+                    else "softmax needs at least 2"
+                )
                 notes.append(f"Output units set to {target} ({why}).")
             self._refresh_output_constraints()
         hint = " ".join(notes)
@@ -336,8 +356,9 @@ class NetworkForm(Section):
         self.add_layer()
 
     def _append_row(self, layer: LayerConfig) -> None:
-        row = LayerRow("", layer, HIDDEN_ACTIVATIONS, removable=True,
-                       caption_width=self._caption_width)
+        row = LayerRow(
+            "", layer, HIDDEN_ACTIVATIONS, removable=True, caption_width=self._caption_width
+        )
         self._rows.append(row)
         self._rows_layout.addWidget(row)
         row.set_index(len(self._rows))
@@ -384,8 +405,11 @@ class NetworkForm(Section):
         units.setEnabled(not follows)
         base = tips.FIELDS["network.output_units"]
         if follows:
-            what = ("classes" if self._loss == "cross_entropy" and self._shape.n_targets == 1
-                    else "target columns")
+            what = (
+                "classes"
+                if self._loss == "cross_entropy" and self._shape.n_targets == 1
+                else "target columns"
+            )
             set_tip(units, f"{base} Here: {expected}, the number of {what}.")
         else:
             set_tip(units, base)
@@ -395,18 +419,24 @@ class NetworkForm(Section):
             note = "cross_entropy: the output is a softmax (one probability per class)."
         else:
             note = "mse: any output activation; linear suits plain numbers."
-        set_tip(self.output_row.activation,
-                f"{tips.FIELDS['network.output_activation']} {note}")
+        set_tip(self.output_row.activation, f"{tips.FIELDS['network.output_activation']} {note}")
 
     def _refresh(self) -> None:
         full = len(self._rows) >= MAX_HIDDEN_LAYERS or len(self._rows) + 1 >= MAX_LAYERS
         self.add_button.setEnabled(not full)
-        set_tip(self.add_button, f"At most {MAX_HIDDEN_LAYERS} hidden layers here." if full
-                else tips.FIELDS["network.add"])
+        set_tip(
+            self.add_button,
+            f"At most {MAX_HIDDEN_LAYERS} hidden layers here."
+            if full
+            else tips.FIELDS["network.add"],
+        )
         self.no_hidden_label.setVisible(not self._rows)
         names = self._shape.input_names
-        shown = f"  ({', '.join(names[:4])}{', ...' if len(names) > 4 else ''})" if (
-            names and len(names) == self._inputs) else ""
+        shown = (
+            f"  ({', '.join(names[:4])}{', ...' if len(names) > 4 else ''})"
+            if (names and len(names) == self._inputs)
+            else ""
+        )
         self.inputs_label.setText(f"{self._inputs}{shown}")
         self._update_summary()
 
@@ -415,7 +445,8 @@ class NetworkForm(Section):
         count = parameter_count(self._inputs, units)
         self.summary_label.setText(
             f"{architecture(self._inputs, units)}  \u00b7  {count:,} "
-            f"parameter{'' if count == 1 else 's'}")
+            f"parameter{'' if count == 1 else 's'}"
+        )
 
 
 __all__ = ["LayerRow", "NetworkForm", "MAX_HIDDEN_LAYERS", "MAX_UI_UNITS"]

@@ -15,7 +15,7 @@ from gdsim.app.forms import tips
 from gdsim.app.forms.widgets import NumberSpinBox, Section, add_row, make_combo, select
 from gdsim.config import MAX_LEARNING_RATE, OPTIMIZER_DEFAULTS, OPTIMIZERS, Config
 
-_BELOW_ONE = 0.999999999      # momentum, dampening, alpha, beta1, beta2 are in [0, 1)
+_BELOW_ONE = 0.999999999  # momentum, dampening, alpha, beta1, beta2 are in [0, 1)
 
 # (key, label, widget kind, object name)
 _SETTINGS = (
@@ -40,8 +40,9 @@ class OptimizerForm(Section):
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._form = form
-        self.optimizer_combo = make_combo(OPTIMIZERS, tips.FIELDS["optimizer.name"],
-                                          object_name="optimizerCombo")
+        self.optimizer_combo = make_combo(
+            OPTIMIZERS, tips.FIELDS["optimizer.name"], object_name="optimizerCombo"
+        )
         add_row(form, "Optimizer", self.optimizer_combo, tips.FIELDS["optimizer.name"])
         self.optimizer_combo.currentIndexChanged.connect(self._update_rows)
         self.watch(self.optimizer_combo)
@@ -92,10 +93,13 @@ class OptimizerForm(Section):
         self._update_rows()
 
     def apply_to(self, cfg: Config) -> Config:
-        values = {key: (widget.isChecked() if isinstance(widget, QCheckBox) else widget.value())
-                  for key, widget in self.fields.items()}
+        values = {
+            key: (widget.isChecked() if isinstance(widget, QCheckBox) else widget.value())
+            for key, widget in self.fields.items()
+        }
         return dataclasses.replace(
-            cfg, optimizer=dataclasses.replace(cfg.optimizer, name=self.name(), **values))
+            cfg, optimizer=dataclasses.replace(cfg.optimizer, name=self.name(), **values)
+        )
 
     def visible_settings(self) -> tuple[str, ...]:
         """The settings shown for the current optimizer (its keys in OPTIMIZER_DEFAULTS)."""

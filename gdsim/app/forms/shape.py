@@ -39,8 +39,9 @@ def builtin_shape(name: str) -> DataShape:
     return DataShape(1, 1, 0, ("x",), ("y",))
 
 
-def csv_shape(inputs: Sequence[str], targets: Sequence[str],
-              n_classes: int | None = None) -> DataShape:
+def csv_shape(
+    inputs: Sequence[str], targets: Sequence[str], n_classes: int | None = None
+) -> DataShape:
     return DataShape(len(inputs), len(targets), n_classes, tuple(inputs), tuple(targets))
 
 
@@ -91,6 +92,7 @@ def architecture(inputs: int, units: Sequence[int]) -> str:
 
 def describe(shape: DataShape) -> str:
     """One line for the user: ``2 inputs (x1, x2) -> 1 target, 2 classes``."""
+
     def names(items: tuple[str, ...]) -> str:
         if not items:
             return ""

@@ -52,8 +52,9 @@ class TrainingForm(Section):
         form.addRow(self.advice_label)
         self.advice_label.hide()
 
-        self.init_combo = make_combo(INIT_SCHEMES, tips.FIELDS["init.scheme"],
-                                     object_name="initCombo")
+        self.init_combo = make_combo(
+            INIT_SCHEMES, tips.FIELDS["init.scheme"], object_name="initCombo"
+        )
         add_row(form, "Initialisation", self.init_combo, tips.FIELDS["init.scheme"])
         self.init_combo.currentIndexChanged.connect(self._update_visibility)
         self.watch(self.init_combo)
@@ -76,8 +77,9 @@ class TrainingForm(Section):
         add_row(form, "Batch size", self.batch_spin, tips.FIELDS["batch_size"])
         self.watch(self.batch_spin)
 
-        self.reg_combo = make_combo(REGULARIZATIONS, tips.FIELDS["regularization.kind"],
-                                    object_name="regularizationCombo")
+        self.reg_combo = make_combo(
+            REGULARIZATIONS, tips.FIELDS["regularization.kind"], object_name="regularizationCombo"
+        )
         add_row(form, "Regularisation", self.reg_combo, tips.FIELDS["regularization.kind"])
         self.reg_combo.currentIndexChanged.connect(self._update_visibility)
         self.watch(self.reg_combo)
@@ -122,11 +124,13 @@ class TrainingForm(Section):
         return dataclasses.replace(
             cfg,
             loss=self.loss(),
-            init=InitConfig(self.init_combo.currentData(), self.seed_spin.seed(),
-                            self.scale_spin.value()),
+            init=InitConfig(
+                self.init_combo.currentData(), self.seed_spin.seed(), self.scale_spin.value()
+            ),
             batch_size=self.batch_spin.value(),
-            regularization=RegularizationConfig(self.reg_combo.currentData(),
-                                                self.reg_rate_spin.value()),
+            regularization=RegularizationConfig(
+                self.reg_combo.currentData(), self.reg_rate_spin.value()
+            ),
         )
 
     def _loss_picked(self) -> None:
@@ -134,6 +138,7 @@ class TrainingForm(Section):
             self.loss_changed.emit(self.loss())
 
     def _update_visibility(self, *_args: object) -> None:
-        self._form.setRowVisible(self.scale_spin,
-                                 self.init_combo.currentData() in SCALED_INIT_SCHEMES)
+        self._form.setRowVisible(
+            self.scale_spin, self.init_combo.currentData() in SCALED_INIT_SCHEMES
+        )
         self.reg_rate_spin.setEnabled(self.reg_combo.currentData() != "none")

@@ -62,8 +62,7 @@ def _next_125(value: float, up: bool) -> float:
     if value <= 0:
         return 1e-12 if up else 0.0
     exponent = math.floor(math.log10(value))
-    candidates = [m * 10.0 ** e for e in (exponent - 1, exponent, exponent + 1)
-                  for m in (1, 2, 5)]
+    candidates = [m * 10.0**e for e in (exponent - 1, exponent, exponent + 1) for m in (1, 2, 5)]
     candidates = [float(format_number(c, 12)) for c in candidates]
     tol = value * 1e-9
     if up:
@@ -79,9 +78,16 @@ class NumberSpinBox(QDoubleSpinBox):
     ``steps="linear"``: they add ``step``. Values are kept exactly as typed (17 decimals).
     """
 
-    def __init__(self, minimum: float, maximum: float, *, steps: str = "linear",
-                 step: float = 0.01, significant: int = 10,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        minimum: float,
+        maximum: float,
+        *,
+        steps: str = "linear",
+        step: float = 0.01,
+        significant: int = 10,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._significant = significant
         self._log = steps == "log"
@@ -107,8 +113,11 @@ class NumberSpinBox(QDoubleSpinBox):
         try:
             value = float(stripped)
         except ValueError:
-            state = (QValidator.State.Intermediate if _PARTIAL_NUMBER.fullmatch(stripped)
-                     else QValidator.State.Invalid)
+            state = (
+                QValidator.State.Intermediate
+                if _PARTIAL_NUMBER.fullmatch(stripped)
+                else QValidator.State.Invalid
+            )
             return state, text, pos
         if not math.isfinite(value):
             return QValidator.State.Invalid, text, pos
@@ -154,8 +163,9 @@ class SeedSpinBox(QSpinBox):
             self._big = None
 
 
-def make_combo(names: Iterable[str], tip: str, *, kind: str = "",
-               object_name: str = "") -> QComboBox:
+def make_combo(
+    names: Iterable[str], tip: str, *, kind: str = "", object_name: str = ""
+) -> QComboBox:
     """A combo box of config names (item text = item data = the name) with a tooltip per item."""
     combo = QComboBox()
     for name in names:
@@ -277,7 +287,7 @@ class Section(QGroupBox):
     """
 
     edited = Signal(bool)
-    commit = Signal()   # Enter pressed or focus left a spin box: apply pending typing now
+    commit = Signal()  # Enter pressed or focus left a spin box: apply pending typing now
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
@@ -286,15 +296,18 @@ class Section(QGroupBox):
         # A bold title, normal fields. (A style sheet would do it too, but any style sheet on an
         # ancestor makes Fusion draw the spin boxes smaller.)
         self._field_font = QFont(self.font())
-        self._field_font.setBold(False)     # explicitly, so it wins over the bold title font
+        self._field_font.setBold(False)  # explicitly, so it wins over the bold title font
         title_font = QFont(self.font())
         title_font.setBold(True)
         self.setFont(title_font)
 
     def childEvent(self, event: QChildEvent) -> None:  # noqa: N802 (Qt override)
         child = event.child()
-        if (event.type() == QEvent.Type.ChildAdded and isinstance(child, QWidget)
-                and not child.testAttribute(Qt.WidgetAttribute.WA_SetFont)):
+        if (
+            event.type() == QEvent.Type.ChildAdded
+            and isinstance(child, QWidget)
+            and not child.testAttribute(Qt.WidgetAttribute.WA_SetFont)
+        ):
             child.setFont(self._field_font)
         super().childEvent(event)
 
@@ -337,9 +350,12 @@ class Section(QGroupBox):
             widget.toggled.connect(self._chosen)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
-        if (event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget)
-                and not watched.hasFocus()):
-            event.ignore()          # handled here, not accepted: it goes on to the scroll area
+        if (
+            event.type() == QEvent.Type.Wheel
+            and isinstance(watched, QWidget)
+            and not watched.hasFocus()
+        ):
+            event.ignore()  # handled here, not accepted: it goes on to the scroll area
             return True
         return super().eventFilter(watched, event)
 

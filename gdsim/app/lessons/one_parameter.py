@@ -39,12 +39,20 @@ DEFAULT_RATE = 0.1
 # Preset rates as multiples of 1 / C''(w). For a parabola, w - w* shrinks by |1 - lr*C''| per
 # step, so these creep (0.98), settle fast (0.8), bounce but settle (-0.8) and blow up (-1.5);
 # for (w - 3)**2 (C'' = 2) the rates are 0.01, 0.1, 0.9 and 1.25.
-PRESETS = {"too_small": ("Too small", 0.02), "good": ("Good", 0.2),
-           "oscillating": ("Oscillating", 1.8), "diverging": ("Diverging", 2.5)}
-_PRESET_OBJECTS = {"too_small": "presetTooSmall", "good": "presetGood",
-                   "oscillating": "presetOscillating", "diverging": "presetDiverging"}
-MAX_VIEW = 1e6          # the plot follows w out to here; further out it is off the chart
-PATH_POINTS = 1000      # faint dots for at most this many previous points
+PRESETS = {
+    "too_small": ("Too small", 0.02),
+    "good": ("Good", 0.2),
+    "oscillating": ("Oscillating", 1.8),
+    "diverging": ("Diverging", 2.5),
+}
+_PRESET_OBJECTS = {
+    "too_small": "presetTooSmall",
+    "good": "presetGood",
+    "oscillating": "presetOscillating",
+    "diverging": "presetDiverging",
+}
+MAX_VIEW = 1e6  # the plot follows w out to here; further out it is off the chart
+PATH_POINTS = 1000  # faint dots for at most this many previous points
 # One colour per quantity, as in the main window's table: value blue, gradient red, update green.
 BLUE, RED, GREEN, INK = "#1f77b4", "#d62728", "#2ca02c", "#262626"
 
@@ -86,8 +94,10 @@ class OneParameterLesson(QWidget):
         title.setStyleSheet("font-size: 14pt;")
 
         self.formula_edit = QLineEdit(DEFAULT_FORMULA, objectName="formulaEdit")
-        self.formula_edit.setToolTip("Any cost formula in w, e.g. (w - 3)**2, w**4 - 3*w**2, "
-                                     "cos(w) + w**2/10. Press Enter to use it.")
+        self.formula_edit.setToolTip(
+            "Any cost formula in w, e.g. (w - 3)**2, w**4 - 3*w**2, "
+            "cos(w) + w**2/10. Press Enter to use it."
+        )
         self.formula_error = QLabel(objectName="formulaError")
         self.formula_error.setStyleSheet(f"color: {RED};")
         self.formula_error.setWordWrap(True)
@@ -105,8 +115,9 @@ class OneParameterLesson(QWidget):
         self.rate_spin.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
         self.rate_spin.setValue(DEFAULT_RATE)
         self.rate_spin.setKeyboardTracking(False)
-        self.rate_spin.setToolTip("How far each update moves w, as a multiple of the slope. "
-                                  "Applies from the next step")
+        self.rate_spin.setToolTip(
+            "How far each update moves w, as a multiple of the slope. Applies from the next step"
+        )
 
         setup = QGridLayout()
         setup.addWidget(QLabel("Cost  C(w) ="), 0, 0)
@@ -123,8 +134,10 @@ class OneParameterLesson(QWidget):
         self.preset_buttons: dict[str, QPushButton] = {}
         for name, (text, multiple) in PRESETS.items():
             button = QPushButton(text, objectName=_PRESET_OBJECTS[name])
-            button.setToolTip(f"For (w - 3)**2 the rate is {multiple / 2:g}; for other curves it "
-                              f"is scaled to how sharply the curve bends at the start w. Resets.")
+            button.setToolTip(
+                f"For (w - 3)**2 the rate is {multiple / 2:g}; for other curves it "
+                f"is scaled to how sharply the curve bends at the start w. Resets."
+            )
             button.clicked.connect(lambda _=False, n=name: self.apply_preset(n))
             presets.addWidget(button)
             self.preset_buttons[name] = button
@@ -141,20 +154,28 @@ class OneParameterLesson(QWidget):
         for axis in ("bottom", "left"):
             item.getAxis(axis).setTextPen(INK)
             item.getAxis(axis).setPen(INK)
-        self.curve = pg.PlotCurveItem(pen=pg.mkPen(INK, width=2), antialias=True,
-                                      connect="finite")
+        self.curve = pg.PlotCurveItem(pen=pg.mkPen(INK, width=2), antialias=True, connect="finite")
         self.path_dots = pg.ScatterPlotItem(size=7, pen=None, brush=pg.mkBrush(31, 119, 180, 110))
         self.tangent = pg.PlotCurveItem(pen=pg.mkPen(RED, width=2.5), antialias=True)
         self.step_line = pg.PlotCurveItem(pen=pg.mkPen(GREEN, width=3), antialias=True)
-        self.guides = pg.PlotCurveItem(pen=pg.mkPen(GREEN, width=1, style=Qt.PenStyle.DashLine),
-                                       connect="pairs")
-        self.arrow_head = pg.ArrowItem(headLen=16, tipAngle=35, tailLen=None, pen=None,
-                                       brush=GREEN)
+        self.guides = pg.PlotCurveItem(
+            pen=pg.mkPen(GREEN, width=1, style=Qt.PenStyle.DashLine), connect="pairs"
+        )
+        self.arrow_head = pg.ArrowItem(headLen=16, tipAngle=35, tailLen=None, pen=None, brush=GREEN)
         self.next_dot = pg.ScatterPlotItem(size=11, pen=pg.mkPen(GREEN, width=2), brush="w")
         self.point = pg.ScatterPlotItem(size=12, pen=pg.mkPen("w", width=1.5), brush=BLUE)
         self.update_text = pg.TextItem(color=GREEN, anchor=(0.5, 0.0))
-        for part in (self.curve, self.path_dots, self.tangent, self.guides, self.step_line,
-                     self.arrow_head, self.next_dot, self.point, self.update_text):
+        for part in (
+            self.curve,
+            self.path_dots,
+            self.tangent,
+            self.guides,
+            self.step_line,
+            self.arrow_head,
+            self.next_dot,
+            self.point,
+            self.update_text,
+        ):
             self.plot.addItem(part)
 
         numbers = QGroupBox("This step")
@@ -162,11 +183,15 @@ class OneParameterLesson(QWidget):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.value_labels: dict[str, QLabel] = {}
         for key, text, colour in (
-                ("stepValue", "step", INK), ("currentWValue", "w now", BLUE),
-                ("costValue", "cost  C(w)", INK), ("gradientValue", "slope  dC/dw", RED),
-                ("learningRateValue", "learning rate", INK),
-                ("updateValue", "update  −lr × dC/dw", GREEN), ("nextWValue", "next w", BLUE),
-                ("derivativeFormula", "derivative", INK)):
+            ("stepValue", "step", INK),
+            ("currentWValue", "w now", BLUE),
+            ("costValue", "cost  C(w)", INK),
+            ("gradientValue", "slope  dC/dw", RED),
+            ("learningRateValue", "learning rate", INK),
+            ("updateValue", "update  −lr × dC/dw", GREEN),
+            ("nextWValue", "next w", BLUE),
+            ("derivativeFormula", "derivative", INK),
+        ):
             label = QLabel(objectName=key)
             label.setStyleSheet(f"color: {colour}; font-weight: bold;")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -188,11 +213,13 @@ class OneParameterLesson(QWidget):
         side_widget.setLayout(side)
         side_widget.setFixedWidth(350)
         side.setContentsMargins(0, 0, 0, 0)
-        key = QLabel(f"<span style='color:{INK}'>━ cost curve C(w)</span> &nbsp; "
-                     f"<span style='color:{BLUE}'>● w now</span> &nbsp; "
-                     f"<span style='color:{RED}'>━ tangent (its slope is dC/dw)</span> &nbsp; "
-                     f"<span style='color:{GREEN}'>━▶ the update, ○ next w</span> &nbsp; "
-                     f"<span style='color:#8fb4d6'>● earlier points</span>")
+        key = QLabel(
+            f"<span style='color:{INK}'>━ cost curve C(w)</span> &nbsp; "
+            f"<span style='color:{BLUE}'>● w now</span> &nbsp; "
+            f"<span style='color:{RED}'>━ tangent (its slope is dC/dw)</span> &nbsp; "
+            f"<span style='color:{GREEN}'>━▶ the update, ○ next w</span> &nbsp; "
+            f"<span style='color:#8fb4d6'>● earlier points</span>"
+        )
         key.setAlignment(Qt.AlignmentFlag.AlignCenter)
         left = QVBoxLayout()
         left.addWidget(self.plot, 1)
@@ -202,8 +229,12 @@ class OneParameterLesson(QWidget):
         middle.addWidget(side_widget)
 
         self.controls = TrainingControls()
-        for widget in (self.controls.export_button, self.controls.rerandomize_button,
-                       self.controls.max_steps_spin, self.controls.target_cost_edit):
+        for widget in (
+            self.controls.export_button,
+            self.controls.rerandomize_button,
+            self.controls.max_steps_spin,
+            self.controls.target_cost_edit,
+        ):
             widget.hide()
         for label in self.controls.findChildren(QLabel):  # the stop-rule captions
             if label.text().strip() in ("Stop at step", "or cost ≤"):
@@ -273,8 +304,10 @@ class OneParameterLesson(QWidget):
 
     def tangent_line(self) -> tuple[np.ndarray, np.ndarray]:
         x, y = self.tangent.getData()
-        return (np.asarray(x if x is not None else [], float),
-                np.asarray(y if y is not None else [], float))
+        return (
+            np.asarray(x if x is not None else [], float),
+            np.asarray(y if y is not None else [], float),
+        )
 
     def arrow_endpoints(self) -> tuple[float, float]:
         return self._arrow
@@ -290,10 +323,14 @@ class OneParameterLesson(QWidget):
     def _load(self) -> None:
         self.session.pause()
         try:
-            config = config_from_dict({
-                "mode": "function", "function": self.formula,
-                "parameters": {"w": self.start_spin.value()},
-                "optimizer": {"name": "sgd", "learning_rate": self.rate_spin.value()}})
+            config = config_from_dict(
+                {
+                    "mode": "function",
+                    "function": self.formula,
+                    "parameters": {"w": self.start_spin.value()},
+                    "optimizer": {"name": "sgd", "learning_rate": self.rate_spin.value()},
+                }
+            )
         except ConfigError as exc:
             self._show_problem(str(exc))
             return
@@ -327,8 +364,11 @@ class OneParameterLesson(QWidget):
         self._refresh()
 
     def _enable_stepping(self, on: bool) -> None:
-        for button in (self.controls.step_button, self.controls.step_n_button,
-                       self.controls.run_button):
+        for button in (
+            self.controls.step_button,
+            self.controls.step_n_button,
+            self.controls.run_button,
+        ):
             button.setEnabled(on)
 
     # ------------------------------------------------------------------ drawing
@@ -354,8 +394,10 @@ class OneParameterLesson(QWidget):
         if inside and (min(inside) < lo or max(inside) > hi):
             lo, hi = min(lo, *inside), max(hi, *inside)
             pad = 0.15 * (hi - lo)
-            self._view = (lo - pad if min(inside) == lo else lo,
-                          hi + pad if max(inside) == hi else hi)
+            self._view = (
+                lo - pad if min(inside) == lo else lo,
+                hi + pad if max(inside) == hi else hi,
+            )
 
     def _refresh(self) -> None:
         t = self.session.trainer
@@ -367,10 +409,16 @@ class OneParameterLesson(QWidget):
         w_next = w - lr * grad
         self._arrow = (w, w_next)
         self._follow(w, w_next)
-        values = {"stepValue": str(t.step_count), "currentWValue": fmt(w),
-                  "costValue": fmt(cost), "gradientValue": fmt(grad),
-                  "learningRateValue": fmt(lr), "updateValue": fmt(update),
-                  "nextWValue": fmt(w_next), "derivativeFormula": f"dC/dw = {self._derivative}"}
+        values = {
+            "stepValue": str(t.step_count),
+            "currentWValue": fmt(w),
+            "costValue": fmt(cost),
+            "gradientValue": fmt(grad),
+            "learningRateValue": fmt(lr),
+            "updateValue": fmt(update),
+            "nextWValue": fmt(w_next),
+            "derivativeFormula": f"dC/dw = {self._derivative}",
+        }
         for key, text in values.items():
             self.value_labels[key].setText(text)
 
@@ -381,11 +429,15 @@ class OneParameterLesson(QWidget):
         ymin, ymax = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         height = max(ymax - ymin, 1e-9 * max(1.0, abs(ymax)), 1e-12)
         track = ymin - 0.08 * height  # the arrow runs along w just under the curve
-        self.plot.setRange(xRange=(lo, hi), yRange=(ymin - 0.22 * height, ymax + 0.06 * height),
-                           padding=0)
+        self.plot.setRange(
+            xRange=(lo, hi), yRange=(ymin - 0.22 * height, ymax + 0.06 * height), padding=0
+        )
         self.curve.setData(xs, ys)
-        dots = [(a, b) for a, b in list(self._path)[:-1]
-                if math.isfinite(a) and math.isfinite(b) and abs(a) <= MAX_VIEW]
+        dots = [
+            (a, b)
+            for a, b in list(self._path)[:-1]
+            if math.isfinite(a) and math.isfinite(b) and abs(a) <= MAX_VIEW
+        ]
         self.path_dots.setData([a for a, _ in dots], [b for _, b in dots])
 
         here = math.isfinite(w) and math.isfinite(cost) and abs(w) <= MAX_VIEW
@@ -411,8 +463,9 @@ class OneParameterLesson(QWidget):
             self.step_line.setData([w, w_next], [track, track])
             self.arrow_head.setPos(w_next, track)
             pixels = abs(w_next - w) / (hi - lo) * self.plot.getPlotItem().vb.width()
-            self.arrow_head.setStyle(angle=180 if w_next > w else 0,
-                                     headLen=min(16.0, max(7.0, 0.6 * pixels)))
+            self.arrow_head.setStyle(
+                angle=180 if w_next > w else 0, headLen=min(16.0, max(7.0, 0.6 * pixels))
+            )
             self.guides.setData([w, w, w_next, w_next], [cost, track, track, c_next])
             self.next_dot.setData([w_next], [c_next] if math.isfinite(c_next) else [track])
             self.update_text.setText(f"update {'+' if update > 0 else ''}{fmt(update)}")
@@ -425,39 +478,56 @@ class OneParameterLesson(QWidget):
             self._show_problem(diverged)
             return
         if abs(grad) < 1e-8:
-            now = (f"At w = {fmt(w)} the slope is (almost) <b>0</b>: the curve is flat here, "
-                   f"so there is no downhill direction left and w hardly moves. This is the "
-                   f"bottom (or a flat spot).")
+            now = (
+                f"At w = {fmt(w)} the slope is (almost) <b>0</b>: the curve is flat here, "
+                f"so there is no downhill direction left and w hardly moves. This is the "
+                f"bottom (or a flat spot)."
+            )
         elif grad < 0:
-            now = (f"At w = {fmt(w)} the slope is <b>negative</b> ({fmt(grad)}): the curve goes "
-                   f"down to the right, so a bigger w means a lower cost. Stepping against the "
-                   f"slope moves w <b>right</b>, by {fmt(update)}.")
+            now = (
+                f"At w = {fmt(w)} the slope is <b>negative</b> ({fmt(grad)}): the curve goes "
+                f"down to the right, so a bigger w means a lower cost. Stepping against the "
+                f"slope moves w <b>right</b>, by {fmt(update)}."
+            )
         elif grad > 0:
-            now = (f"At w = {fmt(w)} the slope is <b>positive</b> ({fmt(grad)}): the curve goes "
-                   f"up to the right, so a smaller w means a lower cost. Stepping against the "
-                   f"slope moves w <b>left</b>, by {fmt(-update)}.")
-        rule = ("<b>The rule:</b> next w = w − learning rate × slope. A steep slope gives a big "
-                "step and a gentle one a small step, so w slows down as it nears the bottom.")
+            now = (
+                f"At w = {fmt(w)} the slope is <b>positive</b> ({fmt(grad)}): the curve goes "
+                f"up to the right, so a smaller w means a lower cost. Stepping against the "
+                f"slope moves w <b>left</b>, by {fmt(-update)}."
+            )
+        rule = (
+            "<b>The rule:</b> next w = w − learning rate × slope. A steep slope gives a big "
+            "step and a gentle one a small step, so w slows down as it nears the bottom."
+        )
         hint = ""
         recent = [a for a, _ in list(self._path)[-3:]]
         if len(recent) == 3:
             before, last = recent[1] - recent[0], recent[2] - recent[1]
             if before * last < 0 and abs(last) > abs(before):
-                hint = ("Each jump lands further from the bottom than the one before: the "
-                        "learning rate is too large and the run is <b>diverging</b>. Left "
-                        "alone, w runs off to infinity.")
+                hint = (
+                    "Each jump lands further from the bottom than the one before: the "
+                    "learning rate is too large and the run is <b>diverging</b>. Left "
+                    "alone, w runs off to infinity."
+                )
             elif before * last < 0:
-                hint = ("The last step jumped right over the bottom (the slope changed sign). "
-                        "The jumps are shrinking, so w still settles down.")
+                hint = (
+                    "The last step jumped right over the bottom (the slope changed sign). "
+                    "The jumps are shrinking, so w still settles down."
+                )
         share = lr * float(self._bend.evaluate({"w": w}))  # locally, the part of the way
         if not hint and 0 < share < 0.05 and abs(grad) >= 1e-8:  # to the bottom one step covers
-            hint = (f"Each step covers only about {share:.0%} of the way to the bottom: with "
-                    f"this learning rate w creeps along.")
-        hint = hint or ("Try the presets: a tiny rate creeps, a large one bounces across the "
-                        "bottom, and a too-large one flies off.")
+            hint = (
+                f"Each step covers only about {share:.0%} of the way to the bottom: with "
+                f"this learning rate w creeps along."
+            )
+        hint = hint or (
+            "Try the presets: a tiny rate creeps, a large one bounces across the "
+            "bottom, and a too-large one flies off."
+        )
         parts = [now, rule, f"<i>{hint}</i>"]
         self.explanation.setText("".join(f"<p>{p}</p>" for p in parts))
 
     def _show_problem(self, message: str) -> None:
-        self.explanation.setText(f"<p style='color:{RED}'><b>Stopped.</b> "
-                                 f"{html.escape(message)}</p>")
+        self.explanation.setText(
+            f"<p style='color:{RED}'><b>Stopped.</b> {html.escape(message)}</p>"
+        )

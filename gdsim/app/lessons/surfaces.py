@@ -24,29 +24,68 @@ class Surface:
     learning_rate: float
     x_range: tuple[float, float]
     y_range: tuple[float, float]
-    race_rates: dict[str, float] = field(default_factory=lambda: {"rmsprop": 0.02,
-                                                                  "adam": 0.1})
+    race_rates: dict[str, float] = field(default_factory=lambda: {"rmsprop": 0.02, "adam": 0.1})
     note: str = ""
-    mark_minimum: bool = True   # star the lowest grid point (not for surfaces without one)
+    mark_minimum: bool = True  # star the lowest grid point (not for surfaces without one)
 
 
 SURFACES: tuple[Surface, ...] = (
-    Surface("bowl", "Bowl", "w1**2 + w2**2", (-3.0, 2.0), 0.1, (-4.0, 4.0), (-3.5, 3.5),
-            {"rmsprop": 0.02, "adam": 0.1},
-            "Round bowl: the gradient points straight away from the bottom."),
-    Surface("valley", "Elongated valley", "w1**2 + 10*w2**2", (-4.0, 1.5), 0.08,
-            (-5.0, 5.0), (-2.5, 2.5), {"rmsprop": 0.02, "adam": 0.1},
-            "Steep across, shallow along: plain steps zig-zag across the valley."),
-    Surface("saddle", "Saddle", "w1**2 - w2**2", (-2.5, 0.05), 0.1, (-3.0, 3.0), (-3.0, 3.0),
-            {"rmsprop": 0.02, "adam": 0.1},
-            "A minimum along w1 but a maximum along w2: the path slides in, then escapes.",
-            mark_minimum=False),
-    Surface("rosenbrock", "Rosenbrock", "(1 - w1)**2 + 100*(w2 - w1**2)**2", (0.0, 2.5),
-            0.0005, (-2.0, 2.0), (-1.75, 3.0), {"rmsprop": 0.01, "adam": 0.1},
-            "A curved, flat-bottomed valley; the minimum is at (1, 1)."),
-    Surface("minima", "Several minima", "sin(3*w1)*cos(3*w2) + 0.1*(w1**2 + w2**2)",
-            (1.3, 1.4), 0.05, (-3.0, 3.0), (-3.0, 3.0), {"rmsprop": 0.01, "adam": 0.05},
-            "Several dips: where you start decides which one you end in."),
+    Surface(
+        "bowl",
+        "Bowl",
+        "w1**2 + w2**2",
+        (-3.0, 2.0),
+        0.1,
+        (-4.0, 4.0),
+        (-3.5, 3.5),
+        {"rmsprop": 0.02, "adam": 0.1},
+        "Round bowl: the gradient points straight away from the bottom.",
+    ),
+    Surface(
+        "valley",
+        "Elongated valley",
+        "w1**2 + 10*w2**2",
+        (-4.0, 1.5),
+        0.08,
+        (-5.0, 5.0),
+        (-2.5, 2.5),
+        {"rmsprop": 0.02, "adam": 0.1},
+        "Steep across, shallow along: plain steps zig-zag across the valley.",
+    ),
+    Surface(
+        "saddle",
+        "Saddle",
+        "w1**2 - w2**2",
+        (-2.5, 0.05),
+        0.1,
+        (-3.0, 3.0),
+        (-3.0, 3.0),
+        {"rmsprop": 0.02, "adam": 0.1},
+        "A minimum along w1 but a maximum along w2: the path slides in, then escapes.",
+        mark_minimum=False,
+    ),
+    Surface(
+        "rosenbrock",
+        "Rosenbrock",
+        "(1 - w1)**2 + 100*(w2 - w1**2)**2",
+        (0.0, 2.5),
+        0.0005,
+        (-2.0, 2.0),
+        (-1.75, 3.0),
+        {"rmsprop": 0.01, "adam": 0.1},
+        "A curved, flat-bottomed valley; the minimum is at (1, 1).",
+    ),
+    Surface(
+        "minima",
+        "Several minima",
+        "sin(3*w1)*cos(3*w2) + 0.1*(w1**2 + w2**2)",
+        (1.3, 1.4),
+        0.05,
+        (-3.0, 3.0),
+        (-3.0, 3.0),
+        {"rmsprop": 0.01, "adam": 0.05},
+        "Several dips: where you start decides which one you end in.",
+    ),
 )
 
 BY_KEY = {s.key: s for s in SURFACES}
@@ -57,12 +96,12 @@ def find_surface(name: str) -> Surface:
     for s in SURFACES:
         if name in (s.key, s.name) or name.lower() == s.name.lower():
             return s
-    raise KeyError(f"unknown surface {name!r}; built-ins: "
-                   f"{', '.join(s.key for s in SURFACES)}")
+    raise KeyError(f"unknown surface {name!r}; built-ins: {', '.join(s.key for s in SURFACES)}")
 
 
-def grid(expr, x_range: tuple[float, float], y_range: tuple[float, float],
-         n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def grid(
+    expr, x_range: tuple[float, float], y_range: tuple[float, float], n: int = 200
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(W1, W2, C) on an n x n grid, each of shape (n, n): row i is w2 = ys[i], column j is
     w1 = xs[j] (row-major, as the contour image draws it). C comes from expr.evaluate."""
     xs = np.linspace(x_range[0], x_range[1], n)

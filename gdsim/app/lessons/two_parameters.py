@@ -46,29 +46,37 @@ from gdsim.engine.trainer import Trainer
 CUSTOM = "custom…"
 GRID_N = 200
 N_ISOCURVES = 12
-DRAW_LIMIT = 1e6            # coordinates beyond this are clipped before drawing (pyqtgraph-safe)
-MAX_PATH_POINTS = 3000      # longer paths are thinned for drawing
-MAX_DOTS = 100              # dots on a path only while it is this short
+DRAW_LIMIT = 1e6  # coordinates beyond this are clipped before drawing (pyqtgraph-safe)
+MAX_PATH_POINTS = 3000  # longer paths are thinned for drawing
+MAX_DOTS = 100  # dots on a path only while it is this short
 RACE_HISTORY_BUDGET = 4 * 2**20
 
 GRADIENT_COLOR = (200, 30, 30)
 STEP_COLOR = (0, 135, 60)
 PATH_COLOR = (40, 40, 40)
 # Pale colours for the surface, so the arrows and paths stand out: low = blue, high = orange.
-SURFACE_COLORS = [(190, 214, 238), (222, 238, 232), (250, 244, 214), (251, 214, 170),
-                  (240, 170, 140)]
+SURFACE_COLORS = [
+    (190, 214, 238),
+    (222, 238, 232),
+    (250, 244, 214),
+    (251, 214, 170),
+    (240, 170, 140),
+]
 
 # key, label, colour, optimizer settings (learning rates are added per surface).
 RACE = (
     ("sgd", "SGD", (31, 119, 180), {"name": "sgd"}),
     ("momentum", "Momentum 0.9", (255, 127, 14), {"name": "sgd", "momentum": 0.9}),
-    ("nesterov", "Nesterov 0.9", (148, 103, 189),
-     {"name": "sgd", "momentum": 0.9, "nesterov": True}),
+    (
+        "nesterov",
+        "Nesterov 0.9",
+        (148, 103, 189),
+        {"name": "sgd", "momentum": 0.9, "nesterov": True},
+    ),
     ("rmsprop", "RMSProp", (140, 86, 75), {"name": "rmsprop"}),
     ("adam", "Adam", (214, 39, 140), {"name": "adam"}),
 )
 SGD_FAMILY = ("sgd", "momentum", "nesterov")  # these follow the lesson's learning rate
-
 
 
 def _nowrap(text: str) -> str:
@@ -108,16 +116,23 @@ def _thin(points: np.ndarray) -> np.ndarray:
     """Finite rows only, at most MAX_PATH_POINTS of them (always keeping the last)."""
     points = points[np.all(np.isfinite(points), axis=1)]
     if len(points) > MAX_PATH_POINTS:
-        idx = np.unique(np.r_[np.linspace(0, len(points) - 1, MAX_PATH_POINTS).astype(int),
-                              len(points) - 1])
+        idx = np.unique(
+            np.r_[np.linspace(0, len(points) - 1, MAX_PATH_POINTS).astype(int), len(points) - 1]
+        )
         points = points[idx]
     return _clip(points)
 
 
 def _function_config(formula: str, start, optimizer: dict) -> Config:
-    return config_from_dict({"gdsim": 1, "mode": "function", "function": formula,
-                             "parameters": {"w1": float(start[0]), "w2": float(start[1])},
-                             "optimizer": optimizer})
+    return config_from_dict(
+        {
+            "gdsim": 1,
+            "mode": "function",
+            "function": formula,
+            "parameters": {"w1": float(start[0]), "w2": float(start[1])},
+            "optimizer": optimizer,
+        }
+    )
 
 
 def _surface_colormap(c: np.ndarray) -> tuple[np.ndarray, tuple[float, float]]:
@@ -141,13 +156,24 @@ class _Arrow:
     end lies outside the visible view, the head sits where the line leaves the view (the line
     itself is drawn in full and clipped by the view)."""
 
-    def __init__(self, plot: pg.PlotItem, color, width: float = 3.0, z: float = 20,
-                 style=Qt.PenStyle.SolidLine, head: int = 16):
+    def __init__(
+        self,
+        plot: pg.PlotItem,
+        color,
+        width: float = 3.0,
+        z: float = 20,
+        style=Qt.PenStyle.SolidLine,
+        head: int = 16,
+    ):
         self.plot = plot
-        self.line = pg.PlotCurveItem(pen=pg.mkPen(color, width=width, style=style),
-                                     antialias=True)
-        self.head = pg.ArrowItem(pen=pg.mkPen(color), brush=pg.mkBrush(color), headLen=head,
-                                 headWidth=head * 0.7, tailLen=0)
+        self.line = pg.PlotCurveItem(pen=pg.mkPen(color, width=width, style=style), antialias=True)
+        self.head = pg.ArrowItem(
+            pen=pg.mkPen(color),
+            brush=pg.mkBrush(color),
+            headLen=head,
+            headWidth=head * 0.7,
+            tailLen=0,
+        )
         for item, dz in ((self.line, 0), (self.head, 1)):
             item.setZValue(z + dz)
             plot.addItem(item)
@@ -221,7 +247,7 @@ class TwoParameterLesson(QWidget):
         self._race_remaining = 0.0
         self._race_credit = 0.0
         self._race_last = 0.0
-        self._batch = False        # True while the race steps the session: draw once at the end
+        self._batch = False  # True while the race steps the session: draw once at the end
         self._grid: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._tangents = [(np.zeros(2), np.zeros(2)), (np.zeros(2), np.zeros(2))]
         self._race_timer = QTimer(self)
@@ -241,7 +267,8 @@ class TwoParameterLesson(QWidget):
         self.controls = TrainingControls(self)
         self.controls.rerandomize_button.hide()  # the start is the point you chose: no seed
         self.controls.speed_combo.setCurrentIndex(
-            [value for _, value in SPEEDS].index(30.0))  # slow enough to watch each step
+            [value for _, value in SPEEDS].index(30.0)
+        )  # slow enough to watch each step
 
         self.surface_combo = QComboBox()
         self.surface_combo.setObjectName("surfaceCombo")
@@ -264,8 +291,9 @@ class TwoParameterLesson(QWidget):
         self.lr_spin.setDecimals(5)
         self.lr_spin.setRange(1e-5, 10.0)
         self.lr_spin.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
-        self.lr_spin.setToolTip("How far each step goes: step = −learning rate × gradient. "
-                                "Applies from the next step.")
+        self.lr_spin.setToolTip(
+            "How far each step goes: step = −learning rate × gradient. Applies from the next step."
+        )
 
         picker = QWidget()
         top = QHBoxLayout(picker)
@@ -288,8 +316,10 @@ class TwoParameterLesson(QWidget):
 
         slices = QVBoxLayout()
         slices.setSpacing(2)
-        for label, widget in ((self.slice_labels[0], self.slice_plots[0]),
-                              (self.slice_labels[1], self.slice_plots[1])):
+        for label, widget in (
+            (self.slice_labels[0], self.slice_plots[0]),
+            (self.slice_labels[1], self.slice_plots[1]),
+        ):
             slices.addWidget(label)
             slices.addWidget(widget, 1)
 
@@ -320,47 +350,66 @@ class TwoParameterLesson(QWidget):
         plot.addItem(self.image)
         self.isocurves = []
         for _ in range(N_ISOCURVES):
-            iso = pg.IsocurveItem(level=0.0, pen=pg.mkPen((90, 90, 90, 140), width=1),
-                                  axisOrder="row-major")
+            iso = pg.IsocurveItem(
+                level=0.0, pen=pg.mkPen((90, 90, 90, 140), width=1), axisOrder="row-major"
+            )
             iso.setParentItem(self.image)
             self.isocurves.append(iso)
-        self.minimum_marker = pg.ScatterPlotItem(symbol="star", size=14,
-                                                 brush=pg.mkBrush(255, 255, 255),
-                                                 pen=pg.mkPen(60, 60, 60))
+        self.minimum_marker = pg.ScatterPlotItem(
+            symbol="star", size=14, brush=pg.mkBrush(255, 255, 255), pen=pg.mkPen(60, 60, 60)
+        )
         self.minimum_marker.setZValue(5)
         plot.addItem(self.minimum_marker)
-        self.path = pg.PlotDataItem(pen=pg.mkPen(PATH_COLOR, width=1.5), symbol="o",
-                                    symbolSize=5, symbolBrush=pg.mkBrush(PATH_COLOR),
-                                    symbolPen=None)
+        self.path = pg.PlotDataItem(
+            pen=pg.mkPen(PATH_COLOR, width=1.5),
+            symbol="o",
+            symbolSize=5,
+            symbolBrush=pg.mkBrush(PATH_COLOR),
+            symbolPen=None,
+        )
         self.path.setZValue(10)
         plot.addItem(self.path)
         self.race_paths: dict[str, pg.PlotDataItem] = {}
         for key, label, color, _ in RACE:
-            item = pg.PlotDataItem(pen=pg.mkPen(color, width=2), symbol="o", symbolSize=4,
-                                   symbolBrush=pg.mkBrush(color), symbolPen=None, name=label)
+            item = pg.PlotDataItem(
+                pen=pg.mkPen(color, width=2),
+                symbol="o",
+                symbolSize=4,
+                symbolBrush=pg.mkBrush(color),
+                symbolPen=None,
+                name=label,
+            )
             item.setZValue(12)
             item.hide()
             plot.addItem(item)
             self.race_paths[key] = item
-        self.legend = pg.LegendItem(offset=(8, -8), labelTextColor="#222", labelTextSize="8pt",
-                                    verSpacing=-6,
-                                    brush=pg.mkBrush(255, 255, 255, 210),
-                                    pen=pg.mkPen(150, 150, 150))
+        self.legend = pg.LegendItem(
+            offset=(8, -8),
+            labelTextColor="#222",
+            labelTextSize="8pt",
+            verSpacing=-6,
+            brush=pg.mkBrush(255, 255, 255, 210),
+            pen=pg.mkPen(150, 150, 150),
+        )
         self.legend.setParentItem(plot.getViewBox())
         self.legend.hide()
 
         # The partial derivatives: the gradient's legs along w1 and along w2, from the point,
         # with faint lines completing the rectangle whose diagonal is the gradient.
-        self.grad_parts = [_Arrow(plot, GRADIENT_COLOR, width=1.8, z=16,
-                                  style=Qt.PenStyle.DashLine, head=10) for _ in range(2)]
-        self.grad_box = pg.PlotCurveItem(pen=pg.mkPen((*GRADIENT_COLOR, 90), width=1,
-                                                      style=Qt.PenStyle.DotLine))
+        self.grad_parts = [
+            _Arrow(plot, GRADIENT_COLOR, width=1.8, z=16, style=Qt.PenStyle.DashLine, head=10)
+            for _ in range(2)
+        ]
+        self.grad_box = pg.PlotCurveItem(
+            pen=pg.mkPen((*GRADIENT_COLOR, 90), width=1, style=Qt.PenStyle.DotLine)
+        )
         self.grad_box.setZValue(15)
         plot.addItem(self.grad_box)
         self.grad_arrow = _Arrow(plot, GRADIENT_COLOR, width=3)
         self.step_arrow = _Arrow(plot, STEP_COLOR, width=3, z=22)
-        self.point = pg.ScatterPlotItem(size=12, brush=pg.mkBrush(255, 255, 255),
-                                        pen=pg.mkPen(PATH_COLOR, width=2))
+        self.point = pg.ScatterPlotItem(
+            size=12, brush=pg.mkBrush(255, 255, 255), pen=pg.mkPen(PATH_COLOR, width=2)
+        )
         self.point.setZValue(30)
         plot.addItem(self.point)
 
@@ -388,8 +437,9 @@ class TwoParameterLesson(QWidget):
             plot.setMouseEnabled(x=False, y=False)
             curve = pg.PlotCurveItem(pen=pg.mkPen((60, 90, 160), width=2), antialias=True)
             tangent = pg.PlotCurveItem(pen=pg.mkPen(GRADIENT_COLOR, width=2.5), antialias=True)
-            point = pg.ScatterPlotItem(size=10, brush=pg.mkBrush(255, 255, 255),
-                                       pen=pg.mkPen(PATH_COLOR, width=2))
+            point = pg.ScatterPlotItem(
+                size=10, brush=pg.mkBrush(255, 255, 255), pen=pg.mkPen(PATH_COLOR, width=2)
+            )
             for z, item in enumerate((curve, tangent, point)):
                 item.setZValue(z)
                 plot.addItem(item)
@@ -413,21 +463,22 @@ class TwoParameterLesson(QWidget):
         self.numbers.setWordWrap(True)
         self.numbers.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.numbers.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.numbers.setStyleSheet("QLabel { background: #fafafa; border: 1px solid #ddd;"
-                                   " padding: 4px; }")
+        self.numbers.setStyleSheet(
+            "QLabel { background: #fafafa; border: 1px solid #ddd; padding: 4px; }"
+        )
         self.explanation = QLabel(EXPLANATION)
         self.explanation.setObjectName("lessonExplanation")
         self.explanation.setWordWrap(True)
         self.explanation.setTextFormat(Qt.TextFormat.RichText)
         self.explanation.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.explanation.setSizePolicy(QSizePolicy.Policy.Preferred,
-                                       QSizePolicy.Policy.Minimum)
+        self.explanation.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.race_group = QGroupBox("Optimizer race")
         self.race_group.setObjectName("raceGroup")
         self.race_group.setCheckable(True)
         self.race_group.setChecked(False)
-        self.race_group.setToolTip("Run five optimizers from the same start on the same "
-                                   "surface, stepping together")
+        self.race_group.setToolTip(
+            "Run five optimizers from the same start on the same surface, stepping together"
+        )
         grid_layout = QGridLayout(self.race_group)
         grid_layout.setContentsMargins(6, 2, 6, 4)
         grid_layout.setVerticalSpacing(1)
@@ -464,8 +515,7 @@ class TwoParameterLesson(QWidget):
         s.snapshot.connect(self._on_snapshot)
         s.failed.connect(self._show_status)
         self.surface_combo.currentIndexChanged.connect(self._on_surface_chosen)
-        self.formula_edit.returnPressed.connect(
-            lambda: self.set_formula(self.formula_edit.text()))
+        self.formula_edit.returnPressed.connect(lambda: self.set_formula(self.formula_edit.text()))
         self.lr_spin.valueChanged.connect(self._on_learning_rate)
         self.race_group.toggled.connect(self._on_race_toggled)
         for key, check in self.race_checks.items():
@@ -481,9 +531,15 @@ class TwoParameterLesson(QWidget):
         self.formula_edit.setCursorPosition(0)
         self.formula_edit.setEnabled(False)
         self._set_lr_spin(surface.learning_rate)
-        self._install(surface.formula, parse_expression(surface.formula, PARAMETERS),
-                      surface.start, surface.x_range, surface.y_range, surface.race_rates,
-                      surface.mark_minimum)
+        self._install(
+            surface.formula,
+            parse_expression(surface.formula, PARAMETERS),
+            surface.start,
+            surface.x_range,
+            surface.y_range,
+            surface.race_rates,
+            surface.mark_minimum,
+        )
 
     def set_formula(self, text: str) -> bool:
         """Use a custom formula in w1 and w2. An invalid one shows the parser's message and
@@ -491,8 +547,9 @@ class TwoParameterLesson(QWidget):
         text = text.strip()
         try:
             expr = parse_expression(text, PARAMETERS)
-            _function_config(text, self._start, {"name": "sgd",
-                                                 "learning_rate": self.lr_spin.value()})
+            _function_config(
+                text, self._start, {"name": "sgd", "learning_rate": self.lr_spin.value()}
+            )
         except (ExpressionError, ConfigError) as exc:
             self.formula_error.setText(f"Formula not used: {exc}")
             self.formula_error.show()
@@ -501,8 +558,9 @@ class TwoParameterLesson(QWidget):
         self._select_combo("custom")
         self.formula_edit.setEnabled(True)
         self.formula_edit.setText(text)
-        self._install(text, expr, self._start, self._x_range, self._y_range,
-                      {"rmsprop": 0.02, "adam": 0.05})
+        self._install(
+            text, expr, self._start, self._x_range, self._y_range, {"rmsprop": 0.02, "adam": 0.05}
+        )
         return True
 
     def set_learning_rate(self, lr: float) -> None:
@@ -564,8 +622,9 @@ class TwoParameterLesson(QWidget):
         self.lr_spin.blockSignals(blocked)
         self.lr_spin.setSingleStep(lr / 2)
 
-    def _install(self, formula, expr, start, x_range, y_range, race_rates,
-                 mark_minimum: bool = False) -> None:
+    def _install(
+        self, formula, expr, start, x_range, y_range, race_rates, mark_minimum: bool = False
+    ) -> None:
         """Show a new surface and restart from `start`."""
         self.formula_error.hide()
         self._formula, self._expr = formula, expr
@@ -686,8 +745,9 @@ class TwoParameterLesson(QWidget):
         self._redraw_numbers()
 
     def _on_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export run", "two-parameters.csv",
-                                              "CSV files (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export run", "two-parameters.csv", "CSV files (*.csv)"
+        )
         if path:
             self.session.export(path)
 
@@ -708,8 +768,10 @@ class TwoParameterLesson(QWidget):
             lr = self.lr_spin.value()
             for key, label, _, settings in RACE:
                 rate = lr if key in SGD_FAMILY else self._race_rates.get(key, 0.05)
-                self._race[key] = Trainer(self._config({**settings, "learning_rate": rate}),
-                                          history_budget=RACE_HISTORY_BUDGET)
+                self._race[key] = Trainer(
+                    self._config({**settings, "learning_rate": rate}),
+                    history_budget=RACE_HISTORY_BUDGET,
+                )
                 if self.race_checks[key].isChecked():
                     self.legend.addItem(self.race_paths[key], label)
         self.legend.setVisible(self._race_on)
@@ -756,8 +818,9 @@ class TwoParameterLesson(QWidget):
         if max_steps is not None:
             budget = min(budget, max_steps - step)
         if speed is not None:  # paced: whole steps as the clock allows
-            self._race_credit = min(self._race_credit + (now - self._race_last) * speed,
-                                    max(1.0, speed * 0.25))
+            self._race_credit = min(
+                self._race_credit + (now - self._race_last) * speed, max(1.0, speed * 0.25)
+            )
             n = int(min(budget, self._race_credit))
             self._race_credit -= n
             if n > 0:
@@ -819,8 +882,11 @@ class TwoParameterLesson(QWidget):
             item.setData(rpath[:, 0], rpath[:, 1])
             item.setSymbol("o" if len(rpath) <= MAX_DOTS else None)
             rate = trainer.learning_rate
-            info.setText(f"lr {_num(rate, 3)} · C {_num(trainer.cost, 3)}"
-                         if not trainer.diverged else "diverged")
+            info.setText(
+                f"lr {_num(rate, 3)} · C {_num(trainer.cost, 3)}"
+                if not trainer.diverged
+                else "diverged"
+            )
         self._redraw_slices(p, g, cost)
         self._redraw_numbers()
 
@@ -856,10 +922,24 @@ class TwoParameterLesson(QWidget):
         head = self.grad_arrow.head
         hx, hy = (head.pos().x(), head.pos().y()) if head.isVisible() else p + g
         put(self.grad_text, hx, hy, f"∇C = {_vec(g)}", 6, 6, pixels(g) > 25)
-        put(self.part_texts[0], visible_middle(0), p[1], f"∂C/∂w1 = {_num(g[0])}", 0, 4,
-            pixels((g[0], 0)) > 70)
-        put(self.part_texts[1], p[0], visible_middle(1), f"∂C/∂w2 = {_num(g[1])}", 6, 0,
-            pixels((0, g[1])) > 40)
+        put(
+            self.part_texts[0],
+            visible_middle(0),
+            p[1],
+            f"∂C/∂w1 = {_num(g[0])}",
+            0,
+            4,
+            pixels((g[0], 0)) > 70,
+        )
+        put(
+            self.part_texts[1],
+            p[0],
+            visible_middle(1),
+            f"∂C/∂w2 = {_num(g[1])}",
+            6,
+            0,
+            pixels((0, g[1])) > 40,
+        )
         put(self.step_text, *(p + step), "step", 6, 6, pixels(step) > 12)
 
     def _redraw_slices(self, p, g, cost) -> None:
@@ -870,8 +950,7 @@ class TwoParameterLesson(QWidget):
             if math.isfinite(p[k]):  # (a diverged run is drawn at the clipping limit)
                 lo, hi = min(lo, float(_clip(p[k]))), max(hi, float(_clip(p[k])))
             xs = np.linspace(lo, hi, 300)
-            ys = np.asarray(self._expr.evaluate({name: xs, other: float(p[1 - k])}),
-                            dtype=float)
+            ys = np.asarray(self._expr.evaluate({name: xs, other: float(p[1 - k])}), dtype=float)
             ys = np.broadcast_to(ys, xs.shape)
             ok = np.isfinite(ys)
             ys = _clip(ys)
@@ -895,11 +974,15 @@ class TwoParameterLesson(QWidget):
             self.slice_tangent_items[k].setData(_clip(tx), _clip(ty))
             plot.setXRange(lo, hi, padding=0.02)
             plot.setYRange(ymin - 0.08 * span, ymax + 0.08 * span, padding=0)
-            plot.setTitle(f"C along {name}, with {other} fixed at {_num(p[1 - k], 4)}",
-                          size="9pt", color="#333")
+            plot.setTitle(
+                f"C along {name}, with {other} fixed at {_num(p[1 - k], 4)}",
+                size="9pt",
+                color="#333",
+            )
             self.slice_labels[k].setText(
                 f"<span style='color:#c81e1e'><b>∂C/∂{name} = {_num(g[k])}</b></span>"
-                f" = slope of the red tangent")
+                f" = slope of the red tangent"
+            )
 
     def _redraw_numbers(self) -> None:
         t = self.session.trainer
@@ -913,21 +996,34 @@ class TwoParameterLesson(QWidget):
             ("step", f"{t.step_count}"),
             ("w1, w2", _vec(p)),
             ("C", _num(t.cost)),
-            ("∂C/∂w1", f"<span style='color:{red}'>{_num(g[0])}</span>"
-                       f" &nbsp;<span style='color:#666'>= {d1}</span>"),
-            ("∂C/∂w2", f"<span style='color:{red}'>{_num(g[1])}</span>"
-                       f" &nbsp;<span style='color:#666'>= {d2}</span>"),
+            (
+                "∂C/∂w1",
+                f"<span style='color:{red}'>{_num(g[0])}</span>"
+                f" &nbsp;<span style='color:#666'>= {d1}</span>",
+            ),
+            (
+                "∂C/∂w2",
+                f"<span style='color:{red}'>{_num(g[1])}</span>"
+                f" &nbsp;<span style='color:#666'>= {d2}</span>",
+            ),
             ("∇C", f"<span style='color:{red}'>{_vec(g)}</span>"),
             ("learning rate", _num(lr)),
             ("step = −lr·∇C", f"<span style='color:{green}'>{_vec(step)}</span>"),
             ("next point", _vec(p + step)),
         ]
-        html = "<table cellspacing='0' cellpadding='1'>" + "".join(
-            f"<tr><td style='color:#444; padding-right:8px'>{k}</td><td>{v}</td></tr>"
-            for k, v in rows) + "</table>"
+        html = (
+            "<table cellspacing='0' cellpadding='1'>"
+            + "".join(
+                f"<tr><td style='color:#444; padding-right:8px'>{k}</td><td>{v}</td></tr>"
+                for k, v in rows
+            )
+            + "</table>"
+        )
         if self._race_on:
-            html += ("<p style='color:#555; margin-top:4px'>Race: the numbers, the slices and "
-                     "the white point follow the SGD run.</p>")
+            html += (
+                "<p style='color:#555; margin-top:4px'>Race: the numbers, the slices and "
+                "the white point follow the SGD run.</p>"
+            )
         text, error = self._status
         if text:
             color = "#c00000" if error else "#555"

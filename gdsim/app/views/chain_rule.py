@@ -40,8 +40,8 @@ from gdsim.app.views.run_model import run_model
 from gdsim.engine.chain import MAX_PATHS, ChainBreakdown, ChainPath, chain_rule
 from gdsim.engine.network import Network
 
-CHAIN_TOLERANCE = 1e-10     # relative: the chain and backprop are the same arithmetic
-FD_TOLERANCE = 1e-5         # relative: central differences with h = 1e-6 are approximate
+CHAIN_TOLERANCE = 1e-10  # relative: the chain and backprop are the same arithmetic
+FD_TOLERANCE = 1e-5  # relative: central differences with h = 1e-6 are approximate
 FD_STEP = 1e-6
 _LETTERS = "mnopqrstuv"
 _TOKENS = re.compile(r"(\d+)")
@@ -144,7 +144,8 @@ class ChainRuleView(QWidget):
         self.parameter_combo = QComboBox()
         self.parameter_combo.setObjectName("chainParameterCombo")
         self.parameter_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.parameter_combo.setMinimumContentsLength(24)
         self.parameter_combo.setToolTip("The weight or bias whose derivative dL/dp is spelled out")
         row.addWidget(self.parameter_combo, 1)
@@ -152,8 +153,10 @@ class ChainRuleView(QWidget):
         row.addWidget(QLabel("Sample:"))
         self.sample_spin = QSpinBox()
         self.sample_spin.setObjectName("chainSampleSpin")
-        self.sample_spin.setToolTip("Backpropagation runs on one sample at a time; the cost's "
-                                    "gradient is the mean of these over the training samples")
+        self.sample_spin.setToolTip(
+            "Backpropagation runs on one sample at a time; the cost's "
+            "gradient is the mean of these over the training samples"
+        )
         row.addWidget(self.sample_spin)
         outer.addLayout(row)
 
@@ -184,11 +187,9 @@ class ChainRuleView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setDefaultSectionSize(
-            self.table.fontMetrics().height() + 6)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         body.addWidget(self.table, 3)
 
@@ -198,10 +199,13 @@ class ChainRuleView(QWidget):
         self.sum_label = self._number_label("chainSumLabel")
         self.backprop_label = self._number_label("chainBackpropLabel")
         self.fd_label = self._number_label("chainFiniteDifferenceLabel")
-        for r, (text, label) in enumerate((("sum over all paths", self.sum_label),
-                                           ("backpropagation gives", self.backprop_label),
-                                           (f"finite difference (h = {FD_STEP:g}) gives",
-                                            self.fd_label))):
+        for r, (text, label) in enumerate(
+            (
+                ("sum over all paths", self.sum_label),
+                ("backpropagation gives", self.backprop_label),
+                (f"finite difference (h = {FD_STEP:g}) gives", self.fd_label),
+            )
+        ):
             name = QLabel(text)
             grid.addWidget(name, r, 0)
             grid.addWidget(label, r, 1)
@@ -259,8 +263,10 @@ class ChainRuleView(QWidget):
             if config.mode != "network":
                 self.content.setEnabled(False)
                 self._clear_display()
-                self._show_note("The chain rule view explains a network's backpropagation; "
-                                "this run minimises a formula, so there is no network to show.")
+                self._show_note(
+                    "The chain rule view explains a network's backpropagation; "
+                    "this run minimises a formula, so there is no network to show."
+                )
                 return
             try:
                 model = run_model(config)
@@ -275,8 +281,7 @@ class ChainRuleView(QWidget):
             self._class_targets = self._y.shape[0] != dataset.y_train.shape[0]
             for name in net.parameter_names:
                 self.parameter_combo.addItem(f"{name} — {describe_parameter(name)}", name)
-            index = net.parameter_names.index(previous) if previous in net.parameter_names \
-                else 0
+            index = net.parameter_names.index(previous) if previous in net.parameter_names else 0
             self.parameter_combo.setCurrentIndex(index)
             n = self._x.shape[1]
             self.sample_spin.setRange(1, max(1, n))
@@ -348,13 +353,18 @@ class ChainRuleView(QWidget):
     def _refresh(self) -> None:
         self._dirty = False
         name = self.parameter()
-        if self._net is None or self._x is None or self._y is None or name is None \
-                or self._x.shape[1] == 0:
+        if (
+            self._net is None
+            or self._x is None
+            or self._y is None
+            or name is None
+            or self._x.shape[1] == 0
+        ):
             return
         sample = min(max(self.sample(), 0), self._x.shape[1] - 1)
         with np.errstate(all="ignore"):
             b = chain_rule(self._net, self._x, self._y, name, sample=sample, h=FD_STEP)
-            prediction = self._net.predict(self._x[:, sample:sample + 1])[:, 0]
+            prediction = self._net.predict(self._x[:, sample : sample + 1])[:, 0]
         self._breakdown = b
         self._show_formula(b)
         self._show_sample(b, prediction)
@@ -363,9 +373,15 @@ class ChainRuleView(QWidget):
         self._show_explanation(b)
 
     def _clear_display(self) -> None:
-        for label in (self.formula_label, self.sample_label, self.sum_label,
-                      self.backprop_label, self.fd_label, self.agreement_label,
-                      self.explanation_label):
+        for label in (
+            self.formula_label,
+            self.sample_label,
+            self.sum_label,
+            self.backprop_label,
+            self.fd_label,
+            self.agreement_label,
+            self.explanation_label,
+        ):
             label.setText("")
             label.setToolTip("")
         self.table.clear()
@@ -384,37 +400,46 @@ class ChainRuleView(QWidget):
         if len(b.paths) == 1:
             text = f"<b>dL/d{name}</b> = {chain}"
             if is_output:
-                text += ("  <span style='color:gray'>(loss ← prediction ← its input z ← "
-                         "the weight)</span>" if name.startswith("w") else
-                         "  <span style='color:gray'>(loss ← prediction ← its input z ← "
-                         "the bias)</span>")
+                text += (
+                    "  <span style='color:gray'>(loss ← prediction ← its input z ← "
+                    "the weight)</span>"
+                    if name.startswith("w")
+                    else "  <span style='color:gray'>(loss ← prediction ← its input z ← "
+                    "the bias)</span>"
+                )
             else:
-                text += "  <span style='color:gray'>(one path from the parameter to the " \
-                        "loss)</span>"
+                text += (
+                    "  <span style='color:gray'>(one path from the parameter to the loss)</span>"
+                )
         else:
             over = ", ".join(letters)
-            text = (f"<b>dL/d{name}</b> = Σ<sub>{over}</sub> {chain}"
-                    f"  <span style='color:gray'>(a sum over the {len(b.paths)} paths from "
-                    f"the parameter to the loss, one row each below)</span>")
+            text = (
+                f"<b>dL/d{name}</b> = Σ<sub>{over}</sub> {chain}"
+                f"  <span style='color:gray'>(a sum over the {len(b.paths)} paths from "
+                f"the parameter to the loss, one row each below)</span>"
+            )
         self.formula_label.setText(text)
 
     def _show_sample(self, b: ChainBreakdown, prediction: np.ndarray) -> None:
         x = self._x[:, b.sample]
         y = self._y[:, b.sample]
-        inputs = ", ".join(f"{n} = {short(float(v))}" for n, v in zip(self._input_names, x,
-                                                                     strict=False))
+        inputs = ", ".join(
+            f"{n} = {short(float(v))}" for n, v in zip(self._input_names, x, strict=False)
+        )
         if self._class_targets:
             target = f"class {int(np.argmax(y))} (one-hot {_vector(y)})"
         else:
             target = _vector(y)
         self.sample_label.setText(
             f"Sample {b.sample + 1}: input {inputs};  target y = {target};  "
-            f"prediction ŷ = {_vector(prediction)};  its loss L = {short(b.loss)}")
+            f"prediction ŷ = {_vector(prediction)};  its loss L = {short(b.loss)}"
+        )
         self.sample_label.setToolTip(
             f"input x = {[full(v) for v in x]}\ntarget y = {[full(v) for v in y]}\n"
             f"prediction ŷ = {[full(v) for v in prediction]}\nloss L = {full(b.loss)}\n"
             "L is this sample's share of the cost: the cost is the mean of L over the "
-            "training samples (plus any regularisation penalty).")
+            "training samples (plus any regularisation penalty)."
+        )
 
     def _show_table(self, b: ChainBreakdown) -> None:
         width = max((len(p.factors) for p in b.paths), default=0)
@@ -431,8 +456,9 @@ class ChainRuleView(QWidget):
             for c, h in enumerate(headers):
                 item = table.horizontalHeaderItem(c)
                 if c == 0:
-                    item.setToolTip("The neurons the path runs through, from the parameter's "
-                                    "neuron to the loss")
+                    item.setToolTip(
+                        "The neurons the path runs through, from the parameter's neuron to the loss"
+                    )
                 elif c == len(headers) - 1:
                     item.setToolTip("The path's contribution: the product of its factors")
                 else:
@@ -441,8 +467,9 @@ class ChainRuleView(QWidget):
                 table.setItem(r, 0, QTableWidgetItem(path_route(path, start)))
                 for c in range(1, len(headers)):
                     item = QTableWidgetItem()
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                     table.setItem(r, c, item)
         for r, path in enumerate(b.paths):
             factors = list(reversed(path.factors))
@@ -464,8 +491,11 @@ class ChainRuleView(QWidget):
         """Just tall enough for a few rows; a long list of paths scrolls."""
         table = self.table
         rows = min(table.rowCount(), 8)
-        height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth() \
+        height = (
+            table.horizontalHeader().sizeHint().height()
+            + 2 * table.frameWidth()
             + rows * table.verticalHeader().defaultSectionSize()
+        )
         if table.horizontalHeader().length() > table.viewport().width():
             height += table.horizontalScrollBar().sizeHint().height()
         table.setMaximumHeight(height + 2)
@@ -473,8 +503,11 @@ class ChainRuleView(QWidget):
 
     def _show_totals(self, b: ChainBreakdown) -> None:
         total = b.paths_sum if b.complete else b.chain_total
-        for label, value in ((self.sum_label, total), (self.backprop_label, b.backprop),
-                             (self.fd_label, b.finite_difference)):
+        for label, value in (
+            (self.sum_label, total),
+            (self.backprop_label, b.backprop),
+            (self.fd_label, b.finite_difference),
+        ):
             label.setText(f"= {precise(value)}")
             label.setToolTip(full(value))
             label.setProperty("value", float(value))
@@ -482,26 +515,32 @@ class ChainRuleView(QWidget):
             self.sum_label.setText(
                 f"= {precise(total)}   (there are more than {MAX_PATHS} paths: the table lists "
                 f"the first {len(b.paths)}, whose products add up to {short(b.paths_sum)}; "
-                "the total adds every path, layer by layer)")
+                "the total adds every path, layer by layer)"
+            )
         chain_gap = _relative_gap(total, b.backprop)
         fd_gap = _relative_gap(b.finite_difference, b.backprop)
         if math.isnan(chain_gap):
             self.agreement_label.setText(
                 "✗ Some numbers are not finite (the run may have diverged), so nothing can be "
-                "compared.")
+                "compared."
+            )
             return
         chain_ok = chain_gap <= CHAIN_TOLERANCE or abs(total - b.backprop) <= 1e-15
         fd_ok = (not math.isnan(fd_gap)) and (
-            fd_gap <= FD_TOLERANCE or abs(b.finite_difference - b.backprop) <= 1e-9)
-        line = (f"chain = backprop to {_power_of_ten(chain_gap)} {'✓' if chain_ok else '✗'}"
-                f"     finite difference ≈ backprop to "
-                f"{'n/a' if math.isnan(fd_gap) else _power_of_ten(fd_gap)} "
-                f"{'✓' if fd_ok else '✗'}")
+            fd_gap <= FD_TOLERANCE or abs(b.finite_difference - b.backprop) <= 1e-9
+        )
+        line = (
+            f"chain = backprop to {_power_of_ten(chain_gap)} {'✓' if chain_ok else '✗'}"
+            f"     finite difference ≈ backprop to "
+            f"{'n/a' if math.isnan(fd_gap) else _power_of_ten(fd_gap)} "
+            f"{'✓' if fd_ok else '✗'}"
+        )
         self.agreement_label.setText(f"<b>{line}</b>")
         self.agreement_label.setToolTip(
             "Relative differences. The chain rule and backpropagation do the same "
             "multiplications in another order, so they agree to rounding error; the finite "
-            "difference (L(p + h) - L(p - h)) / 2h only approximates the slope.")
+            "difference (L(p + h) - L(p - h)) / 2h only approximates the slope."
+        )
 
     def _show_explanation(self, b: ChainBreakdown) -> None:
         name = b.parameter
@@ -511,40 +550,64 @@ class ChainRuleView(QWidget):
         j = int(parts[1])
         is_weight = name.startswith("w")
         k = int(parts[2]) if is_weight else 0
-        source = f"input {k}" if layer == 1 else f"the output a{layer - 1}_{k} of neuron {k} " \
-            f"of layer {layer - 1}"
+        source = (
+            f"input {k}"
+            if layer == 1
+            else f"the output a{layer - 1}_{k} of neuron {k} of layer {layer - 1}"
+        )
         out_act = net.activations[-1].name
-        loss = {"mse": "squared error", "bce": "binary cross-entropy",
-                "cross_entropy": "cross-entropy"}.get(net.loss.name, "loss")
-        dz = (f"<b>dz{layer}_{j}/d{name}</b>: z{layer}_{j} is the weighted sum of neuron {j}'s "
-              f"inputs plus its bias, so nudging this weight changes z by exactly the input it "
-              f"multiplies: {source}."
-              if is_weight else
-              f"<b>dz{layer}_{j}/d{name}</b> = 1: the bias is added straight into "
-              f"z{layer}_{j}, so z moves exactly as much as the bias does.")
-        lines = ["Read the chain from left to right as “how much does L change when …”, "
-                 "working back from the loss (that is why it is called back-propagation)."]
-        lines.append(f"<b>dL/dŷ</b>: how the {loss} of this sample changes when the "
-                     "prediction changes; it is large when the prediction is far off.")
+        loss = {
+            "mse": "squared error",
+            "bce": "binary cross-entropy",
+            "cross_entropy": "cross-entropy",
+        }.get(net.loss.name, "loss")
+        dz = (
+            f"<b>dz{layer}_{j}/d{name}</b>: z{layer}_{j} is the weighted sum of neuron {j}'s "
+            f"inputs plus its bias, so nudging this weight changes z by exactly the input it "
+            f"multiplies: {source}."
+            if is_weight
+            else f"<b>dz{layer}_{j}/d{name}</b> = 1: the bias is added straight into "
+            f"z{layer}_{j}, so z moves exactly as much as the bias does."
+        )
+        lines = [
+            "Read the chain from left to right as “how much does L change when …”, "
+            "working back from the loss (that is why it is called back-propagation)."
+        ]
+        lines.append(
+            f"<b>dL/dŷ</b>: how the {loss} of this sample changes when the "
+            "prediction changes; it is large when the prediction is far off."
+        )
         if out_act == "softmax":
-            lines.append("<b>dŷ/dz</b> (output layer): how a softmax output changes with an "
-                         "output neuron's input z; every softmax output depends on every z, "
-                         "so there is one path through each output ŷ.")
+            lines.append(
+                "<b>dŷ/dz</b> (output layer): how a softmax output changes with an "
+                "output neuron's input z; every softmax output depends on every z, "
+                "so there is one path through each output ŷ."
+            )
         else:
-            lines.append(f"<b>dŷ/dz</b> (output layer): how the output changes with its input "
-                         f"z: the slope of the {out_act} activation at this z.")
+            lines.append(
+                f"<b>dŷ/dz</b> (output layer): how the output changes with its input "
+                f"z: the slope of the {out_act} activation at this z."
+            )
         if layer < net.n_layers:
-            lines.append("<b>da/dz</b>: the slope of a hidden neuron's activation at its z; "
-                         "<b>dz/da</b>: how the next neuron's z changes with this neuron's "
-                         "output, which is the weight connecting them.")
+            lines.append(
+                "<b>da/dz</b>: the slope of a hidden neuron's activation at its z; "
+                "<b>dz/da</b>: how the next neuron's z changes with this neuron's "
+                "output, which is the weight connecting them."
+            )
             n = len(b.paths)
             lines.append(
                 "Multiply along a path to get that path's share. A neuron that feeds several "
                 "neurons reaches the loss along several paths, and their shares add up"
-                + (f": here there are {n} paths." if n > 1 else
-                   "; here there is only one path, because every layer after this one "
-                   "leads to a single output."))
+                + (
+                    f": here there are {n} paths."
+                    if n > 1
+                    else "; here there is only one path, because every layer after this one "
+                    "leads to a single output."
+                )
+            )
         lines.append(dz)
-        lines.append("Backpropagation computes the same products, but shares the common "
-                     "parts between all parameters instead of listing every path.")
+        lines.append(
+            "Backpropagation computes the same products, but shares the common "
+            "parts between all parameters instead of listing every path."
+        )
         self.explanation_label.setText("<br>".join(lines))

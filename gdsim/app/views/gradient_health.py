@@ -32,17 +32,25 @@ from PySide6.QtWidgets import (
 from gdsim.app.plots import PALETTE
 from gdsim.app.runstate import RunInfo, Snapshot, parameter_layers
 
-__all__ = ["GradientHealthView", "ZERO_EPS", "ZERO_STEPS", "VANISH_RATIO", "EXPLODE_NORM",
-           "GROWTH_FACTOR", "GROWTH_STEPS", "MAX_POINTS"]
+__all__ = [
+    "GradientHealthView",
+    "ZERO_EPS",
+    "ZERO_STEPS",
+    "VANISH_RATIO",
+    "EXPLODE_NORM",
+    "GROWTH_FACTOR",
+    "GROWTH_STEPS",
+    "MAX_POINTS",
+]
 
-ZERO_EPS = 1e-12          # |g| below this counts as a zero gradient
-ZERO_STEPS = 20           # ... for at least this many steps -> "zero" flag
-VANISH_RATIO = 1e-3       # layer norm < this x the largest layer's -> "vanishing"
-EXPLODE_NORM = 1e3        # layer norm above this -> "exploding"
-GROWTH_FACTOR = 10.0      # ... or grew more than this many times
-GROWTH_STEPS = 50         # ... within this many steps
-GROWTH_FLOOR = 1e-2       # (growth of norms that are still tiny is not flagged)
-MAX_POINTS = 5000         # plotted points per layer at most (stride doubling beyond)
+ZERO_EPS = 1e-12  # |g| below this counts as a zero gradient
+ZERO_STEPS = 20  # ... for at least this many steps -> "zero" flag
+VANISH_RATIO = 1e-3  # layer norm < this x the largest layer's -> "vanishing"
+EXPLODE_NORM = 1e3  # layer norm above this -> "exploding"
+GROWTH_FACTOR = 10.0  # ... or grew more than this many times
+GROWTH_STEPS = 50  # ... within this many steps
+GROWTH_FLOOR = 1e-2  # (growth of norms that are still tiny is not flagged)
+MAX_POINTS = 5000  # plotted points per layer at most (stride doubling beyond)
 
 _COLORS = {  # text, background of each kind of flag
     "zero": ("#7a4a00", "#fff3d6"),
@@ -96,7 +104,8 @@ class GradientHealthView(QWidget):
         self.caption = QLabel(
             "Size of each layer's gradient (L2 norm of its weights' and biases' dC/dp), log "
             "scale. Big gradient: the weights move a lot; tiny: they barely move; zero: they "
-            "stop learning.")
+            "stop learning."
+        )
         self.caption.setWordWrap(True)
         self.caption.setObjectName("gradientHealthCaption")
         layout.addWidget(self.caption)
@@ -110,9 +119,12 @@ class GradientHealthView(QWidget):
         item.setLabel("bottom", "step")
         item.setMenuEnabled(False)
         item.getAxis("left").enableAutoSIPrefix(False)
-        self.legend = item.addLegend(offset=(-8, 8), labelTextColor="#222",
-                                     brush=pg.mkBrush(255, 255, 255, 215),
-                                     pen=pg.mkPen("#bbb"))
+        self.legend = item.addLegend(
+            offset=(-8, 8),
+            labelTextColor="#222",
+            brush=pg.mkBrush(255, 255, 255, 215),
+            pen=pg.mkPen("#bbb"),
+        )
         # The tab is wide and short: the flags sit beside the plot, not under it.
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -140,14 +152,14 @@ class GradientHealthView(QWidget):
         self._masks = [self._param_layer == lid for lid in self._layer_ids]
         self._is_weight = np.array([n.startswith("w") for n in names], dtype=bool)
         n_layers = len(self._layer_ids)
-        self._steps = np.empty(0, dtype=np.int64)            # plotted points (on-stride)
+        self._steps = np.empty(0, dtype=np.int64)  # plotted points (on-stride)
         self._norms = np.empty((0, n_layers))
         self._stride = 1
-        self._tail: tuple[int, np.ndarray] | None = None     # latest row if off-stride
+        self._tail: tuple[int, np.ndarray] | None = None  # latest row if off-stride
         self._last_step = -1
-        self._recent_steps = np.empty(0, dtype=np.int64)      # every row of the last 50 steps
+        self._recent_steps = np.empty(0, dtype=np.int64)  # every row of the last 50 steps
         self._recent_norms = np.empty((0, n_layers))
-        self._zero_since = np.full(len(names), np.inf)       # step since which |g| < eps
+        self._zero_since = np.full(len(names), np.inf)  # step since which |g| < eps
         self._current_norms = np.full(n_layers, np.nan)
         self._step = 0
 
@@ -171,8 +183,13 @@ class GradientHealthView(QWidget):
         for pos in range(len(self._layer_ids)):
             color = PALETTE[pos % len(PALETTE)]
             style = Qt.PenStyle.SolidLine if pos < len(PALETTE) else Qt.PenStyle.DashLine
-            curve = self.plot.plot([], [], pen=pg.mkPen(color, width=2, style=style),
-                                   name=self.layer_label(pos), connect="finite")
+            curve = self.plot.plot(
+                [],
+                [],
+                pen=pg.mkPen(color, width=2, style=style),
+                name=self.layer_label(pos),
+                connect="finite",
+            )
             self._curves.append(curve)
         self._set_flags([])
 
@@ -196,7 +213,7 @@ class GradientHealthView(QWidget):
         current = np.asarray(snap.gradients, dtype=np.float64)
         if current.shape == (len(self._names),):
             self._current_norms = self._layer_norms(current[None, :])[0]
-            zero_now = ~(np.abs(current) >= self.zero_eps)   # NaN counts as "not zero" below
+            zero_now = ~(np.abs(current) >= self.zero_eps)  # NaN counts as "not zero" below
             zero_now &= np.isfinite(current)
             self._zero_since[~zero_now] = np.inf
             fresh = zero_now & np.isinf(self._zero_since)
@@ -238,7 +255,7 @@ class GradientHealthView(QWidget):
     def _track_zeros(self, steps: np.ndarray, grads: np.ndarray) -> None:
         """_zero_since[p] = first step of p's current run of zero gradients (inf if none)."""
         with np.errstate(invalid="ignore"):
-            nonzero = ~(np.abs(grads) < self.zero_eps)          # NaN counts as nonzero
+            nonzero = ~(np.abs(grads) < self.zero_eps)  # NaN counts as nonzero
         m = len(steps)
         any_nz = nonzero.any(axis=0)
         last_nz = m - 1 - np.argmax(nonzero[::-1], axis=0)
@@ -288,23 +305,36 @@ class GradientHealthView(QWidget):
 
         # exploding: not finite, too big, or growing fast
         if not np.all(np.isfinite(self._current)):
-            flags.append(("exploding",
-                          "The gradients are no longer finite numbers (inf or NaN): training has "
-                          "blown up. Lower the learning rate and reset."))
+            flags.append(
+                (
+                    "exploding",
+                    "The gradients are no longer finite numbers (inf or NaN): training has "
+                    "blown up. Lower the learning rate and reset.",
+                )
+            )
         else:
             big = [p for p in range(len(norms)) if norms[p] > self.explode_norm]
             growth = self._growth()
-            fast = [p for p in range(len(norms)) if growth[p] > self.growth_factor
-                    and norms[p] > GROWTH_FLOOR and p not in big]
+            fast = [
+                p
+                for p in range(len(norms))
+                if growth[p] > self.growth_factor and norms[p] > GROWTH_FLOOR and p not in big
+            ]
             parts = [f"{labels[p]}'s gradient norm is {norms[p]:.3g}" for p in big]
-            parts += [f"{labels[p]}'s grew {_ratio(growth[p])}x in the last "
-                      f"{self.growth_steps} steps" for p in fast]
+            parts += [
+                f"{labels[p]}'s grew {_ratio(growth[p])}x in the last {self.growth_steps} steps"
+                for p in fast
+            ]
             if parts:
-                flags.append(("exploding",
-                              f"Exploding: {_join(parts)} (flagged above "
-                              f"{self.explode_norm:g}, or above {self.growth_factor:g}x growth in "
-                              f"{self.growth_steps} steps). Gradients grow fast; the next updates "
-                              f"will be huge \u2014 lower the learning rate."))
+                flags.append(
+                    (
+                        "exploding",
+                        f"Exploding: {_join(parts)} (flagged above "
+                        f"{self.explode_norm:g}, or above {self.growth_factor:g}x growth in "
+                        f"{self.growth_steps} steps). Gradients grow fast; the next updates "
+                        f"will be huge \u2014 lower the learning rate.",
+                    )
+                )
 
         # zero: parameters stuck at gradient 0 for zero_steps or more
         stuck = np.flatnonzero(self._step - self._zero_since >= self.zero_steps)
@@ -313,23 +343,34 @@ class GradientHealthView(QWidget):
             shown = ", ".join(names[:4]) + (", \u2026" if len(names) > 4 else "")
             n_w = int(self._is_weight[stuck].sum())
             n_b = len(stuck) - n_w
-            what = (f"{n_w} weight{'s' * (n_w != 1)}" if n_w else "") + \
-                   (" and " if n_w and n_b else "") + \
-                   (f"{n_b} bias{'es' * (n_b != 1)}" if n_b else "")
+            what = (
+                (f"{n_w} weight{'s' * (n_w != 1)}" if n_w else "")
+                + (" and " if n_w and n_b else "")
+                + (f"{n_b} bias{'es' * (n_b != 1)}" if n_b else "")
+            )
             if not network:
                 what = f"{len(stuck)} parameter{'s' * (len(stuck) != 1)}"
             per_layer = ""
             if network and len(self._layer_ids) > 1:
-                counts = [(lid, int(np.sum(self._param_layer[stuck] == lid)))
-                          for lid in self._layer_ids]
+                counts = [
+                    (lid, int(np.sum(self._param_layer[stuck] == lid))) for lid in self._layer_ids
+                ]
                 per_layer = " [" + ", ".join(f"layer {lid}: {c}" for lid, c in counts if c) + "]"
-            why = ("a ReLU unit that never turns on passes no gradient back" if self._has("relu")
-                   else "their units pass no gradient back" if network
-                   else "the cost is flat there")
-            flags.append(("zero",
-                          f"Zero: {shown} ({what}{per_layer}) have had gradient 0 "
-                          f"(|g| < {self.zero_eps:g}) for {self.zero_steps}+ steps: they have "
-                          f"stopped learning ({why})."))
+            why = (
+                "a ReLU unit that never turns on passes no gradient back"
+                if self._has("relu")
+                else "their units pass no gradient back"
+                if network
+                else "the cost is flat there"
+            )
+            flags.append(
+                (
+                    "zero",
+                    f"Zero: {shown} ({what}{per_layer}) have had gradient 0 "
+                    f"(|g| < {self.zero_eps:g}) for {self.zero_steps}+ steps: they have "
+                    f"stopped learning ({why}).",
+                )
+            )
 
         # vanishing: a layer far smaller than the largest one
         finite = np.isfinite(norms)
@@ -338,24 +379,35 @@ class GradientHealthView(QWidget):
             small = [p for p in range(len(norms)) if norms[p] < self.vanish_ratio * norms[top]]
             if small:
                 worst = min(small, key=lambda p: norms[p])
-                times = ("gradient exactly 0" if norms[worst] == 0
-                         else f"{_ratio(norms[top] / norms[worst])}x smaller")
+                times = (
+                    "gradient exactly 0"
+                    if norms[worst] == 0
+                    else f"{_ratio(norms[top] / norms[worst])}x smaller"
+                )
                 who = _join([labels[p] for p in small])
                 verb = "are" if len(small) == 1 else "are all"
-                flags.append(("vanishing",
-                              f"Vanishing: {who}'s gradients {verb} over "
-                              f"{1 / self.vanish_ratio:,.0f}x smaller than {labels[top]}'s "
-                              f"({labels[worst]}: {times}): its weights barely move "
-                              f"({self._vanish_reason()})."))
+                flags.append(
+                    (
+                        "vanishing",
+                        f"Vanishing: {who}'s gradients {verb} over "
+                        f"{1 / self.vanish_ratio:,.0f}x smaller than {labels[top]}'s "
+                        f"({labels[worst]}: {times}): its weights barely move "
+                        f"({self._vanish_reason()}).",
+                    )
+                )
 
         if not flags:
             lo, hi = float(np.min(norms)), float(np.max(norms))
             rng = f"{hi:.2g}" if len(norms) == 1 else f"{lo:.2g} to {hi:.2g}"
-            flags.append(("healthy",
-                          f"Healthy: gradient norms {rng}; none stuck at 0 for "
-                          f"{self.zero_steps} steps, none below 1/{1 / self.vanish_ratio:,.0f} of "
-                          f"the largest, none above {self.explode_norm:g} or growing "
-                          f"{self.growth_factor:g}x in {self.growth_steps} steps."))
+            flags.append(
+                (
+                    "healthy",
+                    f"Healthy: gradient norms {rng}; none stuck at 0 for "
+                    f"{self.zero_steps} steps, none below 1/{1 / self.vanish_ratio:,.0f} of "
+                    f"the largest, none above {self.explode_norm:g} or growing "
+                    f"{self.growth_factor:g}x in {self.growth_steps} steps.",
+                )
+            )
         return flags
 
     def _growth(self) -> np.ndarray:
@@ -371,17 +423,22 @@ class GradientHealthView(QWidget):
     def _has(self, activation: str) -> bool:
         if self._info is None or self._info.config.mode != "network":
             return False
-        return any(layer.activation == activation
-                   for layer in self._info.config.network.layers[:-1])
+        return any(
+            layer.activation == activation for layer in self._info.config.network.layers[:-1]
+        )
 
     def _vanish_reason(self) -> str:
         if self._has("sigmoid"):
-            return ("deep sigmoid stacks shrink the gradient at every layer, since "
-                    "sigmoid'(z) \u2264 0.25")
+            return (
+                "deep sigmoid stacks shrink the gradient at every layer, since "
+                "sigmoid'(z) \u2264 0.25"
+            )
         if self._has("tanh"):
             return "saturated tanh units (tanh'(z) near 0) shrink the gradient at every layer"
-        return ("each layer multiplies the gradient passed back by its weights and activation "
-                "slopes; factors below 1 shrink it")
+        return (
+            "each layer multiplies the gradient passed back by its weights and activation "
+            "slopes; factors below 1 shrink it"
+        )
 
     def _set_flags(self, flags: list[tuple[str, str]]) -> None:
         self._flags = flags

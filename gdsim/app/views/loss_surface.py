@@ -31,12 +31,12 @@ from gdsim.engine.network import Network
 
 __all__ = ["LossSurfaceView", "GRID", "MAX_POINTS", "MIN_HALF_WIDTH", "REFRESH_SECONDS"]
 
-GRID = 41                   # the surface has GRID x GRID cells (odd: the centre is a cell)
-MAX_POINTS = 5000           # trajectory rows kept (the stride doubles beyond this)
-MAX_STORED_VALUES = 4_000_000   # ... and at most this many floats of full parameter rows
-MIN_HALF_WIDTH = 1.0        # the window spans at least +-1 around the current values
-TRAVEL_FACTOR = 1.5         # ... and 1.5 x the farthest the path went from them
-REFRESH_SECONDS = 1.0       # while running, recompute the grid at most this often
+GRID = 41  # the surface has GRID x GRID cells (odd: the centre is a cell)
+MAX_POINTS = 5000  # trajectory rows kept (the stride doubles beyond this)
+MAX_STORED_VALUES = 4_000_000  # ... and at most this many floats of full parameter rows
+MIN_HALF_WIDTH = 1.0  # the window spans at least +-1 around the current values
+TRAVEL_FACTOR = 1.5  # ... and 1.5 x the farthest the path went from them
+REFRESH_SECONDS = 1.0  # while running, recompute the grid at most this often
 N_ISOCURVES = 5
 
 _AXIS = "#404040"
@@ -47,10 +47,12 @@ _CURRENT = "#d62728"
 _START = "#ff7f0e"
 _ISO = "#ffffff"
 
-CAPTION = ("The colours are a slice through the cost: only the two chosen parameters vary, every "
-           "other parameter is frozen at its current value, so the surface changes as they "
-           "change. The white path shows where training took these two parameters (orange "
-           "square: the start, red dot: now).")
+CAPTION = (
+    "The colours are a slice through the cost: only the two chosen parameters vary, every "
+    "other parameter is frozen at its current value, so the surface changes as they "
+    "change. The white path shows where training took these two parameters (orange "
+    "square: the start, red dot: now)."
+)
 
 
 def default_pair(names: tuple[str, ...]) -> tuple[str, str] | None:
@@ -158,28 +160,34 @@ class LossSurfaceView(QWidget):
         self.plot.addItem(self.image)
         self.isocurves = []
         for _ in range(N_ISOCURVES):
-            iso = pg.IsocurveItem(level=0.0, pen=pg.mkPen(_ISO, width=0.8,
-                                                          style=Qt.PenStyle.DashLine))
-            iso.setParentItem(self.image)     # drawn in the image's pixel coordinates
+            iso = pg.IsocurveItem(
+                level=0.0, pen=pg.mkPen(_ISO, width=0.8, style=Qt.PenStyle.DashLine)
+            )
+            iso.setParentItem(self.image)  # drawn in the image's pixel coordinates
             iso.setOpacity(0.6)
             self.isocurves.append(iso)
-        self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=self.cmap, interactive=False,
-                                        width=14)
+        self.colorbar = pg.ColorBarItem(
+            values=(0.0, 1.0), colorMap=self.cmap, interactive=False, width=14
+        )
         right = self.colorbar.getAxis("right")
         right.setPen(pg.mkPen(_AXIS))
         right.setTextPen(pg.mkPen(_AXIS))
         right.setLabel("cost (all other parameters as now)", color=_AXIS)
         gl.addItem(self.colorbar, row=0, col=1)
 
-        self.path = pg.PlotDataItem(pen=pg.mkPen(_PATH, width=1.5), symbol="o", symbolSize=4,
-                                    symbolPen=pg.mkPen(_PATH_EDGE, width=0.5),
-                                    symbolBrush=pg.mkBrush(_PATH))
-        self.start_marker = pg.ScatterPlotItem(symbol="s", size=10,
-                                               pen=pg.mkPen(_PATH_EDGE, width=1),
-                                               brush=pg.mkBrush(_START))
-        self.current_marker = pg.ScatterPlotItem(symbol="o", size=12,
-                                                 pen=pg.mkPen("#ffffff", width=1.5),
-                                                 brush=pg.mkBrush(_CURRENT))
+        self.path = pg.PlotDataItem(
+            pen=pg.mkPen(_PATH, width=1.5),
+            symbol="o",
+            symbolSize=4,
+            symbolPen=pg.mkPen(_PATH_EDGE, width=0.5),
+            symbolBrush=pg.mkBrush(_PATH),
+        )
+        self.start_marker = pg.ScatterPlotItem(
+            symbol="s", size=10, pen=pg.mkPen(_PATH_EDGE, width=1), brush=pg.mkBrush(_START)
+        )
+        self.current_marker = pg.ScatterPlotItem(
+            symbol="o", size=12, pen=pg.mkPen("#ffffff", width=1.5), brush=pg.mkBrush(_CURRENT)
+        )
         for item in (self.path, self.start_marker, self.current_marker):
             self.plot.addItem(item)
 
@@ -221,8 +229,10 @@ class LossSurfaceView(QWidget):
         if config.mode != "network":
             self._names = ()
             self._reset_trajectory(0)
-            self._show_note("Loss surface: for networks. This run minimises a formula; its "
-                            "parameter plots already show the whole story.")
+            self._show_note(
+                "Loss surface: for networks. This run minimises a formula; its "
+                "parameter plots already show the whole story."
+            )
             return
         try:
             model = run_model(config)
@@ -235,22 +245,29 @@ class LossSurfaceView(QWidget):
         if net.n_params < 2 or net.n_params != len(info.parameter_names):
             self._names = ()
             self._reset_trajectory(0)
-            self._show_note("Loss surface: needs a network with at least two parameters that "
-                            "matches its data.")
+            self._show_note(
+                "Loss surface: needs a network with at least two parameters that matches its data."
+            )
             return
         self._net = net
         self._names = net.parameter_names
         self._x, self._y = model.x_train, model.y_train
         self._reset_trajectory(net.n_params)
-        pair = previous if previous is not None and previous[0] in self._names \
-            and previous[1] in self._names and previous[0] != previous[1] \
+        pair = (
+            previous
+            if previous is not None
+            and previous[0] in self._names
+            and previous[1] in self._names
+            and previous[0] != previous[1]
             else default_pair(self._names)
+        )
         for combo in (self.param_x, self.param_y):
             combo.blockSignals(True)
             for name in self._names:
                 combo.addItem(name, name)
-                combo.setItemData(combo.count() - 1, describe_parameter(name),
-                                  Qt.ItemDataRole.ToolTipRole)
+                combo.setItemData(
+                    combo.count() - 1, describe_parameter(name), Qt.ItemDataRole.ToolTipRole
+                )
             combo.blockSignals(False)
         self._set_combos(*pair)
         self._ix, self._iy = self._names.index(pair[0]), self._names.index(pair[1])
@@ -301,8 +318,11 @@ class LossSurfaceView(QWidget):
         if self._t_rows.shape[1] == 0:
             empty = np.zeros(0)
             return self._t_steps.copy(), empty, empty.copy()
-        return (self._t_steps.copy(), self._t_rows[:, self._ix].copy(),
-                self._t_rows[:, self._iy].copy())
+        return (
+            self._t_steps.copy(),
+            self._t_rows[:, self._ix].copy(),
+            self._t_rows[:, self._iy].copy(),
+        )
 
     def note_text(self) -> str:
         return self.note.text() if not self.note.isHidden() else ""
@@ -346,12 +366,12 @@ class LossSurfaceView(QWidget):
         if len(steps) == 0 or rows.ndim != 2 or rows.shape[1] != self._t_rows.shape[1]:
             return
         steps = np.asarray(steps, dtype=np.int64)
-        if len(self._t_steps):          # a replayed chunk: keep only what is new
+        if len(self._t_steps):  # a replayed chunk: keep only what is new
             new = steps > self._t_steps[-1]
             steps, rows = steps[new], rows[new]
             if len(steps) == 0:
                 return
-        if self._t_stride > 1:          # thin the new rows to the stride (keep the newest)
+        if self._t_stride > 1:  # thin the new rows to the stride (keep the newest)
             keep = steps % self._t_stride == 0
             keep[-1] = True
             steps, rows = steps[keep], rows[keep]
@@ -401,7 +421,7 @@ class LossSurfaceView(QWidget):
         if abs(cx - self._centre[0]) > hx / 2 or abs(cy - self._centre[1]) > hy / 2:
             return True
         if not running:
-            return True     # stepped by hand or paused: cheap enough to show it exactly
+            return True  # stepped by hand or paused: cheap enough to show it exactly
         return time.monotonic() - self._last_compute >= REFRESH_SECONDS
 
     def showEvent(self, event) -> None:
@@ -418,7 +438,7 @@ class LossSurfaceView(QWidget):
         if not (math.isfinite(cx) and math.isfinite(cy)):
             return
         hx, hy = self._half_widths()
-        offsets = (np.arange(GRID) - GRID // 2) / (GRID // 2)   # exactly 0 at the centre
+        offsets = (np.arange(GRID) - GRID // 2) / (GRID // 2)  # exactly 0 at the centre
         xs = cx + hx * offsets
         ys = cy + hy * offsets
         xs[GRID // 2], ys[GRID // 2] = cx, cy

@@ -44,25 +44,33 @@ from gdsim.app.runstate import RunInfo, Snapshot
 from gdsim.app.views.run_model import run_model
 from gdsim.engine.network import Network
 
-MAX_SHOWN = 20          # neurons drawn per layer; the rest are summarised as "+N more"
-MIN_WIDTH = 0.5         # px, the thinnest connection
-MAX_WIDTH = 6.0         # px, the connection with the largest |value| on display
+MAX_SHOWN = 20  # neurons drawn per layer; the rest are summarised as "+N more"
+MIN_WIDTH = 0.5  # px, the thinnest connection
+MAX_WIDTH = 6.0  # px, the connection with the largest |value| on display
 RADIUS = 19.0
-ROW = 46.0              # vertical distance between neurons
-COLUMN = 190.0          # horizontal distance between layers
+ROW = 46.0  # vertical distance between neurons
+COLUMN = 190.0  # horizontal distance between layers
 
-POSITIVE = QColor(31, 119, 180)     # blue
-NEGATIVE = QColor(214, 39, 40)      # red
-ZERO = QColor(150, 150, 150)        # gray
-HIGHLIGHT = QColor(255, 150, 0)     # orange: the items a phase is about
+POSITIVE = QColor(31, 119, 180)  # blue
+NEGATIVE = QColor(214, 39, 40)  # red
+ZERO = QColor(150, 150, 150)  # gray
+HIGHLIGHT = QColor(255, 150, 0)  # orange: the items a phase is about
 
 PHASES = {
-    1: ("Forward pass", "connections show the WEIGHTS w; neurons show their activation "
-                        "a = f(z) for the chosen sample; inputs show x"),
-    2: ("Cost", "the output compares the prediction ŷ with the target y; the loss L of "
-                "this sample and the cost C of the batch are below"),
-    3: ("Backward pass", "connections show the GRADIENTS dC/dw; neurons show dL/dz for the "
-                         "chosen sample"),
+    1: (
+        "Forward pass",
+        "connections show the WEIGHTS w; neurons show their activation "
+        "a = f(z) for the chosen sample; inputs show x",
+    ),
+    2: (
+        "Cost",
+        "the output compares the prediction ŷ with the target y; the loss L of "
+        "this sample and the cost C of the batch are below",
+    ),
+    3: (
+        "Backward pass",
+        "connections show the GRADIENTS dC/dw; neurons show dL/dz for the chosen sample",
+    ),
     4: ("Update", ""),  # set from the optimizer
 }
 
@@ -99,8 +107,11 @@ def _fill(value: float, scale: float) -> QColor:
         return QColor(235, 235, 235) if not math.isfinite(value) else QColor(Qt.GlobalColor.white)
     t = min(abs(value) / scale, 1.0)
     base = POSITIVE if value > 0 else NEGATIVE
-    return QColor(round(255 + (base.red() - 255) * t), round(255 + (base.green() - 255) * t),
-                  round(255 + (base.blue() - 255) * t))
+    return QColor(
+        round(255 + (base.red() - 255) * t),
+        round(255 + (base.green() - 255) * t),
+        round(255 + (base.blue() - 255) * t),
+    )
 
 
 def _shown(units: int) -> int:
@@ -155,17 +166,22 @@ class NetworkDiagramView(QWidget):
             row.addWidget(button)
         self.next_button = QPushButton("Next phase ▶")
         self.next_button.setObjectName("nextPhaseButton")
-        self.next_button.setToolTip("Go to the next phase; after the update, apply one real "
-                                    "training step and start again with the forward pass")
+        self.next_button.setToolTip(
+            "Go to the next phase; after the update, apply one real "
+            "training step and start again with the forward pass"
+        )
         row.addWidget(self.next_button)
         row.addStretch(1)
         row.addWidget(QLabel("Sample:"))
         self.sample_spin = QSpinBox()
         self.sample_spin.setObjectName("diagramSampleSpin")
-        self.sample_spin.setMinimumWidth(self.sample_spin.fontMetrics().horizontalAdvance(
-            "0000 of 0000") + 30)
-        self.sample_spin.setToolTip("The training sample the forward pass, cost and dL/dz are "
-                                    "shown for (the gradients are over the whole batch)")
+        self.sample_spin.setMinimumWidth(
+            self.sample_spin.fontMetrics().horizontalAdvance("0000 of 0000") + 30
+        )
+        self.sample_spin.setToolTip(
+            "The training sample the forward pass, cost and dL/dz are "
+            "shown for (the gradients are over the whole batch)"
+        )
         row.addWidget(self.sample_spin)
         outer.addLayout(row)
 
@@ -215,8 +231,10 @@ class NetworkDiagramView(QWidget):
         config = info.config
         if config.mode != "network":
             self._set_enabled(False)
-            self._show_note("The network diagram shows a network's training; this run "
-                            "minimises a formula, so there is no network to draw.")
+            self._show_note(
+                "The network diagram shows a network's training; this run "
+                "minimises a formula, so there is no network to draw."
+            )
             return
         try:
             model = run_model(config)
@@ -238,8 +256,10 @@ class NetworkDiagramView(QWidget):
         if n == 0:
             notes.append("This run has no training samples.")
         if big:
-            notes.append(f"Layers with more than {MAX_SHOWN} neurons show the first "
-                         f"{MAX_SHOWN - 1}; the widths are scaled to the connections drawn.")
+            notes.append(
+                f"Layers with more than {MAX_SHOWN} neurons show the first "
+                f"{MAX_SHOWN - 1}; the widths are scaled to the connections drawn."
+            )
         self._show_note(" ".join(notes))
         self._build_scene()
         self._dirty = False
@@ -317,8 +337,7 @@ class NetworkDiagramView(QWidget):
             self._refresh()
 
     def _set_enabled(self, on: bool) -> None:
-        for w in (*self.phase_buttons.values(), self.next_button, self.sample_spin,
-                  self.diagram):
+        for w in (*self.phase_buttons.values(), self.next_button, self.sample_spin, self.diagram):
             w.setEnabled(on)
 
     def _fit(self) -> None:
@@ -433,23 +452,33 @@ class NetworkDiagramView(QWidget):
         if self._info is None or self._info.config.mode != "network":
             return "connections show how much each weight changes."
         if self._plain_sgd():
-            return ("connections show the change the NEXT step makes: "
-                    "Δw = -learning rate × dC/dw (plain SGD); neurons show Δb")
+            return (
+                "connections show the change the NEXT step makes: "
+                "Δw = -learning rate × dC/dw (plain SGD); neurons show Δb"
+            )
         name = self._info.config.optimizer.name
-        return (f"{name} does not move by -learning rate × gradient alone (it keeps a "
-                "memory of earlier gradients), so connections show the optimizer's update "
-                "of the PREVIOUS step, Δw = w now - w before; neurons show Δb")
+        return (
+            f"{name} does not move by -learning rate × gradient alone (it keeps a "
+            "memory of earlier gradients), so connections show the optimizer's update "
+            "of the PREVIOUS step, Δw = w now - w before; neurons show Δb"
+        )
 
     def _refresh(self) -> None:
         self._dirty = False
         self._update_phase_widgets()
         net, snap = self._net, self._snap
-        if net is None or self._x is None or self._y is None or self._x.shape[1] == 0 \
-                or not self._edges and not self._nodes:
+        if (
+            net is None
+            or self._x is None
+            or self._y is None
+            or self._x.shape[1] == 0
+            or not self._edges
+            and not self._nodes
+        ):
             return
         sample = min(max(self.sample(), 0), self._x.shape[1] - 1)
-        xs = self._x[:, sample:sample + 1]
-        ys = self._y[:, sample:sample + 1]
+        xs = self._x[:, sample : sample + 1]
+        ys = self._y[:, sample : sample + 1]
         with np.errstate(all="ignore"):
             values = net.layer_values(xs)
             loss = net.loss.cost(values[-1][0], values[-1][1], ys)
@@ -485,8 +514,7 @@ class NetworkDiagramView(QWidget):
         finite = [abs(v) for v, *_ in entries.values() if math.isfinite(v)]
         largest = max(finite, default=0.0)
         faded = self._phase == 2
-        update_word = "next update Δw = -lr × dC/dw" if self._plain_sgd() \
-            else "previous update Δw"
+        update_word = "next update Δw = -lr × dC/dw" if self._plain_sgd() else "previous update Δw"
         self._edge_values.clear()
         for name, (value, layer, j, k) in entries.items():
             color = QColor(_sign_color(value))
@@ -498,9 +526,11 @@ class NetworkDiagramView(QWidget):
             line = self._edges[name]
             line.setPen(pen)
             line.setZValue(1 if abs(value) >= 0.5 * largest else 0)
-            line.setToolTip(f"{name} = {short(weight(theta, layer, j, k))}; "
-                            f"dC/dw = {short(weight(grads, layer, j, k))}; "
-                            f"{update_word} = {short(weight(update, layer, j, k))}")
+            line.setToolTip(
+                f"{name} = {short(weight(theta, layer, j, k))}; "
+                f"dC/dw = {short(weight(grads, layer, j, k))}; "
+                f"{update_word} = {short(weight(update, layer, j, k))}"
+            )
             self._edge_values[name] = (value, sign_name(value), width)
 
     def _show_nodes(self, values, deltas, xs, ys, shown, weight, bias, grads, update) -> None:
@@ -534,12 +564,15 @@ class NetworkDiagramView(QWidget):
                 s = net.bias_slices[layer - 1]
                 per_layer[layer] = update[s]
         if phase in (1, 2):
-            scales = {layer: max(1.0, max((abs(float(v)) for v in vals if math.isfinite(v)),
-                                          default=0.0))
-                      for layer, vals in per_layer.items()}
+            scales = {
+                layer: max(1.0, max((abs(float(v)) for v in vals if math.isfinite(v)), default=0.0))
+                for layer, vals in per_layer.items()
+            }
         else:
-            top = max((abs(float(v)) for vals in per_layer.values() for v in vals
-                       if math.isfinite(v)), default=0.0)
+            top = max(
+                (abs(float(v)) for vals in per_layer.values() for v in vals if math.isfinite(v)),
+                default=0.0,
+            )
             scales = {layer: top for layer in per_layer}
         for (layer, j), item in self._nodes.items():
             if not layer:
@@ -576,8 +609,10 @@ class NetworkDiagramView(QWidget):
         previous = xs[:, 0] if layer == 1 else values[layer - 2][1][:, 0]
         symbol = "x" if layer == 1 else f"a{layer - 1}_"
         theta = net.theta
-        terms = [f"{short(weight(theta, layer, j, k))}·{short(float(previous[k - 1]))}"
-                 for k in range(1, min(fan_in, 8) + 1)]
+        terms = [
+            f"{short(weight(theta, layer, j, k))}·{short(float(previous[k - 1]))}"
+            for k in range(1, min(fan_in, 8) + 1)
+        ]
         if fan_in > 8:
             terms.append(f"… ({fan_in - 8} more terms)")
         b = bias(theta, layer, j)
@@ -585,13 +620,16 @@ class NetworkDiagramView(QWidget):
         a = float(values[layer - 1][1][j - 1, 0])
         act = net.activations[layer - 1].name
         where = "output" if layer == net.n_layers else f"layer {layer}"
-        lines = [f"neuron {j} of {where} (sample {self.sample() + 1})",
-                 f"z{layer}_{j} = Σ w·{symbol.rstrip('_')} + b = "
-                 + " + ".join(terms) + f" + {short(b)} = {short(z)}",
-                 f"a{layer}_{j} = {act}(z) = {short(a)}",
-                 f"dL/dz = {short(float(deltas[layer - 1][j - 1]))} (this sample)",
-                 f"b{layer}_{j} = {short(b)}; dC/db = {short(bias(grads, layer, j))}; "
-                 f"Δb = {short(bias(update, layer, j))}"]
+        lines = [
+            f"neuron {j} of {where} (sample {self.sample() + 1})",
+            f"z{layer}_{j} = Σ w·{symbol.rstrip('_')} + b = "
+            + " + ".join(terms)
+            + f" + {short(b)} = {short(z)}",
+            f"a{layer}_{j} = {act}(z) = {short(a)}",
+            f"dL/dz = {short(float(deltas[layer - 1][j - 1]))} (this sample)",
+            f"b{layer}_{j} = {short(b)}; dC/db = {short(bias(grads, layer, j))}; "
+            f"Δb = {short(bias(update, layer, j))}",
+        ]
         return "\n".join(lines)
 
     def _show_info(self, sample: int, loss: float, values, ys) -> None:
@@ -600,29 +638,40 @@ class NetworkDiagramView(QWidget):
         step = snap.step if snap is not None else 0
         phase = self._phase
         if phase == 1:
-            text = (f"Step {step}, sample {sample + 1}: each neuron computes z = Σ w·a + b "
-                    "from the column to its left, then a = f(z). Blue = positive, red = "
-                    "negative; thicker = larger |w|. Hover for the numbers.")
+            text = (
+                f"Step {step}, sample {sample + 1}: each neuron computes z = Σ w·a + b "
+                "from the column to its left, then a = f(z). Blue = positive, red = "
+                "negative; thicker = larger |w|. Hover for the numbers."
+            )
         elif phase == 2:
             yhat = values[-1][1][:, 0]
-            pairs = ", ".join(f"ŷ{j + 1} = {short(float(p))} vs y{j + 1} = "
-                              f"{short(float(t))}" for j, (p, t) in enumerate(
-                                  zip(yhat, ys[:, 0], strict=False)))
-            text = (f"<b>Loss of sample {sample + 1}: L = {short(loss)}</b> ({pairs}, "
-                    f"{self._net.loss.name}).  <b>Cost of the batch: C = {short(cost)}</b> "
-                    "(the mean of L over the samples, plus any regularisation).")
+            pairs = ", ".join(
+                f"ŷ{j + 1} = {short(float(p))} vs y{j + 1} = {short(float(t))}"
+                for j, (p, t) in enumerate(zip(yhat, ys[:, 0], strict=False))
+            )
+            text = (
+                f"<b>Loss of sample {sample + 1}: L = {short(loss)}</b> ({pairs}, "
+                f"{self._net.loss.name}).  <b>Cost of the batch: C = {short(cost)}</b> "
+                "(the mean of L over the samples, plus any regularisation)."
+            )
         elif phase == 3:
-            text = ("Backpropagation runs the chain rule from the cost back to every weight: "
-                    "dC/dw is the slope of the cost along that weight. Thick lines are the "
-                    "weights the cost is most sensitive to.")
+            text = (
+                "Backpropagation runs the chain rule from the cost back to every weight: "
+                "dC/dw is the slope of the cost along that weight. Thick lines are the "
+                "weights the cost is most sensitive to."
+            )
         else:
             lr = snap.learning_rate if snap is not None else math.nan
             if self._plain_sgd():
-                text = (f"Learning rate {short(lr)}: every weight moves against its gradient, "
-                        "so a red line here was blue in the backward pass. Press "
-                        "“Apply this step” to make the update and start again.")
+                text = (
+                    f"Learning rate {short(lr)}: every weight moves against its gradient, "
+                    "so a red line here was blue in the backward pass. Press "
+                    "“Apply this step” to make the update and start again."
+                )
             else:
-                text = ("These are the changes the optimizer made on its last step (zero "
-                        "before the first step). Press “Apply this step” to make the next "
-                        "update and start again.")
+                text = (
+                    "These are the changes the optimizer made on its last step (zero "
+                    "before the first step). Press “Apply this step” to make the next "
+                    "update and start again."
+                )
         self.info_label.setText(text)

@@ -30,21 +30,29 @@ from gdsim.engine.network import Network
 
 __all__ = ["PredictionView", "GRID", "CURVE_POINTS", "CLASS_COLORS"]
 
-GRID = 60               # the heat map has GRID x GRID cells
-CURVE_POINTS = 200      # points on the fitted regression curve
-MARGIN = 0.10           # the heat map extends this fraction of the data range beyond it
+GRID = 60  # the heat map has GRID x GRID cells
+CURVE_POINTS = 200  # points on the fitted regression curve
+MARGIN = 0.10  # the heat map extends this fraction of the data range beyond it
 
 # Class colours: strong for the points, pale ends of a diverging map (white at 0.5) behind them.
 CLASS_COLORS = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-    "#bcbd22", "#3969ac",
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#3969ac",
 )
-_MAP_ENDS = ("#7fb2de", "#ffb677")      # class 0 / class 1 at full confidence (pale)
+_MAP_ENDS = ("#7fb2de", "#ffb677")  # class 0 / class 1 at full confidence (pale)
 _EDGE = "#1a1a1a"
 _FG_TEXT = "#1a1a1a"
 _AXIS = "#404040"
 _BOUNDARY = "#1a1a1a"
-_TEST_COLORS = ("#0d4a7a", "#b34f00")   # darker rings for test points, readable on the map
+_TEST_COLORS = ("#0d4a7a", "#b34f00")  # darker rings for test points, readable on the map
 
 
 def _fmt_pct(x: float) -> str:
@@ -66,7 +74,7 @@ class PredictionView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("predictionView")
-        self._kind = "none"             # "none" | "boundary" | "curve" | "other"
+        self._kind = "none"  # "none" | "boundary" | "curve" | "other"
         self._run_id: int | None = None
         self._net: Network | None = None
         self._data: Dataset | None = None
@@ -122,15 +130,17 @@ class PredictionView(QWidget):
         self.image.setLookupTable(self.cmap.getLookupTable(0.0, 1.0, 256))
         self.image.setZValue(-10)
         self.boundary = pg.IsocurveItem(level=0.5, pen=pg.mkPen(_BOUNDARY, width=1.5))
-        self.boundary.setParentItem(self.image)     # drawn in the image's pixel coordinates
-        self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=self.cmap, interactive=False,
-                                        width=14)
+        self.boundary.setParentItem(self.image)  # drawn in the image's pixel coordinates
+        self.colorbar = pg.ColorBarItem(
+            values=(0.0, 1.0), colorMap=self.cmap, interactive=False, width=14
+        )
         self.colorbar.getAxis("right").setPen(pg.mkPen(_AXIS))
         self.colorbar.getAxis("right").setTextPen(pg.mkPen(_AXIS))
         self.colorbar.getAxis("right").setLabel("predicted p(class 1)", color=_AXIS)
         gl.addItem(self.colorbar, row=0, col=1)
-        self.legend = pg.LegendItem(colCount=2, labelTextColor=_FG_TEXT, labelTextSize="8pt",
-                                    verSpacing=-6)
+        self.legend = pg.LegendItem(
+            colCount=2, labelTextColor=_FG_TEXT, labelTextSize="8pt", verSpacing=-6
+        )
         gl.addItem(self.legend, row=1, col=0, colspan=2)
 
         # the regression pieces
@@ -148,8 +158,10 @@ class PredictionView(QWidget):
         self._reset()
         config = info.config
         if config.mode != "network":
-            self._show_note("Prediction view: for networks. In function mode there is no data "
-                            "to predict; watch the cost and parameter plots instead.")
+            self._show_note(
+                "Prediction view: for networks. In function mode there is no data "
+                "to predict; watch the cost and parameter plots instead."
+            )
             return
         try:
             data = run_data(config) if dataset is None else dataset
@@ -169,8 +181,12 @@ class PredictionView(QWidget):
         classify = data.task == "classification" and self._n_out in (1, data.n_classes)
         if classify and data.n_inputs == 2:
             self._setup_boundary(data)
-        elif data.task == "regression" and data.n_inputs == 1 and self._n_out == 1 \
-                and data.y_train.shape[0] == 1:
+        elif (
+            data.task == "regression"
+            and data.n_inputs == 1
+            and self._n_out == 1
+            and data.y_train.shape[0] == 1
+        ):
             self._setup_curve(data)
         else:
             self._kind = "other"
@@ -178,7 +194,8 @@ class PredictionView(QWidget):
             self._show_note(
                 f"Prediction view: this {what} has {data.n_inputs} input(s) and "
                 f"{self._n_out} output(s); the picture needs 1 input (regression) or 2 inputs "
-                "(classification). The caption shows how the network is doing.")
+                "(classification). The caption shows how the network is doing."
+            )
             self.caption.show()
         self._update_caption()
 
@@ -270,16 +287,36 @@ class PredictionView(QWidget):
         self.plot.setLabel("bottom", x, color=_AXIS)
         self.plot.setLabel("left", y, color=_AXIS)
 
-    def _add_points(self, x: np.ndarray, y: np.ndarray, *, hollow: bool, color: str,
-                    name: str, size: float = 7.0) -> None:
+    def _add_points(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        *,
+        hollow: bool,
+        color: str,
+        name: str,
+        size: float = 7.0,
+    ) -> None:
         if hollow:
-            item = pg.ScatterPlotItem(x=x, y=y, symbol="o", size=size,
-                                      pen=pg.mkPen(color, width=1.6), brush=pg.mkBrush(None),
-                                      name=name)
+            item = pg.ScatterPlotItem(
+                x=x,
+                y=y,
+                symbol="o",
+                size=size,
+                pen=pg.mkPen(color, width=1.6),
+                brush=pg.mkBrush(None),
+                name=name,
+            )
         else:
-            item = pg.ScatterPlotItem(x=x, y=y, symbol="o", size=size,
-                                      pen=pg.mkPen(_EDGE, width=0.8), brush=pg.mkBrush(color),
-                                      name=name)
+            item = pg.ScatterPlotItem(
+                x=x,
+                y=y,
+                symbol="o",
+                size=size,
+                pen=pg.mkPen(_EDGE, width=0.8),
+                brush=pg.mkBrush(color),
+                name=name,
+            )
         self.plot.addItem(item)
         self.points.append(item)
         self.legend.addItem(item, name)
@@ -311,22 +348,36 @@ class PredictionView(QWidget):
         for c in range(k):
             m = data.y_train[0] == c
             color = CLASS_COLORS[c % len(CLASS_COLORS)]
-            self._add_points(data.x_train[0, m], data.x_train[1, m], hollow=False, color=color,
-                             name=f"train: class {c}")
+            self._add_points(
+                data.x_train[0, m],
+                data.x_train[1, m],
+                hollow=False,
+                color=color,
+                name=f"train: class {c}",
+            )
         for c in range(k):
             m = data.y_test[0] == c
             if not m.any():
                 continue
             color = _TEST_COLORS[c] if k == 2 else CLASS_COLORS[c % len(CLASS_COLORS)]
-            self._add_points(data.x_test[0, m], data.x_test[1, m], hollow=True, color=color,
-                             name=f"test: class {c}", size=8.0)
+            self._add_points(
+                data.x_test[0, m],
+                data.x_test[1, m],
+                hollow=True,
+                color=color,
+                name=f"test: class {c}",
+                size=8.0,
+            )
         if not multi:
             sample = pg.PlotDataItem(pen=pg.mkPen(_BOUNDARY, width=1.5))
             self.legend.addItem(sample, "boundary p = 0.5")
         self.plot.setXRange(lo[0], hi[0], padding=0.0)
         self.plot.setYRange(lo[1], hi[1], padding=0.0)
-        self.plot.setTitle("what the network predicts (background) vs the true classes (points)",
-                           color=_FG_TEXT, size="9pt")
+        self.plot.setTitle(
+            "what the network predicts (background) vs the true classes (points)",
+            color=_FG_TEXT,
+            size="9pt",
+        )
 
     def _setup_curve(self, data: Dataset) -> None:
         self._kind = "curve"
@@ -338,11 +389,18 @@ class PredictionView(QWidget):
             lo, hi = lo - 1.0, hi + 1.0
         self._curve_x = np.linspace(lo, hi, CURVE_POINTS)
         self._label_axes(data, data.input_names[0], data.target_names[0])
-        self._add_points(data.x_train[0], data.y_train[0], hollow=False, color=CLASS_COLORS[0],
-                         name="train data")
+        self._add_points(
+            data.x_train[0], data.y_train[0], hollow=False, color=CLASS_COLORS[0], name="train data"
+        )
         if data.x_test.shape[1]:
-            self._add_points(data.x_test[0], data.y_test[0], hollow=True, color=_TEST_COLORS[1],
-                             name="test data", size=8.0)
+            self._add_points(
+                data.x_test[0],
+                data.y_test[0],
+                hollow=True,
+                color=_TEST_COLORS[1],
+                name="test data",
+                size=8.0,
+            )
         self.fit.setData([], [])
         self.plot.addItem(self.fit)
         self.legend.addItem(self.fit, "network's prediction ŷ(x)")
@@ -398,11 +456,15 @@ class PredictionView(QWidget):
         if data is None or net is None:
             return
         if data.task == "classification" and self._n_out in (1, data.n_classes):
-            self._accuracy = (self._fraction_correct(data.x_train, data.y_train),
-                              self._fraction_correct(data.x_test, data.y_test))
+            self._accuracy = (
+                self._fraction_correct(data.x_train, data.y_train),
+                self._fraction_correct(data.x_test, data.y_test),
+            )
         elif data.task == "regression" and self._n_out == data.y_train.shape[0]:
-            self._mse = (self._squared_error(data.x_train, data.y_train),
-                         self._squared_error(data.x_test, data.y_test))
+            self._mse = (
+                self._squared_error(data.x_train, data.y_train),
+                self._squared_error(data.x_test, data.y_test),
+            )
 
     def _fraction_correct(self, x: np.ndarray, y: np.ndarray) -> float:
         if x.shape[1] == 0:
@@ -427,13 +489,13 @@ class PredictionView(QWidget):
         if self._accuracy is not None:
             train, test = self._accuracy
             rule = "output ≥ 0.5 → class 1" if self._n_out == 1 else "most likely class"
-            text = (f"{step}  ·  accuracy: train {_fmt_pct(train)}, test {_fmt_pct(test)}"
-                    f"  (predicted class: {rule})")
+            text = (
+                f"{step}  ·  accuracy: train {_fmt_pct(train)}, test {_fmt_pct(test)}"
+                f"  (predicted class: {rule})"
+            )
         elif self._mse is not None:
             train, test = self._mse
-            text = (f"{step}  ·  mean squared error: train {_fmt_num(train)}, "
-                    f"test {_fmt_num(test)}")
+            text = f"{step}  ·  mean squared error: train {_fmt_num(train)}, test {_fmt_num(test)}"
         else:
             text = f"{step}  ·  waiting for the first parameters"
         self.caption.setText(text)
-
