@@ -15,18 +15,23 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-def run(config_path: Path | None = None) -> int:
-    """Start the app (optionally with a config file) and return its exit status."""
+def display_problem() -> str | None:
+    """Why Qt cannot open a window here, or None. Qt itself would abort with a core dump."""
     if sys.platform.startswith("linux") and not any(
         os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
     ):
-        # Qt would abort with a core dump; say what to do instead.
-        print(
+        return (
             "gdsim: no display found (DISPLAY is not set). Start it from a desktop session, "
-            "or use xvfb-run -a gdsim, or QT_QPA_PLATFORM=offscreen.",
-            file=sys.stderr,
+            "or use xvfb-run -a gdsim, or QT_QPA_PLATFORM=offscreen."
         )
-        return 2
+    return None
+
+
+def make_application():
+    """The QApplication with gdsim's names, icon and theme (the one already running, if any).
+
+    The names matter: QSettings files and the desktop file's StartupWMClass derive from them.
+    """
     from PySide6.QtWidgets import QApplication
 
     from gdsim import __version__
@@ -34,7 +39,19 @@ def run(config_path: Path | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("gdsim")
     app.setOrganizationName("gdsim")
+    app.setApplicationDisplayName("gdsim")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("io.github.gdsim.Gdsim")
+    return app
+
+
+def run(config_path: Path | None = None) -> int:
+    """Start the app (optionally with a config file) and return its exit status."""
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    app = make_application()
     from gdsim.app.main_window import MainWindow
 
     window = MainWindow(config_path)

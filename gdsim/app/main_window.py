@@ -12,8 +12,8 @@ import random
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -37,6 +37,7 @@ from gdsim.app.parameter_table import ParameterTable
 from gdsim.app.plots import PlotPanel
 from gdsim.app.runstate import RunInfo, Snapshot, merge_snapshots
 from gdsim.app.session import TrainingSession
+from gdsim.app.settings import AppSettings
 from gdsim.app.views.chain_rule import ChainRuleView
 from gdsim.app.views.gradient_health import GradientHealthView
 from gdsim.app.views.loss_surface import LossSurfaceView
@@ -63,7 +64,6 @@ HEALTH_PRESETS = [  # resources/presets: each shows one gradient problem on purp
 ]
 REFRESH_MS = 33  # at most ~30 redraws a second
 TABLE_MS_RUNNING = 200  # numbers that change 30 times a second cannot be read anyway
-MAX_RECENT = 8
 CONFIG_FILTER = "gdsim config (*.json);;All files (*)"
 
 
@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.dialogs = Dialogs(self)
-        self.settings = QSettings()
+        self.settings = AppSettings()
         self.config_path: Path | None = None
         if isinstance(config, (str, Path)):
             self.config_path = Path(config)
@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_actions()
         self._connect()
-        self.resize(1400, 860)
+        self._restore_settings()
         self._update_title()
 
         self._refresh_timer = QTimer(self)
@@ -277,6 +277,29 @@ class MainWindow(QMainWindow):
         self.log_cost_action.setCheckable(True)
         view_menu.addAction(self.log_cost_action)
         view_menu.addAction(self.form_dock.toggleViewAction())
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu("&Theme")
+        theme_menu.setObjectName("themeMenu")
+        self.theme_actions = QActionGroup(self)
+        for name, text in (
+            ("system", "Follow the &system"),
+            ("light", "&Light"),
+            ("dark", "&Dark"),
+        ):
+            action = theme_menu.addAction(text)
+            action.setObjectName(f"theme_{name}")
+            action.setCheckable(True)
+            action.setData(name)
+            action.triggered.connect(lambda checked=False, n=name: self.set_theme(n))
+            self.theme_actions.addAction(action)
+        view_menu.addSeparator()
+        reset = self._action(
+            "Reset &settings…",
+            self.reset_settings,
+            tip="Forget the window layout, recent files, folders, theme and plot options",
+        )
+        reset.setObjectName("resetSettingsAction")
+        view_menu.addAction(reset)
 
         lessons_menu = bar.addMenu("&Lessons")
         lessons_menu.setObjectName("lessonsMenu")
@@ -507,10 +530,10 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ files
     def _folder(self, key: str) -> str:
-        return str(self.settings.value(f"folders/{key}", str(Path.home())))
+        return self.settings.folder(key)
 
     def _remember_folder(self, key: str, path: str | Path) -> None:
-        self.settings.setValue(f"folders/{key}", str(Path(path).parent))
+        self.settings.set_folder(key, Path(path).parent)
 
     def open_config_dialog(self) -> None:
         path = self.dialogs.open_file("Open config", self._folder("config"), CONFIG_FILTER)
@@ -609,7 +632,7 @@ class MainWindow(QMainWindow):
         folder = self.dialogs.choose_folder("Export plot images to folder", self._folder("images"))
         if not folder:
             return
-        self.settings.setValue("folders/images", folder)
+        self.settings.set_folder("images", folder)
         try:
             written = self.plots.export_images(folder, "png") + self.plots.export_images(
                 folder, "svg"
@@ -620,27 +643,33 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Wrote {len(written)} images to {folder}", 8000)
 
     # ------------------------------------------------------------------ recent files, title
-    def _recent(self) -> list[str]:
-        value = self.settings.value("recentFiles", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])]
-
     def _add_recent(self, path: Path) -> None:
-        text = str(Path(path).resolve())
-        recent = [text] + [p for p in self._recent() if p != text]
-        self.settings.setValue("recentFiles", recent[:MAX_RECENT])
+        self.settings.add_recent(path)
         self._update_recent_menu()
 
     def _update_recent_menu(self) -> None:
+        """One entry per remembered file; a file that has gone is shown disabled, not dropped
+        (it may be on a drive that is not mounted now)."""
         self.recent_menu.clear()
-        recent = self._recent()
+        recent = self.settings.recent_files()
         for path in recent:
-            action = self.recent_menu.addAction(Path(path).name)
+            exists = Path(path).is_file()
+            action = self.recent_menu.addAction(Path(path).name + ("" if exists else " (missing)"))
             action.setToolTip(path)
-            action.setStatusTip(path)
+            action.setStatusTip(path if exists else f"{path} no longer exists")
+            action.setEnabled(exists)
             action.triggered.connect(lambda checked=False, p=path: self.open_config(p))
+        if recent:
+            self.recent_menu.addSeparator()
+            clear = self.recent_menu.addAction("Clear list")
+            clear.setObjectName("clearRecentAction")
+            clear.triggered.connect(self._clear_recent)
         self.recent_menu.setEnabled(bool(recent))
+
+    def _clear_recent(self) -> None:
+        for path in self.settings.recent_files():
+            self.settings.remove_recent(path)
+        self._update_recent_menu()
 
     def _set_modified(self, modified: bool) -> None:
         self.setWindowModified(modified)
@@ -698,8 +727,81 @@ class MainWindow(QMainWindow):
             "as it learns.",
         )
 
+    # ------------------------------------------------------------------ settings
+    DEFAULT_SIZE = (1400, 860)
+    DEFAULT_SPLIT = (520, 300)
+
+    def _restore_settings(self) -> None:
+        """The layout and options of the last session; defaults where nothing (valid) is kept."""
+        s = self.settings
+        geometry = s.window_geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(*self.DEFAULT_SIZE)
+        state = s.window_state()
+        if state is not None:
+            self.restoreState(state)
+        splitter = s.splitter_state()
+        if splitter is None or not self.splitter.restoreState(splitter):
+            self.splitter.setSizes(list(self.DEFAULT_SPLIT))
+        self.plots.set_log_cost(s.log_cost())
+        self._sync_log_action(s.log_cost())
+        if 0 <= s.bottom_tab() < self.bottom_tabs.count():
+            self.bottom_tabs.setCurrentIndex(s.bottom_tab())
+        self.controls.step_n_spin.setValue(s.step_n())
+        if 0 <= s.speed_index() < self.controls.speed_combo.count():
+            self.controls.speed_combo.setCurrentIndex(s.speed_index())
+        self._check_theme_action(s.theme())
+
+    def _save_settings(self) -> None:
+        self.settings.save_layout(self.saveGeometry(), self.saveState(), self.splitter.saveState())
+        self.settings.set_log_cost(self.plots.log_cost())
+        self.settings.set_bottom_tab(self.bottom_tabs.currentIndex())
+        self.settings.set_step_n(self.controls.step_n_spin.value())
+        self.settings.set_speed_index(self.controls.speed_combo.currentIndex())
+
+    def _check_theme_action(self, name: str) -> None:
+        for action in self.theme_actions.actions():
+            action.setChecked(action.data() == name)
+
+    def set_theme(self, name: str) -> None:
+        """Switch the whole app (every window and plot) to a theme and remember it."""
+        from gdsim.app.theme import apply_theme
+
+        app = QApplication.instance()
+        if app is not None:
+            apply_theme(app, name)
+        self.settings.set_theme(name)
+        self._check_theme_action(name)
+
+    def reset_settings(self) -> None:
+        if not self.dialogs.confirm(
+            "Reset settings?",
+            "Forget the window layout, recent files, last folders, theme and plot options? "
+            "Your config files and runs are not touched.",
+            proceed="Reset settings",
+        ):
+            return
+        self.settings.clear()
+        self.showNormal()
+        self.resize(*self.DEFAULT_SIZE)
+        self.form_dock.setFloating(False)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.form_dock)
+        self.form_dock.show()
+        self.splitter.setSizes(list(self.DEFAULT_SPLIT))
+        self.plots.set_log_cost(False)
+        self._sync_log_action(False)
+        self.bottom_tabs.setCurrentIndex(0)
+        self.controls.step_n_spin.setValue(self.settings.step_n())
+        self.controls.speed_combo.setCurrentIndex(0)
+        self.set_theme("system")
+        self.settings.clear()  # set_theme stored "system"; the default needs no entry
+        self._update_recent_menu()
+        self.statusBar().showMessage("Settings reset to their defaults.", 8000)
+
     # ------------------------------------------------------------------ closing
     def shutdown(self) -> bool:
+        if self._refresh_timer.isActive():  # the first shutdown only (close, then aboutToQuit)
+            self._save_settings()
         self._refresh_timer.stop()
         for lesson in self._lesson_windows.values():
             lesson.close()

@@ -191,7 +191,8 @@ def test_a_script_without_a_main_guard_can_open_the_window(tmp_path):
     import subprocess
     import sys
 
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    # XDG_CONFIG_HOME: the window's settings go to the test's folder, not the user's.
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path))
     result = subprocess.run(
         [sys.executable, str(script)], capture_output=True, text=True, timeout=60, env=env
     )
