@@ -71,8 +71,7 @@ def _parse(name: str) -> tuple[str, int, int, int]:
 def _sample_loss(net: Network, x: np.ndarray, y: np.ndarray) -> float:
     """L for one sample: the data cost with N = 1 (no penalty)."""
     with np.errstate(all="ignore"):
-        ws = net._forward(x)
-        return net.loss.cost(ws.z[-1], ws.a[-1], y)
+        return net.data_cost(x, y)
 
 
 def _output_jacobian(net: Network, z: np.ndarray, a: np.ndarray) -> np.ndarray:

@@ -153,6 +153,23 @@ class Network:
             ws = self._forward(x)
             return self.loss.cost(ws.z[-1], ws.a[-1], y) + self.penalty()
 
+    def data_cost(self, x: np.ndarray, y: np.ndarray) -> float:
+        """The loss alone (no penalty) on (x, y), forward pass only; the caller sets np.errstate.
+
+        The lean call for code that evaluates the cost many times (a loss-surface grid).
+        """
+        ws = self._forward(x)
+        return self.loss.cost(ws.z[-1], ws.a[-1], y)
+
+    def deltas(self, x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
+        """dC/dz of every layer (units x samples, copies) by one backward pass on (x, y).
+
+        Overwrites `self.grad` as `cost_and_gradient` does.
+        """
+        with np.errstate(all="ignore"):
+            self.cost_and_gradient(x, y)
+        return [d.copy() for d in self._workspace(x.shape[1]).delta]
+
     # ------------------------------------------------------------------ backward
     def cost_and_gradient(self, x: np.ndarray, y: np.ndarray) -> float:
         """Cost at the current parameters on (x, y); writes dC/dtheta into `self.grad`.

@@ -206,3 +206,17 @@ def test_cost_and_gradient_equal_pytorch(sizes, acts, loss, reg, rate):
     ).numpy()
     assert cost == pytest.approx(value.item(), rel=1e-12)
     np.testing.assert_allclose(net.grad, grads, rtol=1e-10, atol=1e-14)
+
+
+def test_data_cost_is_the_cost_without_the_penalty_and_deltas_give_the_gradient():
+    net = Network(2, [3, 1], ["tanh", "sigmoid"], "bce", "l2", 0.01)
+    net.initialize("xavier_normal", seed=3)
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(2, 5)), rng.integers(0, 2, size=(1, 5)).astype(float)
+    assert net.data_cost(x, y) == pytest.approx(net.cost(x, y) - net.penalty(), rel=1e-15)
+    deltas = net.deltas(x, y)
+    assert [d.shape for d in deltas] == [(3, 5), (1, 5)]
+    # dC/dW_l = delta_l a_{l-1}^T: the deltas reproduce the data part of the weight gradient
+    a1 = net.layer_values(x)[0][1]
+    expected = deltas[1] @ a1.T + 2 * 0.01 * net.weights[1]
+    np.testing.assert_allclose(net.weight_grads[1], expected, rtol=1e-12)

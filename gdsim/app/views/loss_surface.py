@@ -451,14 +451,13 @@ class LossSurfaceView(QWidget):
         else:
             # Network.cost's own arithmetic (forward pass, loss, penalty) without its per-call
             # overhead: the same numbers, about twice as fast
-            forward, loss, penalty = net._forward, net.loss.cost, net.penalty
+            data_cost, penalty = net.data_cost, net.penalty
             with np.errstate(all="ignore"):
                 for i in range(GRID):
                     theta[ix] = xs[i]
                     for j in range(GRID):
                         theta[iy] = ys[j]
-                        ws = forward(x)
-                        c[i, j] = loss(ws.z[-1], ws.a[-1], y) + penalty()
+                        c[i, j] = data_cost(x, y) + penalty()
         theta[...] = cur
         self._xs, self._ys, self._grid = xs, ys, c
         self._centre = (cx, cy)

@@ -484,8 +484,7 @@ class NetworkDiagramView(QWidget):
             loss = net.loss.cost(values[-1][0], values[-1][1], ys)
             # dL/dz of this one sample: a backward pass on a batch of one (the GUI copy's own
             # gradient buffer is scratch; the diagram's gradients come from the snapshot)
-            net.cost_and_gradient(xs, ys)
-            deltas = [d[:, 0].copy() for d in net._workspace(1).delta]
+            deltas = [d[:, 0] for d in net.deltas(xs, ys)]
         theta = snap.parameters if snap is not None else net.theta
         grads = snap.gradients if snap is not None else np.full_like(theta, np.nan)
         lr = snap.learning_rate if snap is not None else math.nan
