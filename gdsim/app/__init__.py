@@ -42,6 +42,9 @@ def make_application():
     app.setApplicationDisplayName("gdsim")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("io.github.gdsim.Gdsim")
+    from gdsim.app.icon import app_icon
+
+    app.setWindowIcon(app_icon())  # every window, the task bar and the window switcher
     return app
 
 
