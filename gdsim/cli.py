@@ -1,4 +1,5 @@
-"""Command line: `gdsim [FILE.json]` starts the app, `gdsim train ...` trains headless.
+"""Command line: `gdsim [FILE.json]` starts the app, `gdsim train ...` trains headless,
+`gdsim --self-test [--screenshot PNG]` checks that the app opens and its trainer answers.
 
 The app (and so Qt) is imported only when it is started, so `gdsim train` stays light.
 Bad input prints one line naming the problem and exits 2; a diverged run exits 1.
@@ -62,7 +63,37 @@ def _app_parser() -> _Parser:
     )
     p.add_argument("config", nargs="?", help="config file (JSON) to open")
     p.add_argument("--version", action="version", version=f"gdsim {__version__}")
+    p.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open the main window, train one step in the trainer process, close and report "
+        "in one line (exit 0 when all works); for checking an installation or a bundle",
+    )
+    p.add_argument(
+        "--screenshot",
+        metavar="PATH",
+        help="with --self-test: save an image of the window (PNG) to PATH",
+    )
     return p
+
+
+def _self_test(args) -> int:
+    if args.config is not None:
+        raise UsageError("--self-test opens the default network; give no config file")
+    screenshot = None
+    if args.screenshot is not None:
+        screenshot = Path(args.screenshot)
+        if not screenshot.parent.is_dir():
+            raise UsageError(f"--screenshot: folder {str(screenshot.parent)!r} does not exist")
+    from gdsim.app import display_problem  # no Qt yet: Qt itself would abort without a display
+
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    from gdsim.app.self_test import self_test
+
+    return self_test(screenshot)
 
 
 def _check_writable(out: Path, config_in: Path) -> None:
@@ -130,6 +161,10 @@ def train(argv: list[str]) -> int:
 
 def run_app(argv: list[str]) -> int:
     args = _app_parser().parse_args(argv)
+    if args.self_test:
+        return _self_test(args)
+    if args.screenshot is not None:
+        raise UsageError("--screenshot needs --self-test")
     config_path = None
     if args.config is not None:
         config_path = Path(args.config)

@@ -45,6 +45,10 @@ def make_application():
     from gdsim.app.icon import app_icon
 
     app.setWindowIcon(app_icon())  # every window, the task bar and the window switcher
+    from gdsim.app import theme
+    from gdsim.app.settings import AppSettings
+
+    theme.apply_theme(app, AppSettings().theme())  # needs the names above (QSettings' file)
     return app
 
 

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gdsim.app.forms.tips import CONTROLS
+
 SPEEDS = [
     ("unlimited", None),
     ("1 step/s", 1.0),
@@ -47,46 +49,38 @@ class TrainingControls(QWidget):
 
         self.step_button = QPushButton(icon(QStyle.StandardPixmap.SP_MediaSkipForward), "Step")
         self.step_button.setObjectName("stepButton")
-        self.step_button.setToolTip(
-            "Apply one update: compute the gradient, move every parameter against it (F10)"
-        )
+        self.step_button.setToolTip(CONTROLS["step"])
         self.step_n_spin = QSpinBox()
         self.step_n_spin.setObjectName("stepNSpin")
         self.step_n_spin.setRange(2, 10_000_000)
         self.step_n_spin.setValue(10)
         self.step_n_spin.setGroupSeparatorShown(True)
-        self.step_n_spin.setToolTip("How many updates 'Step N' applies")
+        self.step_n_spin.setToolTip(CONTROLS["step_n_count"])
         self.step_n_button = QPushButton("Step N")
         self.step_n_button.setObjectName("stepNButton")
-        self.step_n_button.setToolTip("Apply N updates, then pause (Shift+F10)")
+        self.step_n_button.setToolTip(CONTROLS["step_n"])
         self.run_button = QPushButton()
         self.run_button.setObjectName("runButton")
         self.run_button.setCheckable(True)
         self.reset_button = QPushButton(icon(QStyle.StandardPixmap.SP_MediaSkipBackward), "Reset")
         self.reset_button.setObjectName("resetButton")
-        self.reset_button.setToolTip(
-            "Back to step 0 with the same seed: exactly the same starting parameters (Ctrl+R)"
-        )
+        self.reset_button.setToolTip(CONTROLS["reset"])
         self.rerandomize_button = QPushButton(
             icon(QStyle.StandardPixmap.SP_BrowserReload), "Re-randomise"
         )
         self.rerandomize_button.setObjectName("rerandomizeButton")
-        self.rerandomize_button.setToolTip(
-            "Back to step 0 with a new random seed: different starting parameters (Ctrl+Shift+R)"
-        )
+        self.rerandomize_button.setToolTip(CONTROLS["rerandomise"])
         self.speed_combo = QComboBox()
         self.speed_combo.setObjectName("speedCombo")
         for text, value in SPEEDS:
             self.speed_combo.addItem(text, value)
-        self.speed_combo.setToolTip(
-            "Slow training down to watch each update, or let it run as fast as it can"
-        )
+        self.speed_combo.setToolTip(CONTROLS["speed"])
         self.max_steps_spin = QSpinBox()
         self.max_steps_spin.setObjectName("maxStepsSpin")
         self.max_steps_spin.setRange(0, 2_000_000_000)
         self.max_steps_spin.setSpecialValueText("no limit")
         self.max_steps_spin.setGroupSeparatorShown(True)
-        self.max_steps_spin.setToolTip("Pause when the run reaches this step (0 = no limit)")
+        self.max_steps_spin.setToolTip(CONTROLS["max_steps"])
         self.target_cost_edit = QLineEdit()
         self.target_cost_edit.setObjectName("targetCostEdit")
         self.target_cost_edit.setPlaceholderText("none")
@@ -94,16 +88,12 @@ class TrainingControls(QWidget):
         validator = QDoubleValidator(0.0, 1e300, 12, self)
         validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
         self.target_cost_edit.setValidator(validator)
-        self.target_cost_edit.setToolTip(
-            "Pause as soon as the cost is at or below this value (empty = none)"
-        )
+        self.target_cost_edit.setToolTip(CONTROLS["target_cost"])
         self.export_button = QPushButton(
             icon(QStyle.StandardPixmap.SP_DialogSaveButton), "Export CSV…"
         )
         self.export_button.setObjectName("exportButton")
-        self.export_button.setToolTip(
-            "Write the run (every step's cost, parameters and gradients) to a CSV file (Ctrl+E)"
-        )
+        self.export_button.setToolTip(CONTROLS["export"])
 
         # Two rows, so the window fits a 1366-px screen: the actions, then the pace and stop
         # rules beside a status slot (the window puts its step/cost line there).
@@ -124,14 +114,18 @@ class TrainingControls(QWidget):
         row.addWidget(self.export_button)
         self.second_row = QHBoxLayout()
         self.second_row.addStretch(1)
-        for widget in (
-            QLabel("Speed"),
-            self.speed_combo,
-            QLabel("  Stop at step"),
-            self.max_steps_spin,
-            QLabel("or cost ≤"),
-            self.target_cost_edit,
+        # Each caption explains itself too (and is its field's buddy).
+        pace_and_stops: list[QWidget] = []
+        for text, field in (
+            ("Speed", self.speed_combo),
+            ("  Stop at step", self.max_steps_spin),
+            ("or cost ≤", self.target_cost_edit),
         ):
+            caption = QLabel(text)
+            caption.setBuddy(field)
+            caption.setToolTip(field.toolTip())
+            pace_and_stops += [caption, field]
+        for widget in pace_and_stops:
             self.second_row.addWidget(widget)
         rows.addLayout(row)
         rows.addLayout(self.second_row)
@@ -165,11 +159,7 @@ class TrainingControls(QWidget):
         )
         self.run_button.setIcon(self.style().standardIcon(pixmap))
         self.run_button.setText("Pause" if running else "Run")
-        self.run_button.setToolTip(
-            "Pause training (F5)"
-            if running
-            else "Train continuously until paused or a stop rule is met (F5)"
-        )
+        self.run_button.setToolTip(CONTROLS["pause"] if running else CONTROLS["run"])
 
     def set_running(self, running: bool) -> None:
         """Reflect the worker's state without emitting run_toggled."""

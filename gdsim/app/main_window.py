@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gdsim import __version__
+from gdsim.app import theme
 from gdsim.app.controls import TrainingControls
 from gdsim.app.dialogs import Dialogs
 from gdsim.app.forms import ConfigForm
@@ -86,12 +86,17 @@ class MainWindow(QMainWindow):
         self._export_dialog: QProgressDialog | None = None
         self._lesson_windows: dict[str, QWidget] = {}
 
-        self.session = TrainingSession(self)
-        self._build_widgets()
-        self._build_actions()
-        self._connect()
-        self._restore_settings()
-        self._update_title()
+        self.session = TrainingSession(self)  # starts the trainer process and its reader
+        try:
+            self._build_widgets()
+            self._build_actions()
+            self._connect()
+            self._restore_settings()
+            self._update_title()
+        except BaseException:
+            # without this the half-built window's reader thread outlives it and Qt aborts
+            self.session.shutdown()
+            raise
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(REFRESH_MS)
@@ -498,7 +503,8 @@ class MainWindow(QMainWindow):
         if snap.running and snap.steps_per_second:
             parts.append(f"{snap.steps_per_second:,.0f} steps/s")
         elif snap.diverged:
-            parts.append("<span style='color:#b35c00'>diverged</span>")
+            red = theme.colors().negative  # read now: the theme may have changed
+            parts.append(f"<span style='color:{red}'>diverged</span>")
         else:
             parts.append("paused")
         return " &nbsp;·&nbsp; ".join(parts)
@@ -709,23 +715,14 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ help
     def _show_shortcuts(self) -> None:
-        rows = [
-            (
-                a.text().replace("&", ""),
-                a.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
-            )
-            for a in self.actions()
-            if not a.shortcut().isEmpty()
-        ]
-        self.dialogs.info("Keyboard shortcuts", "\n".join(f"{k:<16} {t}" for t, k in rows))
+        from gdsim.app.help import show_shortcuts
+
+        show_shortcuts(self, self.actions())
 
     def _show_about(self) -> None:
-        self.dialogs.info(
-            "About gdsim",
-            f"gdsim {__version__}\nA gradient-descent simulator: "
-            "build a small network and watch its cost, parameters and gradients "
-            "as it learns.",
-        )
+        from gdsim.app.help import show_about
+
+        show_about(self)
 
     # ------------------------------------------------------------------ settings
     DEFAULT_SIZE = (1400, 860)
@@ -765,11 +762,9 @@ class MainWindow(QMainWindow):
 
     def set_theme(self, name: str) -> None:
         """Switch the whole app (every window and plot) to a theme and remember it."""
-        from gdsim.app.theme import apply_theme
-
         app = QApplication.instance()
         if app is not None:
-            apply_theme(app, name)
+            theme.apply_theme(app, name)
         self.settings.set_theme(name)
         self._check_theme_action(name)
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton
 
-STYLES = {
-    "warning": "background:#fff4e5; border:1px solid #f0a040; color:#5a3800;",
-    "error": "background:#fdecea; border:1px solid #e57373; color:#611a15;",
-    "info": "background:#e8f1fb; border:1px solid #64a0dc; color:#0d3c61;",
-}
+from gdsim.app import theme
+
+KINDS = ("warning", "error", "info")
 
 
 class MessageBar(QFrame):
@@ -35,17 +33,27 @@ class MessageBar(QFrame):
         self.action.clicked.connect(self.action_clicked)
         self.action.clicked.connect(self.hide)
         close.clicked.connect(self.hide)
+        self._kind = "info"
         self.hide()
+        theme.notifier().changed.connect(self._apply_style)
 
     def show_message(self, text: str, kind: str = "info", action: str | None = None) -> None:
-        self.setStyleSheet(
-            f"#messageBar {{{STYLES[kind]} border-radius:4px;}}"
-            f"#messageBar QLabel {{border:none; background:transparent;}}"
-        )
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+        self._kind = kind
+        self._apply_style()
         self.label.setText(text)
         self.action.setVisible(action is not None)
         self.action.setText(action or "")
         self.show()
+
+    def _apply_style(self, *_args) -> None:
+        m = theme.colors().message(self._kind)
+        self.setStyleSheet(
+            f"#messageBar {{background:{m.background}; border:1px solid {m.border}; "
+            f"color:{m.text}; border-radius:4px;}}"
+            f"#messageBar QLabel {{border:none; background:transparent; color:{m.text};}}"
+        )
 
     def text(self) -> str:
         return self.label.text() if self.isVisible() else ""

@@ -12,18 +12,25 @@ from PySide6.QtCore import QAbstractTableModel, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTableView
 
+from gdsim.app import theme
+from gdsim.app.forms.tips import PARAMETER_COLUMNS
 from gdsim.app.runstate import RunInfo, Snapshot, describe_parameter, parameter_layers
 
 COLUMNS = ("parameter", "layer", "value", "gradient dC/dp", "last update")
-TOOLTIPS = (
-    "The parameter's name: w{layer}_{to}_{from} for a weight, b{layer}_{neuron} for a bias.",
-    "The layer the parameter feeds into (layer 0 is the input).",
-    "The parameter's current value: what the network computes with.",
-    "dC/dp at the current values: how much the cost changes per unit change of this parameter. "
-    "The next update moves the parameter against it.",
-    "How much the last update changed the parameter (new - old).",
-)
-TINTS = (None, None, QColor(66, 133, 244, 28), QColor(234, 67, 53, 28), QColor(52, 168, 83, 28))
+TOOLTIPS = PARAMETER_COLUMNS  # the header tooltips, one per column
+
+
+def tints() -> tuple[QColor | None, ...]:
+    """Column backgrounds: value blue, gradient red, update green, faint over the theme's base
+    (a little stronger over a dark one, where the same alpha hardly shows)."""
+    c = theme.colors()
+    alpha = 48 if c.is_dark else 28
+    out: list[QColor | None] = [None, None]
+    for color in (c.value, c.gradient, c.update):
+        q = QColor(color)
+        q.setAlpha(alpha)
+        out.append(q)
+    return tuple(out)
 
 
 def _fmt(x: float) -> str:
@@ -36,7 +43,14 @@ class ParameterModel(QAbstractTableModel):
         self._names: tuple[str, ...] = ()
         self._layers: tuple[int, ...] = ()
         self._values = np.zeros((0, 3))  # value, gradient, update
-        self._brushes = [QBrush(c) if c is not None else None for c in TINTS]
+        self._set_brushes()
+        theme.notifier().changed.connect(self._set_brushes)
+
+    def _set_brushes(self, *_args) -> None:
+        self._brushes = [QBrush(c) if c is not None else None for c in tints()]
+        if self._names:
+            last = self.index(len(self._names) - 1, len(COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last, [Qt.ItemDataRole.BackgroundRole])
 
     def start_run(self, info: RunInfo) -> None:
         self.beginResetModel()

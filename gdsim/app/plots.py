@@ -5,7 +5,7 @@ x axis (linked, so zooming or panning one moves all three) and the parameter and
 show the *same* chosen parameters in the *same* colours. The two are told apart at a glance by:
 
 * the title and axis label ("parameter values  w" / "gradients  dC/dw");
-* a faintly tinted (warm grey) background behind the gradients, versus white for the values;
+* a faintly tinted (warm) background behind the gradients, versus the plain one for the values;
 * a dashed horizontal line at zero in the gradient plot: a gradient at 0 means that weight has
   stopped learning.
 
@@ -32,9 +32,10 @@ stay), but a whole chunk is appended with a handful of vectorised copies instead
 row, and dense and parameter rows are stored independently (after the worker's own decimation a
 chunk's dense steps and parameter steps differ).
 
-Global pyqtgraph state: none is touched (no ``pg.setConfigOptions``). Background, axis colours and
-antialiasing are set on this panel's own plots and curves, so other pyqtgraph widgets in the
-process are unaffected and this panel does not depend on what others set.
+Colours come from :mod:`gdsim.app.theme` and are set on this panel's own plots and curves (so
+the panel does not depend on pyqtgraph's global options); they are set again when the theme
+changes. The hover readout is not drawn over the curves: the step and the costs appear in the
+bar above the plots, the parameters' values and gradients in the colour key under it.
 
 The Qt-free helpers (:class:`Series`, :func:`default_selection`) can be tested without a widget.
 """
@@ -49,8 +50,9 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-import pyqtgraph.exporters  # noqa: F401  (registers pg.exporters.ImageExporter / SVGExporter)
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+import pyqtgraph.exporters  # noqa: F401  (registers pg.exporters.SVGExporter)
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsItem,
@@ -69,6 +71,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from gdsim.app import theme
 from gdsim.app.plot_store import Series
 from gdsim.app.runstate import RunInfo, Snapshot, parameter_layers
 
@@ -76,42 +79,26 @@ __all__ = ["PlotPanel", "default_selection", "PALETTE", "MAX_SHOWN", "DEFAULT_BU
 
 DEFAULT_BUDGET = 128 * 2**20
 
-# A qualitative palette whose colours are mid-luminance, so they read on white and on dark
-# backgrounds alike: matplotlib's tab10 without its grey (grey looks like a guide line), then
-# CARTO "Bold" colours. Parameters get colours by their position in the selection, so the shown
-# curves are as distinct as possible; past the end the colours repeat with a dashed line.
-PALETTE = (
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#17becf",
-    "#bcbd22",
-    "#3969ac",
-    "#f2b701",
-    "#11a579",
-    "#7f3c8d",
-    "#e73f74",
-    "#80ba5a",
-    "#008695",
-)
+# Parameters get colours by their position in the selection, so the shown curves are as distinct
+# as possible; past the end the colours repeat with a dashed line. The same in both themes.
+PALETTE = theme.SERIES
 MAX_SHOWN = 32  # at most this many parameters are drawn at once (2 curves each)
 DEFAULT_MAX_SHOWN = 12  # the default selection has about this many
 _LIST_LIMIT = 2000  # the picker lists at most this many names (type to filter)
 
-_COST_COLORS = {"cost": "#262626", "train_cost": "#1f77b4", "test_cost": "#e6550d"}
 _COST_NAMES = {"cost": "cost (batch)", "train_cost": "train cost", "test_cost": "test cost"}
-_PARAM_BG = "#ffffff"
 # Curves are 1 px cosmetic antialiased lines: Qt strokes a wider antialiased pen through a
 # self-overlapping path, and a noisy curve (mini-batch gradients) drawn as a min/max envelope is
 # exactly that: measured here 12 such curves took 400 ms to paint at 1.6 px and 4 ms at 1 px.
 _LINE_WIDTH = 1.0
-_GRAD_BG = "#f6f3ec"  # warm paper tint behind the gradients
-_AXIS = "#404040"
-_FG = "#1a1a1a"
+_HINT = "drag to pan, wheel to zoom, hover for values"
+_EXPORT_SIZE = (1200, 800)  # logical px of an exported plot (drawn at 2x: 2400 x 1600 PNG)
+
+
+def _cost_color(name: str) -> str:
+    """The batch cost in the text colour; train and test cost as the first two series."""
+    c = theme.colors()
+    return {"cost": c.foreground, "train_cost": c.series[0], "test_cost": c.series[1]}[name]
 
 
 def _fmt(v: float) -> str:
@@ -180,7 +167,7 @@ class _ParameterPicker(QToolButton):
         self._list.itemChanged.connect(self._item_changed)
         col.addWidget(self._list)
         self._note = QLabel()
-        self._note.setStyleSheet("color: #666;")
+        self._note.setStyleSheet("color: palette(placeholder-text);")
         self._note.setWordWrap(True)
         col.addWidget(self._note)
         action = QWidgetAction(self._menu)
@@ -266,7 +253,8 @@ class _ParameterPicker(QToolButton):
             i = item.data(Qt.ItemDataRole.UserRole)
             on = i in chosen
             item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-            item.setForeground(pg.mkColor(colors[i]) if on else pg.mkColor("#333333"))
+            # shown: in its curve's colour; not shown: the list's own text colour
+            item.setData(Qt.ItemDataRole.ForegroundRole, pg.mkColor(colors[i]) if on else None)
         self._list.blockSignals(False)
 
     def _item_changed(self, item: QListWidgetItem) -> None:
@@ -320,26 +308,45 @@ def _round_up(n: int) -> int:
         scale *= 10
 
 
-def _style_plot(plot: pg.PlotWidget, title: str, ylabel: str, background: str) -> None:
-    plot.setBackground(background)
+def _setup_plot(plot: pg.PlotWidget, title: str, ylabel: str) -> None:
+    """Titles, labels, grid and speed settings (colours: PlotPanel._apply_theme)."""
     item = plot.getPlotItem()
-    item.setTitle(title, color=_FG, size="10pt")
+    item.setTitle(title, size="10pt")
     for side in ("left", "bottom"):
         axis = item.getAxis(side)
-        axis.setPen(pg.mkPen(_AXIS))
-        axis.setTextPen(pg.mkPen(_AXIS))
         # Replaying an axis (tick labels, grid) costs more than drawing all the curves; cache
         # its pixels until its range changes (measured: halves the paint time of a plot).
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     item.getAxis("left").enableAutoSIPrefix(False)  # show 0.00123, not 1.23 with "(x0.001)"
-    item.setLabel("left", ylabel, color=_AXIS)
-    item.setLabel("bottom", "step", color=_AXIS)
+    item.setLabel("left", ylabel)
+    item.setLabel("bottom", "step")
     item.showGrid(x=True, y=True, alpha=0.18)
     item.setClipToView(False)
     item.setDownsampling(auto=False)
     item.getViewBox().setDefaultPadding(0.03)
     item.layout.setContentsMargins(2, 2, 10, 2)  # a little air right of the data area
     plot.setMinimumSize(220, 200)
+
+
+def _render_png(plot: pg.PlotWidget, path: Path, scale: int) -> None:
+    """Write `plot` as a PNG of `scale` x its size (like a screen of that pixel ratio)."""
+    from PySide6.QtGui import QImage, QPainter
+
+    item = plot.getPlotItem()
+    source = item.sceneBoundingRect()
+    w, h = max(1, round(source.width())), max(1, round(source.height()))
+    image = QImage(w * scale, h * scale, QImage.Format.Format_ARGB32)
+    image.setDevicePixelRatio(scale)
+    image.fill(plot.backgroundBrush().color())
+    painter = QPainter(image)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        plot.scene().render(painter, QRectF(0, 0, w, h), source)
+    finally:
+        painter.end()
+    if not image.save(str(path), "PNG"):
+        raise OSError(f"could not write {path}")
 
 
 def _render_svg(plot: pg.PlotWidget, path: Path) -> None:
@@ -418,9 +425,12 @@ class PlotPanel(QWidget):
         self.show_all_button.setAutoDefault(False)
         self.show_all_button.setToolTip("Zoom out to every step (auto-range all three plots)")
         self.show_all_button.clicked.connect(self.show_all)
-        hint = QLabel("drag to pan, wheel to zoom, hover for values")
-        hint.setStyleSheet("color: #777;")
-        hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # the hint, and while hovering the step and the costs there (not over the curves)
+        self.readout_label = QLabel(_HINT)
+        self.readout_label.setObjectName("plotReadout")
+        self.readout_label.setTextFormat(Qt.TextFormat.RichText)
+        self.readout_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.readout_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar = QHBoxLayout()
         bar.setContentsMargins(2, 0, 2, 0)
         bar.setSpacing(10)
@@ -428,15 +438,19 @@ class PlotPanel(QWidget):
         bar.addWidget(self.log_check)
         bar.addWidget(self.follow_check)
         bar.addWidget(self.show_all_button)
-        bar.addStretch(1)
-        bar.addWidget(hint)
+        bar.addWidget(self.readout_label, 1)
         # The colour key of the shown parameters: a strip above the plots rather than a legend
-        # inside them, so it never hides a curve (exported images get an in-plot legend).
+        # inside them, so it never hides a curve (exported images get an in-plot legend). While
+        # hovering it shows each parameter's value and gradient at that step; its cells are as
+        # wide as that, so the strip keeps its height and the plots do not jump.
         self.key_label = QLabel()
         self.key_label.setObjectName("parameterKey")
         self.key_label.setTextFormat(Qt.TextFormat.RichText)
-        self.key_label.setWordWrap(True)
+        self.key_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.key_label.setContentsMargins(4, 0, 4, 0)
+        self._key_columns = 1
+        self._key_values: list[tuple[float, float]] | None = None
+        self._readout_lines: list[str] = []
 
         # --- the plots
         self.cost_plot = pg.PlotWidget()
@@ -445,30 +459,20 @@ class PlotPanel(QWidget):
         self.parameter_plot.setObjectName("parameterPlot")
         self.gradient_plot = pg.PlotWidget()
         self.gradient_plot.setObjectName("gradientPlot")
-        _style_plot(self.cost_plot, "cost", "cost C", _PARAM_BG)
-        _style_plot(self.parameter_plot, "parameter values  w", "value w", _PARAM_BG)
-        _style_plot(self.gradient_plot, "gradients  dC/dw", "gradient dC/dw", _GRAD_BG)
+        _setup_plot(self.cost_plot, "cost", "cost C")
+        _setup_plot(self.parameter_plot, "parameter values  w", "value w")
+        _setup_plot(self.gradient_plot, "gradients  dC/dw", "gradient dC/dw")
         self._plots = (self.cost_plot, self.parameter_plot, self.gradient_plot)
         self._vbs = tuple(p.getPlotItem().getViewBox() for p in self._plots)
         self.parameter_plot.setXLink(self.cost_plot)
         self.gradient_plot.setXLink(self.cost_plot)
 
+        # (colours: theme.style_plot)
         self._cost_legend = self.cost_plot.getPlotItem().addLegend(
-            offset=(-8, 8),
-            labelTextColor=_FG,
-            brush=pg.mkBrush(255, 255, 255, 210),
-            pen=pg.mkPen("#cccccc"),
-            labelTextSize="8pt",
-            verSpacing=-4,
+            offset=(-8, 8), labelTextSize="8pt", verSpacing=-4
         )
         self._param_legend = self.parameter_plot.getPlotItem().addLegend(
-            offset=(-8, 8),
-            labelTextColor=_FG,
-            brush=pg.mkBrush(255, 255, 255, 210),
-            pen=pg.mkPen("#cccccc"),
-            labelTextSize="8pt",
-            verSpacing=-4,
-            horSpacing=8,
+            offset=(-8, 8), labelTextSize="8pt", verSpacing=-4, horSpacing=8
         )
         self._cost_items: dict[str, pg.PlotCurveItem] = {}
         self._param_items: list[pg.PlotCurveItem] = []
@@ -479,35 +483,27 @@ class PlotPanel(QWidget):
         self._now: tuple | None = None
         self._now_dots = []
         for plot in (self.cost_plot, self.parameter_plot, self.gradient_plot):
-            dots = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=0.8))
+            dots = pg.ScatterPlotItem(size=6)
             dots.setZValue(50)
             plot.getPlotItem().getViewBox().addItem(dots, ignoreBounds=True)
             self._now_dots.append(dots)
 
-        zero_pen = pg.mkPen("#555555", width=1, style=Qt.PenStyle.DashLine)
-        self.zero_line = pg.InfiniteLine(pos=0.0, angle=0, pen=zero_pen, movable=False)
+        self.zero_line = pg.InfiniteLine(pos=0.0, angle=0, movable=False)
         self.gradient_plot.getPlotItem().addItem(self.zero_line, ignoreBounds=True)
 
-        # --- hover readout: a vertical line, dots and a value box in each plot
-        line_pen = pg.mkPen("#7a7a7a", width=1)
+        # --- hover readout: a vertical line and dots in each plot (the numbers are outside)
         self._hover_lines = []
         self._hover_dots = []
-        self._hover_texts = []
         for plot in self._plots:
-            line = pg.InfiniteLine(angle=90, pen=line_pen, movable=False)
-            dots = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=1))
-            text = pg.TextItem(
-                anchor=(0, 0), border=pg.mkPen("#b0b0b0"), fill=pg.mkBrush(255, 255, 255, 225)
-            )
-            text.setZValue(100)
+            line = pg.InfiniteLine(angle=90, movable=False)
+            dots = pg.ScatterPlotItem(size=7)
             dots.setZValue(90)
-            for it in (line, dots, text):
+            for it in (line, dots):
                 it.setVisible(False)
                 # on the ViewBox, not the PlotItem: not data items, not in the legend
                 plot.getPlotItem().getViewBox().addItem(it, ignoreBounds=True)
             self._hover_lines.append(line)
             self._hover_dots.append(dots)
-            self._hover_texts.append(text)
         self._proxies = [
             pg.SignalProxy(
                 plot.scene().sigMouseMoved,
@@ -552,6 +548,30 @@ class PlotPanel(QWidget):
         layout.addWidget(self.key_label)
         layout.addWidget(self.splitter, 1)
         self.setMinimumSize(700, 260)
+        self._apply_theme()
+        theme.notifier().changed.connect(self._apply_theme)
+
+    def _apply_theme(self, *_args) -> None:
+        """Colour everything from the theme in force (at start and when it changes)."""
+        c = theme.colors()
+        for plot in self._plots:
+            theme.style_plot(plot, c.background_alt if plot is self.gradient_plot else None)
+        self.zero_line.setPen(pg.mkPen(c.zero_line, width=1, style=Qt.PenStyle.DashLine))
+        for line in self._hover_lines:
+            line.setPen(pg.mkPen(c.hover_line, width=1))
+        # a ring in the background colour sets the dots off from the curves under them
+        for dots in (*self._now_dots, *self._hover_dots):
+            dots.setPen(pg.mkPen(c.background, width=1))
+        for name, curve in self._cost_items.items():
+            curve.setPen(pg.mkPen(_cost_color(name), width=_LINE_WIDTH))
+        self._cost_legend.update()  # (its samples draw with the curves' pens)
+        self._update_key()
+        self._drawn_key = None  # the now-dots take their brushes when drawn
+        self._dirty = True
+        if self._readout_step is not None:
+            self.show_readout_at(self._readout_step)
+        else:
+            self.hide_readout()
 
     # ------------------------------------------------------------------ feeding
     def start_run(self, info: RunInfo) -> None:
@@ -649,7 +669,7 @@ class PlotPanel(QWidget):
             label = _COST_NAMES[name]
             if name == "cost" and full_batch:
                 label = "cost (full batch)"
-            curve = self._new_curve(pg.mkPen(_COST_COLORS[name], width=_LINE_WIDTH), label)
+            curve = self._new_curve(pg.mkPen(_cost_color(name), width=_LINE_WIDTH), label)
             item.addItem(curve)  # a named item joins the plot's legend by itself
             self._cost_items[name] = curve
 
@@ -686,23 +706,63 @@ class PlotPanel(QWidget):
             self._param_items.append(pc)
             self._grad_items.append(gc)
         self._param_legend.setVisible(False)  # shown only in exported images
+        self._update_key()
+
+    def _update_key(self, values: list[tuple[float, float]] | None = None) -> None:
+        """Show the colour key; with `values` ((value, gradient) per shown parameter) too."""
+        self._key_values = values
+        self._key_columns = self._fit_key_columns()
         self.key_label.setText(self._key_html())
 
+    def _key_cell_width(self) -> int:
+        """Pixels a key cell needs with its numbers: the same with or without them."""
+        names = [self._names[i] for i in self._selection] or [""]
+        bold = self.key_label.font()
+        bold.setWeight(bold.Weight.DemiBold)
+        name = QFontMetrics(bold).horizontalAdvance("\u25ac " + max(names, key=len))
+        numbers = self.key_label.fontMetrics().horizontalAdvance(" -0.0000 \u2502 -0.00e-00")
+        return name + numbers + 10
+
+    def _fit_key_columns(self) -> int:
+        width = self.key_label.contentsRect().width() or self.width()
+        return max(1, min(len(self._selection) or 1, width // self._key_cell_width()))
+
     def _key_html(self) -> str:
+        c = theme.colors()
         if not self._selection:
             return (
-                "<span style='color:#777'>no parameters shown: pick some with the "
+                f"<span style='color:{c.muted}'>no parameters shown: pick some with the "
                 "parameters button</span>"
             )
-        parts = []
+        values = self._key_values
+        cells = []
         for pos, idx in enumerate(self._selection):
             color = PALETTE[pos % len(PALETTE)]
             swatch = "&#9644;" if pos < len(PALETTE) else "&#9549;"  # solid / dashed
-            parts.append(
+            cell = (
                 f"<span style='color:{color}; font-weight:600'>{swatch}&nbsp;"
                 f"{self._names[idx]}</span>"
             )
-        return "&nbsp;&nbsp; ".join(parts)
+            if values is not None:
+                v, g = values[pos]
+                cell += (f" {v:.4g} <span style='color:{c.muted}'>&#9474;</span> {g:.3g}").replace(
+                    "-", "&minus;"
+                )
+            cells.append(cell)
+        cols = self._key_columns
+        width = self._key_cell_width()
+        rows = []
+        for r in range(0, len(cells), cols):
+            tds = "".join(f"<td width={width}>{cell}</td>" for cell in cells[r : r + cols])
+            rows.append(f"<tr>{tds}</tr>")
+        return f"<table cellspacing=0 cellpadding=0>{''.join(rows)}</table>"
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        columns = self._fit_key_columns()
+        if columns != self._key_columns:
+            self._key_columns = columns
+            self.key_label.setText(self._key_html())
 
     def cost_curves(self) -> dict[str, pg.PlotCurveItem]:
         """The cost plot's curves by series name ("cost", "train_cost", "test_cost")."""
@@ -857,7 +917,7 @@ class PlotPanel(QWidget):
         if log:
             cost = math.log10(cost) if cost > 0 else math.nan
         if math.isfinite(cost):
-            self._now_dots[0].setData([step], [cost], brush=[pg.mkBrush(_COST_COLORS["cost"])])
+            self._now_dots[0].setData([step], [cost], brush=[pg.mkBrush(_cost_color("cost"))])
         else:
             self._now_dots[0].setData([], [])
         sel = list(self._selection)
@@ -949,10 +1009,13 @@ class PlotPanel(QWidget):
         return total
 
     def export_images(self, folder_or_path: str | os.PathLike[str], fmt: str = "png") -> list[Path]:
-        """Write each plot as an image with pyqtgraph's exporters; returns the written paths.
+        """Write each plot as an image; returns the written paths.
 
-        A folder gets cost.<fmt>, parameters.<fmt> and gradients.<fmt>; a file path such as
-        run.png gets run-cost.png, run-parameters.png and run-gradients.png beside it.
+        Each plot is laid out at _EXPORT_SIZE for the picture (whatever its size on screen, so
+        its legend and labels keep their proportions); a PNG is drawn at twice that, an SVG by
+        pyqtgraph's exporter. A folder gets cost.<fmt>, parameters.<fmt> and gradients.<fmt>;
+        a file path such as run.png gets run-cost.png, run-parameters.png and run-gradients.png
+        beside it.
         """
         fmt = fmt.lower().lstrip(".")
         if fmt not in ("png", "svg"):
@@ -970,18 +1033,32 @@ class PlotPanel(QWidget):
         for plot, name in zip(self._plots, ("cost", "parameters", "gradients"), strict=True):
             path = folder / f"{prefix}{name}.{fmt}"
             item = plot.getPlotItem()
+            on_screen = item.geometry()
+            # (before the next paint it is back: the widget on screen never shows this size)
+            item.setGeometry(QRectF(0, 0, *_EXPORT_SIZE))
+            item.layout.activate()
+            self.refresh()  # the curves' envelopes for the wider plot
+            curves = {
+                self.cost_plot: list(self._cost_items.values()),
+                self.parameter_plot: self._param_items,
+                self.gradient_plot: self._grad_items,
+            }[plot]
+            pens = [curve.opts["pen"] for curve in curves]
             if fmt == "png":
-                exporter = pg.exporters.ImageExporter(item)
-                if exporter.parameters()["width"] < 200:  # never laid out (hidden widget)
-                    exporter.parameters()["width"] = 800
-            else:
-                exporter = pg.exporters.SVGExporter(item)
+                for curve, pen in zip(curves, pens, strict=True):
+                    wide = pg.mkPen(pen)
+                    wide.setWidthF(2 * pen.widthF())  # cosmetic pens do not scale with the image
+                    curve.setPen(wide)
             legend = self._param_legend if plot is self.parameter_plot else None
             if legend is not None:
                 legend.setVisible(bool(self._selection))
             try:
                 try:
-                    exporter.export(str(path))
+                    if fmt == "png":
+                        # (not pyqtgraph's ImageExporter: it draws the legend at half size)
+                        _render_png(plot, path, scale=2)
+                    else:
+                        pg.exporters.SVGExporter(item).export(str(path))
                 except ValueError:
                     if fmt != "svg":
                         raise
@@ -992,9 +1069,14 @@ class PlotPanel(QWidget):
             finally:
                 if legend is not None:
                     legend.setVisible(False)
+                item.setGeometry(on_screen)
+                item.layout.activate()
+                for curve, pen in zip(curves, pens, strict=True):
+                    curve.setPen(pen)
             if not path.exists() or path.stat().st_size == 0:
                 raise OSError(f"could not write {path}")
             written.append(path)
+        self.refresh()  # back to the on-screen widths
         if hovered is not None:
             self.show_readout_at(hovered)
         return written
@@ -1018,19 +1100,21 @@ class PlotPanel(QWidget):
 
     def hide_readout(self) -> None:
         self._readout_step = None
-        self._cost_legend.setVisible(True)
-        for group in (self._hover_lines, self._hover_dots, self._hover_texts):
+        self._readout_lines = []
+        for group in (self._hover_lines, self._hover_dots):
             for it in group:
                 it.setVisible(False)
+        self.readout_label.setText(f"<span style='color:{theme.colors().muted}'>{_HINT}</span>")
+        if self._key_values is not None:
+            self._update_key()
 
     def readout_text(self) -> str:
         """The plain text of the hover readout of all three plots ('' when hidden)."""
-        if self._readout_step is None:
-            return ""
-        return "\n".join(t.textItem.toPlainText() for t in self._hover_texts)
+        return "\n".join(self._readout_lines)
 
     def show_readout_at(self, step: float) -> int | None:
-        """Show the values at the recorded step nearest to `step` in all three plots.
+        """Show the values at the recorded step nearest to `step`: a line and dots in all three
+        plots, the step and costs in the bar above them, values and gradients in the key.
 
         Returns that step (None when there is no data).
         """
@@ -1046,13 +1130,14 @@ class PlotPanel(QWidget):
             r = -1
             at = int(self._cost.steps[self._cost.nearest(step)])
         self._readout_step = at
-        self._cost_legend.setVisible(False)  # the readout names the same curves
         for line in self._hover_lines:
             line.setPos(at)
             line.setVisible(True)
+        c = theme.colors()
 
-        # cost plot
-        lines = [f"<b>step {at}</b>"]
+        # costs: in the bar
+        lines = [f"step {at}"]
+        shown = [f"<b>step {at}</b>"]
         spots = []
         for name in self._cost_items:
             s = self._cost if name == "cost" else self._evals[name]
@@ -1061,52 +1146,44 @@ class PlotPanel(QWidget):
                 continue
             v = s.value(i, 0)
             st = int(s.steps[i])
-            color = _COST_COLORS[name]
+            color = _cost_color(name)
             label = "C" if name == "cost" else _COST_NAMES[name]
-            where = "" if st == at else f" <span style='color:#777'>(step {st})</span>"
-            lines.append(f"<span style='color:{color}'>&#9632;</span> {label} = {_fmt(v)}{where}")
+            where = "" if st == at else f" (step {st})"
+            lines.append(f"{label} = {_fmt(v)}{where}")
+            shown.append(
+                f"<span style='color:{color}'>&#9644;</span> {label} = {_fmt(v)}"
+                f"<span style='color:{c.muted}'>{where}</span>"
+            )
             y = v
             if self._log_cost:
                 y = math.log10(v) if v > 0 and math.isfinite(v) else math.nan
             if math.isfinite(y):
                 spots.append({"pos": (st, y), "brush": pg.mkBrush(color)})
-        self._set_readout(0, lines, spots)
+        self._set_dots(0, spots)
+        if r >= 0:
+            shown.append(f"<span style='color:{c.muted}'>key: value &#9474; gradient</span>")
+        self.readout_label.setText("&nbsp;&nbsp; ".join(shown))
 
-        # parameters and gradients
+        # parameters and gradients: in the key
         p = len(self._names)
+        values = []
         for plot_i, offset, fmt_name in ((1, 0, "{}"), (2, p, "dC/d{}")):
-            lines = [f"<b>step {at}</b>"]
             spots = []
             if r >= 0:
                 for pos, idx in enumerate(sel):
                     v = rows.value(r, offset + idx)
-                    color = PALETTE[pos % len(PALETTE)]
-                    name = fmt_name.format(self._names[idx])
-                    lines.append(f"<span style='color:{color}'>&#9632; {name}</span> = {_fmt(v)}")
+                    lines.append(f"{fmt_name.format(self._names[idx])} = {_fmt(v)}")
                     if math.isfinite(v):
+                        color = PALETTE[pos % len(PALETTE)]
                         spots.append({"pos": (at, v), "brush": pg.mkBrush(color)})
-            self._set_readout(plot_i, lines, spots)
+                    if plot_i == 1:
+                        values.append((v, rows.value(r, p + idx)))
+            self._set_dots(plot_i, spots)
+        self._readout_lines = lines
+        self._update_key(values if r >= 0 else None)
         return at
 
-    def _set_readout(self, i: int, lines: list[str], spots: list[dict]) -> None:
-        text = self._hover_texts[i]
-        text.setHtml("<div style='font-size:8pt; color:#1a1a1a'>" + "<br>".join(lines) + "</div>")
+    def _set_dots(self, i: int, spots: list[dict]) -> None:
         dots = self._hover_dots[i]
         dots.setData(spots)
         dots.setVisible(bool(spots))
-        vb = self._vbs[i]
-        (x0, x1), (y0, y1) = vb.viewRange()
-        at = self._readout_step
-        # right of the line if the box fits there, else left of it, else as far right as it
-        # still fits in the view (over the line)
-        px = (x1 - x0) / max(1.0, vb.width())  # data units per pixel
-        need = text.textItem.boundingRect().width() + 10
-        if (x1 - at) / px >= need:
-            x = at + 6 * px
-        elif (at - x0) / px >= need:
-            x = at - 6 * px - need * px
-        else:
-            x = max(x0, x1 - need * px)
-        text.setAnchor((0.0, 0.0))
-        text.setPos(x, y1)
-        text.setVisible(True)

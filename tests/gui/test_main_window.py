@@ -351,3 +351,18 @@ def test_the_loss_surface_follows_the_run(qtbot, window):
     wait_step(qtbot, window, 50)
     qtbot.waitUntil(lambda: len(window.surface_view.trajectory()[0]) == 51, timeout=5000)
     assert window.surface_view.grid() is not None
+
+
+def test_a_window_that_fails_to_build_stops_its_trainer(qtbot, settings_sandbox, monkeypatch):
+    started = []
+    original = MainWindow._build_actions
+
+    def broken(self):
+        started.append(self.session)
+        original(self)
+        raise RuntimeError("broken on purpose")
+
+    monkeypatch.setattr(MainWindow, "_build_actions", broken)
+    with pytest.raises(RuntimeError, match="broken on purpose"):
+        MainWindow()
+    assert started and not started[0].thread.isRunning()

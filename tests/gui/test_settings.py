@@ -99,3 +99,19 @@ def test_reset_settings_asks_then_restores_defaults(make_window):
     assert w.controls.step_n_spin.value() == 10
     assert w.settings.recent_files() == [] and w.settings.store.allKeys() == []
     assert (w.width(), w.height()) == w.DEFAULT_SIZE
+
+
+def test_theme_menu_switches_the_app_and_is_remembered(make_window, qapp):
+    from gdsim.app import theme
+
+    w = make_window()
+    try:
+        w.findChild(type(w.log_cost_action), "theme_dark").trigger()
+        assert theme.current() == "dark" and w.settings.theme() == "dark"
+        assert qapp.palette().window().color().lightness() < 80
+        w.close()
+        again = make_window()
+        assert again.findChild(type(w.log_cost_action), "theme_dark").isChecked()
+    finally:
+        theme.apply_theme(qapp, "light")
+    assert qapp.palette().window().color().lightness() > 180

@@ -63,8 +63,9 @@ class ConfigForm(QWidget):
         self.error_label.setObjectName("formErrorLabel")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(
-            "color: #b71c1c; background: #ffebee; border: 1px solid #ef9a9a; "
-            "border-radius: 3px; padding: 4px;"
+            # palette text on a translucent red: reads in the light and the dark theme
+            "color: palette(window-text); background: rgba(229, 57, 53, 40); "
+            "border: 1px solid rgba(229, 57, 53, 170); border-radius: 3px; padding: 4px;"
         )
         self.error_label.hide()
         layout.addWidget(self.error_label)

@@ -121,14 +121,14 @@ class CsvColumnsDialog(QDialog):
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         head.setSectionResizeMode(INPUT, QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(TARGET, QHeaderView.ResizeMode.ResizeToContents)
-        set_tip(self.roles_table, tips.FIELDS["data.columns"])
+        set_tip(self.roles_table, tips.FIELDS["csv.roles"])
         chosen_in, chosen_out = self._initial_roles(inputs, targets, preview)
         for row, name in enumerate(self.header):
             usable = bool(name)
             name_item = QTableWidgetItem(name or "(no name)")
             name_item.setFlags(Qt.ItemFlag.ItemIsEnabled if usable else Qt.ItemFlag.NoItemFlags)
             if not usable:
-                name_item.setToolTip("A column without a name cannot be used.")
+                name_item.setToolTip(tips.FIELDS["csv.unnamed"])
             self.roles_table.setItem(row, 0, name_item)
             for col, chosen in ((INPUT, chosen_in), (TARGET, chosen_out)):
                 item = QTableWidgetItem()
@@ -137,7 +137,8 @@ class CsvColumnsDialog(QDialog):
                 item.setCheckState(
                     Qt.CheckState.Checked if name in chosen and usable else Qt.CheckState.Unchecked
                 )
-                item.setToolTip(f"Use '{name}' as {'an input' if col == INPUT else 'a target'}.")
+                role = "an input" if col == INPUT else "the target"
+                item.setToolTip(tips.FIELDS["csv.role"].format(name=name, role=role))
                 self.roles_table.setItem(row, col, item)
         visible = min(len(self.header), 8)
         row_h = self.roles_table.verticalHeader().defaultSectionSize()
@@ -153,6 +154,7 @@ class CsvColumnsDialog(QDialog):
         width = max([len(self.header)] + [len(r) for r in preview])
         self.preview_table = QTableWidget(len(preview), width)
         self.preview_table.setObjectName("csvPreviewTable")
+        set_tip(self.preview_table, tips.FIELDS["csv.preview"])
         self.preview_table.setHorizontalHeaderLabels(
             [self.header[i] if i < len(self.header) else "" for i in range(width)]
         )
@@ -191,6 +193,10 @@ class CsvColumnsDialog(QDialog):
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        set_tip(self.buttons.button(QDialogButtonBox.StandardButton.Ok), tips.FIELDS["csv.ok"])
+        set_tip(
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel), tips.FIELDS["csv.cancel"]
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -270,7 +276,7 @@ class CsvColumnsDialog(QDialog):
                 w for w, have in (("an input", ins), ("a target", outs)) if not have
             )
             self.summary_label.setText(f"Tick at least {missing} column.")
-            self.summary_label.setStyleSheet("color: #c62828;")
+            self.summary_label.setStyleSheet("color: #ed2c2d;")  # >= 3.5:1 on light and dark
         for c in range(self.preview_table.columnCount()):
             name = self.header[c] if c < len(self.header) else ""
             tint = _INPUT_TINT if name in ins else _TARGET_TINT if name in outs else None

@@ -114,7 +114,7 @@ class DataForm(Section):
         line.setContentsMargins(0, 0, 0, 0)
         self.choose_button = QPushButton("Choose CSV\u2026")
         self.choose_button.setObjectName("chooseCsvButton")
-        set_tip(self.choose_button, "Pick a CSV file, then choose its input and target columns.")
+        set_tip(self.choose_button, tips.FIELDS["data.choose"])
         self.choose_button.clicked.connect(self.choose_csv)
         self.columns_button = QPushButton("Columns\u2026")
         self.columns_button.setObjectName("csvColumnsButton")

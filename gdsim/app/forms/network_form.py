@@ -105,12 +105,12 @@ class LayerRow(QWidget):
         self.caption.setText(f"Layer {index}")
         self.units.setObjectName(f"hiddenUnitsSpin_{index}")
         self.activation.setObjectName(f"hiddenActivationCombo_{index}")
-        set_tip(self.caption, f"Hidden layer {index}: {tips.FIELDS['network.hidden']}")
-        set_tip(self.units, f"Hidden layer {index}: {tips.FIELDS['network.units']}")
-        set_tip(self.activation, f"Hidden layer {index}: {tips.FIELDS['network.activation']}")
+        set_tip(self.caption, tips.about(f"Hidden layer {index}", "network.layer"))
+        set_tip(self.units, tips.about(f"Hidden layer {index}", "network.units"))
+        set_tip(self.activation, tips.about(f"Hidden layer {index}", "network.activation"))
         if self.remove_button is not None:
             self.remove_button.setObjectName(f"removeLayerButton_{index}")
-            set_tip(self.remove_button, f"Remove hidden layer {index}.")
+            set_tip(self.remove_button, tips.FIELDS["network.remove"].format(index=index))
 
 
 class NetworkForm(Section):
@@ -426,7 +426,7 @@ class NetworkForm(Section):
         self.add_button.setEnabled(not full)
         set_tip(
             self.add_button,
-            f"At most {MAX_HIDDEN_LAYERS} hidden layers here."
+            tips.FIELDS["network.full"].format(count=MAX_HIDDEN_LAYERS)
             if full
             else tips.FIELDS["network.add"],
         )

@@ -48,7 +48,7 @@ class TrainingForm(Section):
         self.advice_label = QLabel()
         self.advice_label.setObjectName("lossAdviceLabel")
         self.advice_label.setWordWrap(True)
-        self.advice_label.setStyleSheet("color: #b26a00;")
+        self.advice_label.setStyleSheet("color: #c36008;")  # >= 3.4:1 on light and dark
         form.addRow(self.advice_label)
         self.advice_label.hide()
 

@@ -44,8 +44,8 @@ INT_MAX = 2**31 - 1
 _PARTIAL_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d*)?([eE][+-]?\d*)?")
 _BASE_TIP = "gdsimBaseToolTip"
 _INVALID = "gdsimInvalid"
-INVALID_COLOR = "#d32f2f"
-INVALID_BACKGROUND = "#fde7e9"
+INVALID_COLOR = "#e53935"  # mid-luminance: the outline shows on light and dark fields
+INVALID_BACKGROUND = "#30e53935"  # (#AARRGGBB) a red tint over whatever the field's theme is
 
 
 def format_number(value: float, significant: int = 10) -> str:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gdsim.app import theme
 from gdsim.app.runstate import RunInfo, Snapshot, describe_parameter
 from gdsim.app.views.run_model import run_model
 from gdsim.engine.chain import MAX_PATHS, ChainBreakdown, ChainPath, chain_rule
@@ -132,6 +133,14 @@ class ChainRuleView(QWidget):
         self._table_key: tuple | None = None
         self._build()
         self._show_note("Start a run to see backpropagation as the chain rule.")
+        theme.notifier().changed.connect(self._apply_theme)
+
+    def _apply_theme(self, *_args) -> None:
+        """The formula's grey notes are in the theme's muted colour: write them again."""
+        if self._net is not None and self._x is not None and self._x.shape[1]:
+            self._dirty = True
+            if self.isVisible():
+                self._refresh()
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -397,25 +406,22 @@ class ChainRuleView(QWidget):
         chain = " · ".join(h.replace("/", "/\u2060") for h in headers)  # no break after '/'
         letters = sorted({c for h in headers for c in h if c in _LETTERS})
         is_output = self._layer_of(name) == self._net.n_layers
+        note = f"<span style='color:{theme.colors().muted}'>"
         if len(b.paths) == 1:
             text = f"<b>dL/d{name}</b> = {chain}"
             if is_output:
                 text += (
-                    "  <span style='color:gray'>(loss ← prediction ← its input z ← "
-                    "the weight)</span>"
+                    f"  {note}(loss ← prediction ← its input z ← the weight)</span>"
                     if name.startswith("w")
-                    else "  <span style='color:gray'>(loss ← prediction ← its input z ← "
-                    "the bias)</span>"
+                    else f"  {note}(loss ← prediction ← its input z ← the bias)</span>"
                 )
             else:
-                text += (
-                    "  <span style='color:gray'>(one path from the parameter to the loss)</span>"
-                )
+                text += f"  {note}(one path from the parameter to the loss)</span>"
         else:
             over = ", ".join(letters)
             text = (
                 f"<b>dL/d{name}</b> = Σ<sub>{over}</sub> {chain}"
-                f"  <span style='color:gray'>(a sum over the {len(b.paths)} paths from "
+                f"  {note}(a sum over the {len(b.paths)} paths from "
                 f"the parameter to the loss, one row each below)</span>"
             )
         self.formula_label.setText(text)

@@ -16,10 +16,12 @@ Fed like the plots: `start_run(RunInfo)` then `update_from(Snapshot)` (at most a
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gdsim.app import theme
 from gdsim.app.plots import PALETTE
 from gdsim.app.runstate import RunInfo, Snapshot, parameter_layers
 
@@ -52,11 +55,11 @@ GROWTH_STEPS = 50  # ... within this many steps
 GROWTH_FLOOR = 1e-2  # (growth of norms that are still tiny is not flagged)
 MAX_POINTS = 5000  # plotted points per layer at most (stride doubling beyond)
 
-_COLORS = {  # text, background of each kind of flag
-    "zero": ("#7a4a00", "#fff3d6"),
-    "vanishing": ("#3d3d8f", "#e9e9fb"),
-    "exploding": ("#9b1c1c", "#fde2e2"),
-    "healthy": ("#1e6b2e", "#e3f5e6"),
+_MESSAGE_KIND = {  # the theme's message colours of each kind of flag
+    "zero": "warning",
+    "vanishing": "info",
+    "exploding": "error",
+    "healthy": "success",
 }
 _ICONS = {"zero": "\u25cb", "vanishing": "\u2198", "exploding": "\u2197", "healthy": "\u2714"}
 
@@ -82,6 +85,65 @@ def _ratio(x: float) -> str:
 
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _nice_step(raw: float) -> float:
+    """The smallest of 1, 2, 5 x 10^k that is >= raw."""
+    k = math.floor(math.log10(raw))
+    for m in (1, 2, 5, 10):
+        if m * 10**k >= raw:
+            return m * 10**k
+    return 10 ** (k + 1)
+
+
+class _LogAxis(pg.AxisItem):
+    """A log axis whose labels never overprint.
+
+    pyqtgraph labels every minor tick (2..9 x 10^k) of a range shorter than about a decade, and
+    the labels of neighbouring ticks then overlap. Here: over a decade or more, decades are
+    labelled (every k-th when they are dense) and the minor ticks are not; over less, a few
+    round values (1-2-5 steps) are labelled, none closer than a line of text.
+    """
+
+    _labels: dict[float, str] = {}
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803 (pyqtgraph)
+        lo, hi = sorted((float(minVal), float(maxVal)))
+        if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo or size <= 0:
+            return []
+        gap = 1.6 * QFontMetrics(self.style["tickFont"] or self.font()).height()  # px
+        per_px = (hi - lo) / size  # decades per pixel
+        minor = [
+            d + math.log10(m)
+            for d in range(math.floor(lo), math.ceil(hi) + 1)
+            for m in range(2, 10)
+            if lo <= d + math.log10(m) <= hi
+        ]
+        if math.ceil(lo) < math.floor(hi):  # at least two decades in view
+            every = max(1, math.ceil(gap * per_px))
+            major = [float(d) for d in range(math.ceil(lo), math.floor(hi) + 1) if d % every == 0]
+            labels = {v: _decade(v) for v in major}
+        else:
+            a, b = 10**lo, 10**hi
+            step = _nice_step((b - a) / max(2.0, size / (2 * gap)))
+            values = np.arange(math.ceil(a / step), math.floor(b / step) + 1) * step
+            labels, last = {}, -math.inf
+            for v in values[values > 0]:
+                y = math.log10(v)
+                if (y - last) / per_px >= gap:
+                    labels[y] = f"{v:.3g}"
+                    last = y
+            major = list(labels)
+        self._labels = {round(v, 9): text for v, text in labels.items()}
+        return [(1.0, major), (None, [v for v in minor if round(v, 9) not in self._labels])]
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph's name)
+        return [self._labels.get(round(v, 9), "") for v in values]
+
+
+def _decade(k: float) -> str:
+    k = round(k)
+    return f"{10.0**k:g}" if -3 <= k <= 3 else f"1e{k}"
 
 
 class GradientHealthView(QWidget):
@@ -110,7 +172,7 @@ class GradientHealthView(QWidget):
         self.caption.setObjectName("gradientHealthCaption")
         layout.addWidget(self.caption)
 
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = pg.PlotWidget(axisItems={"left": _LogAxis("left")})
         self.plot.setObjectName("gradientNormPlot")
         item = self.plot.getPlotItem()
         item.setLogMode(y=True)
@@ -119,12 +181,7 @@ class GradientHealthView(QWidget):
         item.setLabel("bottom", "step")
         item.setMenuEnabled(False)
         item.getAxis("left").enableAutoSIPrefix(False)
-        self.legend = item.addLegend(
-            offset=(-8, 8),
-            labelTextColor="#222",
-            brush=pg.mkBrush(255, 255, 255, 215),
-            pen=pg.mkPen("#bbb"),
-        )
+        self.legend = item.addLegend(offset=(-8, 8))  # (colours: theme.style_plot)
         # The tab is wide and short: the flags sit beside the plot, not under it.
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -143,6 +200,12 @@ class GradientHealthView(QWidget):
         self._flags: list[tuple[str, str]] = []
         self._curves: list[pg.PlotDataItem] = []
         self._reset_state((), ())
+        theme.style_plot(self.plot)
+        theme.notifier().changed.connect(self._apply_theme)
+
+    def _apply_theme(self, *_args) -> None:
+        theme.style_plot(self.plot)
+        self._set_flags(self._flags)
 
     # ------------------------------------------------------------------ state
     def _reset_state(self, names: tuple[str, ...], layers: tuple[int, ...]) -> None:
@@ -186,7 +249,7 @@ class GradientHealthView(QWidget):
             curve = self.plot.plot(
                 [],
                 [],
-                pen=pg.mkPen(color, width=2, style=style),
+                pen=pg.mkPen(color, width=theme.px(2), style=style),
                 name=self.layer_label(pos),
                 connect="finite",
             )
@@ -445,9 +508,9 @@ class GradientHealthView(QWidget):
         self.flag_list.clear()
         for kind, text in flags:
             item = QListWidgetItem(f"{_ICONS[kind]}  {text}")
-            fg, bg = _COLORS[kind]
-            item.setForeground(QBrush(QColor(fg)))
-            item.setBackground(QBrush(QColor(bg)))
+            colors = theme.colors().message(_MESSAGE_KIND[kind])
+            item.setForeground(QBrush(QColor(colors.text)))
+            item.setBackground(QBrush(QColor(colors.background)))
             item.setToolTip(text)
             item.setData(Qt.ItemDataRole.UserRole, kind)
             self.flag_list.addItem(item)

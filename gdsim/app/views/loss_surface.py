@@ -25,6 +25,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from gdsim.app import theme
 from gdsim.app.runstate import RunInfo, Snapshot, describe_parameter
 from gdsim.app.views.run_model import run_model
 from gdsim.engine.network import Network
@@ -39,8 +40,7 @@ TRAVEL_FACTOR = 1.5  # ... and 1.5 x the farthest the path went from them
 REFRESH_SECONDS = 1.0  # while running, recompute the grid at most this often
 N_ISOCURVES = 5
 
-_AXIS = "#404040"
-_FG_TEXT = "#1a1a1a"
+# (on the viridis image, whatever the theme; axes and titles: theme.style_plot)
 _PATH = "#ffffff"
 _PATH_EDGE = "#1a1a1a"
 _CURRENT = "#d62728"
@@ -126,12 +126,12 @@ class LossSurfaceView(QWidget):
         self.note.setObjectName("surfaceNote")
         self.note.setWordWrap(True)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.note.setStyleSheet("color: #555555; padding: 12px;")
+        self.note.setStyleSheet("color: palette(placeholder-text); padding: 12px;")
         layout.addWidget(self.note, 1)
 
         self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setBackground("#ffffff")
-        self.graphics.setMinimumSize(260, 220)
+        # (small enough that the caption below never has to overlap it in a short tab)
+        self.graphics.setMinimumSize(260, 120)
         layout.addWidget(self.graphics, 1)
 
         self.caption = QLabel(CAPTION)
@@ -147,10 +147,7 @@ class LossSurfaceView(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         for side in ("left", "bottom"):
-            axis = self.plot.getAxis(side)
-            axis.setPen(pg.mkPen(_AXIS))
-            axis.setTextPen(pg.mkPen(_AXIS))
-            axis.enableAutoSIPrefix(False)
+            self.plot.getAxis(side).enableAutoSIPrefix(False)
         self.plot.getViewBox().setDefaultPadding(0.0)
 
         self.cmap = pg.colormap.get("viridis")
@@ -169,14 +166,11 @@ class LossSurfaceView(QWidget):
         self.colorbar = pg.ColorBarItem(
             values=(0.0, 1.0), colorMap=self.cmap, interactive=False, width=14
         )
-        right = self.colorbar.getAxis("right")
-        right.setPen(pg.mkPen(_AXIS))
-        right.setTextPen(pg.mkPen(_AXIS))
-        right.setLabel("cost (all other parameters as now)", color=_AXIS)
+        self.colorbar.getAxis("right").setLabel("cost")  # (the caption says which)
         gl.addItem(self.colorbar, row=0, col=1)
 
         self.path = pg.PlotDataItem(
-            pen=pg.mkPen(_PATH, width=1.5),
+            pen=pg.mkPen(_PATH, width=theme.px(1.5)),  # (pen widths: see theme.px)
             symbol="o",
             symbolSize=4,
             symbolPen=pg.mkPen(_PATH_EDGE, width=0.5),
@@ -186,13 +180,21 @@ class LossSurfaceView(QWidget):
             symbol="s", size=10, pen=pg.mkPen(_PATH_EDGE, width=1), brush=pg.mkBrush(_START)
         )
         self.current_marker = pg.ScatterPlotItem(
-            symbol="o", size=12, pen=pg.mkPen("#ffffff", width=1.5), brush=pg.mkBrush(_CURRENT)
+            symbol="o",
+            size=12,
+            pen=pg.mkPen("#ffffff", width=theme.px(1.5)),
+            brush=pg.mkBrush(_CURRENT),
         )
         for item in (self.path, self.start_marker, self.current_marker):
             self.plot.addItem(item)
 
         self.param_x.currentIndexChanged.connect(self._selection_changed)
         self.param_y.currentIndexChanged.connect(self._selection_changed)
+        self._apply_theme()
+        theme.notifier().changed.connect(self._apply_theme)
+
+    def _apply_theme(self, *_args) -> None:
+        theme.style_plot(self.graphics)
 
     def _show_note(self, text: str) -> None:
         self.note.setText(text)
@@ -273,7 +275,9 @@ class LossSurfaceView(QWidget):
         self._ix, self._iy = self._names.index(pair[0]), self._names.index(pair[1])
         self._show_plot()
         self._label_axes()
-        self.plot.setTitle("waiting for the first parameters", color=_FG_TEXT, size="9pt")
+        self.plot.setTitle(
+            "waiting for the first parameters", color=theme.colors().foreground, size="9pt"
+        )
 
     def update_from(self, snap: Snapshot) -> None:
         """Take the snapshot's parameters and parameter rows; recompute the grid if needed."""
@@ -352,8 +356,9 @@ class LossSurfaceView(QWidget):
 
     def _label_axes(self) -> None:
         px, py = self._names[self._ix], self._names[self._iy]
-        self.plot.setLabel("bottom", px, color=_AXIS)
-        self.plot.setLabel("left", py, color=_AXIS)
+        axis = theme.colors().axis
+        self.plot.setLabel("bottom", px, color=axis)
+        self.plot.setLabel("left", py, color=axis)
 
     # ------------------------------------------------------------------ trajectory
     def _reset_trajectory(self, n_params: int) -> None:
@@ -489,7 +494,9 @@ class LossSurfaceView(QWidget):
         self.plot.setYRange(ys[0] - dy / 2, ys[-1] + dy / 2, padding=0.0)
         centre = c[GRID // 2, GRID // 2]
         step = "" if self._step is None else f"step {self._step:,}  ·  "
-        self.plot.setTitle(f"{step}cost here {centre:.4g}", color=_FG_TEXT, size="9pt")
+        self.plot.setTitle(
+            f"{step}cost here {centre:.4g}", color=theme.colors().foreground, size="9pt"
+        )
 
     def _clear_items(self) -> None:
         self.image.clear()

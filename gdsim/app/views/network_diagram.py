@@ -1,7 +1,8 @@
 """One training update walked through in four phases on a picture of the network.
 
 1. Forward pass: every connection is drawn by its weight (blue positive, red negative, thicker
-   for a larger |w|); each neuron is filled by its activation a for the chosen sample.
+   for a larger |w|); each neuron is filled by its activation a for the chosen sample. (The
+   blue, red, gray and orange are the theme's: lighter ones on a dark background.)
 2. Cost: the output neurons show the prediction ŷ beside the target y; the loss L of the
    sample and the cost C of the batch are spelled out.
 3. Backward pass: the connections show the gradient dC/dw the next update will use; each neuron
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gdsim.app import theme
 from gdsim.app.runstate import RunInfo, Snapshot
 from gdsim.app.views.run_model import run_model
 from gdsim.engine.network import Network
@@ -51,10 +53,6 @@ RADIUS = 19.0
 ROW = 46.0  # vertical distance between neurons
 COLUMN = 190.0  # horizontal distance between layers
 
-POSITIVE = QColor(31, 119, 180)  # blue
-NEGATIVE = QColor(214, 39, 40)  # red
-ZERO = QColor(150, 150, 150)  # gray
-HIGHLIGHT = QColor(255, 150, 0)  # orange: the items a phase is about
 
 PHASES = {
     1: (
@@ -92,7 +90,8 @@ def sign_name(value: float) -> str:
 
 
 def _sign_color(value: float) -> QColor:
-    return {"blue": POSITIVE, "red": NEGATIVE}.get(sign_name(value), ZERO)
+    c = theme.colors()
+    return QColor({"blue": c.positive, "red": c.negative}.get(sign_name(value), c.neutral))
 
 
 def _width(value: float, largest: float) -> float:
@@ -102,15 +101,20 @@ def _width(value: float, largest: float) -> float:
 
 
 def _fill(value: float, scale: float) -> QColor:
-    """White for 0, towards full blue (positive) or red (negative) at |value| = scale."""
-    if not math.isfinite(value) or scale <= 0.0:
-        return QColor(235, 235, 235) if not math.isfinite(value) else QColor(Qt.GlobalColor.white)
+    """The background for 0, towards full blue (positive) or red (negative) at |value| = scale;
+    a gray for a value that is not finite."""
+    c = theme.colors()
+    empty = QColor(c.background)
+    if not math.isfinite(value):
+        return QColor(c.grid)
+    if scale <= 0.0:
+        return empty
     t = min(abs(value) / scale, 1.0)
-    base = POSITIVE if value > 0 else NEGATIVE
+    base = QColor(c.positive if value > 0 else c.negative)
     return QColor(
-        round(255 + (base.red() - 255) * t),
-        round(255 + (base.green() - 255) * t),
-        round(255 + (base.blue() - 255) * t),
+        round(empty.red() + (base.red() - empty.red()) * t),
+        round(empty.green() + (base.green() - empty.green()) * t),
+        round(empty.blue() + (base.blue() - empty.blue()) * t),
     )
 
 
@@ -142,9 +146,22 @@ class NetworkDiagramView(QWidget):
         self._node_texts: dict[tuple[int, int], QGraphicsSimpleTextItem] = {}
         self._side_texts: dict[int, QGraphicsSimpleTextItem] = {}
         self._tooltips: dict[tuple[int, int], str] = {}
+        self._captions: list[QGraphicsSimpleTextItem] = []  # column titles, "+N more"
         self._build()
         self._show_note("Start a run to see the network.")
         self._update_phase_widgets()
+        self._apply_theme()
+        theme.notifier().changed.connect(self._apply_theme)
+
+    def _apply_theme(self, *_args) -> None:
+        c = theme.colors()
+        self.diagram.setBackgroundBrush(QBrush(QColor(c.background)))
+        for item in (*self._captions, *self._side_texts.values()):
+            item.setBrush(QBrush(QColor(c.foreground)))
+        if self._nodes:
+            self._dirty = True  # fills and pens from the new colours
+            if self.isVisible():
+                self._refresh()
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -354,6 +371,7 @@ class NetworkDiagramView(QWidget):
         self._node_texts.clear()
         self._side_texts.clear()
         self._tooltips.clear()
+        self._captions.clear()
 
     def _position(self, layer: int, j: int) -> QPointF:
         """Centre of neuron j (1-based) of `layer` (0 = inputs); columns centred vertically."""
@@ -397,6 +415,7 @@ class NetworkDiagramView(QWidget):
                 p = self._position(layer, _shown(units) + 1)
                 more = self.scene.addSimpleText(f"+{units - _shown(units)} more", small)
                 more.setPos(p.x() - more.boundingRect().width() / 2, p.y() - 8)
+                self._captions.append(more)
             # the column's title
             if layer == 0:
                 title = "inputs x"
@@ -407,6 +426,7 @@ class NetworkDiagramView(QWidget):
             head = self.scene.addSimpleText(title, bold)
             top = self._position(layer, 1)
             head.setPos(top.x() - head.boundingRect().width() / 2, top.y() - RADIUS - 24)
+            self._captions.append(head)
         for j in range(1, _shown(net.sizes[-1]) + 1):
             side = QGraphicsSimpleTextItem()
             side.setFont(small)
@@ -415,6 +435,9 @@ class NetworkDiagramView(QWidget):
             p = self._position(net.n_layers, j)
             side.setPos(p.x() + RADIUS + 6, p.y() - 14)
             self._side_texts[j] = side
+        foreground = QBrush(QColor(theme.colors().foreground))
+        for item in (*self._captions, *self._side_texts.values()):
+            item.setBrush(foreground)
         # a fixed frame (room on the right for ŷ and y), so the scale never jumps
         rect = self.scene.itemsBoundingRect()
         self.scene.setSceneRect(rect.adjusted(-10, -10, 130, 10))
@@ -424,7 +447,7 @@ class NetworkDiagramView(QWidget):
         item = self._node_texts[key]
         item.setText(text)
         dark = color.lightnessF() < 0.55
-        item.setBrush(QBrush(QColor(Qt.GlobalColor.white if dark else Qt.GlobalColor.black)))
+        item.setBrush(QBrush(QColor("#ffffff" if dark else "#000000")))  # whichever reads
         p = self._position(*key)
         r = item.boundingRect()
         scale = min(1.0, (2 * RADIUS - 5) / r.width()) if r.width() > 0 else 1.0
@@ -537,6 +560,8 @@ class NetworkDiagramView(QWidget):
         phase = self._phase
         last = net.n_layers
         names = self._input_names
+        c = theme.colors()
+        highlight_pen, neutral = QColor(c.highlight), QColor(c.neutral)
         # inputs
         x_scale = max((abs(float(v)) for v in xs[:, 0] if math.isfinite(v)), default=0.0)
         for (layer, j), item in self._nodes.items():
@@ -547,9 +572,9 @@ class NetworkDiagramView(QWidget):
             tip = f"input x{j} ({label}) = {short(x)}"
             self._tooltips[(0, j)] = tip
             item.setToolTip(tip)
-            fill = _fill(x, x_scale) if phase == 1 else QColor(Qt.GlobalColor.white)
+            fill = _fill(x, x_scale) if phase == 1 else QColor(c.background)
             item.setBrush(QBrush(fill))
-            item.setPen(QPen(HIGHLIGHT if phase == 1 else ZERO, 2.5 if phase == 1 else 1.0))
+            item.setPen(QPen(highlight_pen if phase == 1 else neutral, 2.5 if phase == 1 else 1.0))
             self._set_node_text((0, j), tiny(x) if phase in (1, 2) else "", fill)
         # neurons: the phase decides what they show
         per_layer = {}
@@ -579,14 +604,14 @@ class NetworkDiagramView(QWidget):
             value = float(per_layer[layer][j - 1])
             output = layer == last
             if phase == 2 and not output:
-                fill = QColor(Qt.GlobalColor.white)
+                fill = QColor(c.background)
                 text = ""
             else:
                 fill = _fill(value, scales[layer])
                 text = tiny(value)
             item.setBrush(QBrush(fill))
             highlight = phase in (1, 3, 4) or (phase == 2 and output)
-            item.setPen(QPen(HIGHLIGHT if highlight else ZERO, 2.5 if highlight else 1.0))
+            item.setPen(QPen(highlight_pen if highlight else neutral, 2.5 if highlight else 1.0))
             self._set_node_text((layer, j), text, fill)
             tip = self._neuron_text(layer, j, values, deltas, xs, weight, bias, grads, update)
             self._tooltips[(layer, j)] = tip

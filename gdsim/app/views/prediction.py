@@ -22,6 +22,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from gdsim.app import theme
 from gdsim.app.runstate import RunInfo, Snapshot
 from gdsim.app.views.run_model import run_data, run_model
 from gdsim.config import ConfigError
@@ -34,25 +35,12 @@ GRID = 60  # the heat map has GRID x GRID cells
 CURVE_POINTS = 200  # points on the fitted regression curve
 MARGIN = 0.10  # the heat map extends this fraction of the data range beyond it
 
-# Class colours: strong for the points, pale ends of a diverging map (white at 0.5) behind them.
-CLASS_COLORS = (
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#17becf",
-    "#bcbd22",
-    "#3969ac",
-)
-_MAP_ENDS = ("#7fb2de", "#ffb677")  # class 0 / class 1 at full confidence (pale)
-_EDGE = "#1a1a1a"
-_FG_TEXT = "#1a1a1a"
-_AXIS = "#404040"
-_BOUNDARY = "#1a1a1a"
-_TEST_COLORS = ("#0d4a7a", "#b34f00")  # darker rings for test points, readable on the map
+# Class colours: the data-series colours for the points; behind them a diverging map from a
+# soft class-0 colour through the plot background (p = 0.5) to a soft class-1 colour.
+CLASS_COLORS = theme.SERIES
+_MAP_ENDS = {"light": ("#7fb2de", "#ffb677"), "dark": ("#1d4d78", "#7a4514")}
+# test points are rings, in colours that stand out from the map's end of their own class
+_TEST_COLORS = {"light": ("#0d4a7a", "#b34f00"), "dark": ("#9ccbf2", "#ffb26b")}
 
 
 def _fmt_pct(x: float) -> str:
@@ -97,10 +85,9 @@ class PredictionView(QWidget):
         self.note.setObjectName("predictionNote")
         self.note.setWordWrap(True)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.note.setStyleSheet("color: #555555; padding: 12px;")
+        self.note.setStyleSheet("color: palette(placeholder-text); padding: 12px;")
         self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setBackground("#ffffff")
-        self.graphics.setMinimumSize(260, 220)
+        self.graphics.setMinimumSize(260, 120)  # (the caption must fit below in a short tab)
         self.caption = QLabel()
         self.caption.setObjectName("predictionCaption")
         self.caption.setWordWrap(True)
@@ -116,38 +103,49 @@ class PredictionView(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.showGrid(x=False, y=False)
-        for side in ("left", "bottom"):
-            axis = self.plot.getAxis(side)
-            axis.setPen(pg.mkPen(_AXIS))
-            axis.setTextPen(pg.mkPen(_AXIS))
         self.plot.getAxis("left").enableAutoSIPrefix(False)
         self.plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.plot.getViewBox().setDefaultPadding(0.0)
 
-        # the decision-boundary pieces
-        self.cmap = pg.ColorMap([0.0, 0.5, 1.0], [_MAP_ENDS[0], "#ffffff", _MAP_ENDS[1]])
+        # the decision-boundary pieces (colours: _apply_theme)
         self.image = pg.ImageItem(axisOrder="col-major")
-        self.image.setLookupTable(self.cmap.getLookupTable(0.0, 1.0, 256))
         self.image.setZValue(-10)
-        self.boundary = pg.IsocurveItem(level=0.5, pen=pg.mkPen(_BOUNDARY, width=1.5))
+        self.boundary = pg.IsocurveItem(level=0.5)
         self.boundary.setParentItem(self.image)  # drawn in the image's pixel coordinates
-        self.colorbar = pg.ColorBarItem(
-            values=(0.0, 1.0), colorMap=self.cmap, interactive=False, width=14
-        )
-        self.colorbar.getAxis("right").setPen(pg.mkPen(_AXIS))
-        self.colorbar.getAxis("right").setTextPen(pg.mkPen(_AXIS))
-        self.colorbar.getAxis("right").setLabel("predicted p(class 1)", color=_AXIS)
+        self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), interactive=False, width=14)
+        self.colorbar.getAxis("right").setLabel("predicted p(class 1)")
         gl.addItem(self.colorbar, row=0, col=1)
-        self.legend = pg.LegendItem(
-            colCount=2, labelTextColor=_FG_TEXT, labelTextSize="8pt", verSpacing=-6
-        )
+        # in a few columns: rows of a legend take height from the short plot
+        self.legend = pg.LegendItem(colCount=3, labelTextSize="8pt", verSpacing=-6)
         gl.addItem(self.legend, row=1, col=0, colspan=2)
+        self.boundary_sample = pg.PlotDataItem()  # the boundary's line in the legend
 
         # the regression pieces
-        self.fit = pg.PlotDataItem(pen=pg.mkPen("#d62728", width=2))
+        self.fit = pg.PlotDataItem()
         self.points: list[pg.ScatterPlotItem] = []
+        # each point set: (item, hollow, its colour in a theme's Colors)
+        self._point_styles: list[tuple[pg.ScatterPlotItem, bool, object]] = []
 
         self._show_note("Prediction view: start a run to see what the network predicts.")
+        self._apply_theme()
+        theme.notifier().changed.connect(self._apply_theme)
+
+    def _apply_theme(self, *_args) -> None:
+        """Colours from the theme in force; the points are drawn again if there are any."""
+        c = theme.colors()
+        ends = _MAP_ENDS[c.name]
+        self.cmap = pg.ColorMap([0.0, 0.5, 1.0], [ends[0], c.background, ends[1]])
+        self.image.setLookupTable(self.cmap.getLookupTable(0.0, 1.0, 256))
+        self.colorbar.setColorMap(self.cmap)
+        self.boundary.setPen(pg.mkPen(c.foreground, width=theme.px(1.5)))
+        self.fit.setPen(pg.mkPen(c.series[6], width=theme.px(2)))  # red, as before
+        self.boundary_sample.setPen(pg.mkPen(c.foreground, width=theme.px(1.5)))
+        theme.style_plot(self.graphics)
+        for item, hollow, color_of in self._point_styles:
+            self._style_points(item, hollow, color_of(c))
+        self.legend.update()
+        if self._kind == "boundary" and self._grid_values is not None:
+            self._draw_boundary()  # (a softmax map blends into the background)
 
     # ------------------------------------------------------------------ public API
     def start_run(self, info: RunInfo, dataset: Dataset | None = None) -> None:
@@ -267,6 +265,7 @@ class PredictionView(QWidget):
         for item in self.points:
             self.plot.removeItem(item)
         self.points = []
+        self._point_styles = []
         self.plot.removeItem(self.image)
         self.plot.removeItem(self.fit)
         self.legend.clear()
@@ -284,8 +283,9 @@ class PredictionView(QWidget):
         self.caption.show()
 
     def _label_axes(self, data: Dataset, x: str, y: str) -> None:
-        self.plot.setLabel("bottom", x, color=_AXIS)
-        self.plot.setLabel("left", y, color=_AXIS)
+        axis = theme.colors().axis
+        self.plot.setLabel("bottom", x, color=axis)
+        self.plot.setLabel("left", y, color=axis)
 
     def _add_points(
         self,
@@ -293,33 +293,27 @@ class PredictionView(QWidget):
         y: np.ndarray,
         *,
         hollow: bool,
-        color: str,
+        color_of,
         name: str,
         size: float = 7.0,
     ) -> None:
-        if hollow:
-            item = pg.ScatterPlotItem(
-                x=x,
-                y=y,
-                symbol="o",
-                size=size,
-                pen=pg.mkPen(color, width=1.6),
-                brush=pg.mkBrush(None),
-                name=name,
-            )
-        else:
-            item = pg.ScatterPlotItem(
-                x=x,
-                y=y,
-                symbol="o",
-                size=size,
-                pen=pg.mkPen(_EDGE, width=0.8),
-                brush=pg.mkBrush(color),
-                name=name,
-            )
+        """Train points filled, test points as rings; `color_of(theme.colors())` is their
+        colour (kept, so a theme change can colour them again)."""
+        item = pg.ScatterPlotItem(x=x, y=y, symbol="o", size=size, name=name)
+        self._style_points(item, hollow, color_of(theme.colors()))
         self.plot.addItem(item)
         self.points.append(item)
+        self._point_styles.append((item, hollow, color_of))
         self.legend.addItem(item, name)
+
+    @staticmethod
+    def _style_points(item: pg.ScatterPlotItem, hollow: bool, color: str) -> None:
+        if hollow:
+            item.setPen(pg.mkPen(color, width=theme.px(1.6)))
+            item.setBrush(pg.mkBrush(None))
+        else:  # a ring in the background colour sets overlapping points apart
+            item.setPen(pg.mkPen(theme.colors().background, width=0.8))
+            item.setBrush(pg.mkBrush(color))
 
     def _setup_boundary(self, data: Dataset) -> None:
         self._kind = "boundary"
@@ -347,35 +341,36 @@ class PredictionView(QWidget):
         k = max(data.n_classes, 2)
         for c in range(k):
             m = data.y_train[0] == c
-            color = CLASS_COLORS[c % len(CLASS_COLORS)]
             self._add_points(
                 data.x_train[0, m],
                 data.x_train[1, m],
                 hollow=False,
-                color=color,
+                color_of=lambda colors, c=c: colors.series[c % len(colors.series)],
                 name=f"train: class {c}",
             )
         for c in range(k):
             m = data.y_test[0] == c
             if not m.any():
                 continue
-            color = _TEST_COLORS[c] if k == 2 else CLASS_COLORS[c % len(CLASS_COLORS)]
             self._add_points(
                 data.x_test[0, m],
                 data.x_test[1, m],
                 hollow=True,
-                color=color,
+                color_of=lambda colors, c=c: (
+                    _TEST_COLORS[colors.name][c]
+                    if k == 2
+                    else colors.series[c % len(colors.series)]
+                ),
                 name=f"test: class {c}",
                 size=8.0,
             )
         if not multi:
-            sample = pg.PlotDataItem(pen=pg.mkPen(_BOUNDARY, width=1.5))
-            self.legend.addItem(sample, "boundary p = 0.5")
+            self.legend.addItem(self.boundary_sample, "boundary p = 0.5")
         self.plot.setXRange(lo[0], hi[0], padding=0.0)
         self.plot.setYRange(lo[1], hi[1], padding=0.0)
         self.plot.setTitle(
             "what the network predicts (background) vs the true classes (points)",
-            color=_FG_TEXT,
+            color=theme.colors().foreground,
             size="9pt",
         )
 
@@ -390,14 +385,18 @@ class PredictionView(QWidget):
         self._curve_x = np.linspace(lo, hi, CURVE_POINTS)
         self._label_axes(data, data.input_names[0], data.target_names[0])
         self._add_points(
-            data.x_train[0], data.y_train[0], hollow=False, color=CLASS_COLORS[0], name="train data"
+            data.x_train[0],
+            data.y_train[0],
+            hollow=False,
+            color_of=lambda colors: colors.series[0],
+            name="train data",
         )
         if data.x_test.shape[1]:
             self._add_points(
                 data.x_test[0],
                 data.y_test[0],
                 hollow=True,
-                color=_TEST_COLORS[1],
+                color_of=lambda colors: _TEST_COLORS[colors.name][1],
                 name="test data",
                 size=8.0,
             )
@@ -405,7 +404,9 @@ class PredictionView(QWidget):
         self.plot.addItem(self.fit)
         self.legend.addItem(self.fit, "network's prediction ŷ(x)")
         self.plot.enableAutoRange()
-        self.plot.setTitle("the network's fitted curve vs the data", color=_FG_TEXT, size="9pt")
+        self.plot.setTitle(
+            "the network's fitted curve vs the data", color=theme.colors().foreground, size="9pt"
+        )
 
     # ------------------------------------------------------------------ drawing
     def _draw_boundary(self) -> None:
@@ -435,7 +436,8 @@ class PredictionView(QWidget):
         conf = (safe.max(axis=0) - 1.0 / k) / (1.0 - 1.0 / k)
         alpha = 0.55 * np.clip(conf, 0.0, 1.0)
         colors = np.array([_rgb(CLASS_COLORS[c % len(CLASS_COLORS)]) for c in range(k)])
-        rgb = 255.0 * (1.0 - alpha[:, None]) + colors[cls] * alpha[:, None]
+        background = _rgb(theme.colors().background)  # paler = closer to the background
+        rgb = background * (1.0 - alpha[:, None]) + colors[cls] * alpha[:, None]
         rgba = np.empty((out.shape[1], 4), dtype=np.ubyte)
         rgba[:, :3] = np.clip(rgb, 0, 255).astype(np.ubyte)
         rgba[:, 3] = 255
