@@ -34,12 +34,14 @@ from gdsim.app.forms.shape import (
 )
 from gdsim.app.forms.widgets import NumberSpinBox, format_number, is_marked_invalid
 from gdsim.config import (
+    OPTIMIZER_DEFAULTS,
     Config,
     ConfigError,
     LayerConfig,
     NetworkConfig,
     OptimizerConfig,
     config_from_dict,
+    default_config,
     load_config,
     validate_config,
 )
@@ -334,7 +336,7 @@ def test_switching_to_adam_shows_betas_and_hides_momentum(form, qtbot):
     ):
         find(form, QComboBox, "optimizerCombo").setCurrentText("adam")
     assert blocker.args[0].optimizer.name == "adam"
-    assert blocker.args[0].optimizer.learning_rate == 0.1  # the typed rate is kept
+    assert blocker.args[0].optimizer.learning_rate == 0.001  # Adam's own default rate
     for name in ("beta1Spin", "beta2Spin", "epsSpin"):
         assert shown(find(form, QDoubleSpinBox, name))
     assert shown(find(form, QCheckBox, "amsgradCheck"))
@@ -913,3 +915,24 @@ def test_the_learning_rate_box_refuses_what_can_never_be_valid(qtbot):
     spin.selectAll()
     qtbot.keyClicks(spin, "2e-3")  # a partial exponent stays typeable
     assert spin.text() == "2e-3"
+
+
+def test_learning_rate_is_remembered_per_optimizer(form, qtbot):
+    combo = find(form, QComboBox, "optimizerCombo")
+    lr = find(form, NumberSpinBox, "learningRateSpin")
+    form.set_config(default_config())
+    sgd_rate = lr.value()
+    lr.setValue(0.5)
+    with qtbot.waitSignal(form.live_changed, timeout=2000) as blocker:
+        combo.setCurrentIndex(combo.findData("adam"))
+    # Adam starts at its own default, not at SGD's 0.5, and the trainer is told so
+    assert lr.value() == OPTIMIZER_DEFAULTS["adam"]["learning_rate"] == 0.001
+    assert blocker.args[0].optimizer.learning_rate == 0.001
+    lr.setValue(0.003)
+    combo.setCurrentIndex(combo.findData("sgd"))
+    assert lr.value() == 0.5 != sgd_rate
+    combo.setCurrentIndex(combo.findData("adam"))
+    assert lr.value() == 0.003
+    # a config's own rate always wins over what was remembered
+    form.set_config(dataclasses.replace(default_config(), optimizer=OptimizerConfig("adam", 0.02)))
+    assert lr.value() == 0.02

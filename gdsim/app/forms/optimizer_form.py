@@ -1,8 +1,10 @@
 """The optimizer and its hyperparameters; only the chosen optimizer's settings are shown.
 
 Every optimizer setting is kept while another optimizer is selected (``Config.replace`` keeps
-them), so switching sgd -> adam -> sgd gives back the sgd momentum that was typed. Changes here
-are the only ones the running trainer can take without a reset.
+them), so switching sgd -> adam -> sgd gives back the sgd momentum that was typed. The learning
+rate is remembered per optimizer: their useful ranges differ by orders of magnitude (Adam's
+default is 0.001), so Adam starting from SGD's 0.5 would only teach that Adam "is broken".
+Changes here are the only ones the running trainer can take without a reset.
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ class OptimizerForm(Section):
         )
         add_row(form, "Optimizer", self.optimizer_combo, tips.FIELDS["optimizer.name"])
         self.optimizer_combo.currentIndexChanged.connect(self._update_rows)
-        self.watch(self.optimizer_combo)
+        self._shown_optimizer = "sgd"
+        self._learning_rates: dict[str, float] = {}  # the rate last used with each optimizer
         self.register("optimizer", self.optimizer_combo, "Optimizer")
         self.register("optimizer.name", self.optimizer_combo, "Optimizer")
 
@@ -65,6 +68,9 @@ class OptimizerForm(Section):
             self.fields[key] = widget
             self.register(f"optimizer.{key}", widget, label)
         self.learning_rate_spin: NumberSpinBox = self.fields["learning_rate"]
+        # Swap the learning rate before the change is reported (slots run in connect order).
+        self.optimizer_combo.currentIndexChanged.connect(self._swap_learning_rate)
+        self.watch(self.optimizer_combo)
         self.momentum_spin: NumberSpinBox = self.fields["momentum"]
         self.dampening_spin: NumberSpinBox = self.fields["dampening"]
         self.nesterov_check: QCheckBox = self.fields["nesterov"]
@@ -90,6 +96,8 @@ class OptimizerForm(Section):
                 else:
                     widget.setValue(float(value))
             self._update_nesterov()
+        self._shown_optimizer = opt.name
+        self._learning_rates[opt.name] = self.learning_rate_spin.value()
         self._update_rows()
 
     def apply_to(self, cfg: Config) -> Config:
@@ -109,6 +117,17 @@ class OptimizerForm(Section):
         shown = set(self.visible_settings())
         for key, widget in self.fields.items():
             self._form.setRowVisible(widget, key in shown)
+
+    def _swap_learning_rate(self, *_args: object) -> None:
+        """Keep the old optimizer's rate; show the new one's last rate, or its default."""
+        new = self.name()
+        if new == self._shown_optimizer:
+            return
+        self._learning_rates[self._shown_optimizer] = self.learning_rate_spin.value()
+        rate = self._learning_rates.get(new, OPTIMIZER_DEFAULTS[new]["learning_rate"])
+        with self.quiet():
+            self.learning_rate_spin.setValue(float(rate))
+        self._shown_optimizer = new
 
     def _update_nesterov(self, *_args: object) -> None:
         has_momentum = self.momentum_spin.value() > 0
