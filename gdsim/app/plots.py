@@ -73,6 +73,7 @@ from PySide6.QtWidgets import (
 
 from gdsim.app import theme
 from gdsim.app.plot_store import Series
+from gdsim.app.rate_marks import RateMarks
 from gdsim.app.runstate import RunInfo, Snapshot, parameter_layers
 
 __all__ = ["PlotPanel", "default_selection", "PALETTE", "MAX_SHOWN", "DEFAULT_BUDGET"]
@@ -463,6 +464,7 @@ class PlotPanel(QWidget):
         _setup_plot(self.parameter_plot, "parameter values  w", "value w")
         _setup_plot(self.gradient_plot, "gradients  dC/dw", "gradient dC/dw")
         self._plots = (self.cost_plot, self.parameter_plot, self.gradient_plot)
+        self.rate_marks = RateMarks(self._plots)
         self._vbs = tuple(p.getPlotItem().getViewBox() for p in self._plots)
         self.parameter_plot.setXLink(self.cost_plot)
         self.gradient_plot.setXLink(self.cost_plot)
@@ -587,6 +589,7 @@ class PlotPanel(QWidget):
         self._cost = Series(1, budget // 8)
         self._evals = {n: Series(1, budget // 8 // max(1, len(evals))) for n in evals}
         self._build_cost_items(evals, full_batch=getattr(info.config, "batch_size", 1) == 0)
+        self.rate_marks.clear()
         layers = info.layers
         self.picker.set_names(self._names, layers)
         self._selection = ()
@@ -609,6 +612,7 @@ class PlotPanel(QWidget):
         steps = chunk.steps
         if len(steps):
             self._cost.extend(steps, [chunk.cost.reshape(-1, 1)])
+            self.rate_marks.add(steps, chunk.extras.get("learning_rate"))
             for name, series in self._evals.items():
                 v = chunk.extras.get(name)
                 if v is None:

@@ -713,3 +713,37 @@ def test_screenshots(panel):
     panel.set_log_cost(True)
     panel.refresh()
     assert panel.grab().save(str(SHOTS / "panel-log.png"))
+
+
+def test_learning_rate_changes_are_marked_on_every_plot(panel):
+    feed = Feed(panel).start()
+    feed.step(5)
+    assert panel.rate_marks.steps() == []  # the first rate is no change
+    feed.trainer.set_learning_rate(0.5)
+    feed.step(3)
+    feed.step(2)  # same rate: no new mark
+    feed.trainer.set_learning_rate(0.05)
+    feed.step(1)
+    # the first step taken with the new rate is marked (step 6 is the first after 5 updates)
+    assert panel.rate_marks.steps() == [6.0, 11.0]
+    lines = [
+        item for item in panel.cost_plot.getPlotItem().items if isinstance(item, pg.InfiniteLine)
+    ]
+    assert [line.label.toPlainText() for line in lines if hasattr(line, "label")] == [
+        "lr 0.1 → 0.5",
+        "lr 0.5 → 0.05",
+    ]
+    for plot in (panel.parameter_plot, panel.gradient_plot):
+        marks = [
+            i
+            for i in plot.getPlotItem().items
+            if isinstance(i, pg.InfiniteLine) and i.pos().x() in (6, 11)
+        ]
+        assert len(marks) == 2
+    panel.start_run(feed.info)  # a new run starts unmarked
+    assert panel.rate_marks.steps() == []
+    assert not [
+        i
+        for i in panel.cost_plot.getPlotItem().items
+        if isinstance(i, pg.InfiniteLine) and hasattr(i, "label")
+    ]

@@ -1,0 +1,89 @@
+"""Marks on the plots where the learning rate was changed during a run.
+
+A change of rate explains a kink in the cost or a jump in the gradients; without a mark the
+learner sees the effect and not its cause. The trainer records the rate in force at every step
+(the `learning_rate` extra), so a change shows up as the first recorded step with a new value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from gdsim.app import theme
+
+MAX_MARKS = 20  # the newest ones; after that many changes old marks would only clutter
+
+
+class RateMarks:
+    """Dashed vertical lines at rate changes: labelled on the first plot, plain on the others."""
+
+    def __init__(self, plots: Sequence[pg.PlotWidget]):
+        self._plots = tuple(plots)
+        self._marks: list[tuple[float, list[pg.InfiniteLine]]] = []
+        self._last_rate: float | None = None
+        theme.notifier().changed.connect(self._restyle)
+
+    def clear(self) -> None:
+        for _step, lines in self._marks:
+            for plot, line in zip(self._plots, lines, strict=True):
+                plot.removeItem(line)
+        self._marks.clear()
+        self._last_rate = None
+
+    def steps(self) -> list[float]:
+        """Where the marks are (for tests and the hover readout)."""
+        return [step for step, _lines in self._marks]
+
+    def add(self, steps: np.ndarray, rates: np.ndarray | None) -> None:
+        """Mark every recorded step whose rate differs from the one recorded before it."""
+        if rates is None or len(rates) == 0:
+            return
+        rates = np.asarray(rates, dtype=float)
+        previous = np.empty_like(rates)
+        previous[0] = rates[0] if self._last_rate is None else self._last_rate
+        previous[1:] = rates[:-1]
+        for i in np.flatnonzero(rates != previous)[-MAX_MARKS:]:
+            self._mark(float(steps[i]), float(previous[i]), float(rates[i]))
+        self._last_rate = float(rates[-1])
+
+    def _mark(self, step: float, old: float, new: float) -> None:
+        if len(self._marks) == MAX_MARKS:
+            _step, lines = self._marks.pop(0)
+            for plot, line in zip(self._plots, lines, strict=True):
+                plot.removeItem(line)
+        lines = []
+        for i, plot in enumerate(self._plots):
+            label = f"lr {old:g} → {new:g}" if i == 0 else None
+            line = pg.InfiniteLine(
+                pos=step,
+                angle=90,
+                movable=False,
+                label=label,
+                # near the bottom: the legend sits top right, and costs fall away from it
+                labelOpts={"position": 0.04, "anchors": [(0, 1), (0, 1)]},
+            )
+            line.setToolTip(f"Learning rate changed from {old:g} to {new:g} at step {step:,.0f}")
+            line.setZValue(-5)  # behind the curves
+            plot.addItem(line, ignoreBounds=True)
+            lines.append(line)
+        self._marks.append((step, lines))
+        self._style(lines)
+
+    def _style(self, lines: list[pg.InfiniteLine]) -> None:
+        c = theme.colors()
+        pen = pg.mkPen(c.muted, width=theme.px(1), style=Qt.PenStyle.DashLine)
+        for line in lines:
+            line.setPen(pen)
+            label = getattr(line, "label", None)  # (pyqtgraph only makes one if asked)
+            if label is not None:
+                label.setColor(c.foreground)
+                label.fill = pg.mkBrush(c.background)  # readable where it crosses a curve
+                label.update()
+
+    def _restyle(self, *_args) -> None:
+        for _step, lines in self._marks:
+            self._style(lines)
