@@ -567,6 +567,7 @@ class PlotPanel(QWidget):
         for name, curve in self._cost_items.items():
             curve.setPen(pg.mkPen(_cost_color(name), width=_LINE_WIDTH))
         self._cost_legend.update()  # (its samples draw with the curves' pens)
+        self.rate_marks.restyle()
         self._update_key()
         self._drawn_key = None  # the now-dots take their brushes when drawn
         self._dirty = True

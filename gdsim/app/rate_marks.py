@@ -25,7 +25,6 @@ class RateMarks:
         self._plots = tuple(plots)
         self._marks: list[tuple[float, list[pg.InfiniteLine]]] = []
         self._last_rate: float | None = None
-        theme.notifier().changed.connect(self._restyle)
 
     def clear(self) -> None:
         for _step, lines in self._marks:
@@ -84,6 +83,8 @@ class RateMarks:
                 label.fill = pg.mkBrush(c.background)  # readable where it crosses a curve
                 label.update()
 
-    def _restyle(self, *_args) -> None:
+    def restyle(self) -> None:
+        """Recolour for the theme in force. The owning widget calls this from its own theme
+        slot: a plain object connected to the app-wide notifier would outlive its plots."""
         for _step, lines in self._marks:
             self._style(lines)

@@ -92,7 +92,7 @@ def test_arrow_points_where_the_next_step_goes(lesson, qtbot):
 
 
 def test_preset_too_small_creeps(lesson, qtbot):
-    lesson.apply_preset("too_small")
+    lesson.apply_preset("one-lr-too-small.json")
     assert lesson.session.trainer.learning_rate == pytest.approx(0.01)
     steps(lesson, qtbot, 5)
     assert 0 < w_of(lesson) - 1 < 0.1 * (3 - 1)
@@ -101,14 +101,14 @@ def test_preset_too_small_creeps(lesson, qtbot):
 
 def test_preset_good_converges(lesson, qtbot):
     steps(lesson, qtbot, 3)
-    qtbot.mouseClick(lesson.findChild(object, "presetGood"), LEFT)
+    qtbot.mouseClick(lesson.findChild(object, "preset_one-lr-good"), LEFT)
     assert lesson.session.trainer.step_count == 0 and w_of(lesson) == 1.0  # preset resets
     steps(lesson, qtbot, 100)
     assert abs(w_of(lesson) - 3) < 1e-3
 
 
 def test_preset_oscillating_alternates_and_converges(lesson, qtbot):
-    lesson.apply_preset("oscillating")
+    lesson.apply_preset("one-lr-oscillating.json")
     assert lesson.findChild(object, "learningRateValue").text() == "0.9"
     sides = []
     for _ in range(6):
@@ -121,7 +121,7 @@ def test_preset_oscillating_alternates_and_converges(lesson, qtbot):
 
 
 def test_preset_diverging_is_caught_and_explained(lesson, qtbot):
-    lesson.apply_preset("diverging")
+    lesson.apply_preset("one-lr-diverging.json")
     distances = []
     for _ in range(4):
         steps(lesson, qtbot, 1)
@@ -137,7 +137,7 @@ def test_preset_diverging_is_caught_and_explained(lesson, qtbot):
 
 
 def test_view_follows_the_path(lesson, qtbot):
-    lesson.apply_preset("diverging")
+    lesson.apply_preset("one-lr-diverging.json")
     steps(lesson, qtbot, 8)
     lo, hi = lesson.plot.getPlotItem().vb.viewRange()[0]
     assert lo <= w_of(lesson) <= hi and lo <= lesson.arrow_endpoints()[1] <= hi

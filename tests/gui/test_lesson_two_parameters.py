@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from gdsim.app.lessons.presets import load_preset, start_point
 from gdsim.app.lessons.surfaces import PARAMETERS, SURFACES, find_surface, grid
 from gdsim.app.lessons.two_parameters import RACE, TwoParameterLesson
 from gdsim.engine.expression import parse_expression
@@ -79,13 +80,13 @@ def test_contour_image_holds_the_cost(lesson):
 
 @pytest.mark.parametrize("surface", [s.key for s in SURFACES])
 def test_each_surface_loads(lesson, surface):
-    lesson.set_surface(surface)
+    lesson.set_surface(surface)  # the surface's preset in resources/presets
     s = find_surface(surface)
+    preset = load_preset(lesson.surface_combo.currentData())
     t = lesson.session.trainer
-    assert t.config.function == s.formula
-    np.testing.assert_array_equal(t.parameters, s.start)
-    assert lesson.lr_spin.value() == pytest.approx(s.learning_rate)
-    assert lesson.surface_combo.currentData() == surface
+    assert t.config.function == s.formula == preset.function
+    np.testing.assert_array_equal(t.parameters, start_point(preset))
+    assert lesson.lr_spin.value() == pytest.approx(preset.optimizer.learning_rate)
     lesson.controls.step_button.click()
     assert t.step_count == 1 and t.diverged is None
 
@@ -140,7 +141,7 @@ def test_race_starts_together_diverges_and_switches_off(lesson, qtbot):
     positions = lesson.race_positions()
     assert set(positions) == {key for key, *_ in RACE}
     assert len(set(positions.values())) == 1  # all at the start
-    assert positions["sgd"] == tuple(find_surface("rosenbrock").start)
+    assert positions["sgd"] == start_point(load_preset("two-rosenbrock.json"))
     lesson.controls.step_n_spin.setValue(50)
     lesson.controls.speed_combo.setCurrentIndex(0)  # unlimited
     lesson.controls.step_n_button.click()

@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gdsim.app import theme
 from gdsim.app.controls import TrainingControls
+from gdsim.app.lessons.presets import Preset, find_preset, load_preset, presets_for, start_point
 from gdsim.app.local_session import LocalSession
 from gdsim.config import MAX_LEARNING_RATE, ConfigError, config_from_dict
 from gdsim.engine.expression import ExpressionError, parse_expression
@@ -36,25 +38,24 @@ from gdsim.engine.expression import ExpressionError, parse_expression
 DEFAULT_FORMULA = "(w - 3)**2"
 DEFAULT_START = 1.0
 DEFAULT_RATE = 0.1
-# Preset rates as multiples of 1 / C''(w). For a parabola, w - w* shrinks by |1 - lr*C''| per
-# step, so these creep (0.98), settle fast (0.8), bounce but settle (-0.8) and blow up (-1.5);
-# for (w - 3)**2 (C'' = 2) the rates are 0.01, 0.1, 0.9 and 1.25.
-PRESETS = {
-    "too_small": ("Too small", 0.02),
-    "good": ("Good", 0.2),
-    "oscillating": ("Oscillating", 1.8),
-    "diverging": ("Diverging", 2.5),
-}
-_PRESET_OBJECTS = {
-    "too_small": "presetTooSmall",
-    "good": "presetGood",
-    "oscillating": "presetOscillating",
-    "diverging": "presetDiverging",
-}
+# The presets (learning rates that creep, settle, bounce and blow up on (w - 3)**2, and a
+# curve with two dips) are config files in resources/presets, listed in its index.json.
 MAX_VIEW = 1e6  # the plot follows w out to here; further out it is off the chart
 PATH_POINTS = 1000  # faint dots for at most this many previous points
-# One colour per quantity, as in the main window's table: value blue, gradient red, update green.
-BLUE, RED, GREEN, INK = "#1f77b4", "#d62728", "#2ca02c", "#262626"
+
+
+def _ink(role: str) -> str:
+    """One colour per quantity, as in the main window's table (from the theme): "blue" for
+    values, "red" for the slope, "green" for the update; "ink" for everything else."""
+    c = theme.colors()
+    return {"blue": c.value, "red": c.gradient, "green": c.update, "ink": c.foreground}[role]
+
+
+def _faded(color: str, alpha: int) -> str:
+    """`color` at `alpha` (0-255) over the window colour, as #rrggbb (for rich text)."""
+    a, b, t = pg.mkColor(color), pg.mkColor(theme.colors().window), alpha / 255
+    mix = [round(x * t + y * (1 - t)) for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True)]
+    return "#{:02x}{:02x}{:02x}".format(*mix)
 
 
 def fmt(x: float) -> str:
@@ -81,12 +82,44 @@ class OneParameterLesson(QWidget):
         self._view = (-1.0, 1.0)
         self._arrow = (DEFAULT_START, DEFAULT_START)
         self._build()
+        self._apply_theme()
+        theme.notifier().changed.connect(self._apply_theme)
         self.session.run_started.connect(self._on_run_started)
         self.session.snapshot.connect(self._on_snapshot)
         self.session.failed.connect(lambda message: self._show_problem(message))
         self.session.running_changed.connect(self.controls.set_running)
         self.session.set_speed_limit(self.controls.speed_limit())
         self._load()
+
+    def _apply_theme(self, *_args) -> None:
+        """Colours of the plot, the numbers and the key from the theme in force."""
+        c = theme.colors()
+        blue, red, green, ink = (_ink(r) for r in ("blue", "red", "green", "ink"))
+        theme.style_plot(self.plot)
+        px = theme.px  # pen widths in logical pixels, also on HiDPI screens
+        self.curve.setPen(pg.mkPen(ink, width=px(2)))
+        faded = pg.mkColor(blue)
+        faded.setAlpha(110)
+        self.path_dots.setBrush(pg.mkBrush(faded))
+        self.tangent.setPen(pg.mkPen(red, width=px(2.5)))
+        self.step_line.setPen(pg.mkPen(green, width=px(3)))
+        self.guides.setPen(pg.mkPen(green, width=px(1), style=Qt.PenStyle.DashLine))
+        self.arrow_head.setStyle(brush=green)
+        self.next_dot.setPen(pg.mkPen(green, width=px(2)))
+        self.next_dot.setBrush(pg.mkBrush(c.background))
+        self.point.setPen(pg.mkPen(c.background, width=px(1.5)))
+        self.point.setBrush(pg.mkBrush(blue))
+        self.update_text.setColor(green)
+        self.formula_error.setStyleSheet(f"color: {c.error.text};")
+        for key, label in self.value_labels.items():
+            label.setStyleSheet(f"color: {_ink(self._value_inks[key])}; font-weight: bold;")
+        self.key.setText(
+            f"<span style='color:{ink}'>━ cost curve C(w)</span> &nbsp; "
+            f"<span style='color:{blue}'>● w now</span> &nbsp; "
+            f"<span style='color:{red}'>━ tangent (its slope is dC/dw)</span> &nbsp; "
+            f"<span style='color:{green}'>━▶ the update, ○ next w</span> &nbsp; "
+            f"<span style='color:{_faded(blue, 110)}'>● earlier points</span>"
+        )
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -99,7 +132,6 @@ class OneParameterLesson(QWidget):
             "cos(w) + w**2/10. Press Enter to use it."
         )
         self.formula_error = QLabel(objectName="formulaError")
-        self.formula_error.setStyleSheet(f"color: {RED};")
         self.formula_error.setWordWrap(True)
         self.formula_error.hide()
         self.start_spin = QDoubleSpinBox(objectName="startWSpin")
@@ -130,20 +162,17 @@ class OneParameterLesson(QWidget):
         setup.setColumnStretch(1, 1)
 
         presets = QHBoxLayout()
-        presets.addWidget(QLabel("Learning-rate presets:"))
-        self.preset_buttons: dict[str, QPushButton] = {}
-        for name, (text, multiple) in PRESETS.items():
-            button = QPushButton(text, objectName=_PRESET_OBJECTS[name])
-            button.setToolTip(
-                f"For (w - 3)**2 the rate is {multiple / 2:g}; for other curves it "
-                f"is scaled to how sharply the curve bends at the start w. Resets."
-            )
-            button.clicked.connect(lambda _=False, n=name: self.apply_preset(n))
+        presets.addWidget(QLabel("Presets:"))
+        self.preset_buttons: dict[str, QPushButton] = {}  # by preset file name
+        for preset in presets_for("one_parameter"):
+            button = QPushButton(preset.title, objectName=f"preset_{preset.stem}")
+            button.setToolTip(f"{preset.summary}\nSets the formula, start w and learning rate.")
+            button.clicked.connect(lambda _=False, p=preset: self.apply_preset(p))
             presets.addWidget(button)
-            self.preset_buttons[name] = button
+            self.preset_buttons[preset.file] = button
         presets.addStretch(1)
 
-        self.plot = pg.PlotWidget(objectName="costCurvePlot", background="w")
+        self.plot = pg.PlotWidget(objectName="costCurvePlot")
         item = self.plot.getPlotItem()
         item.setMouseEnabled(False, False)
         item.setMenuEnabled(False)
@@ -151,20 +180,16 @@ class OneParameterLesson(QWidget):
         item.showGrid(x=True, y=True, alpha=0.15)
         item.setLabel("bottom", "w  (the parameter)")
         item.setLabel("left", "cost  C(w)")
-        for axis in ("bottom", "left"):
-            item.getAxis(axis).setTextPen(INK)
-            item.getAxis(axis).setPen(INK)
-        self.curve = pg.PlotCurveItem(pen=pg.mkPen(INK, width=2), antialias=True, connect="finite")
-        self.path_dots = pg.ScatterPlotItem(size=7, pen=None, brush=pg.mkBrush(31, 119, 180, 110))
-        self.tangent = pg.PlotCurveItem(pen=pg.mkPen(RED, width=2.5), antialias=True)
-        self.step_line = pg.PlotCurveItem(pen=pg.mkPen(GREEN, width=3), antialias=True)
-        self.guides = pg.PlotCurveItem(
-            pen=pg.mkPen(GREEN, width=1, style=Qt.PenStyle.DashLine), connect="pairs"
-        )
-        self.arrow_head = pg.ArrowItem(headLen=16, tipAngle=35, tailLen=None, pen=None, brush=GREEN)
-        self.next_dot = pg.ScatterPlotItem(size=11, pen=pg.mkPen(GREEN, width=2), brush="w")
-        self.point = pg.ScatterPlotItem(size=12, pen=pg.mkPen("w", width=1.5), brush=BLUE)
-        self.update_text = pg.TextItem(color=GREEN, anchor=(0.5, 0.0))
+        # (colours and pens: _apply_theme)
+        self.curve = pg.PlotCurveItem(antialias=True, connect="finite")
+        self.path_dots = pg.ScatterPlotItem(size=7, pen=None)
+        self.tangent = pg.PlotCurveItem(antialias=True)
+        self.step_line = pg.PlotCurveItem(antialias=True)
+        self.guides = pg.PlotCurveItem(connect="pairs")
+        self.arrow_head = pg.ArrowItem(headLen=16, tipAngle=35, tailLen=None, pen=None)
+        self.next_dot = pg.ScatterPlotItem(size=11)
+        self.point = pg.ScatterPlotItem(size=12)
+        self.update_text = pg.TextItem(anchor=(0.5, 0.0))
         for part in (
             self.curve,
             self.path_dots,
@@ -182,18 +207,19 @@ class OneParameterLesson(QWidget):
         form = QFormLayout(numbers)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.value_labels: dict[str, QLabel] = {}
-        for key, text, colour in (
-            ("stepValue", "step", INK),
-            ("currentWValue", "w now", BLUE),
-            ("costValue", "cost  C(w)", INK),
-            ("gradientValue", "slope  dC/dw", RED),
-            ("learningRateValue", "learning rate", INK),
-            ("updateValue", "update  −lr × dC/dw", GREEN),
-            ("nextWValue", "next w", BLUE),
-            ("derivativeFormula", "derivative", INK),
+        self._value_inks: dict[str, str] = {}
+        for key, text, ink in (
+            ("stepValue", "step", "ink"),
+            ("currentWValue", "w now", "blue"),
+            ("costValue", "cost  C(w)", "ink"),
+            ("gradientValue", "slope  dC/dw", "red"),
+            ("learningRateValue", "learning rate", "ink"),
+            ("updateValue", "update  −lr × dC/dw", "green"),
+            ("nextWValue", "next w", "blue"),
+            ("derivativeFormula", "derivative", "ink"),
         ):
             label = QLabel(objectName=key)
-            label.setStyleSheet(f"color: {colour}; font-weight: bold;")
+            self._value_inks[key] = ink
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(text, label)
             self.value_labels[key] = label
@@ -213,13 +239,7 @@ class OneParameterLesson(QWidget):
         side_widget.setLayout(side)
         side_widget.setFixedWidth(350)
         side.setContentsMargins(0, 0, 0, 0)
-        key = QLabel(
-            f"<span style='color:{INK}'>━ cost curve C(w)</span> &nbsp; "
-            f"<span style='color:{BLUE}'>● w now</span> &nbsp; "
-            f"<span style='color:{RED}'>━ tangent (its slope is dC/dw)</span> &nbsp; "
-            f"<span style='color:{GREEN}'>━▶ the update, ○ next w</span> &nbsp; "
-            f"<span style='color:#8fb4d6'>● earlier points</span>"
-        )
+        self.key = key = QLabel()  # (text: _apply_theme)
         key.setAlignment(Qt.AlignmentFlag.AlignCenter)
         left = QVBoxLayout()
         left.addWidget(self.plot, 1)
@@ -286,21 +306,24 @@ class OneParameterLesson(QWidget):
         """Applies from the next step (the run goes on), as in the main window."""
         self.rate_spin.setValue(float(learning_rate))  # -> _rate_changed
 
-    def apply_preset(self, name: str) -> None:
-        """Set one of PRESETS' rates (scaled to the curve's bend at the start) and reset."""
+    def apply_preset(self, preset: Preset | str) -> None:
+        """Use a preset from resources/presets (a Preset, or its file name as in index.json):
+        its formula, start w and learning rate, and start again. A broken preset file shows
+        its problem (naming the file) and changes nothing."""
+        try:
+            config = load_preset(find_preset(preset) if isinstance(preset, str) else preset)
+        except ConfigError as exc:
+            self._show_problem(str(exc))
+            return
         self.session.pause()
-        blocked = self.rate_spin.blockSignals(True)
-        self.rate_spin.setValue(self.preset_rate(name))
-        self.rate_spin.blockSignals(blocked)
-        self.session.set_learning_rate(self.rate_spin.value())
-        self.session.reset()
-
-    def preset_rate(self, name: str) -> float:
-        multiple = PRESETS[name][1]
-        bend = float(self._bend.evaluate({"w": self.start_spin.value()}))
-        if not (math.isfinite(bend) and bend > 1e-9):
-            bend = 2.0  # not curved upwards here: use the default parabola's rates
-        return float(f"{multiple / bend:.3g}")
+        for spin, value in (
+            (self.start_spin, start_point(config)[0]),
+            (self.rate_spin, config.optimizer.learning_rate),
+        ):
+            blocked = spin.blockSignals(True)  # one restart below, not one per box
+            spin.setValue(float(value))
+            spin.blockSignals(blocked)
+        self.set_formula(config.function)  # clears a formula error too; starts again
 
     def tangent_line(self) -> tuple[np.ndarray, np.ndarray]:
         x, y = self.tangent.getData()
@@ -464,7 +487,8 @@ class OneParameterLesson(QWidget):
             self.arrow_head.setPos(w_next, track)
             pixels = abs(w_next - w) / (hi - lo) * self.plot.getPlotItem().vb.width()
             self.arrow_head.setStyle(
-                angle=180 if w_next > w else 0, headLen=min(16.0, max(7.0, 0.6 * pixels))
+                angle=180 if w_next > w else 0,
+                headLen=theme.px(min(16.0, max(7.0, 0.6 * pixels))),
             )
             self.guides.setData([w, w, w_next, w_next], [cost, track, track, c_next])
             self.next_dot.setData([w_next], [c_next] if math.isfinite(c_next) else [track])
@@ -529,5 +553,6 @@ class OneParameterLesson(QWidget):
 
     def _show_problem(self, message: str) -> None:
         self.explanation.setText(
-            f"<p style='color:{RED}'><b>Stopped.</b> {html.escape(message)}</p>"
+            f"<p style='color:{theme.colors().error.text}'><b>Stopped.</b> "
+            f"{html.escape(message)}</p>"
         )

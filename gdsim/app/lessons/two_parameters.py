@@ -36,7 +36,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gdsim.app import theme
 from gdsim.app.controls import SPEEDS, TrainingControls
+from gdsim.app.lessons.presets import Preset, find_preset, load_preset, presets_for, start_point
 from gdsim.app.lessons.surfaces import PARAMETERS, SURFACES, Surface, find_surface, grid
 from gdsim.app.local_session import LocalSession
 from gdsim.config import Config, ConfigError, config_from_dict
@@ -51,6 +53,8 @@ MAX_PATH_POINTS = 3000  # longer paths are thinned for drawing
 MAX_DOTS = 100  # dots on a path only while it is this short
 RACE_HISTORY_BUDGET = 4 * 2**20
 
+# On the map, drawn over the pale surface whatever the theme (the slices and the numbers use the
+# theme's gradient red and update green instead).
 GRADIENT_COLOR = (200, 30, 30)
 STEP_COLOR = (0, 135, 60)
 PATH_COLOR = (40, 40, 40)
@@ -63,18 +67,19 @@ SURFACE_COLORS = [
     (240, 170, 140),
 ]
 
-# key, label, colour, optimizer settings (learning rates are added per surface).
+# key, label, colour, optimizer settings (learning rates are added per surface). The colours are
+# data-series colours: they read on the pale map and, as check box text, on light and dark.
 RACE = (
-    ("sgd", "SGD", (31, 119, 180), {"name": "sgd"}),
-    ("momentum", "Momentum 0.9", (255, 127, 14), {"name": "sgd", "momentum": 0.9}),
+    ("sgd", "SGD", theme.SERIES[0], {"name": "sgd"}),
+    ("momentum", "Momentum 0.9", theme.SERIES[1], {"name": "sgd", "momentum": 0.9}),
     (
         "nesterov",
         "Nesterov 0.9",
-        (148, 103, 189),
+        theme.SERIES[4],
         {"name": "sgd", "momentum": 0.9, "nesterov": True},
     ),
-    ("rmsprop", "RMSProp", (140, 86, 75), {"name": "rmsprop"}),
-    ("adam", "Adam", (214, 39, 140), {"name": "adam"}),
+    ("rmsprop", "RMSProp", theme.SERIES[7], {"name": "rmsprop"}),
+    ("adam", "Adam", theme.SERIES[3], {"name": "adam"}),
 )
 SGD_FAMILY = ("sgd", "momentum", "nesterov")  # these follow the lesson's learning rate
 
@@ -90,8 +95,8 @@ EXPLANATION = (
     f"curve where you stand is {_nowrap('∂C/∂w1')}. Freeze w1 instead and the slope along w2 "
     f"is {_nowrap('∂C/∂w2')} (lower slice). Written side by side, the two slopes form one "
     f"vector, the gradient {_nowrap('∇C = [∂C/∂w1, ∂C/∂w2]')}. On the map it points "
-    "<span style='color:#c81e1e'>uphill</span>, the way C rises fastest, across the contour "
-    "lines. So gradient descent steps the <span style='color:#00873c'>other way</span>: "
+    "<span style='color:{red}'>uphill</span>, the way C rises fastest, across the contour "
+    "lines. So gradient descent steps the <span style='color:{green}'>other way</span>: "
     f"{_nowrap('step = −learning rate × ∇C')}."
 )
 
@@ -110,6 +115,12 @@ def _vec(v) -> str:
 
 def _clip(a):
     return np.clip(np.asarray(a, dtype=np.float64), -DRAW_LIMIT, DRAW_LIMIT)
+
+
+def _surface_for(formula: str) -> Surface | None:
+    """The built-in surface with this formula (its view, race rates and minimum mark), if any."""
+    key = formula.replace(" ", "")
+    return next((s for s in SURFACES if s.formula.replace(" ", "") == key), None)
 
 
 def _thin(points: np.ndarray) -> np.ndarray:
@@ -166,12 +177,15 @@ class _Arrow:
         head: int = 16,
     ):
         self.plot = plot
-        self.line = pg.PlotCurveItem(pen=pg.mkPen(color, width=width, style=style), antialias=True)
+        px = theme.px  # widths in logical pixels, also on HiDPI screens
+        self.line = pg.PlotCurveItem(
+            pen=pg.mkPen(color, width=px(width), style=style), antialias=True
+        )
         self.head = pg.ArrowItem(
             pen=pg.mkPen(color),
             brush=pg.mkBrush(color),
-            headLen=head,
-            headWidth=head * 0.7,
+            headLen=px(head),
+            headWidth=px(head * 0.7),
             tailLen=0,
         )
         for item, dz in ((self.line, 0), (self.head, 1)):
@@ -215,14 +229,11 @@ class _Arrow:
             self.head.hide()
 
 
-def _plot(name: str, title: str, background=(255, 255, 255)) -> pg.PlotWidget:
-    widget = pg.PlotWidget(background=background)
+def _plot(name: str, title: str) -> pg.PlotWidget:
+    widget = pg.PlotWidget()
     widget.setObjectName(name)
     item = widget.getPlotItem()
-    item.setTitle(title, size="10pt", color="#333")
-    for axis in ("left", "bottom"):
-        item.getAxis(axis).setPen(pg.mkPen("#666"))
-        item.getAxis(axis).setTextPen(pg.mkPen("#333"))
+    item.setTitle(title, size="10pt")  # (colours: TwoParameterLesson._apply_theme)
     item.setMenuEnabled(False)
     item.hideButtons()
     return widget
@@ -259,8 +270,26 @@ class TwoParameterLesson(QWidget):
         self._image_timer.timeout.connect(self._update_image)
 
         self._build()
+        self._apply_theme()
+        theme.notifier().changed.connect(self._apply_theme)
         self._wire()
         self.set_surface("valley")
+
+    def _apply_theme(self, *_args) -> None:
+        """Theme colours for the slices, the numbers and the words (the map keeps its own)."""
+        c = theme.colors()
+        for widget in (self.contour_plot, *self.slice_plots):
+            theme.style_plot(widget)
+        for curve, tangent, point in zip(
+            self.slice_curves, self.slice_tangent_items, self.slice_points, strict=True
+        ):
+            curve.setPen(pg.mkPen(c.foreground, width=theme.px(2)))
+            tangent.setPen(pg.mkPen(c.gradient, width=theme.px(2.5)))
+            point.setPen(pg.mkPen(c.foreground, width=theme.px(2)))
+            point.setBrush(pg.mkBrush(c.background))
+        self.formula_error.setStyleSheet(f"color: {c.error.text};")
+        self.explanation.setText(EXPLANATION.format(red=c.gradient, green=c.update))
+        self._redraw()  # the numbers and slice labels are rich text in theme colours
 
     # ------------------------------------------------------------------ building the view
     def _build(self) -> None:
@@ -272,8 +301,12 @@ class TwoParameterLesson(QWidget):
 
         self.surface_combo = QComboBox()
         self.surface_combo.setObjectName("surfaceCombo")
-        for s in SURFACES:
-            self.surface_combo.addItem(s.name, s.key)
+        # The surfaces are the lesson's presets (resources/presets, listed in index.json).
+        for preset in presets_for("two_parameters"):
+            self.surface_combo.addItem(preset.title, preset.file)
+            self.surface_combo.setItemData(
+                self.surface_combo.count() - 1, preset.summary, Qt.ItemDataRole.ToolTipRole
+            )
         self.surface_combo.addItem(CUSTOM, "custom")
         self.surface_combo.setToolTip("Choose a cost surface, or type your own formula")
         self.formula_edit = QLineEdit()
@@ -283,7 +316,6 @@ class TwoParameterLesson(QWidget):
         self.formula_edit.setMinimumWidth(170)
         self.formula_error = QLabel()
         self.formula_error.setObjectName("formulaError")
-        self.formula_error.setStyleSheet("color: #c00000;")
         self.formula_error.setWordWrap(True)
         self.formula_error.hide()
         self.lr_spin = QDoubleSpinBox()
@@ -361,7 +393,7 @@ class TwoParameterLesson(QWidget):
         self.minimum_marker.setZValue(5)
         plot.addItem(self.minimum_marker)
         self.path = pg.PlotDataItem(
-            pen=pg.mkPen(PATH_COLOR, width=1.5),
+            pen=pg.mkPen(PATH_COLOR, width=theme.px(1.5)),
             symbol="o",
             symbolSize=5,
             symbolBrush=pg.mkBrush(PATH_COLOR),
@@ -372,7 +404,7 @@ class TwoParameterLesson(QWidget):
         self.race_paths: dict[str, pg.PlotDataItem] = {}
         for key, label, color, _ in RACE:
             item = pg.PlotDataItem(
-                pen=pg.mkPen(color, width=2),
+                pen=pg.mkPen(color, width=theme.px(2)),
                 symbol="o",
                 symbolSize=4,
                 symbolBrush=pg.mkBrush(color),
@@ -385,12 +417,9 @@ class TwoParameterLesson(QWidget):
             self.race_paths[key] = item
         self.legend = pg.LegendItem(
             offset=(8, -8),
-            labelTextColor="#222",
             labelTextSize="8pt",
             verSpacing=-6,
-            brush=pg.mkBrush(255, 255, 255, 210),
-            pen=pg.mkPen(150, 150, 150),
-        )
+        )  # (colours: theme.style_plot)
         self.legend.setParentItem(plot.getViewBox())
         self.legend.hide()
 
@@ -408,7 +437,7 @@ class TwoParameterLesson(QWidget):
         self.grad_arrow = _Arrow(plot, GRADIENT_COLOR, width=3)
         self.step_arrow = _Arrow(plot, STEP_COLOR, width=3, z=22)
         self.point = pg.ScatterPlotItem(
-            size=12, brush=pg.mkBrush(255, 255, 255), pen=pg.mkPen(PATH_COLOR, width=2)
+            size=12, brush=pg.mkBrush(255, 255, 255), pen=pg.mkPen(PATH_COLOR, width=theme.px(2))
         )
         self.point.setZValue(30)
         plot.addItem(self.point)
@@ -435,11 +464,9 @@ class TwoParameterLesson(QWidget):
             plot.setLabel("bottom", name)
             plot.setLabel("left", "C")
             plot.setMouseEnabled(x=False, y=False)
-            curve = pg.PlotCurveItem(pen=pg.mkPen((60, 90, 160), width=2), antialias=True)
-            tangent = pg.PlotCurveItem(pen=pg.mkPen(GRADIENT_COLOR, width=2.5), antialias=True)
-            point = pg.ScatterPlotItem(
-                size=10, brush=pg.mkBrush(255, 255, 255), pen=pg.mkPen(PATH_COLOR, width=2)
-            )
+            curve = pg.PlotCurveItem(antialias=True)  # (colours: _apply_theme)
+            tangent = pg.PlotCurveItem(antialias=True)
+            point = pg.ScatterPlotItem(size=10)
             for z, item in enumerate((curve, tangent, point)):
                 item.setZValue(z)
                 plot.addItem(item)
@@ -464,9 +491,9 @@ class TwoParameterLesson(QWidget):
         self.numbers.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.numbers.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.numbers.setStyleSheet(
-            "QLabel { background: #fafafa; border: 1px solid #ddd; padding: 4px; }"
+            "QLabel { background: palette(base); border: 1px solid palette(mid); padding: 4px; }"
         )
-        self.explanation = QLabel(EXPLANATION)
+        self.explanation = QLabel()  # (text: _apply_theme, for its colours)
         self.explanation.setObjectName("lessonExplanation")
         self.explanation.setWordWrap(True)
         self.explanation.setTextFormat(Qt.TextFormat.RichText)
@@ -488,7 +515,7 @@ class TwoParameterLesson(QWidget):
             check = QCheckBox(label)
             check.setObjectName(f"raceCheck_{key}")
             check.setChecked(True)
-            check.setStyleSheet(f"QCheckBox {{ color: rgb{color}; font-weight: bold; }}")
+            check.setStyleSheet(f"QCheckBox {{ color: {color}; font-weight: bold; }}")
             info = QLabel()
             info.setObjectName(f"raceInfo_{key}")
             info.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -514,7 +541,8 @@ class TwoParameterLesson(QWidget):
         s.running_changed.connect(self._on_session_running)
         s.snapshot.connect(self._on_snapshot)
         s.failed.connect(self._show_status)
-        self.surface_combo.currentIndexChanged.connect(self._on_surface_chosen)
+        # activated: a user's choice, also of the entry already shown (which starts it again)
+        self.surface_combo.activated.connect(self._on_surface_chosen)
         self.formula_edit.returnPressed.connect(lambda: self.set_formula(self.formula_edit.text()))
         self.lr_spin.valueChanged.connect(self._on_learning_rate)
         self.race_group.toggled.connect(self._on_race_toggled)
@@ -523,23 +551,46 @@ class TwoParameterLesson(QWidget):
 
     # ------------------------------------------------------------------ public API
     def set_surface(self, name: str) -> None:
-        """Load a built-in surface by key ("valley") or name ("Elongated valley")."""
+        """Load the preset of a built-in surface, by key ("valley") or name ("Elongated
+        valley"): the first two-parameter preset in index.json with that surface's formula."""
         surface = find_surface(name)
-        self._surface = surface
-        self._select_combo(surface.key)
-        self.formula_edit.setText(surface.formula)
+        for preset in presets_for("two_parameters"):
+            if _surface_for(load_preset(preset).function) is surface:
+                self.apply_preset(preset)
+                return
+        raise KeyError(f"no two-parameter preset in presets/index.json uses {surface.formula}")
+
+    def apply_preset(self, preset: Preset | str) -> bool:
+        """Use a preset from resources/presets (a Preset, or its file name as in index.json):
+        its formula, start point and learning rate, and start again (the race too). A built-in
+        surface with that formula brings its view and race rates. A broken preset file shows
+        its problem (naming the file), changes nothing and returns False."""
+        try:
+            preset = find_preset(preset) if isinstance(preset, str) else preset
+            config = load_preset(preset)
+            expr = parse_expression(config.function, PARAMETERS)
+        except (ConfigError, ExpressionError) as exc:
+            self.formula_error.setText(f"Preset not used: {exc}")
+            self.formula_error.show()
+            self._select_combo(self._combo_key)  # show what is still in use
+            return False
+        start = start_point(config)
+        surface = self._surface = _surface_for(config.function)
+        if surface is not None:
+            x_range, y_range = surface.x_range, surface.y_range
+            race_rates, mark_minimum = surface.race_rates, surface.mark_minimum
+        else:  # keep the view, widened to show the start
+            (x0, x1), (y0, y1) = self._x_range, self._y_range
+            x_range = (min(x0, start[0] - 1.0), max(x1, start[0] + 1.0))
+            y_range = (min(y0, start[1] - 1.0), max(y1, start[1] + 1.0))
+            race_rates, mark_minimum = {"rmsprop": 0.02, "adam": 0.05}, True
+        self._select_combo(preset.file)
+        self.formula_edit.setText(config.function)
         self.formula_edit.setCursorPosition(0)
         self.formula_edit.setEnabled(False)
-        self._set_lr_spin(surface.learning_rate)
-        self._install(
-            surface.formula,
-            parse_expression(surface.formula, PARAMETERS),
-            surface.start,
-            surface.x_range,
-            surface.y_range,
-            surface.race_rates,
-            surface.mark_minimum,
-        )
+        self._set_lr_spin(config.optimizer.learning_rate)
+        self._install(config.function, expr, start, x_range, y_range, race_rates, mark_minimum)
+        return True
 
     def set_formula(self, text: str) -> bool:
         """Use a custom formula in w1 and w2. An invalid one shows the parser's message and
@@ -611,7 +662,10 @@ class TwoParameterLesson(QWidget):
         self.session.shutdown()
 
     # ------------------------------------------------------------------ surface and run
+    _combo_key = "custom"  # the combo's entry in use: a preset file, or "custom"
+
     def _select_combo(self, key: str) -> None:
+        self._combo_key = key
         blocked = self.surface_combo.blockSignals(True)
         self.surface_combo.setCurrentIndex(self.surface_combo.findData(key))
         self.surface_combo.blockSignals(blocked)
@@ -689,7 +743,7 @@ class TwoParameterLesson(QWidget):
             self.formula_edit.setFocus()
             self.formula_edit.selectAll()
         else:
-            self.set_surface(key)
+            self.apply_preset(key)
 
     def _on_learning_rate(self, lr: float) -> None:
         self.session.set_learning_rate(lr)
@@ -977,10 +1031,11 @@ class TwoParameterLesson(QWidget):
             plot.setTitle(
                 f"C along {name}, with {other} fixed at {_num(p[1 - k], 4)}",
                 size="9pt",
-                color="#333",
+                color=theme.colors().foreground,
             )
             self.slice_labels[k].setText(
-                f"<span style='color:#c81e1e'><b>∂C/∂{name} = {_num(g[k])}</b></span>"
+                f"<span style='color:{theme.colors().gradient}'>"
+                f"<b>∂C/∂{name} = {_num(g[k])}</b></span>"
                 f" = slope of the red tangent"
             )
 
@@ -991,7 +1046,8 @@ class TwoParameterLesson(QWidget):
         p, g, lr = t.parameters, t.gradients, t.learning_rate
         step = g * -lr
         d1, d2 = self._derivative_texts
-        red, green = "#c81e1e", "#00873c"
+        c = theme.colors()
+        red, green, muted = c.gradient, c.update, c.muted
         rows = [
             ("step", f"{t.step_count}"),
             ("w1, w2", _vec(p)),
@@ -999,12 +1055,12 @@ class TwoParameterLesson(QWidget):
             (
                 "∂C/∂w1",
                 f"<span style='color:{red}'>{_num(g[0])}</span>"
-                f" &nbsp;<span style='color:#666'>= {d1}</span>",
+                f" &nbsp;<span style='color:{muted}'>= {d1}</span>",
             ),
             (
                 "∂C/∂w2",
                 f"<span style='color:{red}'>{_num(g[1])}</span>"
-                f" &nbsp;<span style='color:#666'>= {d2}</span>",
+                f" &nbsp;<span style='color:{muted}'>= {d2}</span>",
             ),
             ("∇C", f"<span style='color:{red}'>{_vec(g)}</span>"),
             ("learning rate", _num(lr)),
@@ -1014,18 +1070,18 @@ class TwoParameterLesson(QWidget):
         html = (
             "<table cellspacing='0' cellpadding='1'>"
             + "".join(
-                f"<tr><td style='color:#444; padding-right:8px'>{k}</td><td>{v}</td></tr>"
+                f"<tr><td style='color:{muted}; padding-right:8px'>{k}</td><td>{v}</td></tr>"
                 for k, v in rows
             )
             + "</table>"
         )
         if self._race_on:
             html += (
-                "<p style='color:#555; margin-top:4px'>Race: the numbers, the slices and "
+                f"<p style='color:{muted}; margin-top:4px'>Race: the numbers, the slices and "
                 "the white point follow the SGD run.</p>"
             )
         text, error = self._status
         if text:
-            color = "#c00000" if error else "#555"
+            color = c.error.text if error else muted
             html += f"<p style='color:{color}; margin-top:4px'>{text}</p>"
         self.numbers.setText(html)

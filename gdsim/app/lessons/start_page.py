@@ -1,0 +1,306 @@
+"""The lessons start page: every lesson idea on one page, each with a button that opens it.
+
+The page only says what was chosen: it emits ``activated(target)`` and the window that shows it
+opens the lesson, the tab or the preset. Targets:
+
+* ``"lesson:one_parameter"``, ``"lesson:two_parameters"``: a lesson window;
+* ``"race"``: the two-parameter lesson with its optimizer race switched on;
+* ``"tab:loss_surface"``, ``"tab:step_by_phase"``, ``"tab:chain_rule"``,
+  ``"tab:gradient_health"``, ``"tab:prediction"``: a tab of the main window;
+* ``"preset:<file>"``: a main-window preset from resources/presets (index.json, lesson "main").
+
+Colours come from the palette only (cards on Base, borders in Mid, notes in PlaceholderText),
+so the page follows the light and dark themes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gdsim.app.lessons.presets import Preset, presets_for
+
+CARD_WIDTH = 540  # the narrowest a card gets before the grid drops a column
+MAX_COLUMNS = 2
+HEALTH_PREFIX = "Gradient health: "
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One card: what the idea is, where it lives and the buttons that open it."""
+
+    key: str
+    title: str
+    text: str  # two short lines
+    where: str
+    buttons: tuple[tuple[str, str, str], ...]  # (label, target, tooltip)
+
+
+WINDOW_LESSONS = (
+    Lesson(
+        "one_parameter",
+        "One parameter: cost and slope",
+        "The cost C(w) is a curve, and its slope dC/dw says which way is uphill. Each step "
+        "moves w the other way: at w = 1 on (w − 3)², 1 − 0.1 × (−4) = 1.4.",
+        "Own window · tangent, update arrow, learning-rate presets",
+        (("Open lesson", "lesson:one_parameter", "Step down a cost curve one update at a time"),),
+    ),
+    Lesson(
+        "two_parameters",
+        "Two parameters: the gradient vector",
+        "Hold one weight still and the cost is a curve in the other; its slope is a partial "
+        "derivative. Side by side, the two partials form the gradient, pointing uphill.",
+        "Own window · contour map, partial-derivative slices, five surfaces",
+        (("Open lesson", "lesson:two_parameters", "Gradient descent on a map of C(w1, w2)"),),
+    ),
+    Lesson(
+        "race",
+        "Optimizer race",
+        "Plain steps, momentum, Nesterov, RMSProp and Adam set off from the same point on the "
+        "same surface. See which one zig-zags, which overshoots and which crawls.",
+        "Own window · the two-parameter lesson, race switched on",
+        (("Start the race", "race", "Five optimizers, one start, stepping together"),),
+    ),
+)
+
+TAB_LESSONS = (
+    Lesson(
+        "loss_surface",
+        "The real network's loss surface",
+        "The network's own cost over two of its weights, the rest held still, with the "
+        "path that training takes across it.",
+        "Main window · Loss surface tab",
+        (("Show tab", "tab:loss_surface", "Open the Loss surface tab of the main window"),),
+    ),
+    Lesson(
+        "step_by_phase",
+        "Step by phase: the training loop",
+        "One update split into its phases: the forward pass makes a prediction, the cost "
+        "scores it, the backward pass finds every gradient, the update moves every weight.",
+        "Main window · Step by phase tab",
+        (("Show tab", "tab:step_by_phase", "Open the Step by phase tab of the main window"),),
+    ),
+    Lesson(
+        "chain_rule",
+        "Chain rule: backpropagation",
+        "A weight's gradient is a product of local slopes, from the cost back through each "
+        "layer to that weight. Every factor is shown for one weight and one sample.",
+        "Main window · Chain rule tab (or double-click a parameter)",
+        (("Show tab", "tab:chain_rule", "Open the Chain rule tab of the main window"),),
+    ),
+    Lesson(
+        "gradient_health",
+        "Gradient health: what gradient size means",
+        "A layer's gradient size says how much it is learning: exactly zero means dead units, "
+        "tiny early layers mean vanishing, fast growth means exploding.",
+        "Main window · Gradient health tab; each preset shows one problem",
+        (("Show tab", "tab:gradient_health", "Open the Gradient health tab of the main window"),),
+    ),
+    Lesson(
+        "prediction",
+        "Prediction",
+        "What the network outputs right now: the decision boundary over the data, or the "
+        "fitted curve, redrawn as the cost falls.",
+        "Main window · Prediction tab",
+        (("Show tab", "tab:prediction", "Open the Prediction tab of the main window"),),
+    ),
+)
+
+INTRO = (
+    "Each lesson makes one idea of gradient descent visible, with the same Step, Run and Reset "
+    "controls and live plots as the main window: take one update at a time and read every "
+    "number, or let it run. The first three open in a window of their own; the others are tabs "
+    "of the main window and show the network you are training there."
+)
+
+
+def parse_target(target: str) -> tuple[str, str]:
+    """("lesson", "one_parameter"), ("race", ""), ("tab", "chain_rule"), ("preset", file)."""
+    kind, _, name = target.partition(":")
+    if kind not in ("lesson", "race", "tab", "preset") or (kind == "race") == bool(name):
+        raise ValueError(f"not a lessons start-page target: {target!r}")
+    return kind, name
+
+
+def _preset_label(preset: Preset) -> str:
+    """A short button label: "Gradient health: vanishing (deep sigmoid stack)" -> "Vanishing"."""
+    text = preset.title.removeprefix(HEALTH_PREFIX).split(" (")[0]
+    return text[:1].upper() + text[1:]
+
+
+def _preset_button(preset: Preset) -> tuple[str, str, str]:
+    return (_preset_label(preset), f"preset:{preset.file}", f"{preset.title}\n{preset.summary}")
+
+
+class LessonsStartPage(QWidget):
+    """Every lesson as a card with buttons; a click emits ``activated(target)``."""
+
+    activated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("lessonsStartPage")
+        self.setWindowTitle("Lessons")
+        self._buttons: dict[str, QPushButton] = {}
+        self._cards: list[list[QFrame]] = []
+        self._grids: list[QGridLayout] = []
+        self._columns = 0
+        self._build()
+
+    # ------------------------------------------------------------------ public API
+    def targets(self) -> list[str]:
+        """Every target a button on this page emits, in page order."""
+        return list(self._buttons)
+
+    def button(self, target: str) -> QPushButton:
+        return self._buttons[target]
+
+    # ------------------------------------------------------------------ building
+    def _build(self) -> None:
+        main_presets = presets_for("main")
+        health = [p for p in main_presets if p.title.startswith(HEALTH_PREFIX)]
+        others = [p for p in main_presets if p not in health]
+        tab_lessons = list(TAB_LESSONS)
+        i = next(i for i, lesson in enumerate(tab_lessons) if lesson.key == "gradient_health")
+        tab_lessons[i] = self._with_presets(tab_lessons[i], health)
+        if others:  # main-window presets of other kinds get a card of their own
+            tab_lessons.append(
+                Lesson(
+                    "more_presets",
+                    "More presets",
+                    "Configs that show one behaviour on purpose, opened in the main window.",
+                    "Main window",
+                    tuple(_preset_button(p) for p in others),
+                )
+            )
+
+        title = QLabel("Lessons")
+        title.setObjectName("lessonsTitle")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        title.setFont(font)
+        intro = QLabel(INTRO)
+        intro.setWordWrap(True)
+
+        content = QWidget()
+        content.setObjectName("lessonsContent")
+        column = QVBoxLayout(content)
+        column.setContentsMargins(20, 16, 20, 20)
+        column.setSpacing(10)
+        column.addWidget(title)
+        column.addWidget(intro)
+        column.addSpacing(4)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(12)
+        column.addLayout(grid)
+        self._grids.append(grid)
+        self._cards.append([self._card(lesson) for lesson in (*WINDOW_LESSONS, *tab_lessons)])
+        column.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setObjectName("lessonsScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self._scroll = scroll
+        self._place(MAX_COLUMNS)
+
+    @staticmethod
+    def _with_presets(lesson: Lesson, presets: list[Preset]) -> Lesson:
+        extra = tuple(_preset_button(p) for p in presets)
+        return Lesson(lesson.key, lesson.title, lesson.text, lesson.where, lesson.buttons + extra)
+
+    def _card(self, lesson: Lesson) -> QFrame:
+        card = QFrame()
+        card.setObjectName("lessonCard")
+        card.setProperty("lesson", lesson.key)
+        card.setStyleSheet(
+            "QFrame#lessonCard { background: palette(base); border: 1px solid palette(mid);"
+            " border-radius: 8px; }"
+        )
+        card.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        box = QVBoxLayout(card)
+        box.setContentsMargins(14, 12, 14, 12)
+        box.setSpacing(6)
+        title = QLabel(lesson.title)
+        title.setObjectName("lessonCardTitle")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        font.setBold(True)
+        title.setFont(font)
+        text = QLabel(lesson.text)
+        text.setObjectName("lessonCardText")
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        where = QLabel(lesson.where)
+        where.setObjectName("lessonCardWhere")
+        where.setWordWrap(True)
+        where.setStyleSheet("color: palette(placeholder-text);")
+        for label in (title, text, where):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        box.addWidget(title)
+        box.addWidget(text, 1)
+        box.addWidget(where)
+        # The lesson's own button, then (if any) its presets.
+        (label, target, tip), *presets = lesson.buttons
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        row.addWidget(self._button(label, target, tip, bold=True))
+        if presets:
+            row.addSpacing(12)
+            row.addWidget(QLabel("Presets:"))
+            for label, target, tip in presets:
+                row.addWidget(self._button(label, target, tip, bold=False))
+        row.addStretch(1)
+        box.addLayout(row)
+        return card
+
+    def _button(self, label: str, target: str, tip: str, bold: bool) -> QPushButton:
+        button = QPushButton(label)
+        button.setObjectName(f"lessonButton_{target.replace(':', '_')}")
+        button.setProperty("target", target)
+        button.setToolTip(tip)
+        button.setAutoDefault(False)
+        if bold:
+            font = button.font()
+            font.setBold(True)
+            button.setFont(font)
+        button.clicked.connect(lambda _=False, t=target: self.activated.emit(t))
+        self._buttons[target] = button
+        return button
+
+    def _place(self, columns: int) -> None:
+        """Lay the cards out `columns` to a row (the grids keep equal column widths)."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for grid, cards in zip(self._grids, self._cards, strict=True):
+            for card in cards:
+                grid.removeWidget(card)
+            for c in range(MAX_COLUMNS):
+                grid.setColumnStretch(c, 1 if c < columns else 0)
+            for i, card in enumerate(cards):
+                grid.addWidget(card, i // columns, i % columns)
+
+    def resizeEvent(self, event) -> None:
+        width = event.size().width() - 60  # less the page margins and a scroll bar
+        self._place(max(1, min(MAX_COLUMNS, width // CARD_WIDTH)))
+        super().resizeEvent(event)
