@@ -32,6 +32,8 @@ from gdsim.app import theme
 from gdsim.app.controls import TrainingControls
 from gdsim.app.dialogs import Dialogs
 from gdsim.app.forms import ConfigForm
+from gdsim.app.lessons.presets import presets_for
+from gdsim.app.lessons.start_page import LessonsStartPage, parse_target
 from gdsim.app.message_bar import MessageBar
 from gdsim.app.parameter_table import ParameterTable
 from gdsim.app.plots import PlotPanel
@@ -57,11 +59,6 @@ LESSONS = [  # key, menu title, status tip; classes in gdsim.app.lessons
         "C(w1, w2) as a map, the partial derivatives as slices, the gradient and the step",
     ),
 ]
-HEALTH_PRESETS = [  # resources/presets: each shows one gradient problem on purpose
-    ("health-dead-relu.json", "Gradient health: &dead ReLU units"),
-    ("health-vanishing-sigmoid.json", "Gradient health: &vanishing (deep sigmoid stack)"),
-    ("health-exploding.json", "Gradient health: &exploding"),
-]
 REFRESH_MS = 33  # at most ~30 redraws a second
 TABLE_MS_RUNNING = 200  # numbers that change 30 times a second cannot be read anyway
 CONFIG_FILTER = "gdsim config (*.json);;All files (*)"
@@ -85,6 +82,7 @@ class MainWindow(QMainWindow):
         self._last: Snapshot | None = None
         self._export_dialog: QProgressDialog | None = None
         self._lesson_windows: dict[str, QWidget] = {}
+        self._lessons_page: QWidget | None = None
 
         self.session = TrainingSession(self)  # starts the trainer process and its reader
         try:
@@ -308,6 +306,15 @@ class MainWindow(QMainWindow):
 
         lessons_menu = bar.addMenu("&Lessons")
         lessons_menu.setObjectName("lessonsMenu")
+        overview = self._action(
+            "&All lessons…",
+            self.open_lessons_page,
+            "F1",
+            "Every lesson on one page: what it shows and where to find it",
+        )
+        overview.setObjectName("lessonsPageAction")
+        lessons_menu.addAction(overview)
+        lessons_menu.addSeparator()
         self.lesson_actions = {}
         for key, title, tip in LESSONS:
             action = self._action(title, lambda checked=False, k=key: self.open_lesson(k), tip=tip)
@@ -315,17 +322,23 @@ class MainWindow(QMainWindow):
             lessons_menu.addAction(action)
             self.lesson_actions[key] = action
         lessons_menu.addSeparator()
-        for file, title in HEALTH_PRESETS:
+        for preset in presets_for("main"):  # resources/presets/index.json
             action = self._action(
-                title,
-                lambda checked=False, f=file: self.open_health_preset(f),
-                tip="Open this preset and watch the Gradient health tab",
+                preset.title,
+                lambda checked=False, f=preset.file: self.open_health_preset(f),
+                tip=preset.summary,
             )
-            action.setObjectName(f"preset_{file.removesuffix('.json')}")
+            action.setObjectName(f"preset_{preset.file.removesuffix('.json')}")
             lessons_menu.addAction(action)
 
         help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self._action("&Keyboard shortcuts", self._show_shortcuts))
+        help_menu.addAction(
+            self._action("&Lessons overview", self.open_lessons_page, tip=overview.statusTip())
+        )
+        help_menu.addAction(
+            self._action("&Keyboard shortcuts", self._show_shortcuts, "Ctrl+/", "Every shortcut")
+        )
+        help_menu.addSeparator()
         help_menu.addAction(self._action("&About gdsim", self._show_about))
         self._update_recent_menu()
 
@@ -705,6 +718,41 @@ class MainWindow(QMainWindow):
         window.activateWindow()
         return window
 
+    def open_lessons_page(self) -> QWidget:
+        """The start page listing every lesson (one window, raised if already open)."""
+        page = self._lessons_page
+        if page is None:
+            page = self._lessons_page = LessonsStartPage()
+            page.setWindowFlag(Qt.WindowType.Window, True)
+            page.setWindowTitle("Lessons — gdsim")
+            page.resize(1200, 720)
+            page.activated.connect(self.open_lesson_target)
+        page.show()
+        page.raise_()
+        page.activateWindow()
+        return page
+
+    def open_lesson_target(self, target: str) -> None:
+        """Act on a start-page button: a lesson window, a tab under the plots or a preset."""
+        kind, name = parse_target(target)
+        if kind == "lesson":
+            self.open_lesson(name)
+        elif kind == "race":
+            self.open_lesson("two_parameters").set_race(True)
+        elif kind == "preset":
+            self.open_health_preset(name)
+        else:
+            tabs = {
+                "loss_surface": self.surface_view,
+                "step_by_phase": self.diagram_view,
+                "chain_rule": self.chain_view,
+                "gradient_health": self.health_view,
+                "prediction": self.prediction_view,
+            }
+            self.bottom_tabs.setCurrentWidget(tabs[name])
+            self.raise_()
+            self.activateWindow()
+
     def open_health_preset(self, file: str) -> bool:
         from gdsim.resources import resource_path
 
@@ -800,6 +848,8 @@ class MainWindow(QMainWindow):
         self._refresh_timer.stop()
         for lesson in self._lesson_windows.values():
             lesson.close()
+        if self._lessons_page is not None:
+            self._lessons_page.close()
         return self.session.shutdown()
 
     def closeEvent(self, event) -> None:

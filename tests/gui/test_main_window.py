@@ -366,3 +366,33 @@ def test_a_window_that_fails_to_build_stops_its_trainer(qtbot, settings_sandbox,
     with pytest.raises(RuntimeError, match="broken on purpose"):
         MainWindow()
     assert started and not started[0].thread.isRunning()
+
+
+def test_every_start_page_button_opens_what_it_names(qtbot, window):
+    from PySide6.QtGui import QAction
+
+    window.findChild(QAction, "lessonsPageAction").trigger()
+    page = window._lessons_page
+    assert page is not None and page.isVisible()
+    tabs = {
+        "tab:loss_surface": window.surface_view,
+        "tab:step_by_phase": window.diagram_view,
+        "tab:chain_rule": window.chain_view,
+        "tab:gradient_health": window.health_view,
+        "tab:prediction": window.prediction_view,
+    }
+    presets = [t for t in page.targets() if t.startswith("preset:")]
+    assert len(presets) == 3
+    for target in page.targets():
+        if target in presets:
+            continue
+        page.button(target).click()
+        if target in tabs:
+            assert window.bottom_tabs.currentWidget() is tabs[target], target
+        elif target == "race":
+            assert window._lesson_windows["two_parameters"].race_group.isChecked()
+        else:
+            assert window._lesson_windows[target.split(":")[1]].isVisible(), target
+    page.button(presets[0]).click()  # a preset replaces the network: the window asks first
+    assert window.bottom_tabs.currentWidget() is window.health_view
+    assert window.config_path.name == presets[0].split(":")[1]
