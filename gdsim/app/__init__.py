@@ -41,8 +41,9 @@ def make_application():
     app.setOrganizationName("gdsim")
     app.setApplicationDisplayName("gdsim")
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("io.github.gdsim.Gdsim")
-    from gdsim.app.icon import app_icon
+    from gdsim.app.icon import APP_ID, app_icon
+
+    app.setDesktopFileName(APP_ID)
 
     app.setWindowIcon(app_icon())  # every window, the task bar and the window switcher
     from gdsim.app import theme

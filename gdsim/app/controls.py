@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from gdsim.app.forms.tips import CONTROLS
 
+STEP_N_MAX = 10_000_000  # updates one 'Step N' may ask for
 SPEEDS = [
     ("unlimited", None),
     ("1 step/s", 1.0),
@@ -52,7 +53,7 @@ class TrainingControls(QWidget):
         self.step_button.setToolTip(CONTROLS["step"])
         self.step_n_spin = QSpinBox()
         self.step_n_spin.setObjectName("stepNSpin")
-        self.step_n_spin.setRange(2, 10_000_000)
+        self.step_n_spin.setRange(2, STEP_N_MAX)
         self.step_n_spin.setValue(10)
         self.step_n_spin.setGroupSeparatorShown(True)
         self.step_n_spin.setToolTip(CONTROLS["step_n_count"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+import sys
 import time
 from pathlib import Path
 
@@ -778,6 +779,13 @@ class MainWindow(QMainWindow):
 
     def _restore_settings(self) -> None:
         """The layout and options of the last session; defaults where nothing (valid) is kept."""
+        try:
+            self._apply_saved_settings()
+        except Exception as exc:  # a damaged settings file costs preferences, never the window
+            print(f"gdsim: ignoring unreadable settings ({exc})", file=sys.stderr)
+            self.resize(*self.DEFAULT_SIZE)
+
+    def _apply_saved_settings(self) -> None:
         s = self.settings
         geometry = s.window_geometry()
         if geometry is None or not self.restoreGeometry(geometry):

@@ -159,32 +159,13 @@ def _resources() -> Path:
     return folder
 
 
-def _stop_half_built(exc: BaseException) -> None:
-    """A window whose constructor raised may have started its trainer already: stop it, or its
-    reader thread would abort the process at exit (exit 134 instead of a one-line failure)."""
-    from gdsim.app.session import TrainingSession
-
-    tb = exc.__traceback__
-    while tb is not None:  # the constructor's frame still holds the half-built window
-        session = getattr(tb.tb_frame.f_locals.get("self"), "session", None)
-        if isinstance(session, TrainingSession):
-            with contextlib.suppress(Exception):
-                session.shutdown()
-            return
-        tb = tb.tb_next
-
-
 def _run(deadline: float, screenshot: Path | None) -> tuple[str, float]:
     """The platform's name and the seconds until the trainer's first snapshot arrived."""
     app = make_application()
     from gdsim.app.main_window import MainWindow
 
     started = time.monotonic()  # the window starts its trainer process as it is built
-    try:
-        window = MainWindow()
-    except Exception as exc:
-        _stop_half_built(exc)
-        raise
+    window = MainWindow()  # (a constructor that fails stops its own trainer)
     dialogs = window.dialogs = _NoDialogs()
     window.show()
     try:

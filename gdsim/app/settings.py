@@ -11,8 +11,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from gdsim.app.controls import STEP_N_MAX
+from gdsim.app.theme import THEMES
+
 MAX_RECENT = 8
-THEME_NAMES = ("system", "light", "dark")
 
 
 class AppSettings:
@@ -28,11 +30,13 @@ class AppSettings:
             return value.strip().lower() in ("true", "1", "yes")
         return bool(value)
 
-    def _int(self, key: str, default: int) -> int:
+    def _int(self, key: str, default: int, low: int = -(2**31), high: int = 2**31 - 1) -> int:
+        """An int in [low, high] (Qt's widgets take 32-bit ints and raise beyond them)."""
         try:
-            return int(self.store.value(key, default))
-        except (TypeError, ValueError):
+            value = int(self.store.value(key, default))
+        except (TypeError, ValueError, OverflowError):
             return default
+        return value if low <= value <= high else default
 
     def _bytes(self, key: str) -> QByteArray | None:
         value = self.store.value(key)
@@ -86,11 +90,11 @@ class AppSettings:
     # ------------------------------------------------------------------ look and plots
     def theme(self) -> str:
         name = str(self.store.value("look/theme", "system"))
-        return name if name in THEME_NAMES else "system"
+        return name if name in THEMES else "system"
 
     def set_theme(self, name: str) -> None:
-        if name not in THEME_NAMES:
-            raise ValueError(f"unknown theme {name!r} (use one of {', '.join(THEME_NAMES)})")
+        if name not in THEMES:
+            raise ValueError(f"unknown theme {name!r} (use one of {', '.join(THEMES)})")
         self.store.setValue("look/theme", name)
 
     def log_cost(self) -> bool:
@@ -100,7 +104,7 @@ class AppSettings:
         self.store.setValue("plots/logCost", bool(on))
 
     def step_n(self) -> int:
-        return self._int("training/stepN", 10)
+        return self._int("training/stepN", 10, low=2, high=STEP_N_MAX)
 
     def set_step_n(self, n: int) -> None:
         self.store.setValue("training/stepN", int(n))

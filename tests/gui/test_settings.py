@@ -115,3 +115,29 @@ def test_theme_menu_switches_the_app_and_is_remembered(make_window, qapp):
     finally:
         theme.apply_theme(qapp, "light")
     assert qapp.palette().window().color().lightness() > 180
+
+
+def test_out_of_range_numbers_in_the_settings_file_fall_back(make_window, settings_sandbox):
+    raw = QSettings()
+    raw.setValue("training/stepN", "99999999999")  # more than a QSpinBox can hold
+    raw.setValue("training/speedIndex", "-7")
+    raw.setValue("window/bottomTab", "400")
+    raw.sync()
+    w = make_window()  # opens, with the defaults
+    assert w.controls.step_n_spin.value() == 10
+    assert w.controls.speed_combo.currentIndex() == 0
+    assert w.bottom_tabs.currentIndex() == 0
+
+
+def test_a_setting_the_window_cannot_apply_costs_only_that_setting(
+    make_window, monkeypatch, capsys
+):
+    def broken(self):
+        raise ValueError("stored state from another version")
+
+    monkeypatch.setattr(AppSettings, "window_state", broken)
+    w = make_window()
+    assert w.session.last is not None  # the window opened and its trainer answered
+    assert "ignoring unreadable settings (stored state from another version)" in (
+        capsys.readouterr().err
+    )

@@ -161,3 +161,27 @@ def test_every_view_renders_after_switching(qapp, window):
     assert _distinct_colours(window) > 3
     image = window.plots.cost_plot.grab().toImage()
     assert QColor(image.pixel(image.width() // 2, image.height() // 2)).lightness() > 200
+
+
+def test_a_deleted_plot_panel_is_not_restyled_by_a_later_theme_change(qtbot, qapp):
+    """Every theme subscriber must go with its widget (a plain-object subscriber once crashed
+    the next theme change with 'C++ object already deleted')."""
+    import numpy as np
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from gdsim.app import theme
+    from gdsim.app.plots import PlotPanel
+
+    notifier = theme.notifier()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # earlier tests' widgets
+    before = notifier.receivers("2changed(QString)")
+    panel = PlotPanel()
+    panel.rate_marks.add(np.array([0.0, 1.0, 2.0]), np.array([0.1, 0.1, 0.5]))
+    assert panel.rate_marks.steps() == [2.0]
+    panel.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert notifier.receivers("2changed(QString)") == before
+    try:
+        theme.apply_theme(qapp, "dark")  # would raise inside the slot of a leaked subscriber
+    finally:
+        theme.apply_theme(qapp, "light")

@@ -149,10 +149,11 @@ def test_desktop_entry_runs_gdsim_with_the_app_id_icon():
     assert "Education" in entry["Categories"].split(";")
 
 
-def test_the_app_announces_the_desktop_file_name():
+def test_the_app_announces_the_desktop_file_name(qapp):
     # On Wayland the compositor finds the desktop file (and so the icon) by this name.
-    source = (ROOT / "gdsim" / "app" / "__init__.py").read_text(encoding="utf-8")
-    assert f'setDesktopFileName("{APP_ID}")' in source
+    from gdsim.app import make_application
+
+    assert make_application().desktopFileName() == APP_ID
 
 
 def test_metainfo_matches_the_desktop_file_and_the_package():
