@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDoubleValidator
+from PySide6.QtGui import QDoubleValidator, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -43,7 +43,10 @@ class TrainingControls(QWidget):
     speed_changed = Signal(object)  # steps per second or None
     stop_conditions_changed = Signal(object, object)  # max steps or None, target cost or None
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, *, shortcuts: bool = True):
+        """`shortcuts`: F10, Shift+F10, F5, Ctrl+R (and Ctrl+Shift+R, Ctrl+E when those buttons
+        show) work anywhere in this widget's window; a window with its own menu actions for
+        them (the main window) passes False, or Qt would find the keys ambiguous."""
         super().__init__(parent)
         style = self.style()
         icon = style.standardIcon
@@ -145,6 +148,25 @@ class TrainingControls(QWidget):
         self.max_steps_spin.valueChanged.connect(self._emit_stops)
         self.target_cost_edit.editingFinished.connect(self._emit_stops)
         self.set_running(False)
+        if shortcuts:
+            self._add_shortcuts()
+
+    def _add_shortcuts(self) -> None:
+        """The keys the buttons' tooltips name, for windows without menus (the lessons)."""
+        for keys, button in (
+            ("F10", self.step_button),
+            ("Shift+F10", self.step_n_button),
+            ("F5", self.run_button),
+            ("Ctrl+R", self.reset_button),
+            ("Ctrl+Shift+R", self.rerandomize_button),
+            ("Ctrl+E", self.export_button),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            # a hidden button (a lesson without export) must not act on its key
+            shortcut.activated.connect(
+                lambda b=button: b.click() if b.isVisibleTo(self) and b.isEnabled() else None
+            )
 
     def set_status_widget(self, widget: QWidget) -> None:
         """Put `widget` (e.g. the step/cost line) at the left of the second row."""

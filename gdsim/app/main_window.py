@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
         )
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.form_dock)
 
-        self.controls = TrainingControls()
+        self.controls = TrainingControls(shortcuts=False)  # the menus hold these keys
         self.message_bar = MessageBar()
         self.status_line = QLabel()
         self.status_line.setObjectName("statusLine")
@@ -410,18 +410,15 @@ class MainWindow(QMainWindow):
     def _on_run_started(self, info: RunInfo) -> None:
         self.config = info.config
         self.statusBar().clearMessage()  # messages about the previous run no longer apply
-        function_mode = info.config.mode == "function"
-        self.form_dock.widget().setEnabled(not function_mode)
-        if function_mode:
+        if info.config.mode == "function":
             names = ", ".join(info.parameter_names)
             self.message_bar.show_message(
-                f"<b>Function mode</b>: minimising C({names}) = {info.config.function}. The "
-                "network forms do not apply; Step, Run and the plots work as usual. Open a "
-                "network config (File ▸ Open) to build a network again.",
+                f"<b>Function mode</b>: minimising C({names}) = {info.config.function}. Only "
+                "the optimizer settings apply (no data or network); Step, Run and the plots "
+                "work as usual. Open a network config (File ▸ Open) to build a network again.",
                 "info",
             )
-        else:
-            self.form.set_config(info.config)  # e.g. the seed Re-randomise drew
+        self.form.set_config(info.config)  # e.g. the seed Re-randomise drew
         self._last = None
         self._history_unsaved = False
         self._shown_divergence = False
@@ -774,8 +771,21 @@ class MainWindow(QMainWindow):
         show_about(self)
 
     # ------------------------------------------------------------------ settings
-    DEFAULT_SIZE = (1400, 860)
-    DEFAULT_SPLIT = (520, 300)
+    DEFAULT_SIZE = (1400, 860)  # on a screen that has room for it
+
+    def default_size(self) -> tuple[int, int]:
+        """DEFAULT_SIZE, shrunk to fit the screen's free area (a 1366x768 laptop, say)."""
+        width, height = self.DEFAULT_SIZE
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is not None:
+            free = screen.availableGeometry()
+            width, height = min(width, free.width() - 16), min(height, free.height() - 40)
+        return max(width, 800), max(height, 560)
+
+    def _default_split(self) -> None:
+        """Plots over tabs about 5:3, so the tabs keep room for their plots on short screens."""
+        total = max(sum(self.splitter.sizes()), 400)
+        self.splitter.setSizes([total * 5 // 8, total - total * 5 // 8])
 
     def _restore_settings(self) -> None:
         """The layout and options of the last session; defaults where nothing (valid) is kept."""
@@ -783,19 +793,19 @@ class MainWindow(QMainWindow):
             self._apply_saved_settings()
         except Exception as exc:  # a damaged settings file costs preferences, never the window
             print(f"gdsim: ignoring unreadable settings ({exc})", file=sys.stderr)
-            self.resize(*self.DEFAULT_SIZE)
+            self.resize(*self.default_size())
 
     def _apply_saved_settings(self) -> None:
         s = self.settings
         geometry = s.window_geometry()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(*self.DEFAULT_SIZE)
+            self.resize(*self.default_size())
         state = s.window_state()
         if state is not None:
             self.restoreState(state)
         splitter = s.splitter_state()
         if splitter is None or not self.splitter.restoreState(splitter):
-            self.splitter.setSizes(list(self.DEFAULT_SPLIT))
+            self._default_split()
         self.plots.set_log_cost(s.log_cost())
         self._sync_log_action(s.log_cost())
         if 0 <= s.bottom_tab() < self.bottom_tabs.count():
@@ -834,11 +844,11 @@ class MainWindow(QMainWindow):
             return
         self.settings.clear()
         self.showNormal()
-        self.resize(*self.DEFAULT_SIZE)
+        self.resize(*self.default_size())
         self.form_dock.setFloating(False)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.form_dock)
         self.form_dock.show()
-        self.splitter.setSizes(list(self.DEFAULT_SPLIT))
+        self._default_split()
         self.plots.set_log_cost(False)
         self._sync_log_action(False)
         self.bottom_tabs.setCurrentIndex(0)

@@ -212,6 +212,14 @@ class Trainer:
             what = f"parameter {self.parameter_names[bad[0]]} became {theta[bad[0]]}"
         else:
             what = f"the cost became {cost}"
+        if step == 0:  # no update has happened yet: the learning rate cannot be the cause
+            cause = (
+                "The formula is not defined at this starting point (e.g. log or sqrt of a "
+                "negative number, or a division by zero); choose another start."
+                if self.mode == "function"
+                else "Check the data and the initialisation."
+            )
+            return f"the cost cannot be computed at the start: {what} before any update. {cause}"
         lr = self.optimizer.learning_rate
         return (
             f"training diverged at step {step}: {what}. The learning rate ({lr:g}) is "

@@ -163,13 +163,21 @@ def test_set_config_round_trips_each_network_example(qtbot, path):
 
 
 @pytest.mark.parametrize("path", FUNCTION_EXAMPLES, ids=lambda p: p.stem)
-def test_function_mode_configs_are_ignored(form, path):
-    before = form.config()
+def test_function_mode_configs_show_only_their_optimizer(form, qtbot, path):
+    cfg = load_config(path)
     recorder = Recorder(form)
-    form.set_config(load_config(path))
-    assert form.config() == before
-    assert recorder.count == 0
-    assert find(form, QComboBox, "lossCombo").currentText() == before.loss
+    form.set_config(cfg)
+    assert form.config() == cfg and recorder.count == 0
+    assert not shown(form.data_form) and not shown(form.network_form)
+    assert not shown(form.training_form) and shown(form.optimizer_form)
+    lr = find(form, NumberSpinBox, "learningRateSpin")
+    assert lr.value() == cfg.optimizer.learning_rate
+    with qtbot.waitSignal(form.live_changed, timeout=2000) as blocker:
+        lr.setValue(0.02)
+    assert blocker.args[0].mode == "function" and blocker.args[0].optimizer.learning_rate == 0.02
+    assert blocker.args[0].function == cfg.function
+    form.set_config(default_config())  # a network again: every section is back
+    assert shown(form.data_form) and shown(form.network_form)
 
 
 def test_round_trip_keeps_a_seed_above_the_spin_box_range(form):
@@ -936,3 +944,20 @@ def test_learning_rate_is_remembered_per_optimizer(form, qtbot):
     # a config's own rate always wins over what was remembered
     form.set_config(dataclasses.replace(default_config(), optimizer=OptimizerConfig("adam", 0.02)))
     assert lr.value() == 0.02
+
+
+def test_picking_regression_data_from_a_classifier_switches_to_mse_and_a_linear_output(form, qtbot):
+    form.set_config(default_config())  # xor: bce with a sigmoid output
+    combo = find(form, QComboBox, "datasetCombo")
+    with qtbot.waitSignal(form.structure_changed, timeout=2000) as blocker:
+        combo.setCurrentIndex(combo.findData("sine"))
+    cfg = blocker.args[0]
+    assert cfg.data.name == "sine" and cfg.loss == "mse"
+    assert cfg.network.layers[-1].activation == "linear"
+    validate_config(cfg)  # a config the trainer takes, not a refusal
+    hint = find(form, QLabel, "outputHintLabel")
+    assert shown(hint) and "Loss set to mse and output to linear" in hint.text()
+    # classification data again: mse still fits it, so nothing is switched back behind the user
+    with qtbot.waitSignal(form.structure_changed, timeout=2000) as blocker:
+        combo.setCurrentIndex(combo.findData("xor"))
+    assert blocker.args[0].loss == "mse"

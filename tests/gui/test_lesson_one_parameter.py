@@ -57,7 +57,7 @@ def test_seed_numbers_before_and_after_one_step(lesson, qtbot):
         "costValue": "4",
         "gradientValue": "-4",
         "learningRateValue": "0.1",
-        "updateValue": "0.4",
+        "updateValue": "+0.4",
         "nextWValue": "1.4",
     }
     assert lesson.findChild(object, "derivativeFormula").text() == "dC/dw = 2*w - 6"
@@ -216,3 +216,23 @@ def test_stop_rule_widgets_are_hidden(lesson):
     ]
     assert "Speed" in shown and not any("Stop" in text or "cost" in text for text in shown)
     assert not lesson.controls.max_steps_spin.isVisibleTo(lesson)
+
+
+def test_the_keys_the_tooltips_name_work_in_the_lesson_window(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from gdsim.app.lessons import OneParameterLesson
+
+    lesson = OneParameterLesson()
+    qtbot.addWidget(lesson)
+    lesson.show()
+    qtbot.waitExposed(lesson)
+    lesson.activateWindow()
+    qtbot.waitUntil(lesson.isActiveWindow, timeout=5000)  # window shortcuts need it active
+    qtbot.waitUntil(lambda: lesson.session.last is not None, timeout=5000)
+    steps = lesson.session.last.step
+    QTest.keyClick(lesson.controls.step_button, Qt.Key.Key_F10)
+    qtbot.waitUntil(lambda: lesson.session.last.step == steps + 1, timeout=5000)
+    QTest.keyClick(lesson, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: lesson.session.last.step == 0, timeout=5000)

@@ -260,3 +260,11 @@ def test_screenshot_adam_xor(qtbot):
     path = SHOTS / "loss-surface-xor-adam.png"
     assert view.grab().save(str(path))
     assert path.stat().st_size > 1000
+
+
+def test_colour_bar_shows_plain_costs_without_an_si_scale(qtbot):
+    from gdsim.app.views.loss_surface import LossSurfaceView
+
+    view = LossSurfaceView()
+    qtbot.addWidget(view)
+    assert not view.colorbar.getAxis("right").autoSIPrefix

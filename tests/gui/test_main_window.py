@@ -253,7 +253,7 @@ def test_a_refused_network_keeps_the_old_run_and_the_form_in_step(qtbot, window)
     assert window.session.info.run_id == before.run_id
 
 
-def test_a_function_mode_config_disables_the_network_form(qtbot, make_window, tmp_path):
+def test_a_function_mode_config_keeps_only_the_optimizer_form(qtbot, make_window, tmp_path):
     path = tmp_path / "one.json"
     path.write_text(
         json.dumps(
@@ -267,12 +267,19 @@ def test_a_function_mode_config_disables_the_network_form(qtbot, make_window, tm
     )
     w = make_window(path)
     qtbot.waitUntil(lambda: "Function mode" in w.message_bar.text(), timeout=5000)
-    assert not w.form_dock.widget().isEnabled()
+    assert w.form.network_form.isHidden() and not w.form.optimizer_form.isHidden()
+    assert w.form.optimizer_form.learning_rate_spin.value() == 0.1
     assert w.session.last.cost == 4.0 and w.session.last.gradients.tolist() == [-4.0]
     click(qtbot, w, "stepButton")
     wait_step(qtbot, w, 1)
     assert w.session.last.parameters[0] == pytest.approx(1.4, abs=1e-15)
     assert w.config.mode == "function"
+    w.form.optimizer_form.learning_rate_spin.setValue(0.5)  # applies from the next update
+    qtbot.waitUntil(lambda: w.config.optimizer.learning_rate == 0.5, timeout=5000)
+    click(qtbot, w, "stepButton")
+    wait_step(qtbot, w, 2)
+    # w = 1.4 - 0.5 * 2 (1.4 - 3) = 3.0
+    assert w.session.last.parameters[0] == pytest.approx(3.0, abs=1e-12)
 
 
 def test_the_lessons_menu_opens_the_one_parameter_lesson(qtbot, window):

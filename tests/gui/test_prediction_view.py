@@ -301,3 +301,20 @@ def test_diverged_parameters_draw_without_warnings(view):
     view.update_from(bad)
     assert np.isnan(view.grid_values()).all()
     assert "—" in view.caption.text() or "0.0%" in view.caption.text()
+
+
+def test_comparable_inputs_are_drawn_to_the_same_scale_and_curves_are_not(qtbot):
+    from gdsim.config import load_config
+    from gdsim.resources import resource_path
+
+    view = PredictionView()
+    qtbot.addWidget(view)
+    for example, kind, locked in (
+        ("spiral-softmax.json", "boundary", True),
+        ("sine-regression.json", "curve", False),
+    ):
+        t = Trainer(load_config(resource_path("examples", example)))
+        view.start_run(run_info(t))
+        view.update_from(snapshot(t))
+        assert view.kind() == kind
+        assert bool(view.plot.getViewBox().state["aspectLocked"]) is locked, example

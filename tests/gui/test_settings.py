@@ -98,7 +98,7 @@ def test_reset_settings_asks_then_restores_defaults(make_window):
     assert w.bottom_tabs.currentIndex() == 0
     assert w.controls.step_n_spin.value() == 10
     assert w.settings.recent_files() == [] and w.settings.store.allKeys() == []
-    assert (w.width(), w.height()) == w.DEFAULT_SIZE
+    assert w.height() == w.default_size()[1]  # (the width is held up by the minimum size)
 
 
 def test_theme_menu_switches_the_app_and_is_remembered(make_window, qapp):
@@ -141,3 +141,11 @@ def test_a_setting_the_window_cannot_apply_costs_only_that_setting(
     assert "ignoring unreadable settings (stored state from another version)" in (
         capsys.readouterr().err
     )
+
+
+def test_the_first_window_fits_a_small_screen(make_window):
+    w = make_window()  # nothing stored: the default size, shrunk to the screen
+    free = w.screen().availableGeometry()
+    assert w.height() <= free.height() and w.default_size()[0] <= max(free.width(), 800)
+    plots, tabs = w.splitter.sizes()
+    assert tabs >= 0.3 * (plots + tabs)  # the tabs keep room for their plots

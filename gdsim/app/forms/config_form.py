@@ -99,13 +99,21 @@ class ConfigForm(QWidget):
     def set_config(self, cfg: Config) -> None:
         """Show ``cfg`` in every field, without emitting any signal.
 
-        A function-mode config is ignored (the form edits networks only). Raises ConfigError
-        if ``cfg`` does not validate. Pending typing is dropped and error marks are cleared.
+        A function-mode config shows only the optimizer section (its formula has no data,
+        network or loss; the optimizer and learning rate apply as for a network). Raises
+        ConfigError if ``cfg`` does not validate. Pending typing is dropped and error marks
+        are cleared.
         """
-        if cfg.mode != "network":
-            return
         cfg = validate_config(cfg)
         self._timer.stop()
+        function_mode = cfg.mode == "function"
+        for section in (self.data_form, self.network_form, self.training_form):
+            section.setVisible(not function_mode)
+        if function_mode:
+            self.optimizer_form.set_config(cfg)
+            self._config = cfg
+            self._clear_invalid()
+            return
         self.data_form.set_config(cfg)
         self.training_form.set_config(cfg)
         self.optimizer_form.set_config(cfg)
@@ -132,7 +140,8 @@ class ConfigForm(QWidget):
     def candidate(self) -> Config:
         """The last valid config with everything the widgets show (not validated)."""
         cfg = self._config
-        for section in self._sections:
+        sections = self._sections if cfg.mode == "network" else (self.optimizer_form,)
+        for section in sections:
             cfg = section.apply_to(cfg)
         return cfg
 
@@ -144,7 +153,12 @@ class ConfigForm(QWidget):
         """
         self._timer.stop()
         problem = self.data_form.problem()
-        if problem and candidate.data.source == "csv" and not candidate.data.path:
+        if (
+            problem
+            and candidate.mode == "network"
+            and candidate.data.source == "csv"
+            and not candidate.data.path
+        ):
             self._show_invalid(problem, self.data_form.choose_button)
             return False
         try:
@@ -193,7 +207,22 @@ class ConfigForm(QWidget):
     def _shape_changed(self, shape: DataShape) -> None:
         if shape.n_inputs == 0:  # CSV chosen as source, but no file yet
             return
-        self.network_form.adapt(self.training_form.loss(), shape, follow_data=True)
+        loss = self.training_form.loss()
+        note = ""
+        if shape.n_classes == 0 and loss in ("bce", "cross_entropy"):
+            # Regression data: a classification loss would be refused. Choose what fits and say
+            # so, rather than refusing the data set the learner just picked.
+            self.training_form.set_loss("mse")
+            if self.network_form.output_row.activation.currentData() in ("sigmoid", "softmax"):
+                self.network_form.set_output_activation("linear")  # sigmoid stops at 0 and 1
+            loss = "mse"
+            note = (
+                "Loss set to mse and output to linear: this data set has numbers to predict, "
+                "not classes."
+            )
+        hint = self.network_form.adapt(loss, shape, follow_data=True)
+        if note:
+            self.network_form.show_hint(f"{note} {hint}".strip())
 
     def _loss_changed(self, loss: str) -> None:
         self.network_form.adapt(loss, self.data_form.shape(), follow_data=False)

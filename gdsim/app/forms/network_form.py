@@ -285,6 +285,15 @@ class NetworkForm(Section):
             self.hint_label.hide()
         self._refresh()
 
+    def set_output_activation(self, name: str) -> None:
+        """Choose the output activation from code (quiet; the next adapt() checks it)."""
+        with self.quiet():
+            select(self.output_row.activation, name)
+
+    def show_hint(self, hint: str) -> None:
+        self.hint_label.setText(hint)
+        self.hint_label.setVisible(bool(hint))
+
     def adapt(self, loss: str, shape: DataShape, *, follow_data: bool) -> str:
         """Make the output layer fit ``loss`` and ``shape`` (and the inputs, if ``follow_data``).
 
@@ -328,8 +337,7 @@ class NetworkForm(Section):
                 notes.append(f"Output units set to {target} ({why}).")
             self._refresh_output_constraints()
         hint = " ".join(notes)
-        self.hint_label.setText(hint)
-        self.hint_label.setVisible(bool(hint))
+        self.show_hint(hint)
         self._refresh()
         return hint
 

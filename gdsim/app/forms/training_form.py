@@ -133,6 +133,11 @@ class TrainingForm(Section):
             ),
         )
 
+    def set_loss(self, loss: str) -> None:
+        """Choose a loss from code (the form adapting to new data): no loss_changed."""
+        with self.quiet():
+            select(self.loss_combo, loss)
+
     def _loss_picked(self) -> None:
         if not self.is_quiet:
             self.loss_changed.emit(self.loss())

@@ -438,7 +438,7 @@ class OneParameterLesson(QWidget):
             "costValue": fmt(cost),
             "gradientValue": fmt(grad),
             "learningRateValue": fmt(lr),
-            "updateValue": fmt(update),
+            "updateValue": f"{'+' if update > 0 else ''}{fmt(update)}",  # a signed move
             "nextWValue": fmt(w_next),
             "derivativeFormula": f"dC/dw = {self._derivative}",
         }
@@ -554,5 +554,5 @@ class OneParameterLesson(QWidget):
     def _show_problem(self, message: str) -> None:
         self.explanation.setText(
             f"<p style='color:{theme.colors().error.text}'><b>Stopped.</b> "
-            f"{html.escape(message)}</p>"
+            f"{html.escape(message[:1].upper() + message[1:])}</p>"
         )

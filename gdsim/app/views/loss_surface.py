@@ -167,6 +167,8 @@ class LossSurfaceView(QWidget):
             values=(0.0, 1.0), colorMap=self.cmap, interactive=False, width=14
         )
         self.colorbar.getAxis("right").setLabel("cost")  # (the caption says which)
+        # plain numbers: "cost (x0.001)" with ticks 500-600 reads as a cost of 550
+        self.colorbar.getAxis("right").enableAutoSIPrefix(False)
         gl.addItem(self.colorbar, row=0, col=1)
 
         self.path = pg.PlotDataItem(

@@ -366,6 +366,10 @@ class PredictionView(QWidget):
             )
         if not multi:
             self.legend.addItem(self.boundary_sample, "boundary p = 0.5")
+        # Same scale on both axes when the inputs are comparable (the built-in sets), so a
+        # spiral looks like a spiral; a CSV with, say, metres against years keeps free axes.
+        spans = hi - lo
+        self.plot.setAspectLocked(bool(max(spans) <= 4 * min(spans)), ratio=1.0)
         self.plot.setXRange(lo[0], hi[0], padding=0.0)
         self.plot.setYRange(lo[1], hi[1], padding=0.0)
         self.plot.setTitle(
@@ -378,6 +382,7 @@ class PredictionView(QWidget):
         self._kind = "curve"
         self._show_plot()
         self.colorbar.setVisible(False)
+        self.plot.setAspectLocked(False)  # x against y of a curve: different quantities
         x_all = np.hstack([data.x_train, data.x_test])[0]
         lo, hi = float(x_all.min()), float(x_all.max())
         if hi <= lo:
