@@ -122,7 +122,9 @@ def test_every_form_field_has_an_explaining_tooltip(qtbot, variant):
     qtbot.addWidget(form)
     inputs = assert_explained(form)
     shown = names(inputs)
-    assert {"learningRateSpin", "optimizerCombo", "lossCombo", "batchSizeSpin"} <= shown
+    assert {"learningRateSpin", "optimizerCombo"} <= shown
+    if form.config().mode == "network":  # a formula has no loss or batches
+        assert {"lossCombo", "batchSizeSpin"} <= shown
     optimizer = form.config().optimizer.name
     expected = {
         "sgd": {"momentumSpin", "dampeningSpin", "nesterovCheck"},
@@ -132,11 +134,11 @@ def test_every_form_field_has_an_explaining_tooltip(qtbot, variant):
     assert expected <= shown
 
 
-def test_function_mode_keeps_the_network_form_and_its_tips(qtbot):
+def test_function_mode_shows_only_the_optimizer_and_explains_it(qtbot):
     form = ConfigForm(VARIANTS["function mode"])
     qtbot.addWidget(form)
-    assert form.config().mode == "network"
-    assert_explained(form)
+    assert form.config().mode == "function"
+    assert "lossCombo" not in names(assert_explained(form))
 
 
 def test_layers_added_later_explain_themselves(qtbot):
