@@ -1,0 +1,130 @@
+"""Config errors and their wording: :class:`ConfigError`, how values are shown, did-you-mean hints.
+
+Every message a user sees about a config is built from these helpers, so the wording is the same
+whether the problem is found while reading a file or in a config built in code.
+"""
+
+from __future__ import annotations
+
+import difflib
+import numbers
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+# Common other spellings of keys, tried before fuzzy matching in did-you-mean hints.
+_KEY_ALIASES = {
+    "lr": "learning_rate",
+    "learningrate": "learning_rate",
+    "beta_1": "beta1",
+    "beta_2": "beta2",
+    "epsilon": "eps",
+    "activation_function": "activation",
+    "neurons": "units",
+    "size": "units",
+}
+
+
+# ----------------------------------------------------------------------------------------------
+# The error
+
+
+class ConfigError(ValueError):
+    """A config value (or file) is wrong. ``str(err)`` is one line for the user.
+
+    ``ConfigError(message, key=...)``: ``message`` is the whole line and starts with the key path
+    (``"optimizer.learning_rate: must be > 0, got -0.1"``); ``key`` is that path
+    (``"optimizer.learning_rate"``, ``"network.layers[1].activation"``), or None when the problem
+    is the file itself (not found, not JSON, not an object). ``file`` is the config file the
+    error came from; when set (by :func:`load_config`) it is put in front:
+    ``"run.json: optimizer.learning_rate: must be > 0, got -0.1"``.
+    """
+
+    def __init__(self, message: str, key: str | None = None, *, file: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.key = key
+        self.file = file
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.message}" if self.file else self.message
+
+    def __reduce__(self):
+        return (_rebuild_error, (self.message, self.key, self.file))
+
+
+def _rebuild_error(message: str, key: str | None, file: str | None) -> ConfigError:
+    return ConfigError(message, key, file=file)
+
+
+def _error(key: str | None, text: str) -> ConfigError:
+    """A ConfigError for ``key`` whose message is ``"key: text"``."""
+    return ConfigError(f"{key}: {text}" if key else text, key)
+
+
+# ----------------------------------------------------------------------------------------------
+# Message helpers
+
+
+def _show(value: Any) -> str:
+    """A value as the user would recognise it from the JSON."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "..."
+        return repr(text)
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return repr(float(value))
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, (list, tuple)):
+        return "an array"
+    return f"a {type(value).__name__}"
+
+
+def _num(x: float) -> str:
+    """A bound for a message: 1000 rather than 1000.0, 1000000 rather than 1e6."""
+    if isinstance(x, float) and x.is_integer():
+        return str(int(x))
+    return repr(x) if isinstance(x, float) else str(x)
+
+
+def _closest(word: str, choices: Sequence[str]) -> str | None:
+    """The choice ``word`` was probably meant to be (case-insensitive), or None."""
+    lowered = {c.lower(): c for c in choices}
+    w = word.strip().lower()
+    if w in lowered:
+        return lowered[w]
+    alias = _KEY_ALIASES.get(w.replace("-", "_"))
+    if alias in choices:
+        return alias
+    w = w.replace("-", "_").replace(" ", "_")
+    if w in lowered:
+        return lowered[w]
+    prefixed = [c for c in lowered if len(w) >= 3 and c.startswith(w)]
+    if prefixed:  # "xavier" -> the first listed of xavier_uniform, xavier_normal
+        return lowered[prefixed[0]]
+    match = difflib.get_close_matches(w, list(lowered), n=1, cutoff=0.6)
+    return lowered[match[0]] if match else None
+
+
+def _unknown_value(value: Any, choices: Sequence[str]) -> str:
+    options = ", ".join(choices)
+    if not isinstance(value, str):
+        return f"must be one of {options}; got {_show(value)}"
+    guess = _closest(value, choices)
+    hint = f"; did you mean '{guess}'?" if guess else ""
+    return f"unknown value {_show(value)}{hint} (choose from {options})"
+
+
+def _unknown_key(key: str, allowed: Sequence[str], hint: str | None = None) -> str:
+    guess = hint or _closest(key, allowed)
+    did = f"; did you mean '{guess}'?" if guess else ""
+    return f"unknown key{did} (allowed: {', '.join(allowed)})"
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
