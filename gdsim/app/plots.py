@@ -32,12 +32,19 @@ stay), but a whole chunk is appended with a handful of vectorised copies instead
 row, and dense and parameter rows are stored independently (after the worker's own decimation a
 chunk's dense steps and parameter steps differ).
 
-Colours come from :mod:`gdsim.app.theme` and are set on this panel's own plots and curves (so
-the panel does not depend on pyqtgraph's global options); they are set again when the theme
-changes. The hover readout is not drawn over the curves: the step and the costs appear in the
-bar above the plots, the parameters' values and gradients in the colour key under it.
+This module composes the panel; its parts live beside it, one job each:
 
-The Qt-free helpers (:class:`Series`, :func:`default_selection`) can be tested without a widget.
+* :mod:`gdsim.app.plot_store`: the decimating store (:class:`Series`), Qt-free;
+* :mod:`gdsim.app.plot_ranges`: the axis-range rules (round-number x, y hysteresis), Qt-free;
+* :mod:`gdsim.app.plot_picker`: the parameter picker and :func:`default_selection`;
+* :mod:`gdsim.app.plot_key`: the colour key strip and the hover readout's text;
+* :mod:`gdsim.app.plot_style`: palette, pens and each plot's setup (colours from the theme);
+* :mod:`gdsim.app.plot_curve`: the curve item that is told its bounds;
+* :mod:`gdsim.app.plot_export`: PNG (at 2x) and SVG export;
+* :mod:`gdsim.app.rate_marks`: the learning-rate change marks.
+
+The names other modules import from here (``PALETTE``, ``MAX_SHOWN``, ``default_selection``, ...)
+are re-exported from those modules.
 """
 
 from __future__ import annotations
@@ -50,330 +57,40 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-import pyqtgraph.exporters  # noqa: F401  (registers pg.exporters.SVGExporter)
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QGraphicsItem,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QMenu,
     QPushButton,
     QSizePolicy,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
-    QWidgetAction,
 )
 
 from gdsim.app import theme
+from gdsim.app.plot_curve import BoundedCurve, new_curve
+from gdsim.app.plot_export import export_plot, export_target
+from gdsim.app.plot_key import HINT, ParameterKey, Readout, hint_html
+from gdsim.app.plot_picker import MAX_SHOWN, ParameterPicker, default_selection
+from gdsim.app.plot_ranges import AxisRanges, row_bounds
 from gdsim.app.plot_store import Series
+from gdsim.app.plot_style import (
+    COST_NAMES,
+    LINE_WIDTH,
+    PALETTE,
+    cost_color,
+    series_color,
+    series_pen,
+    setup_plot,
+)
 from gdsim.app.rate_marks import RateMarks
-from gdsim.app.runstate import RunInfo, Snapshot, parameter_layers
+from gdsim.app.runstate import RunInfo, Snapshot
 
 __all__ = ["PlotPanel", "default_selection", "PALETTE", "MAX_SHOWN", "DEFAULT_BUDGET"]
 
 DEFAULT_BUDGET = 128 * 2**20
-
-# Parameters get colours by their position in the selection, so the shown curves are as distinct
-# as possible; past the end the colours repeat with a dashed line. The same in both themes.
-PALETTE = theme.SERIES
-MAX_SHOWN = 32  # at most this many parameters are drawn at once (2 curves each)
-DEFAULT_MAX_SHOWN = 12  # the default selection has about this many
-_LIST_LIMIT = 2000  # the picker lists at most this many names (type to filter)
-
-_COST_NAMES = {"cost": "cost (batch)", "train_cost": "train cost", "test_cost": "test cost"}
-# Curves are 1 px cosmetic antialiased lines: Qt strokes a wider antialiased pen through a
-# self-overlapping path, and a noisy curve (mini-batch gradients) drawn as a min/max envelope is
-# exactly that: measured here 12 such curves took 400 ms to paint at 1.6 px and 4 ms at 1 px.
-_LINE_WIDTH = 1.0
-_HINT = "drag to pan, wheel to zoom, hover for values"
-_EXPORT_SIZE = (1200, 800)  # logical px of an exported plot (drawn at 2x: 2400 x 1600 PNG)
-
-
-def _cost_color(name: str) -> str:
-    """The batch cost in the text colour; train and test cost as the first two series."""
-    c = theme.colors()
-    return {"cost": c.foreground, "train_cost": c.series[0], "test_cost": c.series[1]}[name]
-
-
-def _fmt(v: float) -> str:
-    return f"{v:.6g}"
-
-
-def default_selection(
-    names: Sequence[str], limit: int = DEFAULT_MAX_SHOWN, layers: Sequence[int] | None = None
-) -> tuple[int, ...]:
-    """All parameters when there are at most `limit` (12); otherwise the first 8 of layer 1
-    plus the first few of the last layer (13 at most: 8 + 5 covers a whole 4-input output neuron,
-    weights and bias), so both ends of the network are in view."""
-    n = len(names)
-    if n <= limit:
-        return tuple(range(n))
-    if layers is None:
-        layers = parameter_layers(tuple(names))
-    first = [i for i, layer in enumerate(layers) if layer == 1][:8]
-    last_layer = max(layers)
-    rest = [i for i, layer in enumerate(layers) if layer == last_layer and layer > 1]
-    rest = rest[: max(0, limit + 1 - len(first))]
-    chosen = sorted(set(first + rest))
-    if not chosen:  # no layer structure: just the first ones
-        chosen = list(range(limit))
-    return tuple(chosen)
-
-
-# ----------------------------------------------------------------------------------------------
-# The picker
-
-
-class _ParameterPicker(QToolButton):
-    """A button showing "parameters: 13 of 17" whose popup chooses the shown parameters."""
-
-    picked = Signal(tuple)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("parameterPicker")
-        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        # the style's menu arrow overlaps long text: put our own in the text instead
-        self.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
-        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.setToolTip("Choose which parameters the value and gradient plots show")
-        self._names: tuple[str, ...] = ()
-        self._layers: tuple[int, ...] = ()
-        self._selected: tuple[int, ...] = ()
-
-        self._menu = QMenu(self)
-        box = QWidget()
-        col = QVBoxLayout(box)
-        col.setContentsMargins(6, 6, 6, 6)
-        col.setSpacing(4)
-        self._quick = QHBoxLayout()
-        self._quick.setSpacing(3)
-        col.addLayout(self._quick)
-        self._filter = QLineEdit()
-        self._filter.setObjectName("parameterFilter")
-        self._filter.setPlaceholderText("filter names, e.g. w2_ or b")
-        self._filter.setClearButtonEnabled(True)
-        self._filter.textChanged.connect(self._populate)
-        col.addWidget(self._filter)
-        self._list = QListWidget()
-        self._list.setObjectName("parameterList")
-        self._list.setMinimumSize(220, 260)
-        self._list.itemChanged.connect(self._item_changed)
-        col.addWidget(self._list)
-        self._note = QLabel()
-        self._note.setStyleSheet("color: palette(placeholder-text);")
-        self._note.setWordWrap(True)
-        col.addWidget(self._note)
-        action = QWidgetAction(self._menu)
-        action.setDefaultWidget(box)
-        self._menu.addAction(action)
-        self._menu.aboutToShow.connect(self._populate)
-        self.setMenu(self._menu)
-        self._update_text()
-
-    @property
-    def list_widget(self) -> QListWidget:
-        return self._list
-
-    def set_names(self, names: tuple[str, ...], layers: tuple[int, ...]) -> None:
-        self._names, self._layers = names, layers
-        while self._quick.count():
-            w = self._quick.takeAt(0).widget()
-            if w is not None:
-                w.deleteLater()
-        picks: list[tuple[str, tuple[int, ...]]] = [("all", tuple(range(len(names)))), ("none", ())]
-        distinct = sorted({layer for layer in layers if layer > 0})
-        if len(distinct) <= 8:
-            for layer in distinct:
-                picks.append(
-                    (f"layer {layer}", tuple(i for i, v in enumerate(layers) if v == layer))
-                )
-        for text, indices in picks:
-            button = QPushButton(text)
-            button.setObjectName(f"pick_{text.replace(' ', '')}")
-            button.setAutoDefault(False)
-            button.clicked.connect(functools.partial(self._pick, indices))
-            self._quick.addWidget(button)
-        self._quick.addStretch(1)
-        self._list.clear()
-        self._filter.blockSignals(True)
-        self._filter.clear()
-        self._filter.blockSignals(False)
-        self._update_text()
-
-    def set_selected(self, indices: tuple[int, ...]) -> None:
-        self._selected = indices
-        self._update_text()
-        if self._list.count():
-            self._sync_checks()
-
-    def _pick(self, indices: tuple[int, ...]) -> None:
-        self.picked.emit(tuple(indices[:MAX_SHOWN]))
-
-    def _update_text(self) -> None:
-        self.setText(f"parameters: {len(self._selected)} of {len(self._names)}  \u25be")
-        more = len(self._names) > MAX_SHOWN
-        self._note.setText(
-            f"At most {MAX_SHOWN} are drawn at once."
-            if more
-            else "Values and gradients show the same parameters in the same colours."
-        )
-
-    def _populate(self) -> None:
-        """Fill the list (lazily: only when the popup opens or the filter changes)."""
-        text = self._filter.text().strip().lower()
-        self._list.blockSignals(True)
-        self._list.clear()
-        shown = 0
-        for i, name in enumerate(self._names):
-            if text and text not in name.lower():
-                continue
-            if shown >= _LIST_LIMIT:
-                break
-            item = QListWidgetItem(name)
-            item.setData(Qt.ItemDataRole.UserRole, i)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            self._list.addItem(item)
-            shown += 1
-        self._list.blockSignals(False)
-        self._sync_checks()
-
-    def _sync_checks(self) -> None:
-        chosen = set(self._selected)
-        colors = {idx: PALETTE[pos % len(PALETTE)] for pos, idx in enumerate(self._selected)}
-        self._list.blockSignals(True)
-        for row in range(self._list.count()):
-            item = self._list.item(row)
-            i = item.data(Qt.ItemDataRole.UserRole)
-            on = i in chosen
-            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-            # shown: in its curve's colour; not shown: the list's own text colour
-            item.setData(Qt.ItemDataRole.ForegroundRole, pg.mkColor(colors[i]) if on else None)
-        self._list.blockSignals(False)
-
-    def _item_changed(self, item: QListWidgetItem) -> None:
-        i = item.data(Qt.ItemDataRole.UserRole)
-        chosen = set(self._selected)
-        if item.checkState() == Qt.CheckState.Checked:
-            chosen.add(i)
-        else:
-            chosen.discard(i)
-        self.picked.emit(tuple(sorted(chosen)))
-
-
-# ----------------------------------------------------------------------------------------------
-# The panel
-
-
-class _Curve(pg.PlotCurveItem):
-    """A curve that is told its bounds: pyqtgraph would otherwise scan every curve's data
-    with nanmin/nanmax on every frame, which we already know from the envelope."""
-
-    _known: tuple | None = None
-
-    def show_data(self, x: np.ndarray, y: np.ndarray, y_lo: float, y_hi: float) -> None:
-        self._known = None
-        self.setData(x, y, connect="finite")
-        if x.size and math.isfinite(y_lo) and math.isfinite(y_hi):
-            self._known = ((float(x[0]), float(x[-1])), (y_lo, y_hi))
-
-    def dataBounds(self, ax, frac=1.0, orthoRange=None):  # noqa: N802 (pyqtgraph's name)
-        if self._known is not None and frac == 1.0 and orthoRange is None:
-            return self._known[ax]
-        return super().dataBounds(ax, frac, orthoRange)
-
-
-def _row_bounds(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Finite min and max of each row (NaN for a row with no finite value), no warnings."""
-    if y.shape[-1] == 0:
-        empty = np.full(y.shape[:-1], np.nan)
-        return empty, empty.copy()
-    finite = np.where(np.isfinite(y), y, np.nan)
-    return np.fmin.reduce(finite, axis=-1), np.fmax.reduce(finite, axis=-1)
-
-
-def _round_up(n: int) -> int:
-    """The smallest of 10, 20, 50, 100, 200, 500, ... that is >= n."""
-    scale = 10
-    while True:
-        for m in (1, 2, 5):
-            if m * scale >= n:
-                return m * scale
-        scale *= 10
-
-
-def _setup_plot(plot: pg.PlotWidget, title: str, ylabel: str) -> None:
-    """Titles, labels, grid and speed settings (colours: PlotPanel._apply_theme)."""
-    item = plot.getPlotItem()
-    item.setTitle(title, size="10pt")
-    for side in ("left", "bottom"):
-        axis = item.getAxis(side)
-        # Replaying an axis (tick labels, grid) costs more than drawing all the curves; cache
-        # its pixels until its range changes (measured: halves the paint time of a plot).
-        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-    item.getAxis("left").enableAutoSIPrefix(False)  # show 0.00123, not 1.23 with "(x0.001)"
-    item.setLabel("left", ylabel)
-    item.setLabel("bottom", "step")
-    item.showGrid(x=True, y=True, alpha=0.18)
-    item.setClipToView(False)
-    item.setDownsampling(auto=False)
-    item.getViewBox().setDefaultPadding(0.03)
-    item.layout.setContentsMargins(2, 2, 10, 2)  # a little air right of the data area
-    plot.setMinimumSize(220, 200)
-
-
-def _render_png(plot: pg.PlotWidget, path: Path, scale: int) -> None:
-    """Write `plot` as a PNG of `scale` x its size (like a screen of that pixel ratio)."""
-    from PySide6.QtGui import QImage, QPainter
-
-    item = plot.getPlotItem()
-    source = item.sceneBoundingRect()
-    w, h = max(1, round(source.width())), max(1, round(source.height()))
-    image = QImage(w * scale, h * scale, QImage.Format.Format_ARGB32)
-    image.setDevicePixelRatio(scale)
-    image.fill(plot.backgroundBrush().color())
-    painter = QPainter(image)
-    try:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        plot.scene().render(painter, QRectF(0, 0, w, h), source)
-    finally:
-        painter.end()
-    if not image.save(str(path), "PNG"):
-        raise OSError(f"could not write {path}")
-
-
-def _render_svg(plot: pg.PlotWidget, path: Path) -> None:
-    """Write `plot` as a vector SVG with QSvgGenerator (fallback for pyqtgraph's exporter)."""
-    from PySide6.QtCore import QRect, QRectF, QSize
-    from PySide6.QtGui import QPainter
-    from PySide6.QtSvg import QSvgGenerator
-
-    item = plot.getPlotItem()
-    source = item.sceneBoundingRect()
-    w, h = max(1, round(source.width())), max(1, round(source.height()))
-    generator = QSvgGenerator()
-    generator.setFileName(str(path))
-    generator.setSize(QSize(w, h))
-    generator.setViewBox(QRect(0, 0, w, h))
-    generator.setResolution(plot.logicalDpiX())  # same text and pen sizes as on screen
-    generator.setTitle(item.titleLabel.text or "gdsim plot")
-    generator.setDescription("exported by gdsim")
-    painter = QPainter(generator)
-    try:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        target = QRectF(0, 0, w, h)
-        painter.fillRect(target, plot.backgroundBrush())
-        plot.scene().render(painter, target, source)
-    finally:
-        painter.end()
 
 
 class PlotPanel(QWidget):
@@ -402,13 +119,12 @@ class PlotPanel(QWidget):
         self._drawn_latest: int | None = None
         self._log_cost = False
         self._readout_step: int | None = None
-        # x auto-range is ours, not pyqtgraph's: with linked x axes pyqtgraph's per-view x
-        # auto-range flags switch each other off. True = keep every step in view.
-        self._auto_x = True
-        self._x_set: tuple[float, float] | None = None
+        self._readout_lines: list[str] = []
+        # the x and y ranges are ours, not pyqtgraph's (why: plot_ranges)
+        self._ranges = AxisRanges(3)
 
         # --- the bar above the plots
-        self.picker = _ParameterPicker()
+        self.picker = ParameterPicker()
         self.picker.setMinimumWidth(170)
         self.picker.picked.connect(self.set_selection)
         self.log_check = QCheckBox("log cost")
@@ -427,7 +143,7 @@ class PlotPanel(QWidget):
         self.show_all_button.setToolTip("Zoom out to every step (auto-range all three plots)")
         self.show_all_button.clicked.connect(self.show_all)
         # the hint, and while hovering the step and the costs there (not over the curves)
-        self.readout_label = QLabel(_HINT)
+        self.readout_label = QLabel(HINT)
         self.readout_label.setObjectName("plotReadout")
         self.readout_label.setTextFormat(Qt.TextFormat.RichText)
         self.readout_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -440,18 +156,8 @@ class PlotPanel(QWidget):
         bar.addWidget(self.follow_check)
         bar.addWidget(self.show_all_button)
         bar.addWidget(self.readout_label, 1)
-        # The colour key of the shown parameters: a strip above the plots rather than a legend
-        # inside them, so it never hides a curve (exported images get an in-plot legend). While
-        # hovering it shows each parameter's value and gradient at that step; its cells are as
-        # wide as that, so the strip keeps its height and the plots do not jump.
-        self.key_label = QLabel()
-        self.key_label.setObjectName("parameterKey")
-        self.key_label.setTextFormat(Qt.TextFormat.RichText)
-        self.key_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.key_label.setContentsMargins(4, 0, 4, 0)
-        self._key_columns = 1
-        self._key_values: list[tuple[float, float]] | None = None
-        self._readout_lines: list[str] = []
+        # the colour key of the shown parameters, and their numbers while hovering
+        self.key_label = ParameterKey()
 
         # --- the plots
         self.cost_plot = pg.PlotWidget()
@@ -460,9 +166,9 @@ class PlotPanel(QWidget):
         self.parameter_plot.setObjectName("parameterPlot")
         self.gradient_plot = pg.PlotWidget()
         self.gradient_plot.setObjectName("gradientPlot")
-        _setup_plot(self.cost_plot, "cost", "cost C")
-        _setup_plot(self.parameter_plot, "parameter values  w", "value w")
-        _setup_plot(self.gradient_plot, "gradients  dC/dw", "gradient dC/dw")
+        setup_plot(self.cost_plot, "cost", "cost C")
+        setup_plot(self.parameter_plot, "parameter values  w", "value w")
+        setup_plot(self.gradient_plot, "gradients  dC/dw", "gradient dC/dw")
         self._plots = (self.cost_plot, self.parameter_plot, self.gradient_plot)
         self.rate_marks = RateMarks(self._plots)
         self._vbs = tuple(p.getPlotItem().getViewBox() for p in self._plots)
@@ -476,9 +182,9 @@ class PlotPanel(QWidget):
         self._param_legend = self.parameter_plot.getPlotItem().addLegend(
             offset=(-8, 8), labelTextSize="8pt", verSpacing=-4, horSpacing=8
         )
-        self._cost_items: dict[str, pg.PlotCurveItem] = {}
-        self._param_items: list[pg.PlotCurveItem] = []
-        self._grad_items: list[pg.PlotCurveItem] = []
+        self._cost_items: dict[str, BoundedCurve] = {}
+        self._param_items: list[BoundedCurve] = []
+        self._grad_items: list[BoundedCurve] = []
 
         # A dot on every shown curve at the current step: "now" while running, and the only
         # mark of step 0 (a curve of one point draws nothing).
@@ -523,10 +229,6 @@ class PlotPanel(QWidget):
         self._view_timer.setSingleShot(True)
         self._view_timer.setInterval(30)
         self._view_timer.timeout.connect(self.refresh)
-        # y ranges are ours too (see _fit_y): pyqtgraph's y auto-range recomputes every curve's
-        # bounds and regenerates the axis on every frame, which starved the training thread.
-        self._auto_y = [True, True, True]
-        self._y_set: list[tuple[float, float] | None] = [None, None, None]
         for i, (plot, vb) in enumerate(zip(self._plots, self._vbs, strict=True)):
             vb.enableAutoRange(x=False, y=False)
             vb.sigRangeChanged.connect(self._view_changed)
@@ -565,10 +267,10 @@ class PlotPanel(QWidget):
         for dots in (*self._now_dots, *self._hover_dots):
             dots.setPen(pg.mkPen(c.background, width=1))
         for name, curve in self._cost_items.items():
-            curve.setPen(pg.mkPen(_cost_color(name), width=_LINE_WIDTH))
+            curve.setPen(pg.mkPen(cost_color(name), width=LINE_WIDTH))
         self._cost_legend.update()  # (its samples draw with the curves' pens)
         self.rate_marks.restyle()
-        self._update_key()
+        self.key_label.show_values(None)
         self._drawn_key = None  # the now-dots take their brushes when drawn
         self._dirty = True
         if self._readout_step is not None:
@@ -656,7 +358,7 @@ class PlotPanel(QWidget):
     def color_of(self, index: int) -> str | None:
         """The colour (#rrggbb) the parameter `index` is drawn in, or None if not shown."""
         try:
-            return PALETTE[self._selection.index(index) % len(PALETTE)]
+            return series_color(self._selection.index(index))
         except ValueError:
             return None
 
@@ -671,23 +373,12 @@ class PlotPanel(QWidget):
         # (still stored, see curve_data).
         names = ["cost"] + [n for n in evals if not (n == "train_cost" and full_batch)]
         for name in names:
-            label = _COST_NAMES[name]
+            label = COST_NAMES[name]
             if name == "cost" and full_batch:
                 label = "cost (full batch)"
-            curve = self._new_curve(pg.mkPen(_cost_color(name), width=_LINE_WIDTH), label)
+            curve = new_curve(pg.mkPen(cost_color(name), width=LINE_WIDTH), label)
             item.addItem(curve)  # a named item joins the plot's legend by itself
             self._cost_items[name] = curve
-
-    @staticmethod
-    def _new_curve(pen, name: str) -> pg.PlotCurveItem:
-        # PlotCurveItem, not PlotDataItem: we decimate and log-transform ourselves, and its
-        # setData costs ~15 us against ~250 us for PlotDataItem's (measured here).
-        return _Curve(pen=pen, name=name, antialias=True, connect="finite")
-
-    def _pen(self, pos: int):
-        color = PALETTE[pos % len(PALETTE)]
-        style = Qt.PenStyle.SolidLine if pos < len(PALETTE) else Qt.PenStyle.DashLine
-        return pg.mkPen(color, width=_LINE_WIDTH, style=style)
 
     def _build_param_items(self) -> None:
         pitem = self.parameter_plot.getPlotItem()
@@ -703,80 +394,28 @@ class PlotPanel(QWidget):
         self._param_items, self._grad_items = [], []
         for pos, idx in enumerate(self._selection):
             name = self._names[idx]
-            pen = self._pen(pos)
-            pc = self._new_curve(pen, name)
-            gc = self._new_curve(pen, f"dC/d{name}")
+            pen = series_pen(pos)
+            pc = new_curve(pen, name)
+            gc = new_curve(pen, f"dC/d{name}")
             pitem.addItem(pc)
             gitem.addItem(gc)  # the parameter legend names both (same colours)
             self._param_items.append(pc)
             self._grad_items.append(gc)
         self._param_legend.setVisible(False)  # shown only in exported images
-        self._update_key()
-
-    def _update_key(self, values: list[tuple[float, float]] | None = None) -> None:
-        """Show the colour key; with `values` ((value, gradient) per shown parameter) too."""
-        self._key_values = values
-        self._key_columns = self._fit_key_columns()
-        self.key_label.setText(self._key_html())
-
-    def _key_cell_width(self) -> int:
-        """Pixels a key cell needs with its numbers: the same with or without them."""
-        names = [self._names[i] for i in self._selection] or [""]
-        bold = self.key_label.font()
-        bold.setWeight(bold.Weight.DemiBold)
-        name = QFontMetrics(bold).horizontalAdvance("\u25ac " + max(names, key=len))
-        numbers = self.key_label.fontMetrics().horizontalAdvance(" -0.0000 \u2502 -0.00e-00")
-        return name + numbers + 10
-
-    def _fit_key_columns(self) -> int:
-        width = self.key_label.contentsRect().width() or self.width()
-        return max(1, min(len(self._selection) or 1, width // self._key_cell_width()))
-
-    def _key_html(self) -> str:
-        c = theme.colors()
-        if not self._selection:
-            return (
-                f"<span style='color:{c.muted}'>no parameters shown: pick some with the "
-                "parameters button</span>"
-            )
-        values = self._key_values
-        cells = []
-        for pos, idx in enumerate(self._selection):
-            color = PALETTE[pos % len(PALETTE)]
-            swatch = "&#9644;" if pos < len(PALETTE) else "&#9549;"  # solid / dashed
-            cell = (
-                f"<span style='color:{color}; font-weight:600'>{swatch}&nbsp;"
-                f"{self._names[idx]}</span>"
-            )
-            if values is not None:
-                v, g = values[pos]
-                cell += (f" {v:.4g} <span style='color:{c.muted}'>&#9474;</span> {g:.3g}").replace(
-                    "-", "&minus;"
-                )
-            cells.append(cell)
-        cols = self._key_columns
-        width = self._key_cell_width()
-        rows = []
-        for r in range(0, len(cells), cols):
-            tds = "".join(f"<td width={width}>{cell}</td>" for cell in cells[r : r + cols])
-            rows.append(f"<tr>{tds}</tr>")
-        return f"<table cellspacing=0 cellpadding=0>{''.join(rows)}</table>"
+        self.key_label.set_parameters(self._names, self._selection)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
-        columns = self._fit_key_columns()
-        if columns != self._key_columns:
-            self._key_columns = columns
-            self.key_label.setText(self._key_html())
+        self.key_label.refit()
 
-    def cost_curves(self) -> dict[str, pg.PlotCurveItem]:
+    def cost_curves(self) -> dict[str, BoundedCurve]:
         """The cost plot's curves by series name ("cost", "train_cost", "test_cost")."""
         return dict(self._cost_items)
 
-    def parameter_curves(self) -> list[pg.PlotCurveItem]:
+    def parameter_curves(self) -> list[BoundedCurve]:
         return list(self._param_items)
 
-    def gradient_curves(self) -> list[pg.PlotCurveItem]:
+    def gradient_curves(self) -> list[BoundedCurve]:
         return list(self._grad_items)
 
     # ------------------------------------------------------------------ view state
@@ -796,7 +435,7 @@ class PlotPanel(QWidget):
         if on == self._log_cost:
             return
         self._log_cost = on
-        self._y_set[0] = None  # linear and log10 units differ: fit afresh
+        self._ranges.forget_y(0)  # linear and log10 units differ: fit afresh
         self.log_check.blockSignals(True)
         self.log_check.setChecked(on)
         self.log_check.blockSignals(False)
@@ -808,39 +447,20 @@ class PlotPanel(QWidget):
     def show_all(self) -> None:
         """Every step in view and y fitted, in all three plots, from now on (until the user
         pans or zooms)."""
-        self._auto_x = True
-        self._x_set = None
-        self._auto_y = [True, True, True]
-        self._y_set = [None, None, None]
+        self._ranges.show_all()
         self._dirty = True
         for vb in self._vbs:
             vb.enableAutoRange(x=False, y=False)
         self._view_timer.start()
 
     def _user_moved_view(self, index: int, *_args) -> None:
-        self._auto_x = False
-        self._auto_y[index] = False
+        self._ranges.user_moved(index)
 
     def _fit_y(self, index: int, lows: np.ndarray, highs: np.ndarray) -> None:
-        """Fit plot `index`'s y range to the drawn values, with hysteresis: it changes only
-        when a value leaves the range or the values shrink to under 40% of it, so the axis
-        (costly to redraw) stays put on most frames."""
-        if not self._auto_y[index] or not lows.size:
-            return
-        lo, hi = float(np.fmin.reduce(lows)), float(np.fmax.reduce(highs))
-        if not (math.isfinite(lo) and math.isfinite(hi)):
-            return
-        if hi - lo <= 1e-12 * max(1.0, abs(lo), abs(hi)):
-            half = 0.5 * max(abs(lo) * 0.1, 1e-9)
-            lo, hi = lo - half, hi + half
-        current = self._y_set[index]
-        if current is not None:
-            a, b = current
-            if a <= lo and hi <= b and (hi - lo) >= 0.4 * (b - a):
-                return
-        pad = 0.12 * (hi - lo)
-        self._y_set[index] = (lo - pad, hi + pad)
-        self._vbs[index].setYRange(lo - pad, hi + pad, padding=0)
+        """Fit plot `index`'s y range to the drawn values (if it follows the data; rarely)."""
+        want = self._ranges.y_range(index, lows, highs)
+        if want is not None:
+            self._vbs[index].setYRange(*want, padding=0)
 
     def _view_changed(self, *_args) -> None:
         if not self._view_timer.isActive():
@@ -850,19 +470,15 @@ class PlotPanel(QWidget):
         # a view's own "auto" (its context menu) means: show everything again
         if any(vb.autoRangeEnabled()[0] for vb in self._vbs):
             self.show_all()
-        return self._auto_x
+        return self._ranges.auto_x
 
     def _apply_auto_x(self, latest: int) -> None:
         """In auto mode, put every step from the first to `latest` in view."""
         if not self._x_auto() or latest < 0:
             return
         starts = [int(s.steps[0]) for s in (self._cost, self._rows) if s is not None and s.n]
-        first = min(starts, default=0)
-        # Extend to a round number of steps (10, 20, 50, 100, ...) rather than to `latest`: the
-        # x axis then changes a few times per decade instead of on every refresh.
-        want = (float(first), float(_round_up(max(latest, first + 1))))
-        if want != self._x_set:
-            self._x_set = want
+        want = self._ranges.x_range(min(starts, default=0), latest)
+        if want is not None:
             self._vbs[0].setXRange(*want, padding=0.02)
 
     def _latest_step(self) -> int:
@@ -922,7 +538,7 @@ class PlotPanel(QWidget):
         if log:
             cost = math.log10(cost) if cost > 0 else math.nan
         if math.isfinite(cost):
-            self._now_dots[0].setData([step], [cost], brush=[pg.mkBrush(_cost_color("cost"))])
+            self._now_dots[0].setData([step], [cost], brush=[pg.mkBrush(cost_color("cost"))])
         else:
             self._now_dots[0].setData([], [])
         sel = list(self._selection)
@@ -935,7 +551,7 @@ class PlotPanel(QWidget):
             dots.setData(
                 [step] * len(shown),
                 [v for _, v in shown],
-                brush=[pg.mkBrush(PALETTE[pos % len(PALETTE)]) for pos, _ in shown],
+                brush=[pg.mkBrush(series_color(pos)) for pos, _ in shown],
             )
 
     def _draw_cost(self, x0: float, x1: float, width: int, log: bool) -> None:
@@ -949,7 +565,7 @@ class PlotPanel(QWidget):
             if log:  # the axis is in log mode; PlotCurveItem wants log10 values
                 y[~(y > 0)] = np.nan
                 np.log10(y, out=y, where=~np.isnan(y))
-            lo, hi = _row_bounds(y)
+            lo, hi = row_bounds(y)
             curve.show_data(x, y, float(lo), float(hi))
             drawn.append((lo, hi))
         if drawn:
@@ -970,8 +586,8 @@ class PlotPanel(QWidget):
         else:
             x, y = rows.envelope(sel, i0, i1, wp)
             xg, yg = rows.envelope(sel + p, i0, i1, wg)
-        lo, hi = _row_bounds(y)
-        glo, ghi = _row_bounds(yg)
+        lo, hi = row_bounds(y)
+        glo, ghi = row_bounds(yg)
         for j, curve in enumerate(self._param_items):
             curve.show_data(x, y[j], float(lo[j]), float(hi[j]))
         for j, curve in enumerate(self._grad_items):
@@ -1016,70 +632,29 @@ class PlotPanel(QWidget):
     def export_images(self, folder_or_path: str | os.PathLike[str], fmt: str = "png") -> list[Path]:
         """Write each plot as an image; returns the written paths.
 
-        Each plot is laid out at _EXPORT_SIZE for the picture (whatever its size on screen, so
-        its legend and labels keep their proportions); a PNG is drawn at twice that, an SVG by
-        pyqtgraph's exporter. A folder gets cost.<fmt>, parameters.<fmt> and gradients.<fmt>;
-        a file path such as run.png gets run-cost.png, run-parameters.png and run-gradients.png
-        beside it.
+        Each plot is laid out at plot_export.EXPORT_SIZE for the picture (whatever its size on
+        screen, so its legend and labels keep their proportions); a PNG is drawn at twice that,
+        an SVG by pyqtgraph's exporter. A folder gets cost.<fmt>, parameters.<fmt> and
+        gradients.<fmt>; a file path such as run.png gets run-cost.png, run-parameters.png and
+        run-gradients.png beside it.
         """
-        fmt = fmt.lower().lstrip(".")
-        if fmt not in ("png", "svg"):
-            raise ValueError(f"fmt must be 'png' or 'svg', got {fmt!r}")
-        target = Path(folder_or_path)
-        if target.suffix.lower() in (".png", ".svg") and not target.is_dir():
-            folder, prefix = target.parent, target.stem + "-"
-        else:
-            folder, prefix = target, ""
+        folder, prefix, fmt = export_target(folder_or_path, fmt)
         folder.mkdir(parents=True, exist_ok=True)
         self.refresh()
         hovered = self._readout_step
         self.hide_readout()  # not part of the picture
+        curves = {
+            self.cost_plot: list(self._cost_items.values()),
+            self.parameter_plot: self._param_items,
+            self.gradient_plot: self._grad_items,
+        }
         written = []
         for plot, name in zip(self._plots, ("cost", "parameters", "gradients"), strict=True):
             path = folder / f"{prefix}{name}.{fmt}"
-            item = plot.getPlotItem()
-            on_screen = item.geometry()
-            # (before the next paint it is back: the widget on screen never shows this size)
-            item.setGeometry(QRectF(0, 0, *_EXPORT_SIZE))
-            item.layout.activate()
-            self.refresh()  # the curves' envelopes for the wider plot
-            curves = {
-                self.cost_plot: list(self._cost_items.values()),
-                self.parameter_plot: self._param_items,
-                self.gradient_plot: self._grad_items,
-            }[plot]
-            pens = [curve.opts["pen"] for curve in curves]
-            if fmt == "png":
-                for curve, pen in zip(curves, pens, strict=True):
-                    wide = pg.mkPen(pen)
-                    wide.setWidthF(2 * pen.widthF())  # cosmetic pens do not scale with the image
-                    curve.setPen(wide)
-            legend = self._param_legend if plot is self.parameter_plot else None
-            if legend is not None:
-                legend.setVisible(bool(self._selection))
-            try:
-                try:
-                    if fmt == "png":
-                        # (not pyqtgraph's ImageExporter: it draws the legend at half size)
-                        _render_png(plot, path, scale=2)
-                    else:
-                        pg.exporters.SVGExporter(item).export(str(path))
-                except ValueError:
-                    if fmt != "svg":
-                        raise
-                    # pyqtgraph 0.14.0's SVGExporter cannot parse the closed paths ("... Z")
-                    # that Qt >= 6.9's SVG generator writes (pyqtgraph issues #3485 / #3495,
-                    # fix in PR #3458). Render the plot with Qt's own SVG generator instead.
-                    _render_svg(plot, path)
-            finally:
-                if legend is not None:
-                    legend.setVisible(False)
-                item.setGeometry(on_screen)
-                item.layout.activate()
-                for curve, pen in zip(curves, pens, strict=True):
-                    curve.setPen(pen)
-            if not path.exists() or path.stat().st_size == 0:
-                raise OSError(f"could not write {path}")
+            # the parameter legend (hidden on screen: the key is outside) names both plots' curves
+            show_legend = plot is self.parameter_plot and bool(self._selection)
+            legend = self._param_legend if show_legend else None
+            export_plot(plot, path, fmt, curves[plot], self.refresh, legend)
             written.append(path)
         self.refresh()  # back to the on-screen widths
         if hovered is not None:
@@ -1109,9 +684,9 @@ class PlotPanel(QWidget):
         for group in (self._hover_lines, self._hover_dots):
             for it in group:
                 it.setVisible(False)
-        self.readout_label.setText(f"<span style='color:{theme.colors().muted}'>{_HINT}</span>")
-        if self._key_values is not None:
-            self._update_key()
+        self.readout_label.setText(hint_html())
+        if self.key_label.values is not None:
+            self.key_label.show_values(None)
 
     def readout_text(self) -> str:
         """The plain text of the hover readout of all three plots ('' when hidden)."""
@@ -1138,11 +713,9 @@ class PlotPanel(QWidget):
         for line in self._hover_lines:
             line.setPos(at)
             line.setVisible(True)
-        c = theme.colors()
 
         # costs: in the bar
-        lines = [f"step {at}"]
-        shown = [f"<b>step {at}</b>"]
+        readout = Readout(at)
         spots = []
         for name in self._cost_items:
             s = self._cost if name == "cost" else self._evals[name]
@@ -1151,14 +724,8 @@ class PlotPanel(QWidget):
                 continue
             v = s.value(i, 0)
             st = int(s.steps[i])
-            color = _cost_color(name)
-            label = "C" if name == "cost" else _COST_NAMES[name]
-            where = "" if st == at else f" (step {st})"
-            lines.append(f"{label} = {_fmt(v)}{where}")
-            shown.append(
-                f"<span style='color:{color}'>&#9644;</span> {label} = {_fmt(v)}"
-                f"<span style='color:{c.muted}'>{where}</span>"
-            )
+            color = cost_color(name)
+            readout.add_cost("C" if name == "cost" else COST_NAMES[name], v, st, color)
             y = v
             if self._log_cost:
                 y = math.log10(v) if v > 0 and math.isfinite(v) else math.nan
@@ -1166,8 +733,8 @@ class PlotPanel(QWidget):
                 spots.append({"pos": (st, y), "brush": pg.mkBrush(color)})
         self._set_dots(0, spots)
         if r >= 0:
-            shown.append(f"<span style='color:{c.muted}'>key: value &#9474; gradient</span>")
-        self.readout_label.setText("&nbsp;&nbsp; ".join(shown))
+            readout.add_key_legend()
+        self.readout_label.setText(readout.bar_html())
 
         # parameters and gradients: in the key
         p = len(self._names)
@@ -1177,15 +744,14 @@ class PlotPanel(QWidget):
             if r >= 0:
                 for pos, idx in enumerate(sel):
                     v = rows.value(r, offset + idx)
-                    lines.append(f"{fmt_name.format(self._names[idx])} = {_fmt(v)}")
+                    readout.add_parameter(fmt_name.format(self._names[idx]), v)
                     if math.isfinite(v):
-                        color = PALETTE[pos % len(PALETTE)]
-                        spots.append({"pos": (at, v), "brush": pg.mkBrush(color)})
+                        spots.append({"pos": (at, v), "brush": pg.mkBrush(series_color(pos))})
                     if plot_i == 1:
                         values.append((v, rows.value(r, p + idx)))
             self._set_dots(plot_i, spots)
-        self._readout_lines = lines
-        self._update_key(values if r >= 0 else None)
+        self._readout_lines = readout.lines
+        self.key_label.show_values(values if r >= 0 else None)
         return at
 
     def _set_dots(self, i: int, spots: list[dict]) -> None:

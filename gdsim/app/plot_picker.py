@@ -1,0 +1,193 @@
+"""Which parameters the value and gradient plots show: the default choice and the picker button."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
+
+from gdsim.app.plot_style import series_color
+from gdsim.app.runstate import parameter_layers
+
+__all__ = ["DEFAULT_MAX_SHOWN", "MAX_SHOWN", "ParameterPicker", "default_selection"]
+
+MAX_SHOWN = 32  # at most this many parameters are drawn at once (2 curves each)
+DEFAULT_MAX_SHOWN = 12  # the default selection has about this many
+LIST_LIMIT = 2000  # the picker lists at most this many names (type to filter)
+
+
+def default_selection(
+    names: Sequence[str], limit: int = DEFAULT_MAX_SHOWN, layers: Sequence[int] | None = None
+) -> tuple[int, ...]:
+    """All parameters when there are at most `limit` (12); otherwise the first 8 of layer 1
+    plus the first few of the last layer (13 at most: 8 + 5 covers a whole 4-input output neuron,
+    weights and bias), so both ends of the network are in view."""
+    n = len(names)
+    if n <= limit:
+        return tuple(range(n))
+    if layers is None:
+        layers = parameter_layers(tuple(names))
+    first = [i for i, layer in enumerate(layers) if layer == 1][:8]
+    last_layer = max(layers)
+    rest = [i for i, layer in enumerate(layers) if layer == last_layer and layer > 1]
+    rest = rest[: max(0, limit + 1 - len(first))]
+    chosen = sorted(set(first + rest))
+    if not chosen:  # no layer structure: just the first ones
+        chosen = list(range(limit))
+    return tuple(chosen)
+
+
+class ParameterPicker(QToolButton):
+    """A button showing "parameters: 13 of 17" whose popup chooses the shown parameters.
+
+    It only proposes: ``picked`` carries the wanted indices; the owner decides and reports the
+    outcome back with :meth:`set_selected`.
+    """
+
+    picked = Signal(tuple)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("parameterPicker")
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # the style's menu arrow overlaps long text: put our own in the text instead
+        self.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.setToolTip("Choose which parameters the value and gradient plots show")
+        self._names: tuple[str, ...] = ()
+        self._layers: tuple[int, ...] = ()
+        self._selected: tuple[int, ...] = ()
+
+        self._menu = QMenu(self)
+        box = QWidget()
+        col = QVBoxLayout(box)
+        col.setContentsMargins(6, 6, 6, 6)
+        col.setSpacing(4)
+        self._quick = QHBoxLayout()
+        self._quick.setSpacing(3)
+        col.addLayout(self._quick)
+        self._filter = QLineEdit()
+        self._filter.setObjectName("parameterFilter")
+        self._filter.setPlaceholderText("filter names, e.g. w2_ or b")
+        self._filter.setClearButtonEnabled(True)
+        self._filter.textChanged.connect(self._populate)
+        col.addWidget(self._filter)
+        self._list = QListWidget()
+        self._list.setObjectName("parameterList")
+        self._list.setMinimumSize(220, 260)
+        self._list.itemChanged.connect(self._item_changed)
+        col.addWidget(self._list)
+        self._note = QLabel()
+        self._note.setStyleSheet("color: palette(placeholder-text);")
+        self._note.setWordWrap(True)
+        col.addWidget(self._note)
+        action = QWidgetAction(self._menu)
+        action.setDefaultWidget(box)
+        self._menu.addAction(action)
+        self._menu.aboutToShow.connect(self._populate)
+        self.setMenu(self._menu)
+        self._update_text()
+
+    @property
+    def list_widget(self) -> QListWidget:
+        return self._list
+
+    def set_names(self, names: tuple[str, ...], layers: tuple[int, ...]) -> None:
+        self._names, self._layers = names, layers
+        while self._quick.count():
+            w = self._quick.takeAt(0).widget()
+            if w is not None:
+                w.deleteLater()
+        picks: list[tuple[str, tuple[int, ...]]] = [("all", tuple(range(len(names)))), ("none", ())]
+        distinct = sorted({layer for layer in layers if layer > 0})
+        if len(distinct) <= 8:
+            for layer in distinct:
+                picks.append(
+                    (f"layer {layer}", tuple(i for i, v in enumerate(layers) if v == layer))
+                )
+        for text, indices in picks:
+            button = QPushButton(text)
+            button.setObjectName(f"pick_{text.replace(' ', '')}")
+            button.setAutoDefault(False)
+            button.clicked.connect(functools.partial(self._pick, indices))
+            self._quick.addWidget(button)
+        self._quick.addStretch(1)
+        self._list.clear()
+        self._filter.blockSignals(True)
+        self._filter.clear()
+        self._filter.blockSignals(False)
+        self._update_text()
+
+    def set_selected(self, indices: tuple[int, ...]) -> None:
+        self._selected = indices
+        self._update_text()
+        if self._list.count():
+            self._sync_checks()
+
+    def _pick(self, indices: tuple[int, ...]) -> None:
+        self.picked.emit(tuple(indices[:MAX_SHOWN]))
+
+    def _update_text(self) -> None:
+        self.setText(f"parameters: {len(self._selected)} of {len(self._names)}  \u25be")
+        more = len(self._names) > MAX_SHOWN
+        self._note.setText(
+            f"At most {MAX_SHOWN} are drawn at once."
+            if more
+            else "Values and gradients show the same parameters in the same colours."
+        )
+
+    def _populate(self) -> None:
+        """Fill the list (lazily: only when the popup opens or the filter changes)."""
+        text = self._filter.text().strip().lower()
+        self._list.blockSignals(True)
+        self._list.clear()
+        shown = 0
+        for i, name in enumerate(self._names):
+            if text and text not in name.lower():
+                continue
+            if shown >= LIST_LIMIT:
+                break
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, i)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            self._list.addItem(item)
+            shown += 1
+        self._list.blockSignals(False)
+        self._sync_checks()
+
+    def _sync_checks(self) -> None:
+        chosen = set(self._selected)
+        colors = {idx: series_color(pos) for pos, idx in enumerate(self._selected)}
+        self._list.blockSignals(True)
+        for row in range(self._list.count()):
+            item = self._list.item(row)
+            i = item.data(Qt.ItemDataRole.UserRole)
+            on = i in chosen
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+            # shown: in its curve's colour; not shown: the list's own text colour
+            item.setData(Qt.ItemDataRole.ForegroundRole, pg.mkColor(colors[i]) if on else None)
+        self._list.blockSignals(False)
+
+    def _item_changed(self, item: QListWidgetItem) -> None:
+        i = item.data(Qt.ItemDataRole.UserRole)
+        chosen = set(self._selected)
+        if item.checkState() == Qt.CheckState.Checked:
+            chosen.add(i)
+        else:
+            chosen.discard(i)
+        self.picked.emit(tuple(sorted(chosen)))
