@@ -961,3 +961,31 @@ def test_picking_regression_data_from_a_classifier_switches_to_mse_and_a_linear_
     with qtbot.waitSignal(form.structure_changed, timeout=2000) as blocker:
         combo.setCurrentIndex(combo.findData("xor"))
     assert blocker.args[0].loss == "mse"
+
+
+@pytest.mark.parametrize(
+    ("name", "typed", "kept", "why"),
+    [
+        ("learningRateSpin", "-", "0.1", "Learning rate: must be between"),
+        # the in-range start of what was typed ("1") is taken as it is typed; the rest is not
+        ("learningRateSpin", "1e9", "1", "Learning rate: must be between"),
+        ("noiseSpin", "11", "1", "Noise: must be between"),
+        ("samplesSpin", "3", "200", "Samples: must be between"),
+        ("hiddenUnitsSpin_1", "0", "4", "Hidden layer 1 units: must be between 1 and"),
+    ],
+)
+def test_a_number_box_that_keeps_its_value_says_why(form, qtbot, name, typed, kept, why):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QAbstractSpinBox
+
+    form.set_config(default_config())
+    form.show()
+    box = find(form, QAbstractSpinBox, name)
+    box.setFocus()
+    box.selectAll()
+    with qtbot.waitSignal(form.invalid, timeout=2000) as blocker:
+        QTest.keyClicks(box, typed)
+        QTest.keyClick(box, Qt.Key.Key_Return)
+    assert blocker.args[0].startswith(why) and f"(kept {kept})" in blocker.args[0]
+    assert box.text().replace(",", "") == kept

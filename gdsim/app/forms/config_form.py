@@ -84,6 +84,7 @@ class ConfigForm(QWidget):
             layout.addWidget(section)
             section.edited.connect(self._edited)
             section.commit.connect(self.flush)
+            section.refused.connect(self.invalid)
         layout.addStretch(1)
         self._align_labels()
         self.data_form.shape_changed.connect(self._shape_changed)

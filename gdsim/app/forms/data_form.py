@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QSpinBox,
     QWidget,
 )
 
@@ -30,6 +29,7 @@ from gdsim.app.forms import tips
 from gdsim.app.forms.csv_dialog import CsvColumnsDialog
 from gdsim.app.forms.shape import DataShape, builtin_shape, csv_shape, describe
 from gdsim.app.forms.widgets import (
+    IntSpinBox,
     NumberSpinBox,
     Section,
     SeedSpinBox,
@@ -97,7 +97,7 @@ class DataForm(Section):
         add_row(form, "Data set", self.dataset_combo, tips.FIELDS["data.name"])
         self.dataset_combo.currentIndexChanged.connect(self._dataset_picked)
 
-        self.samples_spin = QSpinBox()
+        self.samples_spin = IntSpinBox()
         self.samples_spin.setObjectName("samplesSpin")
         self.samples_spin.setRange(MIN_SAMPLES, MAX_SAMPLES)
         self.samples_spin.setSingleStep(50)

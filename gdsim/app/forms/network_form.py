@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
-    QSpinBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -34,6 +33,7 @@ from gdsim.app.forms.shape import (
     parameter_count,
 )
 from gdsim.app.forms.widgets import (
+    IntSpinBox,
     Section,
     add_row,
     make_combo,
@@ -69,7 +69,7 @@ class LayerRow(QWidget):
         row.setSpacing(4)
         self.caption = QLabel(caption)
         self.caption.setFixedWidth(caption_width)
-        self.units = QSpinBox()
+        self.units = IntSpinBox()
         self.units.setRange(1, max(MAX_UI_UNITS, layer.units))
         self.units.setValue(layer.units)
         self.units.setFixedWidth(_UNITS_WIDTH)
@@ -177,6 +177,9 @@ class NetworkForm(Section):
             "Output", LayerConfig(1, "sigmoid"), ACTIVATIONS, removable=False
         )
         self.output_row.units.setObjectName("outputUnitsSpin")
+        self.output_row.units.refused.connect(
+            lambda why: self.refused.emit(f"Output units: {why}.")
+        )
         self.output_row.activation.setObjectName("outputActivationCombo")
         set_tip(self.output_row.caption, tips.FIELDS["network.output_units"])
         set_tip(self.output_row.units, tips.FIELDS["network.output_units"])
@@ -373,6 +376,9 @@ class NetworkForm(Section):
         self.watch(row.units)
         self.watch(row.activation)
         row.units.valueChanged.connect(self._update_summary)
+        row.units.refused.connect(
+            lambda why: self.refused.emit(f"Hidden layer {self._rows.index(row) + 1} units: {why}.")
+        )
         assert row.remove_button is not None
         row.remove_button.clicked.connect(lambda: self.remove_layer(self._rows.index(row) + 1))
 

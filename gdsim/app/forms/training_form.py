@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from gdsim.app.forms import tips
 from gdsim.app.forms.widgets import (
     INT_MAX,
+    IntSpinBox,
     NumberSpinBox,
     Section,
     SeedSpinBox,
@@ -69,7 +70,7 @@ class TrainingForm(Section):
         add_row(form, "Init seed", self.seed_spin, tips.FIELDS["init.seed"])
         self.watch(self.seed_spin)
 
-        self.batch_spin = QSpinBox()
+        self.batch_spin = IntSpinBox()
         self.batch_spin.setObjectName("batchSizeSpin")
         self.batch_spin.setRange(0, INT_MAX)
         self.batch_spin.setSpecialValueText("full batch")

@@ -76,7 +76,13 @@ class NumberSpinBox(QDoubleSpinBox):
 
     ``steps="log"``: the arrows walk 0.001, 0.002, 0.005, 0.01, ... (learning rates, eps);
     ``steps="linear"``: they add ``step``. Values are kept exactly as typed (17 decimals).
+
+    Text that can never be in range is refused as it is typed, and out-of-range text left in
+    the box is replaced by the value in force; ``refused`` says why each time, so the form can
+    tell the user instead of silently changing what they typed.
     """
+
+    refused = Signal(str)  # e.g. "must be between 1e-12 and 1000 (kept 0.1)"
 
     def __init__(
         self,
@@ -106,9 +112,17 @@ class NumberSpinBox(QDoubleSpinBox):
         except ValueError:
             return self.value()
 
+    def _refuse(self) -> None:
+        low, high = (format_number(v, 6) for v in (self.minimum(), self.maximum()))
+        self.refused.emit(f"must be between {low} and {high} (kept {self.text_of_value()})")
+
+    def text_of_value(self) -> str:
+        return self.textFromValue(self.value())
+
     def validate(self, text: str, pos: int):  # noqa: D401 (Qt override)
         stripped = text.strip()
         if stripped.startswith("-") and self.minimum() >= 0:
+            self._refuse()
             return QValidator.State.Invalid, text, pos  # no further typing makes it valid
         try:
             value = float(stripped)
@@ -124,10 +138,17 @@ class NumberSpinBox(QDoubleSpinBox):
         if self.minimum() <= value <= self.maximum():
             return QValidator.State.Acceptable, text, pos
         if value > self.maximum() and "e" not in stripped.lower():
+            self._refuse()
             return QValidator.State.Invalid, text, pos  # more digits only make it bigger
         return QValidator.State.Intermediate, text, pos
 
     def fixup(self, text: str) -> str:
+        try:
+            typed = float(text.strip())
+        except ValueError:
+            typed = math.nan
+        if math.isfinite(typed) and not self.minimum() <= typed <= self.maximum():
+            self._refuse()  # e.g. "1e9" typed in full, then Enter
         return self.textFromValue(self.value())
 
     def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt override)
@@ -139,6 +160,21 @@ class NumberSpinBox(QDoubleSpinBox):
             value = float(format_number(value + steps * self.singleStep(), 12))
         self.setValue(min(max(value, self.minimum()), self.maximum()))
         self.selectAll()
+
+
+class IntSpinBox(QSpinBox):
+    """A QSpinBox that says why it put back the old value (``refused``), like NumberSpinBox:
+    "0" left in a box whose minimum is 1 is replaced by the value in force, not accepted."""
+
+    refused = Signal(str)
+
+    def fixup(self, text: str) -> str:
+        digits = text.strip().replace(self.locale().groupSeparator(), "")
+        if digits.lstrip("-").isdigit() and not self.minimum() <= int(digits) <= self.maximum():
+            self.refused.emit(
+                f"must be between {self.minimum():,} and {self.maximum():,} (kept {self.value():,})"
+            )
+        return super().fixup(text)
 
 
 class SeedSpinBox(QSpinBox):
@@ -288,6 +324,7 @@ class Section(QGroupBox):
 
     edited = Signal(bool)
     commit = Signal()  # Enter pressed or focus left a spin box: apply pending typing now
+    refused = Signal(str)  # "Learning rate: must be between ... (kept 0.1)." for the status line
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
@@ -364,7 +401,11 @@ class Section(QGroupBox):
             self.commit.emit()
 
     def register(self, key: str, widget: QWidget, label: str) -> None:
+        known = any(w is widget for w, _ in self._fields.values())
         self._fields[key] = (widget, label)
+        refused = getattr(widget, "refused", None)  # number boxes say why they kept a value
+        if refused is not None and not known:
+            refused.connect(lambda why, label=label: self.refused.emit(f"{label}: {why}."))
 
     def field_for_key(self, key: str) -> tuple[QWidget, str] | None:
         """The widget and its label for a ConfigError key (exact, or the closest parent key)."""
