@@ -34,22 +34,28 @@ LIST_LIMIT = 2000  # the picker lists at most this many names (type to filter)
 def default_selection(
     names: Sequence[str], limit: int = DEFAULT_MAX_SHOWN, layers: Sequence[int] | None = None
 ) -> tuple[int, ...]:
-    """All parameters when there are at most `limit` (12); otherwise the first 8 of layer 1
-    plus the first few of the last layer (13 at most: 8 + 5 covers a whole 4-input output neuron,
-    weights and bias), so both ends of the network are in view."""
+    """All parameters when there are at most `limit` (12); otherwise the first few of every
+    layer, 13 at most: with two layers the first 8 of layer 1 and 5 of the last (8 + 5 covers a
+    whole 4-input output neuron, weights and bias); deeper networks give each middle layer a
+    share too, so a layer just added is in view and both ends of the network still are."""
     n = len(names)
     if n <= limit:
         return tuple(range(n))
     if layers is None:
         layers = parameter_layers(tuple(names))
-    first = [i for i, layer in enumerate(layers) if layer == 1][:8]
-    last_layer = max(layers)
-    rest = [i for i, layer in enumerate(layers) if layer == last_layer and layer > 1]
-    rest = rest[: max(0, limit + 1 - len(first))]
-    chosen = sorted(set(first + rest))
-    if not chosen:  # no layer structure: just the first ones
-        chosen = list(range(limit))
-    return tuple(chosen)
+    numbers = sorted({layer for layer in layers if layer > 0})
+    if not numbers:  # no layer structure: just the first ones
+        return tuple(range(limit))
+    total = limit + 1
+    middle = numbers[1:-1]
+    middle_share = max(2, total // len(numbers)) if middle else 0
+    shares = {layer: middle_share for layer in middle}
+    shares[numbers[-1]] = 5 if len(numbers) > 1 else 0
+    shares[numbers[0]] = max(total - sum(shares.values()), 2)
+    chosen = []
+    for layer in numbers:
+        chosen += [i for i, other in enumerate(layers) if other == layer][: shares[layer]]
+    return tuple(sorted(chosen))
 
 
 class ParameterPicker(QToolButton):

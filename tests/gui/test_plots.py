@@ -242,10 +242,13 @@ def test_default_selection_rules():
             "data": {"source": "builtin", "name": "spiral"},
         }
     ).parameter_names
-    chosen = default_selection(big)
+    chosen = [big[i] for i in default_selection(big)]
     assert len(chosen) <= 13
-    assert [big[i] for i in chosen[:8]] == [n for n in big if n.startswith("w1_")][:8]
-    assert all(big[i].startswith(("w3_", "b3_")) for i in chosen[8:])
+    # every layer is in view: the first and last ends, and the layer between them
+    for layer in (1, 2, 3):
+        assert any(name[1:].startswith(f"{layer}_") for name in chosen), layer
+    assert chosen[:4] == [n for n in big if n.startswith("w1_")][:4]
+    assert sum(name.startswith(("w3_", "b3_")) for name in chosen) == 5
 
 
 def test_selection_drives_both_plots_with_the_same_colours(panel, qtbot):
