@@ -562,9 +562,8 @@ class MainWindow(QMainWindow):
         path = Path(path)
         try:
             config = load_config(path)
-        except ConfigError as exc:
-            self.dialogs.error("Cannot open config", str(exc))
-            self.message_bar.show_message(f"Could not open {path.name}: {exc}", "error")
+        except ConfigError as exc:  # (its text starts with the file's path)
+            self.dialogs.error(f"Cannot open {path.name}", str(exc))
             return False
         if not self._confirm_discard(f"Opening {path.name} starts a new run."):
             return False

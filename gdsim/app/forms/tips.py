@@ -30,8 +30,8 @@ FIELDS: dict[str, str] = {
     "data.columns": "Choose again which CSV columns the network reads (inputs) and which it "
     "should learn to predict (target).",
     # network
-    "network.inputs": "How many numbers each example feeds into the network (a point's x and y "
-    "= 2). It is set by the data, so it cannot be changed here.",
+    "network.inputs": "How many numbers each example feeds into the network (a point's two "
+    "coordinates x1 and x2 = 2). It is set by the data, so it cannot be changed here.",
     "network.hidden": "Layers between the inputs and the output. Each neuron computes "
     "activation(weights \u00b7 inputs + bias); hidden layers let the network learn curved, "
     "non-linear patterns.",
