@@ -61,7 +61,7 @@ def _unexpected(text: str, pos: int) -> ExpressionError:
     char = text[pos]
     hint = _HINTS.get(char)
     return ExpressionError(
-        f"unexpected character {char!r} at position {pos}" + (f": {hint}" if hint else ""), pos
+        f"unexpected character {char!r} at position {pos + 1}" + (f": {hint}" if hint else ""), pos
     )
 
 
@@ -138,7 +138,7 @@ class _Parser:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise ExpressionError(
-                f"formula is nested too deeply at position {self.tok.pos} "
+                f"formula is nested too deeply at position {self.tok.pos + 1} "
                 f"(at most {MAX_DEPTH} levels)",
                 self.tok.pos,
             )
@@ -160,7 +160,7 @@ class _Parser:
             value = float(tok.text)
             if not math.isfinite(value):
                 raise ExpressionError(
-                    f"number {tok.text!r} at position {tok.pos} is too large "
+                    f"number {tok.text!r} at position {tok.pos + 1} is too large "
                     "(the largest is about 1.8e308)",
                     tok.pos,
                 )
@@ -173,7 +173,7 @@ class _Parser:
                 self.advance()
                 if self.tok.kind != "(":
                     raise ExpressionError(
-                        f"function '{tok.text}' at position {tok.pos} needs parentheses: "
+                        f"function '{tok.text}' at position {tok.pos + 1} needs parentheses: "
                         f"write {tok.text}({self.names[0]})",
                         tok.pos,
                     )
@@ -184,22 +184,25 @@ class _Parser:
         prev = self.tokens[self.i - 1] if self.i else None
         if prev is not None and prev.kind in ("+", "-", "*", "/", "**"):
             raise ExpressionError(
-                f"missing operand after '{prev.text}' at position {prev.pos}", prev.pos
+                f"missing operand after '{prev.text}' at position {prev.pos + 1}", prev.pos
             )
         if tok.kind == ")":
             raise ExpressionError(
-                f"unbalanced parentheses: ')' at position {tok.pos} has no matching '('", tok.pos
+                f"unbalanced parentheses: ')' at position {tok.pos + 1} has no matching '('",
+                tok.pos,
             )
-        raise ExpressionError(f"missing operand before '{tok.text}' at position {tok.pos}", tok.pos)
+        raise ExpressionError(
+            f"missing operand before '{tok.text}' at position {tok.pos + 1}", tok.pos
+        )
 
     def group(self) -> Node:
         opening = self.advance()
         if self.tok.kind == ")":
-            raise ExpressionError(f"empty parentheses at position {opening.pos}", opening.pos)
+            raise ExpressionError(f"empty parentheses at position {opening.pos + 1}", opening.pos)
         node = self.expr()
         if self.tok.kind == "end":
             raise ExpressionError(
-                f"unbalanced parentheses: '(' at position {opening.pos} is never closed",
+                f"unbalanced parentheses: '(' at position {opening.pos + 1} is never closed",
                 opening.pos,
             )
         if self.tok.kind != ")":
@@ -210,20 +213,21 @@ class _Parser:
     def side_by_side(self, tok: _Token) -> ExpressionError:
         if tok.kind == ")":
             return ExpressionError(
-                f"unbalanced parentheses: ')' at position {tok.pos} has no matching '('", tok.pos
+                f"unbalanced parentheses: ')' at position {tok.pos + 1} has no matching '('",
+                tok.pos,
             )
         if tok.kind == "name" and tok.text not in self.names and tok.text not in FUNCTIONS:
             return self.unknown(tok)
         prev = self.tokens[self.i - 1]
         return ExpressionError(
-            f"two terms side by side at position {tok.pos} ('{prev.text}' then "
+            f"two terms side by side at position {tok.pos + 1} ('{prev.text}' then "
             f"'{tok.text}'): write {prev.text}*{tok.text} to multiply",
             tok.pos,
         )
 
     def unknown(self, tok: _Token) -> ExpressionError:
         message = (
-            f"unknown name '{tok.text}' at position {tok.pos} (parameters: "
+            f"unknown name '{tok.text}' at position {tok.pos + 1} (parameters: "
             f"{', '.join(self.names)}; functions: {', '.join(FUNCTIONS)})"
         )
         known = {c.lower(): c for c in (*FUNCTIONS, *self.names)}

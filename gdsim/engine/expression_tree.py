@@ -18,7 +18,9 @@ class ExpressionError(ValueError):
 
     def __init__(self, message: str, position: int | None = None):
         super().__init__(message)
-        self.position = position  # 0-based index into the formula text, or None
+        # a 0-based index into the formula text, or None; messages count from 1, as a learner
+        # reading the formula does
+        self.position = position
 
 
 # ----------------------------------------------------------------------------------------------
