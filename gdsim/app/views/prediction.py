@@ -115,9 +115,10 @@ class PredictionView(QWidget):
         self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), interactive=False, width=14)
         self.colorbar.getAxis("right").setLabel("predicted p(class 1)")
         gl.addItem(self.colorbar, row=0, col=1)
-        # in a few columns: rows of a legend take height from the short plot
-        self.legend = pg.LegendItem(colCount=3, labelTextSize="8pt", verSpacing=-6)
-        gl.addItem(self.legend, row=1, col=0, colspan=2)
+        # beside the plot, not under it: the tab is wide and short, and a plot of 2-D data keeps
+        # equal scales, so every pixel of height is worth more than width
+        self.legend = pg.LegendItem(colCount=1, labelTextSize="8pt", verSpacing=-6)
+        gl.addItem(self.legend, row=0, col=2)
         self.boundary_sample = pg.PlotDataItem()  # the boundary's line in the legend
 
         # the regression pieces
