@@ -217,3 +217,19 @@ def test_formula_with_undefined_regions(lesson, qtbot):
     lesson.controls.step_button.click()
     qtbot.wait(100)  # let any deferred map update run
     assert lesson.session.trainer.step_count == 1
+
+
+def test_a_racer_that_runs_away_is_stopped_and_says_so(lesson, qtbot):
+    lesson.set_surface("valley")
+    lesson.set_learning_rate(0.08)  # fine for plain steps; Nesterov's momentum overshoots
+    lesson.set_race(True)
+    lesson.controls.step_n_spin.setValue(300)
+    lesson.controls.speed_combo.setCurrentIndex(0)
+    lesson.controls.step_n_button.click()
+    qtbot.waitUntil(lambda: not lesson._race_timer.isActive(), timeout=10000)
+    trainers = lesson.race_trainers()
+    assert "nesterov" in lesson.race.escaped
+    stopped_at = lesson.race.escaped["nesterov"]
+    assert trainers["nesterov"].step_count == stopped_at < 300
+    assert lesson.race_info["nesterov"].text() == f"diverged at step {stopped_at}"
+    assert "sgd" not in lesson.race.escaped and trainers["sgd"].step_count == 300

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLabel
@@ -53,6 +54,7 @@ class Race(QObject):
         self.on = False
         self.rates: dict[str, float] = {}  # RMSProp's and Adam's rates for the surface
         self.trainers: dict[str, Trainer] = {}
+        self.escaped: dict[str, int] = {}
         self.stepping = False  # True while the race steps the session: draw once at the end
         self._remaining = 0.0
         self._credit = 0.0
@@ -115,6 +117,7 @@ class Race(QObject):
         `make_config` turns optimizer settings into the lesson's config, `lr` is the lesson's
         learning rate (the SGD family uses it)."""
         self.trainers = {}
+        self.escaped: dict[str, int] = {}  # optimizer -> the step at which it ran away
         self.legend.clear()
         if self.on:
             for key, label, _, settings in RACE:
@@ -149,8 +152,10 @@ class Race(QObject):
             for _ in range(n):
                 self.session.step(1)
                 for key, trainer in self.trainers.items():
-                    if self.checks[key].isChecked():
+                    if self.checks[key].isChecked() and key not in self.escaped:
                         trainer.step(1)
+                        if _ran_away(trainer):
+                            self.escaped[key] = trainer.step_count
         finally:
             self.stepping = False
         return n
@@ -206,8 +211,16 @@ class Race(QObject):
                 info.setText("")
                 continue
             set_path(item, trainer.history.params())
-            info.setText(
-                f"lr {num(trainer.learning_rate, 3)} · C {num(trainer.cost, 3)}"
-                if not trainer.diverged
-                else "diverged"
-            )
+            if key in self.escaped or trainer.diverged:
+                # stopped, and said so: its path would only streak across the map
+                info.setText(f"diverged at step {self.escaped.get(key, trainer.step_count)}")
+            else:
+                info.setText(f"lr {num(trainer.learning_rate, 3)} · C {num(trainer.cost, 3)}")
+
+
+ESCAPE = 1e6  # |w| beyond this is far off any surface the lesson draws: the run is diverging
+
+
+def _ran_away(trainer: Trainer) -> bool:
+    """Diverged, or on its way there: a parameter far beyond the map (long before overflow)."""
+    return bool(trainer.diverged) or not bool(np.all(np.abs(trainer.parameters) < ESCAPE))
