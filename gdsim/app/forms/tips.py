@@ -137,7 +137,8 @@ PARAMETER_COLUMNS: tuple[str, ...] = (
     "The layer the parameter belongs to: 1 is the first layer after the inputs (\u201c-\u201d "
     "for a function's parameter).",
     "The parameter's current value: the number the network computes with right now.",
-    "dC/dp, the gradient: how much the cost changes per unit change of this parameter at the "
+    "dC/dp, the gradient (p is any parameter: a weight w or a bias b): how much the cost "
+    "changes per unit change of this parameter at the "
     "current values. The next update moves the parameter against it; near 0 means it barely "
     "learns.",
     "How much the last update changed the parameter (new - old); for plain sgd it is "

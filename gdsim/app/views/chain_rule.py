@@ -438,7 +438,8 @@ class ChainRuleView(QWidget):
             target = _vector(y)
         self.sample_label.setText(
             f"Sample {b.sample + 1}: input {inputs};  target y = {target};  "
-            f"prediction ŷ = {_vector(prediction)};  its loss L = {short(b.loss)}"
+            f"prediction ŷ = {_vector(prediction)};  its loss L = {short(b.loss)}  "
+            "(the cost C on the plots is the mean of L over the samples)"
         )
         self.sample_label.setToolTip(
             f"input x = {[full(v) for v in x]}\ntarget y = {[full(v) for v in y]}\n"
