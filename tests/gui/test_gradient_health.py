@@ -298,3 +298,16 @@ def test_synthetic_growth_is_flagged():
     assert "exploding" in flags and "grew 45x in the last 50 steps" in flags["exploding"]
     assert "zero" in flags and "b1_1" in flags["zero"] and "1 bias" in flags["zero"]
     v.deleteLater()
+
+
+def test_the_step_axis_leaves_room_right_of_the_newest_step_until_the_user_zooms(view):
+    feed = Feed(view, Trainer())
+    feed.steps(100)
+    view._redraw()
+    low, high = view.plot.getViewBox().viewRange()[0]
+    assert low <= 0 and high >= 130  # the legend's corner is past the data
+    view.plot.getViewBox().sigRangeChangedManually.emit([True, False])
+    view.plot.setXRange(10, 20, padding=0)
+    feed.steps(50)
+    view._redraw()
+    assert view.plot.getViewBox().viewRange()[0] == pytest.approx([10, 20])

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.app import theme
+from gdsim.app.plot_ranges import round_up
 from gdsim.app.plots import PALETTE
 from gdsim.app.runstate import RunInfo, Snapshot, parameter_layers
 
@@ -182,6 +183,10 @@ class GradientHealthView(QWidget):
         item.setMenuEnabled(False)
         item.getAxis("left").enableAutoSIPrefix(False)
         self.legend = item.addLegend(offset=(-8, 8))  # (colours: theme.style_plot)
+        # The step axis runs to a round number past the newest step (as on the main plots), so
+        # the legend in the top right corner covers no recent data; a pan or zoom stops that.
+        self._follow_steps = True
+        item.getViewBox().sigRangeChangedManually.connect(self._stop_following)
         # The tab is wide and short: the flags sit beside the plot, not under it.
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -233,6 +238,7 @@ class GradientHealthView(QWidget):
     def start_run(self, info: RunInfo) -> None:
         """Forget the previous run; one curve per layer of this one."""
         self._info = info
+        self._follow_steps = True
         names = tuple(info.parameter_names)
         layers = parameter_layers(names)
         if info.config.mode == "function":
@@ -348,10 +354,18 @@ class GradientHealthView(QWidget):
         return self._stride
 
     def _redraw(self) -> None:
+        last = 0.0
         for pos, curve in enumerate(self._curves):
             x, y = self.series(pos)
             y = np.where(np.isfinite(y) & (y > 0), y, np.nan)  # log axis: no 0, inf or NaN
             curve.setData(x.astype(np.float64), y)
+            if len(x):
+                last = max(last, float(x[-1]))
+        if self._follow_steps:
+            self.plot.setXRange(0, round_up(int(last * 1.3) + 1), padding=0.02)
+
+    def _stop_following(self, *_args) -> None:
+        self._follow_steps = False
 
     # ------------------------------------------------------------------ flags
     def flags(self) -> list[tuple[str, str]]:
