@@ -216,3 +216,27 @@ def test_screenshots(make_view, qtbot):
 
 def test_config_loads():  # the examples the tests rely on still exist
     assert load_config(EXAMPLES / "xor.json").optimizer.name == "sgd"
+
+
+def test_a_wide_network_stays_readable_and_scrolls(qtbot):
+    from gdsim.app.views.network_diagram import MIN_ZOOM, NetworkDiagramView
+    from gdsim.config import load_config
+    from gdsim.engine.trainer import Trainer
+    from gdsim.resources import resource_path
+    from tests.gui.trainer_state import run_info, snapshot
+
+    view = NetworkDiagramView()
+    qtbot.addWidget(view)
+    view.resize(1000, 260)  # a short tab
+    view.show()
+    t = Trainer(load_config(resource_path("examples", "spiral-softmax.json")))  # 2-16-16-3
+    view.start_run(run_info(t))
+    view.update_from(snapshot(t))
+    view._fit()
+    assert view.diagram.transform().m11() == pytest.approx(MIN_ZOOM)
+    policy = view.diagram.verticalScrollBarPolicy()
+    assert policy == view.diagram.verticalScrollBarPolicy().ScrollBarAsNeeded
+    view.resize(1000, 2000)  # room enough: the whole network, no scroll bars
+    view._fit()
+    assert view.diagram.transform().m11() >= MIN_ZOOM
+    assert view.diagram.verticalScrollBarPolicy() == policy.ScrollBarAlwaysOff

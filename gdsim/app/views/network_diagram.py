@@ -52,6 +52,7 @@ MAX_WIDTH = 6.0  # px, the connection with the largest |value| on display
 RADIUS = 19.0
 ROW = 46.0  # vertical distance between neurons
 COLUMN = 190.0  # horizontal distance between layers
+MIN_ZOOM = 0.6  # below this the numbers inside the neurons cannot be read: scroll instead
 
 
 PHASES = {
@@ -358,9 +359,22 @@ class NetworkDiagramView(QWidget):
             w.setEnabled(on)
 
     def _fit(self) -> None:
+        """The whole network in view, unless that makes it too small to read (a wide network
+        in a short tab): then readable, with scroll bars."""
         rect = self.scene.sceneRect()
-        if not rect.isEmpty() and self._nodes:
+        if rect.isEmpty() or not self._nodes:
+            return
+        view = self.diagram.maximumViewportSize()  # the size without scroll bars
+        zoom = min(view.width() / rect.width(), view.height() / rect.height())
+        policy = Qt.ScrollBarPolicy
+        bars = policy.ScrollBarAlwaysOff if zoom >= MIN_ZOOM else policy.ScrollBarAsNeeded
+        self.diagram.setVerticalScrollBarPolicy(bars)
+        self.diagram.setHorizontalScrollBarPolicy(bars)
+        if zoom >= MIN_ZOOM:
             self.diagram.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        else:
+            self.diagram.resetTransform()
+            self.diagram.scale(MIN_ZOOM, MIN_ZOOM)
 
     # ------------------------------------------------------------------ the diagram
     def _clear_scene(self) -> None:
