@@ -25,7 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-BUILTIN_DATASETS = ("xor", "circle", "gaussian", "spiral", "linear", "sine")
+from gdsim.config_schema import BUILTIN_DATASETS
+
 CLASSIFICATION_DATASETS = ("xor", "circle", "gaussian", "spiral")
 REGRESSION_DATASETS = ("linear", "sine")
 

@@ -10,7 +10,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-FUNCTIONS = ("exp", "log", "sin", "cos", "tanh", "sqrt", "abs")
+from gdsim.config_schema import FUNCTION_NAMES
+
+FUNCTIONS = FUNCTION_NAMES  # the functions a formula may call (not usable as parameter names)
 
 
 class ExpressionError(ValueError):

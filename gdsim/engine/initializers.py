@@ -9,15 +9,7 @@ import math
 
 import numpy as np
 
-INIT_SCHEMES = (
-    "xavier_uniform",
-    "xavier_normal",
-    "he_uniform",
-    "he_normal",
-    "uniform",
-    "normal",
-    "zeros",
-)
+from gdsim.config_schema import INIT_SCHEMES  # the one list of names (config and engine)
 
 
 def draw_weights(

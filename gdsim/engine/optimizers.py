@@ -28,28 +28,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+# The names and each one's hyperparameters with the torch.optim defaults (torch 2.x): one table,
+# shared with the config format.
+from gdsim.config_schema import OPTIMIZER_DEFAULTS as DEFAULTS
+from gdsim.config_schema import OPTIMIZERS
+
 __all__ = ["DEFAULTS", "OPTIMIZERS", "Optimizer", "SGD", "RMSprop", "Adam", "make_optimizer"]
-
-OPTIMIZERS = ("sgd", "rmsprop", "adam")
-
-# Hyperparameter names per optimizer with the torch.optim defaults (torch 2.x).
-DEFAULTS: dict[str, dict[str, float | bool]] = {
-    "sgd": {"learning_rate": 1e-3, "momentum": 0.0, "dampening": 0.0, "nesterov": False},
-    "rmsprop": {
-        "learning_rate": 1e-2,
-        "alpha": 0.99,
-        "eps": 1e-8,
-        "momentum": 0.0,
-        "centered": False,
-    },
-    "adam": {
-        "learning_rate": 1e-3,
-        "beta1": 0.9,
-        "beta2": 0.999,
-        "eps": 1e-8,
-        "amsgrad": False,
-    },
-}
 
 _f64 = np.float64
 _add = np.add
