@@ -11,11 +11,15 @@ import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from gdsim.config import Config
 from gdsim.engine.history import HistoryChunk
+
+if TYPE_CHECKING:
+    from gdsim.engine.trainer import Trainer
 
 _LAYER = re.compile(r"^[wb](\d+)_")
 
@@ -67,6 +71,36 @@ class Snapshot:
     steps_per_second: float  # measured over the last chunk (0 when stepping by hand)
     stop_reason: str | None = None  # why a stop rule paused the run, e.g. the target cost
     history_bytes: int = 0  # memory the trainer's history holds (bounded by its budget)
+
+    @classmethod
+    def of_trainer(
+        cls,
+        trainer: Trainer,
+        run_id: int,
+        chunk: HistoryChunk,
+        *,
+        running: bool = False,
+        steps_per_second: float = 0.0,
+        stop_reason: str | None = None,
+    ) -> Snapshot:
+        """The trainer's state now, with `chunk` (the rows recorded since the last snapshot)."""
+        t = trainer
+        return cls(
+            run_id=run_id,
+            chunk=chunk,
+            step=t.step_count,
+            epoch=t.epoch,
+            cost=t.cost,
+            parameters=t.parameters,
+            gradients=t.gradients,
+            last_update=t.last_update,
+            learning_rate=t.learning_rate,
+            running=running,
+            diverged=t.diverged,
+            steps_per_second=steps_per_second,
+            stop_reason=stop_reason,
+            history_bytes=t.history.nbytes,
+        )
 
 
 def merge_snapshots(snaps: Sequence[Snapshot]) -> Snapshot:

@@ -254,21 +254,13 @@ class TrainingDriver:
         self.send(
             (
                 "snapshot",
-                Snapshot(
-                    run_id=self.run_id,
-                    chunk=chunk,
-                    step=t.step_count,
-                    epoch=t.epoch,
-                    cost=t.cost,
-                    parameters=t.parameters,
-                    gradients=t.gradients,
-                    last_update=t.last_update,
-                    learning_rate=t.learning_rate,
+                Snapshot.of_trainer(
+                    t,
+                    self.run_id,
+                    chunk,
                     running=self.running,
-                    diverged=t.diverged,
                     steps_per_second=self.rate if self.running else 0.0,
                     stop_reason=stop_reason,
-                    history_bytes=t.history.nbytes,
                 ),
             )
         )

@@ -54,21 +54,7 @@ class Feed:
         return self
 
     def snapshot(self, chunk: HistoryChunk, run_id: int | None = None) -> Snapshot:
-        t = self.trainer
-        return Snapshot(
-            self.run_id if run_id is None else run_id,
-            chunk,
-            t.step_count,
-            t.epoch,
-            t.cost,
-            t.parameters,
-            t.gradients,
-            t.last_update,
-            t.learning_rate,
-            False,
-            t.diverged,
-            0.0,
-        )
+        return Snapshot.of_trainer(self.trainer, self.run_id if run_id is None else run_id, chunk)
 
     def step(self, n: int, *, refresh: bool = True) -> None:
         self.trainer.step(n)

@@ -23,22 +23,7 @@ def test_merged_snapshots_carry_every_row_and_the_last_state():
         t.step(5)
         chunk = t.history.since(sent)
         sent = t.step_count
-        snaps.append(
-            Snapshot(
-                run_id=1,
-                chunk=chunk,
-                step=t.step_count,
-                epoch=t.epoch,
-                cost=t.cost,
-                parameters=t.parameters,
-                gradients=t.gradients,
-                last_update=t.last_update,
-                learning_rate=t.learning_rate,
-                running=False,
-                diverged=None,
-                steps_per_second=0.0,
-            )
-        )
+        snaps.append(Snapshot.of_trainer(t, 1, chunk))
     merged = merge_snapshots(snaps)
     assert merged.chunk.steps.tolist() == list(range(16))
     assert merged.chunk.param_steps.tolist() == list(range(16))

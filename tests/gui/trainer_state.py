@@ -16,21 +16,7 @@ def run_info(t: Trainer, run_id: int = 1) -> RunInfo:
 
 def snapshot(t: Trainer, since: int = -1, run_id: int = 1, running: bool = False) -> Snapshot:
     """The rows recorded after step `since` and the current state (as TrainingDriver sends)."""
-    return Snapshot(
-        run_id=run_id,
-        chunk=t.history.since(since),
-        step=t.step_count,
-        epoch=t.epoch,
-        cost=t.cost,
-        parameters=t.parameters,
-        gradients=t.gradients,
-        last_update=t.last_update,
-        learning_rate=t.learning_rate,
-        running=running,
-        diverged=t.diverged,
-        steps_per_second=0.0,
-        history_bytes=t.history.nbytes,
-    )
+    return Snapshot.of_trainer(t, run_id, t.history.since(since), running=running)
 
 
 def run_state(t: Trainer, run_id: int = 1) -> tuple[RunInfo, Snapshot]:
