@@ -1,7 +1,5 @@
 """The chain-rule view: every path's factors, their product and sum, against backpropagation."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -9,28 +7,18 @@ from gdsim.app.views.chain_rule import ChainRuleView, generic_labels
 from gdsim.engine.chain import chain_rule
 from gdsim.engine.network import Network
 from gdsim.engine.trainer import Trainer
-from tests.gui.trainer_state import run_state
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+from tests.gui.trainer_state import EXAMPLES, run_state, show_view
+from tests.gui.trainer_state import trained as trained_example
 
 
 def trained(example: str, steps: int = 50) -> Trainer:
-    trainer = Trainer(EXAMPLES / example)
-    trainer.step(steps)
-    return trainer
+    return trained_example(example, steps)
 
 
 @pytest.fixture
 def make_view(qtbot):
     def make(trainer: Trainer) -> ChainRuleView:
-        view = ChainRuleView()
-        qtbot.addWidget(view)
-        view.resize(700, 500)
-        view.show()
-        info, snap = run_state(trainer)
-        view.start_run(info)
-        view.update_from(snap)
-        return view
+        return show_view(qtbot, ChainRuleView(), trainer, (700, 500))
 
     return make
 

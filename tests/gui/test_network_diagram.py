@@ -12,29 +12,20 @@ from gdsim.app.views.network_diagram import MAX_SHOWN, NetworkDiagramView, short
 from gdsim.config import load_config
 from gdsim.engine.network import Network
 from gdsim.engine.trainer import Trainer
-from tests.gui.trainer_state import run_state
+from tests.gui.trainer_state import EXAMPLES, run_state, show_view
+from tests.gui.trainer_state import trained as trained_example
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 SHOTS = os.environ.get("GDSIM_DIAGRAM_SHOTS")  # a folder: save a screenshot of every phase
 
 
 def trained(example, steps: int = 20) -> Trainer:
-    trainer = Trainer(example if not isinstance(example, str) else EXAMPLES / example)
-    trainer.step(steps)
-    return trainer
+    return trained_example(example, steps)
 
 
 @pytest.fixture
 def make_view(qtbot):
     def make(trainer: Trainer) -> NetworkDiagramView:
-        view = NetworkDiagramView()
-        qtbot.addWidget(view)
-        view.resize(700, 450)
-        view.show()
-        info, snap = run_state(trainer)
-        view.start_run(info)
-        view.update_from(snap)
-        return view
+        return show_view(qtbot, NetworkDiagramView(), trainer, (700, 450))
 
     return make
 
@@ -219,19 +210,10 @@ def test_config_loads():  # the examples the tests rely on still exist
 
 
 def test_a_wide_network_stays_readable_and_scrolls(qtbot):
-    from gdsim.app.views.network_diagram import MIN_ZOOM, NetworkDiagramView
-    from gdsim.config import load_config
-    from gdsim.engine.trainer import Trainer
-    from gdsim.resources import resource_path
-    from tests.gui.trainer_state import run_info, snapshot
+    from gdsim.app.views.network_diagram import MIN_ZOOM
 
-    view = NetworkDiagramView()
-    qtbot.addWidget(view)
-    view.resize(1000, 260)  # a short tab
-    view.show()
-    t = Trainer(load_config(resource_path("examples", "spiral-softmax.json")))  # 2-16-16-3
-    view.start_run(run_info(t))
-    view.update_from(snapshot(t))
+    # 2-16-16-3 in a short tab
+    view = show_view(qtbot, NetworkDiagramView(), trained("spiral-softmax.json", 0), (1000, 260))
     view._fit()
     assert view.diagram.transform().m11() == pytest.approx(MIN_ZOOM)
     policy = view.diagram.verticalScrollBarPolicy()

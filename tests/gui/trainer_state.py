@@ -1,7 +1,29 @@
 """What the trainer process would send for a Trainer's state: for feeding views in tests."""
 
+from pathlib import Path
+
 from gdsim.app.runstate import RunInfo, Snapshot
 from gdsim.engine.trainer import Trainer
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+
+
+def trained(example, steps: int) -> Trainer:
+    """A Trainer on an example config (a file name in resources/examples, or a path), stepped."""
+    trainer = Trainer(EXAMPLES / example if isinstance(example, str) else example)
+    trainer.step(steps)
+    return trainer
+
+
+def show_view(qtbot, view, trainer: Trainer, size: tuple[int, int]):
+    """A view on screen, started on the trainer's run and fed its every row so far."""
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    info, snap = run_state(trainer)
+    view.start_run(info)
+    view.update_from(snap)
+    return view
 
 
 def run_info(t: Trainer, run_id: int = 1) -> RunInfo:
