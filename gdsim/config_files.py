@@ -42,8 +42,11 @@ def _parse_json(text: str, name: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_JsonObject.from_pairs)
     except json.JSONDecodeError as err:
+        hint = ""
+        if text[: err.pos].rstrip().endswith(","):  # JSON allows no comma before } or ]
+            hint = " (JSON allows no comma after the last item)"
         raise _file_error(
-            name, f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+            name, f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}{hint}"
         ) from None
     except RecursionError:
         raise _file_error(name, "invalid JSON: nested too deeply") from None

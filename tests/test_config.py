@@ -890,6 +890,14 @@ def test_json_syntax_error_has_line_and_column(tmp_path):
     assert str(err) == f"{path}: invalid JSON at line 4, column 3: Expecting ',' delimiter"
 
 
+@pytest.mark.parametrize("text", ['{"gdsim": 1, "loss": "bce",}', '{"parameters": {"w": [1, 2,]}}'])
+def test_a_trailing_comma_is_named(tmp_path, text):
+    path = tmp_path / "config.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\(JSON allows no comma after the last item\)$"):
+        load_config(path)
+
+
 def test_json_error_uses_the_given_path_spelling(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("config.json").write_text('{"loss": }', encoding="utf-8")
