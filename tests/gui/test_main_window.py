@@ -403,3 +403,15 @@ def test_every_start_page_button_opens_what_it_names(qtbot, window):
     page.button(presets[0]).click()  # a preset replaces the network: the window asks first
     assert window.bottom_tabs.currentWidget() is window.health_view
     assert window.config_path.name == presets[0].split(":")[1]
+
+
+def test_the_forms_note_survives_the_run_it_started(qtbot, window):
+    from PySide6.QtWidgets import QComboBox, QLabel
+
+    combo = window.form.findChild(QComboBox, "datasetCombo")
+    run_id = window.session.info.run_id
+    combo.setCurrentIndex(combo.findData("sine"))
+    qtbot.waitUntil(lambda: window.session.info.run_id != run_id, timeout=5000)
+    assert window.session.info.config.loss == "mse"
+    hint = window.form.findChild(QLabel, "outputHintLabel")
+    assert not hint.isHidden() and "Loss set to mse" in hint.text()

@@ -106,6 +106,8 @@ class ConfigForm(QWidget):
         are cleared.
         """
         cfg = validate_config(cfg)
+        if cfg == self._config and not self._timer.isActive():
+            return  # already shown (a run started from this form): keep its hints and marks
         self._timer.stop()
         function_mode = cfg.mode == "function"
         for section in (self.data_form, self.network_form, self.training_form):
