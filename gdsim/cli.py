@@ -97,7 +97,7 @@ def _self_test(args) -> int:
 
 
 def _check_writable(out: Path, config_in: Path) -> None:
-    from gdsim.io.runs import config_path_for
+    from gdsim.session.run_files import config_path_for
 
     folder = out.parent
     if not folder.is_dir():
@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     multiprocessing.freeze_support()  # the app trains in a spawned child (also when frozen)
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["--gdsim-trainer"]:  # a bundled app's trainer process (see app.session)
-        from gdsim.app.training_process import main as trainer_main
+        from gdsim.session.driver import main as trainer_main
 
         return trainer_main(argv[1:])
     try:

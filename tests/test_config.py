@@ -1152,7 +1152,7 @@ def test_function_mode_rejects_network_settings_without_parsing():
 
 @pytest.fixture
 def expression():
-    return pytest.importorskip("gdsim.engine.expression")
+    return pytest.importorskip("gdsim.expression")
 
 
 def test_function_example_loads(expression):

@@ -24,12 +24,12 @@ main(['train', str(resource_path('examples', 'xor.json')), '--steps', '5',
 @pytest.mark.parametrize(
     "imports",
     [
-        "import gdsim.engine, gdsim.engine.trainer, gdsim.engine.expression, gdsim.engine.datasets",
+        "import gdsim.engine, gdsim.engine.trainer, gdsim.expression, gdsim.engine.datasets",
         "import gdsim.config",
-        "import gdsim.io.run_csv, gdsim.io.runs, gdsim.io.atomic",
+        "import gdsim.io.run_csv, gdsim.session.run_files, gdsim.io.atomic",
         "import gdsim.cli",
-        "import gdsim.app.training_process, gdsim.app.runstate",  # the trainer child process
-        "import gdsim.app.lessons.surfaces, gdsim.app.plot_store, gdsim.app.views.run_model",
+        "import gdsim.session.driver, gdsim.session.runstate",  # the trainer child process
+        "import gdsim.app.lessons.surfaces, gdsim.session.series, gdsim.app.views.run_model",
         "TRAIN",
     ],
 )

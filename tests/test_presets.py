@@ -19,10 +19,10 @@ from gdsim.app.lessons.presets import (
     presets_for,
     start_point,
 )
-from gdsim.app.runstate import parameter_layers
 from gdsim.config import ConfigError, load_config
 from gdsim.engine.trainer import Trainer
 from gdsim.resources import resource_path
+from gdsim.session.runstate import parameter_layers
 
 PRESET_DIR = resource_path("presets")
 

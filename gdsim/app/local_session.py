@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer
 
 from gdsim.app.session import SessionBase
-from gdsim.app.training_process import TrainingDriver
+from gdsim.session.driver import TrainingDriver
 
 LOCAL_BUDGET = 32 * 2**20
 

@@ -37,8 +37,7 @@ from gdsim.app.lessons.presets import presets_for
 from gdsim.app.lessons.start_page import LessonsStartPage, parse_target
 from gdsim.app.message_bar import MessageBar
 from gdsim.app.parameter_table import ParameterTable
-from gdsim.app.plots import PlotPanel
-from gdsim.app.runstate import RunInfo, Snapshot, merge_snapshots
+from gdsim.app.plots.panel import PlotPanel
 from gdsim.app.session import TrainingSession
 from gdsim.app.settings import AppSettings
 from gdsim.app.views.chain_rule import ChainRuleView
@@ -47,6 +46,7 @@ from gdsim.app.views.loss_surface import LossSurfaceView
 from gdsim.app.views.network_diagram import NetworkDiagramView
 from gdsim.app.views.prediction import PredictionView
 from gdsim.config import Config, ConfigError, default_config, load_config, save_config
+from gdsim.session.runstate import RunInfo, Snapshot, merge_snapshots
 
 LESSONS = [  # key, menu title, status tip; classes in gdsim.app.lessons
     (

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 
 from gdsim.app import theme
 from gdsim.app.forms.tips import PARAMETER_COLUMNS
-from gdsim.app.runstate import RunInfo, Snapshot, describe_parameter, parameter_layers
+from gdsim.session.runstate import RunInfo, Snapshot, describe_parameter, parameter_layers
 
 COLUMNS = ("parameter", "layer", "value", "gradient dC/dp", "last update")
 TOOLTIPS = PARAMETER_COLUMNS  # the header tooltips, one per column

@@ -1,6 +1,6 @@
 """A training session: the trainer runs in a child process; the GUI talks to it by messages.
 
-The child (gdsim.app.training_process) owns the Trainer and trains in ~16 ms chunks, sending a
+The child (gdsim.session.driver) owns the Trainer and trains in ~16 ms chunks, sending a
 RunInfo when a run starts and a Snapshot (copies of every row since the previous one) after
 each chunk. Here, one QThread reads those messages and hands them to the GUI thread as queued
 signals. Run ids let the GUI drop snapshots of a run that was reset after they were sent. An
@@ -22,9 +22,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from gdsim.app.runstate import RunInfo, Snapshot
-from gdsim.app.training_process import serve
 from gdsim.config import Config, OptimizerConfig
+from gdsim.session.driver import serve
+from gdsim.session.runstate import RunInfo, Snapshot
 
 DEFAULT_WORKER_BUDGET = 128 * 2**20  # the plots keep their own copy within the same again
 
@@ -57,7 +57,7 @@ class _TrainerProcess:
 
 
 def _start_trainer(budget_bytes: int) -> _TrainerProcess:
-    """Start the trainer. On POSIX: `python -m gdsim.app.training_process` on two inherited
+    """Start the trainer. On POSIX: `python -m gdsim.session.driver` on two inherited
     pipes, so (unlike multiprocessing's spawn) no user script is ever re-imported in the
     child. Elsewhere: multiprocessing's spawn (scripts need the usual __main__ guard)."""
     if os.name != "posix":
@@ -80,7 +80,7 @@ def _start_trainer(budget_bytes: int) -> _TrainerProcess:
     if getattr(sys, "frozen", False):  # a bundled app: the executable handles the flag
         command = [sys.executable, "--gdsim-trainer", *args]
     else:
-        command = [sys.executable, "-m", "gdsim.app.training_process", *args]
+        command = [sys.executable, "-m", "gdsim.session.driver", *args]
     env = dict(os.environ)
     package_root = str(Path(__file__).resolve().parents[2])  # gdsim importable from a checkout
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)

@@ -22,7 +22,7 @@ class FunctionObjective:
     mode = "function"
 
     def __init__(self, config: Config):
-        from gdsim.engine.expression import ExpressionError, parse_expression
+        from gdsim.expression import ExpressionError, parse_expression
 
         names = [name for name, _ in config.parameters]
         try:

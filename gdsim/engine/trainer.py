@@ -232,7 +232,7 @@ class Trainer:
         return self.objective.network.predict(np.asarray(x, dtype=np.float64))
 
     def export_csv(self, path: str | os.PathLike[str], *, every: int = 1, progress=None) -> Path:
-        """Write the run CSV and its config (RUN.json) beside it; see gdsim.io.runs."""
-        from gdsim.io.runs import export_run
+        """Write the run CSV and its config (RUN.json) beside it; see gdsim.session.run_files."""
+        from gdsim.session.run_files import export_run
 
         return export_run(self, path, every=every, progress=progress)

@@ -1,4 +1,4 @@
-"""Tests for gdsim.engine.expression: parsing, errors, exact gradients, numerics and text."""
+"""Tests for gdsim.expression: parsing, errors, exact gradients, numerics and text."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gdsim.engine.expression import (
+from gdsim.expression import (
     FUNCTIONS,
     MAX_DEPTH,
     MAX_LENGTH,
@@ -629,7 +629,7 @@ def test_any_text_parses_or_raises_expression_error(text):
 
 def test_engine_module_imports_neither_qt_nor_sympy():
     code = (
-        "import sys, numpy, gdsim.engine.expression as m; "
+        "import sys, numpy, gdsim.expression as m; "
         "m.parse_expression('(w-3)**2', ['w']).value_and_gradient(numpy.ones(1)); "
         "bad = [k for k in sys.modules if k.split('.')[0] in ('PySide6', 'sympy')]; "
         "assert not bad, bad"

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QListWidget
 
-from gdsim.app.runstate import RunInfo, Snapshot, parameter_layers
 from gdsim.app.views.gradient_health import GradientHealthView
 from gdsim.engine.history import HistoryChunk
 from gdsim.engine.trainer import Trainer
+from gdsim.session.runstate import RunInfo, Snapshot, parameter_layers
 from tests.gui.trainer_state import run_info, snapshot
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"

@@ -6,7 +6,7 @@ import pytest
 from gdsim.app.lessons.presets import load_preset, start_point
 from gdsim.app.lessons.surfaces import PARAMETERS, SURFACES, find_surface, grid
 from gdsim.app.lessons.two_parameters import RACE, TwoParameterLesson
-from gdsim.engine.expression import parse_expression
+from gdsim.expression import parse_expression
 
 
 @pytest.fixture

@@ -12,16 +12,16 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QPushButton
 
-from gdsim.app.plot_store import Series
-from gdsim.app.plots import (
+from gdsim.app.plots.panel import (
     MAX_SHOWN,
     PALETTE,
     PlotPanel,
     default_selection,
 )
-from gdsim.app.runstate import RunInfo, Snapshot
 from gdsim.engine.history import HistoryChunk
 from gdsim.engine.trainer import Trainer
+from gdsim.session.runstate import RunInfo, Snapshot
+from gdsim.session.series import Series
 
 # screenshots to look at (the tests only check that they are written)
 SHOTS = Path(os.environ.get("GDSIM_SCREENSHOTS", "/tmp/plots-shots"))

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gdsim.app.runstate import RunInfo, Snapshot
 from gdsim.app.views.prediction import GRID, PredictionView
 from gdsim.engine.trainer import Trainer
+from gdsim.session.runstate import RunInfo, Snapshot
 from tests.gui.trainer_state import run_info, snapshot
 
 SHOTS = Path(os.environ.get("GDSIM_VIEW_SHOTS", "/tmp/views-pred"))

@@ -1,4 +1,4 @@
-from gdsim.app.runstate import describe_parameter, parameter_layers
+from gdsim.session.runstate import describe_parameter, parameter_layers
 
 
 def test_parameter_names_in_plain_words():
@@ -14,8 +14,8 @@ def test_parameter_names_in_plain_words():
 def test_merged_snapshots_carry_every_row_and_the_last_state():
     import numpy as np
 
-    from gdsim.app.runstate import Snapshot, merge_snapshots
     from gdsim.engine.trainer import Trainer
+    from gdsim.session.runstate import Snapshot, merge_snapshots
 
     t = Trainer()
     snaps, sent = [], -1

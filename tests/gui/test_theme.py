@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from gdsim.app import theme
 from gdsim.app.message_bar import MessageBar
-from gdsim.app.plots import PALETTE, PlotPanel
+from gdsim.app.plots.panel import PALETTE, PlotPanel
 
 
 @pytest.fixture(autouse=True)
@@ -170,7 +170,7 @@ def test_a_deleted_plot_panel_is_not_restyled_by_a_later_theme_change(qtbot, qap
     from PySide6.QtCore import QCoreApplication, QEvent
 
     from gdsim.app import theme
-    from gdsim.app.plots import PlotPanel
+    from gdsim.app.plots.panel import PlotPanel
 
     notifier = theme.notifier()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # earlier tests' widgets

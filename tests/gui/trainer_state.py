@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from gdsim.app.runstate import RunInfo, Snapshot
 from gdsim.engine.trainer import Trainer
+from gdsim.session.runstate import RunInfo, Snapshot
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 

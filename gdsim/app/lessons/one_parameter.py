@@ -33,7 +33,7 @@ from gdsim.app.controls import TrainingControls
 from gdsim.app.lessons.presets import Preset, find_preset, load_preset, presets_for, start_point
 from gdsim.app.local_session import LocalSession
 from gdsim.config import MAX_LEARNING_RATE, ConfigError, config_from_dict
-from gdsim.engine.expression import ExpressionError, parse_expression
+from gdsim.expression import ExpressionError, parse_expression
 
 DEFAULT_FORMULA = "(w - 3)**2"
 DEFAULT_START = 1.0

@@ -38,8 +38,8 @@ from gdsim.app.lessons.slices import SlicePlots
 from gdsim.app.lessons.surfaces import PARAMETERS, SURFACES, Surface, find_surface
 from gdsim.app.local_session import LocalSession
 from gdsim.config import Config, ConfigError, config_from_dict
-from gdsim.engine.expression import ExpressionError, parse_expression
 from gdsim.engine.trainer import Trainer
+from gdsim.expression import ExpressionError, parse_expression
 
 __all__ = ["RACE", "TwoParameterLesson"]  # RACE: still importable from here
 

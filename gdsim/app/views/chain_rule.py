@@ -36,10 +36,10 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.app import theme
-from gdsim.app.runstate import RunInfo, Snapshot, describe_parameter
 from gdsim.app.views.run_model import run_model
 from gdsim.engine.chain import MAX_PATHS, ChainBreakdown, ChainPath, chain_rule
 from gdsim.engine.network import Network
+from gdsim.session.runstate import RunInfo, Snapshot, describe_parameter
 
 CHAIN_TOLERANCE = 1e-10  # relative: the chain and backprop are the same arithmetic
 FD_TOLERANCE = 1e-5  # relative: central differences with h = 1e-6 are approximate

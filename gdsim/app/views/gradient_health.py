@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.app import theme
-from gdsim.app.plot_ranges import round_up
-from gdsim.app.plots import PALETTE
-from gdsim.app.runstate import RunInfo, Snapshot, parameter_layers
+from gdsim.app.plots.panel import PALETTE
+from gdsim.app.plots.ranges import round_up
+from gdsim.session.runstate import RunInfo, Snapshot, parameter_layers
 
 __all__ = [
     "GradientHealthView",

@@ -26,9 +26,9 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gdsim.app import theme
-from gdsim.app.runstate import RunInfo, Snapshot, describe_parameter
 from gdsim.app.views.run_model import run_model
 from gdsim.engine.network import Network
+from gdsim.session.runstate import RunInfo, Snapshot, describe_parameter
 
 __all__ = ["LossSurfaceView", "GRID", "MAX_POINTS", "MIN_HALF_WIDTH", "REFRESH_SECONDS"]
 

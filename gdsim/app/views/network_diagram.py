@@ -42,9 +42,9 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.app import theme
-from gdsim.app.runstate import RunInfo, Snapshot
 from gdsim.app.views.run_model import run_model
 from gdsim.engine.network import Network
+from gdsim.session.runstate import RunInfo, Snapshot
 
 MAX_SHOWN = 20  # neurons drawn per layer; the rest are summarised as "+N more"
 MIN_WIDTH = 0.5  # px, the thinnest connection

@@ -23,11 +23,11 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gdsim.app import theme
-from gdsim.app.runstate import RunInfo, Snapshot
 from gdsim.app.views.run_model import run_data, run_model
 from gdsim.config import ConfigError
 from gdsim.engine.datasets import DataError, Dataset
 from gdsim.engine.network import Network
+from gdsim.session.runstate import RunInfo, Snapshot
 
 __all__ = ["PredictionView", "GRID", "CURVE_POINTS", "CLASS_COLORS"]
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from gdsim.engine.expression_tree import Call, Name, Node, Number, Unary, _fold
+from gdsim.expression.tree import Call, Name, Node, Number, Unary, _fold
 
 # ----------------------------------------------------------------------------------------------
 # Scalar and array arithmetic. Python floats and `math` are several times faster than NumPy

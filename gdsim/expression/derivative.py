@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from gdsim.engine.expression_compile import _SCALAR
-from gdsim.engine.expression_tree import Binary, Call, Name, Node, Number, Unary, _fold
+from gdsim.expression.compiler import _SCALAR
+from gdsim.expression.tree import Binary, Call, Name, Node, Number, Unary, _fold
 
 # ----------------------------------------------------------------------------------------------
 # Symbolic differentiation. The constructors fold constants and drop 0s and 1s, so derivative

@@ -1,7 +1,7 @@
 """Checking configs: a parsed JSON object, or a Config built in code, becomes a valid Config.
 
 Every check raises :class:`ConfigError` naming the key path. The function-mode formula is checked
-with :mod:`gdsim.engine.expression`, imported only when one is validated (it needs NumPy).
+with :mod:`gdsim.expression`, imported only when one is validated (it needs NumPy).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from gdsim.config_errors import (
+from gdsim.config.errors import (
     _error,
     _join,
     _num,
@@ -24,7 +24,7 @@ from gdsim.config_errors import (
     _unknown_key,
     _unknown_value,
 )
-from gdsim.config_schema import (
+from gdsim.config.schema import (
     ACTIVATIONS,
     BUILTIN_DATASETS,
     DATA_SOURCES,
@@ -428,7 +428,7 @@ def _parameters(value: Any) -> tuple[tuple[str, float], ...]:
 def _function(value: Any, names: Sequence[str]) -> str:
     if not isinstance(value, str):
         raise _error("function", f"must be a string, got {_show(value)}")
-    from gdsim.engine.expression import ExpressionError, parse_expression
+    from gdsim.expression import ExpressionError, parse_expression
 
     try:
         parse_expression(value, list(names))

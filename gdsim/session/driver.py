@@ -24,10 +24,10 @@ import time
 import traceback
 from collections.abc import Callable
 
-from gdsim.app.runstate import RunInfo, Snapshot
 from gdsim.config import Config, ConfigError, OptimizerConfig
 from gdsim.engine.datasets import DataError
 from gdsim.engine.trainer import Trainer
+from gdsim.session.runstate import RunInfo, Snapshot
 
 CHUNK_SECONDS = 0.016
 
@@ -293,7 +293,7 @@ def serve(commands, messages, budget_bytes: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m gdsim.app.training_process COMMANDS_FD MESSAGES_FD BUDGET` (POSIX)."""
+    """`python -m gdsim.session.driver COMMANDS_FD MESSAGES_FD BUDGET` (POSIX)."""
     from multiprocessing.connection import Connection
 
     commands = Connection(int(argv[0]), writable=False)

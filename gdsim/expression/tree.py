@@ -10,9 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gdsim.config_schema import FUNCTION_NAMES
-
-FUNCTIONS = FUNCTION_NAMES  # the functions a formula may call (not usable as parameter names)
+# The functions a formula may call (so not usable as parameter names); the config re-exports them.
+FUNCTIONS = ("exp", "log", "sin", "cos", "tanh", "sqrt", "abs")
 
 
 class ExpressionError(ValueError):

@@ -34,14 +34,14 @@ chunk's dense steps and parameter steps differ).
 
 This module composes the panel; its parts live beside it, one job each:
 
-* :mod:`gdsim.app.plot_store`: the decimating store (:class:`Series`), Qt-free;
-* :mod:`gdsim.app.plot_ranges`: the axis-range rules (round-number x, y hysteresis), Qt-free;
-* :mod:`gdsim.app.plot_picker`: the parameter picker and :func:`default_selection`;
-* :mod:`gdsim.app.plot_key`: the colour key strip and the hover readout's text;
-* :mod:`gdsim.app.plot_style`: palette, pens and each plot's setup (colours from the theme);
-* :mod:`gdsim.app.plot_curve`: the curve item that is told its bounds;
-* :mod:`gdsim.app.plot_export`: PNG (at 2x) and SVG export;
-* :mod:`gdsim.app.rate_marks`: the learning-rate change marks.
+* :mod:`gdsim.session.series`: the decimating store (:class:`Series`), Qt-free;
+* :mod:`gdsim.app.plots.ranges`: the axis-range rules (round-number x, y hysteresis), Qt-free;
+* :mod:`gdsim.app.plots.picker`: the parameter picker and :func:`default_selection`;
+* :mod:`gdsim.app.plots.key`: the colour key strip and the hover readout's text;
+* :mod:`gdsim.app.plots.style`: palette, pens and each plot's setup (colours from the theme);
+* :mod:`gdsim.app.plots.curve`: the curve item that is told its bounds;
+* :mod:`gdsim.app.plots.export`: PNG (at 2x) and SVG export;
+* :mod:`gdsim.app.plots.rate_marks`: the learning-rate change marks.
 
 The names other modules import from here (``PALETTE``, ``MAX_SHOWN``, ``default_selection``, ...)
 are re-exported from those modules.
@@ -70,13 +70,13 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.app import theme
-from gdsim.app.plot_curve import BoundedCurve, new_curve
-from gdsim.app.plot_export import export_plot, export_target
-from gdsim.app.plot_key import HINT, ParameterKey, Readout, hint_html
-from gdsim.app.plot_picker import MAX_SHOWN, ParameterPicker, default_selection
-from gdsim.app.plot_ranges import AxisRanges, row_bounds
-from gdsim.app.plot_store import Series
-from gdsim.app.plot_style import (
+from gdsim.app.plots.curve import BoundedCurve, new_curve
+from gdsim.app.plots.export import export_plot, export_target
+from gdsim.app.plots.key import HINT, ParameterKey, Readout, hint_html
+from gdsim.app.plots.picker import MAX_SHOWN, ParameterPicker, default_selection
+from gdsim.app.plots.ranges import AxisRanges, row_bounds
+from gdsim.app.plots.rate_marks import RateMarks
+from gdsim.app.plots.style import (
     COST_NAMES,
     LINE_WIDTH,
     PALETTE,
@@ -85,8 +85,8 @@ from gdsim.app.plot_style import (
     series_pen,
     setup_plot,
 )
-from gdsim.app.rate_marks import RateMarks
-from gdsim.app.runstate import RunInfo, Snapshot
+from gdsim.session.runstate import RunInfo, Snapshot
+from gdsim.session.series import Series
 
 __all__ = ["PlotPanel", "default_selection", "PALETTE", "MAX_SHOWN", "DEFAULT_BUDGET"]
 

@@ -12,8 +12,8 @@ import operator
 from fractions import Fraction
 from typing import Any
 
-from gdsim.engine.expression_compile import _scalar_pow
-from gdsim.engine.expression_tree import Call, Name, Node, Number, Unary, _fold
+from gdsim.expression.compiler import _scalar_pow
+from gdsim.expression.tree import Call, Name, Node, Number, Unary, _fold
 
 SIMPLIFY_MAX_NODES = 200  # larger derivatives are shown as they are
 

@@ -1,6 +1,6 @@
 """What a config is: the names and limits, the immutable dataclasses, and their canonical dict form.
 
-Nothing here checks a value; :mod:`gdsim.config_validate` does, and :meth:`Config.replace` calls it.
+Nothing here checks a value; :mod:`gdsim.config.validate` does, and :meth:`Config.replace` calls it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gdsim.config_errors import _error, _show, _unknown_value
+from gdsim.config.errors import _error, _show, _unknown_value
+from gdsim.expression.tree import FUNCTIONS
 
 # ----------------------------------------------------------------------------------------------
 # Names and limits (the GUI uses these for its combo boxes and spin-box ranges)
@@ -35,7 +36,7 @@ OPTIMIZERS = ("sgd", "rmsprop", "adam")
 REGULARIZATIONS = ("none", "l1", "l2")
 DATA_SOURCES = ("builtin", "csv")
 BUILTIN_DATASETS = ("xor", "circle", "gaussian", "spiral", "linear", "sine")
-FUNCTION_NAMES = ("exp", "log", "sin", "cos", "tanh", "sqrt", "abs")  # not usable as parameters
+FUNCTION_NAMES = FUNCTIONS  # the formula language owns them; not usable as parameter names
 
 # Hyperparameters of each optimizer (the only keys its "optimizer" object may hold besides
 # "name"), with the torch.optim defaults.
@@ -205,7 +206,7 @@ class Config:
 
     def replace(self, **changes: Any) -> Config:
         """A copy with ``changes`` applied (``dataclasses.replace``), validated like a file."""
-        from gdsim.config_validate import validate_config  # it imports this module
+        from gdsim.config.validate import validate_config  # it imports this module
 
         return validate_config(dataclasses.replace(self, **changes))
 

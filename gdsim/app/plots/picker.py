@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from gdsim.app.plot_style import series_color
-from gdsim.app.runstate import parameter_layers
+from gdsim.app.plots.style import series_color
+from gdsim.session.runstate import parameter_layers
 
 __all__ = ["DEFAULT_MAX_SHOWN", "MAX_SHOWN", "ParameterPicker", "default_selection"]
 

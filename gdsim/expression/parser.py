@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gdsim.engine.expression_tree import (
+from gdsim.expression.tree import (
     FUNCTIONS,
     Binary,
     Call,

@@ -42,20 +42,20 @@ names. Things that depend on the data (does ``network.inputs`` match the data se
 by the trainer, not here.
 
 This module imports nothing heavy (no Qt, no sympy, not even NumPy); the function-mode formula is
-checked with :mod:`gdsim.engine.expression`, imported only when a function-mode config is
+checked with :mod:`gdsim.expression`, imported only when a function-mode config is
 validated.
 
 This module is the public face of the config; the work is done in sibling modules, one job each:
-:mod:`gdsim.config_schema` (names, limits, dataclasses, the canonical dict form),
-:mod:`gdsim.config_validate` (checking), :mod:`gdsim.config_errors` (:class:`ConfigError` and
-message wording) and :mod:`gdsim.config_files` (reading and writing JSON files).
+:mod:`gdsim.config.schema` (names, limits, dataclasses, the canonical dict form),
+:mod:`gdsim.config.validate` (checking), :mod:`gdsim.config.errors` (:class:`ConfigError` and
+message wording) and :mod:`gdsim.config.files` (reading and writing JSON files).
 """
 
 from __future__ import annotations
 
-from gdsim.config_errors import ConfigError
-from gdsim.config_files import dumps_config, load_config, save_config
-from gdsim.config_schema import (
+from gdsim.config.errors import ConfigError
+from gdsim.config.files import dumps_config, load_config, save_config
+from gdsim.config.schema import (
     ACTIVATIONS,
     BUILTIN_DATASETS,
     DATA_SOURCES,
@@ -88,7 +88,7 @@ from gdsim.config_schema import (
     config_to_dict,
     default_config,
 )
-from gdsim.config_validate import config_from_dict, validate_config
+from gdsim.config.validate import config_from_dict, validate_config
 
 __all__ = [
     "FORMAT_VERSION",

@@ -12,7 +12,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from gdsim.app import theme
-from gdsim.app.plot_style import PALETTE, series_color
+from gdsim.app.plots.style import PALETTE, series_color
 
 __all__ = ["HINT", "ParameterKey", "Readout", "fmt", "hint_html"]
 
