@@ -40,6 +40,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gdsim.engine.decimation import compact, on_stride
+
 __all__ = ["History", "HistoryChunk", "DEFAULT_BUDGET_BYTES"]
 
 DEFAULT_BUDGET_BYTES = 256 * 2**20
@@ -79,30 +81,6 @@ def _readonly(a: np.ndarray) -> np.ndarray:
     v = a.view()
     v.flags.writeable = False
     return v
-
-
-def _keep_mask(steps: np.ndarray, modulus: int) -> np.ndarray:
-    """Steps that are multiples of `modulus` (guarding against int64 overflow of the modulus)."""
-    if len(steps) == 0 or modulus > int(steps[-1]):
-        return steps == 0
-    return steps % modulus == 0
-
-
-_COMPACT_CHUNK_BYTES = 4 * 2**20
-
-
-def _compact(a: np.ndarray, idx: np.ndarray) -> None:
-    """a[:len(idx)] = a[idx] in place, for ascending idx with idx[j] >= j (a kept subset).
-
-    Works in chunks so the temporary stays small (a plain a[idx] would copy up to half the store).
-    Rows written by earlier chunks lie below every source index of later chunks, so nothing is
-    read after being overwritten.
-    """
-    row_bytes = max(1, a[0].nbytes) if len(a) else 1
-    chunk = max(1, _COMPACT_CHUNK_BYTES // row_bytes)
-    for j0 in range(0, len(idx), chunk):
-        sel = idx[j0 : j0 + chunk]
-        a[j0 : j0 + len(sel)] = a[sel]
 
 
 class History:
@@ -196,9 +174,9 @@ class History:
             self._meta_eager = True
         n = self._n
         while n >= cap:
-            idx = np.flatnonzero(_keep_mask(self._steps[:n], 2 * self._dstride))
-            _compact(self._steps, idx)
-            _compact(self._vals.T, idx)
+            idx = np.flatnonzero(on_stride(self._steps[:n], 2 * self._dstride))
+            compact(self._steps, idx)
+            compact(self._vals.T, idx)
             n = len(idx)
             self._dstride *= 2
         self._n = n
@@ -223,11 +201,11 @@ class History:
             self._rsteps, self._rmeta, self._rcap = rsteps, rmeta, new
             return k
         while k >= cap:
-            idx = np.flatnonzero(_keep_mask(self._rsteps[:k], 2 * self._stride))
-            _compact(self._rparams, idx)
-            _compact(self._rgrads, idx)
-            _compact(self._rsteps, idx)
-            _compact(self._rmeta.T, idx)
+            idx = np.flatnonzero(on_stride(self._rsteps[:k], 2 * self._stride))
+            compact(self._rparams, idx)
+            compact(self._rgrads, idx)
+            compact(self._rsteps, idx)
+            compact(self._rmeta.T, idx)
             k = len(idx)
             self._stride *= 2
         self._k = k

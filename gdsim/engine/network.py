@@ -19,6 +19,7 @@ from gdsim.config.schema import REGULARIZATIONS
 from gdsim.engine.activations import Activation, get_activation
 from gdsim.engine.initializers import draw_weights
 from gdsim.engine.losses import Loss, get_loss
+from gdsim.engine.parameters import ParameterIndex
 
 
 @dataclass
@@ -60,7 +61,6 @@ class Network:
         self.bias_grads: list[np.ndarray] = []  # (units,): the target of a row sum
         self.weight_slices: list[slice] = []
         self.bias_slices: list[slice] = []
-        names: list[str] = []
         offset = 0
         pairs = zip(self.sizes[:-1], self.sizes[1:], strict=True)
         for layer, (fan_in, fan_out) in enumerate(pairs, start=1):
@@ -73,11 +73,8 @@ class Network:
             self.biases.append(self.theta[b].reshape(fan_out, 1))
             self.weight_grads.append(self.grad[w].reshape(fan_out, fan_in))
             self.bias_grads.append(self.grad[b])
-            names += [
-                f"w{layer}_{j}_{k}" for j in range(1, fan_out + 1) for k in range(1, fan_in + 1)
-            ]
-            names += [f"b{layer}_{j}" for j in range(1, fan_out + 1)]
-        self.parameter_names: tuple[str, ...] = tuple(names)
+        self.parameter_index = ParameterIndex.for_network(self.sizes)
+        self.parameter_names: tuple[str, ...] = self.parameter_index.names
         self._workspaces: dict[int, _Workspace] = {}
 
     # ------------------------------------------------------------------ set-up

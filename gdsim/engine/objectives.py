@@ -13,6 +13,7 @@ import numpy as np
 
 from gdsim.config import Config, ConfigError
 from gdsim.engine.datasets import Dataset, load_csv, make_builtin
+from gdsim.engine.parameters import ParameterIndex
 from gdsim.engine.network import Network
 
 
@@ -29,7 +30,8 @@ class FunctionObjective:
             self.expression = parse_expression(config.function, names)
         except ExpressionError as exc:
             raise ConfigError(f"function: {exc}", key="function") from None
-        self.parameter_names = tuple(names)
+        self.parameter_index = ParameterIndex.for_function(names)
+        self.parameter_names = self.parameter_index.names
         self._start = np.array([value for _, value in config.parameters], dtype=np.float64)
         self.theta = self._start.copy()
         self.grad = np.zeros_like(self.theta)
@@ -132,6 +134,7 @@ class NetworkObjective:
         self.y_train = _targets_for_loss(config, self.dataset.y_train, n_out, self.dataset)
         self.y_test = _targets_for_loss(config, self.dataset.y_test, n_out, self.dataset)
         self.theta, self.grad = self.network.theta, self.network.grad
+        self.parameter_index = self.network.parameter_index
         self.parameter_names = self.network.parameter_names
 
         n_train = self.x_train.shape[1]

@@ -22,6 +22,7 @@ from gdsim.engine.datasets import Dataset
 from gdsim.engine.history import History
 from gdsim.engine.objectives import make_objective
 from gdsim.engine.optimizers import make_optimizer
+from gdsim.engine.parameters import ParameterIndex
 
 DEFAULT_HISTORY_BUDGET = 256 * 2**20
 
@@ -82,6 +83,11 @@ class Trainer:
     @property
     def parameter_names(self) -> tuple[str, ...]:
         return self.objective.parameter_names
+
+    @property
+    def parameter_index(self) -> ParameterIndex:
+        """Who each parameter is (kind, layer, j, k): see gdsim.engine.parameters."""
+        return self.objective.parameter_index
 
     @property
     def mode(self) -> str:

@@ -178,13 +178,7 @@ class TrainingDriver:
         self.send(
             (
                 "run_started",
-                RunInfo(
-                    run_id=run_id,
-                    config=t.config,
-                    parameter_names=t.parameter_names,
-                    extra_names=t.extra_names,
-                    seed=t.seed,
-                ),
+                RunInfo.of_trainer(t, run_id),
             )
         )
         self._snapshot()

@@ -8,7 +8,6 @@ later, so widgets may keep references.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,29 +16,21 @@ import numpy as np
 
 from gdsim.config import Config
 from gdsim.engine.history import HistoryChunk
+from gdsim.engine.parameters import ParameterIndex, parse_parameter_name
 
 if TYPE_CHECKING:
     from gdsim.engine.trainer import Trainer
 
-_LAYER = re.compile(r"^[wb](\d+)_")
-
 
 def parameter_layers(names: tuple[str, ...]) -> tuple[int, ...]:
     """Layer number of each parameter (w2_1_3 -> 2, b1_4 -> 1); 0 for function-mode names."""
-    return tuple(int(m.group(1)) if (m := _LAYER.match(n)) else 0 for n in names)
+    return tuple(parse_parameter_name(n).layer for n in names)
 
 
 def describe_parameter(name: str) -> str:
     """Plain words for a parameter name: w2_1_3 -> 'weight into neuron 1 of layer 2 from
     neuron 3 of layer 1'; b1_4 -> 'bias of neuron 4 of layer 1'; anything else unchanged."""
-    parts = name[1:].split("_")
-    if name[:1] == "w" and len(parts) == 3 and all(p.isdigit() for p in parts):
-        layer, j, k = (int(p) for p in parts)
-        source = f"input {k}" if layer == 1 else f"neuron {k} of layer {layer - 1}"
-        return f"weight into neuron {j} of layer {layer} from {source}"
-    if name[:1] == "b" and len(parts) == 2 and all(p.isdigit() for p in parts):
-        return f"bias of neuron {parts[1]} of layer {parts[0]}"
-    return f"parameter {name}"
+    return parse_parameter_name(name).describe()
 
 
 @dataclass(frozen=True)
@@ -49,10 +40,30 @@ class RunInfo:
     parameter_names: tuple[str, ...]
     extra_names: tuple[str, ...]  # e.g. ("train_cost", "test_cost", "epoch", "learning_rate")
     seed: int
+    # who each parameter is (kind, layer, j, k); read from the names when not given
+    parameter_index: ParameterIndex | None = None
+
+    def __post_init__(self) -> None:
+        if self.parameter_index is None:
+            object.__setattr__(
+                self, "parameter_index", ParameterIndex.from_names(self.parameter_names)
+            )
+
+    @classmethod
+    def of_trainer(cls, trainer: Trainer, run_id: int) -> RunInfo:
+        """What a run that starts now is: its config, parameters and extra columns."""
+        return cls(
+            run_id=run_id,
+            config=trainer.config,
+            parameter_names=trainer.parameter_names,
+            extra_names=trainer.extra_names,
+            seed=trainer.seed,
+            parameter_index=trainer.parameter_index,
+        )
 
     @property
     def layers(self) -> tuple[int, ...]:
-        return parameter_layers(self.parameter_names)
+        return tuple(self.parameter_index.layer.tolist())
 
 
 @dataclass(frozen=True, eq=False)

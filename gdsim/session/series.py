@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from gdsim.engine.decimation import compact, on_stride
+
 _B0 = 32  # rows per block of the lowest pyramid level
 
 
@@ -119,16 +121,10 @@ class Series:
         """Keep the rows whose step is a multiple of 2*stride (compacted in place)."""
         s = self.steps[:n]
         modulus = 2 * self.stride
-        keep = s == 0 if (n == 0 or modulus > int(s[-1])) else s % modulus == 0
-        idx = np.flatnonzero(keep)
+        idx = np.flatnonzero(on_stride(s, modulus))
         k = len(idx)
         self.steps[:k] = s[idx]
-        # in place, a slab at a time (idx is ascending with idx[j] >= j, so nothing is read
-        # after being overwritten); a plain vals[idx] would copy half the store at once
-        slab = max(1, (4 * 2**20) // (8 * self.n_cols))
-        for j0 in range(0, k, slab):
-            sel = idx[j0 : j0 + slab]
-            self.vals[j0 : j0 + len(sel)] = self.vals[sel]
+        compact(self.vals, idx)
         self.stride = modulus
         for lv in self.levels:
             lv.done = 0

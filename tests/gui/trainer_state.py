@@ -27,13 +27,7 @@ def show_view(qtbot, view, trainer: Trainer, size: tuple[int, int]):
 
 
 def run_info(t: Trainer, run_id: int = 1) -> RunInfo:
-    return RunInfo(
-        run_id=run_id,
-        config=t.config,
-        parameter_names=t.parameter_names,
-        extra_names=t.extra_names,
-        seed=t.seed,
-    )
+    return RunInfo.of_trainer(t, run_id)
 
 
 def snapshot(t: Trainer, since: int = -1, run_id: int = 1, running: bool = False) -> Snapshot:

@@ -1,0 +1,69 @@
+"""Parameter identity: one source for names, layers and kinds (gdsim.engine.parameters)."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gdsim.engine.decimation import ThinnedSeries, on_stride
+from gdsim.engine.network import Network
+from gdsim.engine.parameters import ParameterIndex, parse_parameter_name
+
+
+@given(st.lists(st.integers(1, 6), min_size=2, max_size=5))
+def test_index_matches_the_network_layout(sizes):
+    net = Network(sizes[0], sizes[1:], ["tanh"] * (len(sizes) - 1), "mse")
+    index = net.parameter_index
+    assert index.names == net.parameter_names
+    for layer, (w, b) in enumerate(zip(net.weight_slices, net.bias_slices, strict=True), 1):
+        assert np.all(index.layer[w] == layer) and np.all(index.layer[b] == layer)
+        assert index.is_weight[w].all() and index.is_bias[b].all()
+        fan_out, fan_in = sizes[layer], sizes[layer - 1]
+        jk = np.stack([index.j[w], index.k[w]], axis=1).reshape(fan_out, fan_in, 2)
+        assert (jk[..., 0] == np.arange(1, fan_out + 1)[:, None]).all()
+        assert (jk[..., 1] == np.arange(1, fan_in + 1)[None, :]).all()
+    # reading the names back gives the same identities
+    assert ParameterIndex.from_names(index.names).names == index.names
+    back = ParameterIndex.from_names(index.names)
+    for a, b in (
+        (back.kind, index.kind),
+        (back.layer, index.layer),
+        (back.j, index.j),
+        (back.k, index.k),
+    ):
+        assert np.array_equal(a, b)
+
+
+def test_identity_and_words():
+    p = parse_parameter_name("w2_1_3")
+    assert (p.kind, p.layer, p.j, p.k) == ("weight", 2, 1, 3)
+    assert p.describe() == "weight into neuron 1 of layer 2 from neuron 3 of layer 1"
+    assert (
+        parse_parameter_name("w1_2_1").describe() == "weight into neuron 2 of layer 1 from input 1"
+    )
+    assert parse_parameter_name("b1_4").describe() == "bias of neuron 4 of layer 1"
+    for name in ("w", "w1", "w0_1_1", "b1_2_3", "bias"):
+        assert parse_parameter_name(name).kind == "function", name
+    index = ParameterIndex.for_function(["w1", "w2"])
+    assert index[1].name == "w2" and index[1].kind == "function" and index.position("w2") == 1
+    with pytest.raises(KeyError):
+        index.position("w3")
+
+
+def test_thinned_series_keeps_start_latest_and_its_bound():
+    s = ThinnedSeries(width=2, max_rows=10)
+    for start in range(0, 1000, 7):  # chunks of 7 rows, as snapshots arrive
+        steps = np.arange(start, start + 7)
+        s.extend(steps, np.stack([steps, -steps], axis=1).astype(float))
+        assert len(s) <= 10 and s.steps[0] == 0 and s.steps[-1] == start + 6
+        assert np.array_equal(s.rows[:, 0], s.steps) and np.array_equal(s.rows[:, 1], -s.steps)
+        inner = s.steps[:-1]
+        assert np.all(inner % s.stride == 0)
+    s.extend(np.array([5]), np.array([[0.0, 0.0]]))  # a replayed old step changes nothing
+    assert s.latest_step == 1000
+
+
+def test_on_stride_does_not_overflow():
+    steps = np.array([0, 2**62, 2**63 - 1], dtype=np.int64)
+    assert on_stride(steps, 2**62).tolist() == [True, True, False]
+    assert on_stride(np.array([0, 3]), 2**70).tolist() == [True, False]
