@@ -63,7 +63,7 @@ class Network:
         self.bias_slices: list[slice] = []
         offset = 0
         pairs = zip(self.sizes[:-1], self.sizes[1:], strict=True)
-        for layer, (fan_in, fan_out) in enumerate(pairs, start=1):
+        for fan_in, fan_out in pairs:
             w = slice(offset, offset + fan_out * fan_in)
             b = slice(w.stop, w.stop + fan_out)
             offset = b.stop

@@ -13,8 +13,8 @@ import numpy as np
 
 from gdsim.config import Config, ConfigError
 from gdsim.engine.datasets import Dataset, load_csv, make_builtin
-from gdsim.engine.parameters import ParameterIndex
 from gdsim.engine.network import Network
+from gdsim.engine.parameters import ParameterIndex
 
 
 class FunctionObjective:
