@@ -41,21 +41,21 @@ numbers and out-of-range values are all errors, with did-you-mean hints for miss
 names. Things that depend on the data (does ``network.inputs`` match the data set?) are checked
 by the trainer, not here.
 
-This module imports nothing heavy (no Qt, no sympy, not even NumPy); the function-mode formula is
-checked with :mod:`gdsim.expression`, imported only when a function-mode config is
-validated.
-
-This module is the public face of the config; the work is done in sibling modules, one job each:
-:mod:`gdsim.config.schema` (names, limits, dataclasses, the canonical dict form),
-:mod:`gdsim.config.validate` (checking), :mod:`gdsim.config.errors` (:class:`ConfigError` and
-message wording) and :mod:`gdsim.config.files` (reading and writing JSON files).
+This package imports no Qt; the function-mode formula is checked with :mod:`gdsim.expression`
+(the layer below). This module is the public face of the config; the work is done in its
+modules, one job each: :mod:`~gdsim.config.names` (names and limits), :mod:`~gdsim.config.sections`
+(the section dataclasses and defaults), :mod:`~gdsim.config.schema` (:class:`Config`),
+:mod:`~gdsim.config.readers` and :mod:`~gdsim.config.validate` (checking),
+:mod:`~gdsim.config.dict_form` (the canonical JSON form), :mod:`~gdsim.config.errors`
+(:class:`ConfigError` and message wording) and :mod:`~gdsim.config.files` (JSON files).
 """
 
 from __future__ import annotations
 
+from gdsim.config.dict_form import config_to_dict
 from gdsim.config.errors import ConfigError
 from gdsim.config.files import dumps_config, load_config, save_config
-from gdsim.config.schema import (
+from gdsim.config.names import (
     ACTIVATIONS,
     BUILTIN_DATASETS,
     DATA_SOURCES,
@@ -78,17 +78,16 @@ from gdsim.config.schema import (
     OPTIMIZERS,
     REGULARIZATIONS,
     SCALED_INIT_SCHEMES,
-    Config,
+)
+from gdsim.config.schema import Config, config_from_dict, default_config, validate_config
+from gdsim.config.sections import (
     DataConfig,
     InitConfig,
     LayerConfig,
     NetworkConfig,
     OptimizerConfig,
     RegularizationConfig,
-    config_to_dict,
-    default_config,
 )
-from gdsim.config.validate import config_from_dict, validate_config
 
 __all__ = [
     "FORMAT_VERSION",

@@ -56,7 +56,7 @@ def _rebuild_error(message: str, key: str | None, file: str | None) -> ConfigErr
     return ConfigError(message, key, file=file)
 
 
-def _error(key: str | None, text: str) -> ConfigError:
+def config_error(key: str | None, text: str) -> ConfigError:
     """A ConfigError for ``key`` whose message is ``"key: text"``."""
     return ConfigError(f"{key}: {text}" if key else text, key)
 
@@ -65,7 +65,7 @@ def _error(key: str | None, text: str) -> ConfigError:
 # Message helpers
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
     """A value as the user would recognise it from the JSON."""
     if value is None:
         return "null"
@@ -85,7 +85,7 @@ def _show(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def _num(x: float) -> str:
+def show_bound(x: float) -> str:
     """A bound for a message: 1000 rather than 1000.0, 1000000 rather than 1e6."""
     if isinstance(x, float) and x.is_integer():
         return str(int(x))
@@ -111,20 +111,20 @@ def _closest(word: str, choices: Sequence[str]) -> str | None:
     return lowered[match[0]] if match else None
 
 
-def _unknown_value(value: Any, choices: Sequence[str]) -> str:
+def unknown_value(value: Any, choices: Sequence[str]) -> str:
     options = ", ".join(choices)
     if not isinstance(value, str):
-        return f"must be one of {options}; got {_show(value)}"
+        return f"must be one of {options}; got {show_value(value)}"
     guess = _closest(value, choices)
     hint = f"; did you mean '{guess}'?" if guess else ""
-    return f"unknown value {_show(value)}{hint} (choose from {options})"
+    return f"unknown value {show_value(value)}{hint} (choose from {options})"
 
 
-def _unknown_key(key: str, allowed: Sequence[str], hint: str | None = None) -> str:
+def unknown_key(key: str, allowed: Sequence[str], hint: str | None = None) -> str:
     guess = hint or _closest(key, allowed)
     did = f"; did you mean '{guess}'?" if guess else ""
     return f"unknown key{did} (allowed: {', '.join(allowed)})"
 
 
-def _join(path: str, key: str) -> str:
+def join_key(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key

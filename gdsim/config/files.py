@@ -8,9 +8,9 @@ import os
 from pathlib import Path, PurePath
 from typing import Any
 
+from gdsim.config.dict_form import config_to_dict
 from gdsim.config.errors import ConfigError
-from gdsim.config.schema import Config, config_to_dict
-from gdsim.config.validate import config_from_dict, validate_config
+from gdsim.config.schema import Config, config_from_dict, validate_config
 
 
 class _JsonObject(dict):

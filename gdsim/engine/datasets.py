@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gdsim.config.schema import BUILTIN_DATASETS
+from gdsim.config.names import BUILTIN_DATASETS
 
 CLASSIFICATION_DATASETS = ("xor", "circle", "gaussian", "spiral")
 REGRESSION_DATASETS = ("linear", "sine")

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from gdsim.config.schema import INIT_SCHEMES  # the one list of names (config and engine)
+from gdsim.config.names import INIT_SCHEMES  # the one list of names (config and engine)
 
 
 def draw_weights(

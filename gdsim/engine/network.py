@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gdsim.config.schema import REGULARIZATIONS
+from gdsim.config.names import REGULARIZATIONS
 from gdsim.engine.activations import Activation, get_activation
 from gdsim.engine.initializers import draw_weights
 from gdsim.engine.losses import Loss, get_loss

@@ -30,8 +30,8 @@ import numpy as np
 
 # The names and each one's hyperparameters with the torch.optim defaults (torch 2.x): one table,
 # shared with the config format.
-from gdsim.config.schema import OPTIMIZER_DEFAULTS as DEFAULTS
-from gdsim.config.schema import OPTIMIZERS
+from gdsim.config.names import OPTIMIZER_DEFAULTS as DEFAULTS
+from gdsim.config.names import OPTIMIZERS
 
 __all__ = ["DEFAULTS", "OPTIMIZERS", "Optimizer", "SGD", "RMSprop", "Adam", "make_optimizer"]
 

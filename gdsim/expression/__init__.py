@@ -21,11 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from gdsim.expression.compiler import _Program
-from gdsim.expression.derivative import _derivative
-from gdsim.expression.parser import MAX_DEPTH, MAX_LENGTH, _check_names, _Parser
+from gdsim.expression.compiler import Program
+from gdsim.expression.derivative import differentiate
+from gdsim.expression.parser import MAX_DEPTH, MAX_LENGTH, Parser, check_names
 from gdsim.expression.sympy_text import SIMPLIFY_MAX_NODES as SIMPLIFY_MAX_NODES  # public here
-from gdsim.expression.sympy_text import _printer, _readable, _to_sympy
+from gdsim.expression.sympy_text import make_printer, readable, to_sympy
 from gdsim.expression.tree import (
     FUNCTIONS,
     Binary,
@@ -35,7 +35,7 @@ from gdsim.expression.tree import (
     Node,
     Number,
     Unary,
-    _render,
+    render,
 )
 
 __all__ = [
@@ -55,7 +55,7 @@ __all__ = [
 
 def parse_expression(text: str, names: Sequence[str]) -> Expression:
     """Parse a cost formula in the given parameter names; raise ExpressionError if unusable."""
-    names = _check_names(names)
+    names = check_names(names)
     if not isinstance(text, str):
         raise ExpressionError(f"the formula must be text, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
@@ -66,7 +66,7 @@ def parse_expression(text: str, names: Sequence[str]) -> Expression:
         raise ExpressionError(
             f"empty formula: type a cost in {' and '.join(names)}, e.g. ({names[0]} - 3)**2"
         )
-    return Expression(_Parser(text, names).parse(), names, text)
+    return Expression(Parser(text, names).parse(), names, text)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -81,7 +81,7 @@ class Expression:
     def __init__(self, tree: Node, names: Sequence[str], text: str | None = None):
         self._tree = tree
         self._names = tuple(names)
-        self._text = _render(tree) if text is None else text
+        self._text = render(tree) if text is None else text
         self._cache: dict[tuple[str, str | None], Any] = {}
 
     text = property(lambda self: self._text, doc="The formula as typed (or rendered).")
@@ -93,11 +93,11 @@ class Expression:
 
     @cached_property
     def _derivatives(self) -> tuple[Node, ...]:
-        return tuple(_derivative(self._tree, name) for name in self._names)
+        return tuple(differentiate(self._tree, name) for name in self._names)
 
     @cached_property
-    def _program(self) -> _Program:
-        return _Program([self._tree, *self._derivatives], self._names)
+    def _program(self) -> Program:
+        return Program([self._tree, *self._derivatives], self._names)
 
     def evaluate(self, values: Mapping[str, Any]) -> float | np.ndarray:
         """The formula at `values` (one per parameter). Scalars give a float; arrays broadcast
@@ -153,22 +153,22 @@ class Expression:
             self._cache[key] = (
                 self.to_sympy()
                 if name is None
-                else _readable(self._derivatives[self._index(name)], self._names)
+                else readable(self._derivatives[self._index(name)], self._names)
             )
         return self._cache[key]
 
     def to_sympy(self) -> Any:
         """The formula as an (unsimplified) sympy expression with real symbols; for display."""
-        return _to_sympy(self._tree, self._names)
+        return to_sympy(self._tree, self._names)
 
     def formula_text(self) -> str:
         """The formula as sympy normalises it (not simplified: it should look like what was
         typed), e.g. "w**2/2" for 0.5*w^2."""
-        return _printer().doprint(self._sympy(None))
+        return make_printer().doprint(self._sympy(None))
 
     def derivative_text(self, name: str) -> str:
         """d/d(name) simplified, e.g. "2*w - 6" for (w - 3)**2."""
-        return _printer().doprint(self._sympy(name))
+        return make_printer().doprint(self._sympy(name))
 
     def derivative_latex(self, name: str) -> str:
         """d/d(name) as LaTeX (for rich-text display)."""

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from gdsim.expression.tree import Call, Name, Node, Number, Unary, _fold
+from gdsim.expression.tree import Call, Name, Node, Number, Unary, fold
 
 # ----------------------------------------------------------------------------------------------
 # Scalar and array arithmetic. Python floats and `math` are several times faster than NumPy
@@ -42,7 +42,7 @@ def _scalar_div(a, b):
         return _numpy_scalar(np.divide, a, b)
 
 
-def _scalar_pow(a, b):
+def scalar_pow(a, b):
     try:
         return math.pow(a, b)  # unlike a ** b, never returns a complex number
     except (ValueError, OverflowError):
@@ -70,12 +70,12 @@ _UNARY_NUMPY = {
 }
 
 # Every operation takes two arguments (unary ones ignore the second) so a program is one loop.
-_SCALAR: dict[str, Callable] = {
+SCALAR_FUNCTIONS: dict[str, Callable] = {
     "+": operator.add,
     "-": operator.sub,
     "*": operator.mul,
     "/": _scalar_div,
-    "**": _scalar_pow,
+    "**": scalar_pow,
     "neg": _unary(operator.neg),
     "abs": _unary(abs),
     "tanh": _unary(math.tanh),
@@ -98,7 +98,7 @@ _ARRAY: dict[str, Callable] = {
 # Compilation
 
 
-class _Program:
+class Program:
     """Formula and gradient as one straight-line program. Registers are the inputs, then the
     constants, then one per operation; each op is (function, register a, register b)."""
 
@@ -122,16 +122,16 @@ class _Program:
             return ("op", len(ops) - 1)
 
         memo: dict[int, Any] = {}  # shared, so the gradient reuses the formula's registers
-        refs = _fold(roots[:1], visit, memo)
+        refs = fold(roots[:1], visit, memo)
         self.n_value_ops = len(ops)  # the formula alone is a prefix of the program
-        refs += _fold(roots[1:], visit, memo)
+        refs += fold(roots[1:], visit, memo)
         base = {"input": 0, "const": len(names), "op": len(names) + len(consts)}
 
         def at(ref: tuple) -> int:
             return base[ref[0]] + ref[1]
 
         self.consts = consts
-        self.scalar_ops = [(_SCALAR[code], at(a), at(b)) for code, a, b in ops]
+        self.scalar_ops = [(SCALAR_FUNCTIONS[code], at(a), at(b)) for code, a, b in ops]
         self.array_ops = [(_ARRAY[code], at(a), at(b)) for code, a, b in ops]
         self.value = at(refs[0])
         self.gradient = [at(ref) for ref in refs[1:]]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from gdsim.expression.compiler import _SCALAR
-from gdsim.expression.tree import Binary, Call, Name, Node, Number, Unary, _fold
+from gdsim.expression.compiler import SCALAR_FUNCTIONS
+from gdsim.expression.tree import Binary, Call, Name, Node, Number, Unary, fold
 
 # ----------------------------------------------------------------------------------------------
 # Symbolic differentiation. The constructors fold constants and drop 0s and 1s, so derivative
@@ -21,7 +21,7 @@ def _is(node: Node, value: float) -> bool:
 
 def _op(op: str, a: Node, b: Node | None = None) -> Node:
     if isinstance(a, Number) and (b is None or isinstance(b, Number)):
-        value = _SCALAR[op](a.value, None if b is None else b.value)
+        value = SCALAR_FUNCTIONS[op](a.value, None if b is None else b.value)
         if math.isfinite(value):
             return Number(float(value))
     if b is None:
@@ -74,7 +74,7 @@ _CHAIN: dict[str, Callable[[Call, Node], Node]] = {
 }
 
 
-def _derivative(root: Node, var: str) -> Node:
+def differentiate(root: Node, var: str) -> Node:
     def visit(node: Node, d: list[Node]) -> Node:
         if isinstance(node, Number):
             return ZERO
@@ -100,4 +100,4 @@ def _derivative(root: Node, var: str) -> Node:
         # a^b = exp(b ln a), so (a^b)' = a^b (b' ln a + b a'/a)
         return _mul(node, _add(_mul(db, _op("log", a)), _div(_mul(b, da), a)))
 
-    return _fold([root], visit)[0]
+    return fold([root], visit)[0]

@@ -95,7 +95,7 @@ def _tokenize(text: str, names: tuple[str, ...]) -> list[_Token]:
     return tokens
 
 
-class _Parser:
+class Parser:
     """expr := term (('+'|'-') term)*;  term := unary (('*'|'/') unary)*;
     unary := ('-'|'+') unary | power;  power := atom ('**' unary)?;
     atom := number | name | func '(' expr ')' | '(' expr ')'"""
@@ -238,7 +238,7 @@ class _Parser:
         return ExpressionError(message, tok.pos)
 
 
-def _check_names(names: Sequence[str]) -> tuple[str, ...]:
+def check_names(names: Sequence[str]) -> tuple[str, ...]:
     if isinstance(names, (str, bytes)) or not isinstance(names, Sequence):
         raise ExpressionError(f"parameter names must be a list such as ['w'], got {names!r}")
     if not 1 <= len(names) <= 2:

@@ -12,8 +12,8 @@ import operator
 from fractions import Fraction
 from typing import Any
 
-from gdsim.expression.compiler import _scalar_pow
-from gdsim.expression.tree import Call, Name, Node, Number, Unary, _fold
+from gdsim.expression.compiler import scalar_pow
+from gdsim.expression.tree import Call, Name, Node, Number, Unary, fold
 
 SIMPLIFY_MAX_NODES = 200  # larger derivatives are shown as they are
 
@@ -36,11 +36,11 @@ def _sympy_power(sp: Any, a: Any, b: Any) -> Any:
     if a.is_Rational and b.is_Rational:
         bits = max(abs(a.p).bit_length(), a.q.bit_length())
         if bits * abs(b) > 4096 or b.q > 64:
-            return sp.Float(_scalar_pow(float(a), float(b)))  # inf and nan become oo and nan
+            return sp.Float(scalar_pow(float(a), float(b)))  # inf and nan become oo and nan
     return a**b
 
 
-def _to_sympy(root: Node, names: tuple[str, ...]) -> Any:
+def to_sympy(root: Node, names: tuple[str, ...]) -> Any:
     import sympy as sp
 
     symbols = {name: sp.Symbol(name, real=True) for name in names}
@@ -73,12 +73,12 @@ def _to_sympy(root: Node, names: tuple[str, ...]) -> Any:
             return funcs[node.func](kids[0])
         return binary[node.op](*kids)
 
-    return _fold([root], visit)[0]
+    return fold([root], visit)[0]
 
 
 def _size(root: Node) -> int:
     """Node count as a tree (shared subtrees counted each time they appear)."""
-    return _fold([root], lambda node, kids: 1 + sum(kids))[0]
+    return fold([root], lambda node, kids: 1 + sum(kids))[0]
 
 
 def _expanded_terms(expr: Any, limit: int) -> int:
@@ -100,12 +100,12 @@ def _expanded_terms(expr: Any, limit: int) -> int:
     return terms(expr)
 
 
-def _readable(root: Node, names: tuple[str, ...]) -> Any:
+def readable(root: Node, names: tuple[str, ...]) -> Any:
     """The shortest text among a few cheap rewritings. Not sympy.simplify: that takes minutes on
     some 50-node derivatives and cannot be interrupted."""
     import sympy as sp
 
-    expr = _to_sympy(root, names)
+    expr = to_sympy(root, names)
     if _size(root) > SIMPLIFY_MAX_NODES:
         return expr
     candidates = [expr, sp.factor_terms(expr), sp.together(expr)]
@@ -116,7 +116,7 @@ def _readable(root: Node, names: tuple[str, ...]) -> Any:
 
 
 @functools.lru_cache(maxsize=1)
-def _printer() -> Any:
+def make_printer() -> Any:
     from sympy.printing.str import StrPrinter
 
     class Printer(StrPrinter):

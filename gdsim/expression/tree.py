@@ -1,7 +1,7 @@
 """Function-mode formulas: the immutable syntax tree, its error type, and iterative walks over it.
 
 Every other part (parser, derivatives, compiler, sympy text) builds or walks these trees. All walks
-go through :func:`_fold`, which is iterative, so a long formula cannot hit the recursion limit.
+go through :func:`fold`, which is iterative, so a long formula cannot hit the recursion limit.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def _children(node: Node) -> tuple[Node, ...]:
     return ()
 
 
-def _fold(
+def fold(
     roots: Sequence[Node], visit: Callable[[Node, list], Any], memo: dict[int, Any] | None = None
 ) -> list:
     """visit(node, results of its children) bottom-up, without recursion; shared subtrees once."""
@@ -92,7 +92,7 @@ def _fold(
     return [memo[id(root)] for root in roots]
 
 
-def _render(root: Node) -> str:
+def render(root: Node) -> str:
     """Our own syntax, parenthesised so that parse_expression reads back the same tree."""
     prec = {"+": 1, "-": 1, "*": 2, "/": 2}  # unary 3, power 4, atoms 5
 
@@ -116,4 +116,4 @@ def _render(root: Node) -> str:
         sep = f" {node.op} " if p == 1 else node.op
         return f"{wrap(left, left[1] >= p)}{sep}{wrap(right, right[1] > p and right[1] != 3)}", p
 
-    return _fold([root], visit)[0][0]
+    return fold([root], visit)[0][0]

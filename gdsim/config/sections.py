@@ -1,0 +1,112 @@
+"""The parts of a config: one immutable dataclass per section, and the default values a
+config starts from (:class:`gdsim.config.schema.Config` and validation share them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gdsim.config.errors import config_error, unknown_value
+from gdsim.config.names import OPTIMIZER_DEFAULTS, OPTIMIZERS
+
+
+@dataclass(frozen=True)
+class LayerConfig:
+    """One dense layer: ``units`` neurons with the same activation."""
+
+    units: int
+    activation: str
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """``inputs`` input features, then the layers; the last layer is the output layer."""
+
+    inputs: int
+    layers: tuple[LayerConfig, ...]
+
+    @property
+    def hidden_layers(self) -> tuple[LayerConfig, ...]:
+        return tuple(self.layers[:-1])
+
+    @property
+    def output_layer(self) -> LayerConfig:
+        return self.layers[-1]
+
+
+@dataclass(frozen=True)
+class InitConfig:
+    """Weight initialisation. ``scale`` is used only by the "uniform" and "normal" schemes."""
+
+    scheme: str = "xavier_uniform"
+    seed: int = 0
+    scale: float = 0.1
+
+
+@dataclass(frozen=True)
+class OptimizerConfig:
+    """An optimizer with all hyperparameters; only those of ``name`` are used (and saved).
+
+    ``learning_rate=None`` means the optimizer's default; validation resolves it, so a loaded or
+    validated config always has a float here.
+    """
+
+    name: str = "sgd"
+    learning_rate: float | None = None
+    momentum: float = 0.0  # sgd, rmsprop
+    dampening: float = 0.0  # sgd
+    nesterov: bool = False  # sgd
+    alpha: float = 0.99  # rmsprop
+    eps: float = 1e-8  # rmsprop, adam
+    centered: bool = False  # rmsprop
+    beta1: float = 0.9  # adam
+    beta2: float = 0.999  # adam
+    amsgrad: bool = False  # adam
+
+    def hyperparameters(self) -> dict[str, float | bool]:
+        """The settings of this optimizer (learning_rate first), e.g. for ``make_optimizer``."""
+        try:
+            names = OPTIMIZER_DEFAULTS[self.name]
+        except KeyError:
+            raise config_error("optimizer.name", unknown_value(self.name, OPTIMIZERS)) from None
+        out: dict[str, float | bool] = {}
+        for name, default in names.items():
+            value = getattr(self, name)
+            out[name] = default if value is None else value
+        return out
+
+
+@dataclass(frozen=True)
+class RegularizationConfig:
+    """Weight penalty ``rate * sum|w|`` (l1) or ``rate * sum w^2`` (l2); rate unused for none."""
+
+    kind: str = "none"
+    rate: float = 0.0
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """A built-in data set (name, samples, noise) or a CSV file (path, inputs, targets)."""
+
+    source: str = "builtin"
+    name: str = "xor"
+    samples: int = 200
+    noise: float = 0.1
+    test_fraction: float = 0.2
+    seed: int = 1
+    path: str = ""
+    inputs: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+
+
+def default_network() -> NetworkConfig:
+    return NetworkConfig(2, (LayerConfig(4, "tanh"), LayerConfig(1, "sigmoid")))
+
+
+# The defaults of the Config fields that are not sections of their own.
+DEFAULT_LOSS = "bce"
+DEFAULT_FUNCTION = "(w - 3)**2"
+DEFAULT_PARAMETERS: tuple[tuple[str, float], ...] = (("w", 1.0),)
+
+
+def default_optimizer() -> OptimizerConfig:
+    return OptimizerConfig(name="sgd", learning_rate=0.1)
