@@ -118,13 +118,13 @@ def _check_writable(out: Path, config_in: Path) -> None:
 
 def train(argv: list[str]) -> int:
     from gdsim.config import ConfigError
-    from gdsim.engine.datasets import DataError
-    from gdsim.engine.trainer import Trainer
+    from gdsim.errors import DataError
+    from gdsim.session.run_files import export_run, open_trainer
 
     args = _train_parser().parse_args(argv)
     config_path, out = Path(args.config), Path(args.out)
     try:
-        trainer = Trainer(config_path)
+        trainer = open_trainer(config_path)
     except ConfigError as exc:
         if exc.file is None:  # raised while matching the config to its data: name the file too
             exc.file = config_path.name
@@ -137,7 +137,7 @@ def train(argv: list[str]) -> int:
     done = trainer.step(args.steps)
     seconds = time.perf_counter() - started
     try:
-        trainer.export_csv(out, every=args.every)
+        export_run(trainer, out, every=args.every)
     except OSError as exc:
         raise UsageError(f"--out: cannot write {str(out)!r} ({exc.strerror or exc})") from None
 

@@ -6,10 +6,11 @@ whether the problem is found while reading a file or in a config built in code.
 
 from __future__ import annotations
 
-import difflib
 import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from gdsim.errors import closest
 
 # Common other spellings of keys, tried before fuzzy matching in did-you-mean hints.
 _KEY_ALIASES = {
@@ -93,22 +94,8 @@ def show_bound(x: float) -> str:
 
 
 def _closest(word: str, choices: Sequence[str]) -> str | None:
-    """The choice ``word`` was probably meant to be (case-insensitive), or None."""
-    lowered = {c.lower(): c for c in choices}
-    w = word.strip().lower()
-    if w in lowered:
-        return lowered[w]
-    alias = _KEY_ALIASES.get(w.replace("-", "_"))
-    if alias in choices:
-        return alias
-    w = w.replace("-", "_").replace(" ", "_")
-    if w in lowered:
-        return lowered[w]
-    prefixed = [c for c in lowered if len(w) >= 3 and c.startswith(w)]
-    if prefixed:  # "xavier" -> the first listed of xavier_uniform, xavier_normal
-        return lowered[prefixed[0]]
-    match = difflib.get_close_matches(w, list(lowered), n=1, cutoff=0.6)
-    return lowered[match[0]] if match else None
+    """The choice ``word`` was probably meant to be (case-insensitive, key aliases), or None."""
+    return closest(word, choices, _KEY_ALIASES)
 
 
 def unknown_value(value: Any, choices: Sequence[str]) -> str:

@@ -1,39 +1,36 @@
-"""Training data: six built-in toy problems and a small CSV loader.
+"""Training data: six built-in toy problems, and data sets made of named columns.
 
 Every array is float64, C-contiguous and laid out features x samples: X is (n_inputs, n_samples)
 and Y is (n_targets, n_samples). Classification targets are class labels 0.0 .. K-1 in a single
 target row (the consumer one-hot encodes them if it needs to).
 
 Built-in sets are generated only from ``numpy.random.default_rng(seed)``: the same arguments give
-bit-identical arrays, a different seed gives different ones. Problems in arguments or files raise
-`DataError`, a ValueError whose message is one line naming the problem; for files it names the
-file, the 1-based line (the header is line 1) and the column, e.g.
-``data.csv line 7, column 'x2': 'abc' is not a number``.
+bit-identical arrays, a different seed gives different ones. Problems raise `DataError`, a
+ValueError whose message is one line naming the problem. No file is opened here: a CSV file's
+columns are read by :mod:`gdsim.io.data_csv` and made into a data set by :func:`from_columns`.
 """
 
 from __future__ import annotations
 
-import csv
-import difflib
-import io
 import math
 import numbers
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from gdsim.config.names import BUILTIN_DATASETS
+from gdsim.config.names import (
+    BUILTIN_DATASETS,
+    MAX_NOISE,
+    MAX_SAMPLES,
+    MAX_TEST_FRACTION,
+    MIN_SAMPLES,
+)
+from gdsim.errors import DataError, closest
 
 CLASSIFICATION_DATASETS = ("xor", "circle", "gaussian", "spiral")
 REGRESSION_DATASETS = ("linear", "sine")
 
-MIN_SAMPLES = 4
-MAX_SAMPLES = 1_000_000
-MAX_NOISE = 10.0
-MAX_TEST_FRACTION = 0.9
 MIN_TRAIN = 2
 MAX_CLASSES = 20
 
@@ -41,10 +38,6 @@ XOR_MARGIN = 0.05  # xor points keep at least this far from both axes (before ji
 CIRCLE_INNER = 0.5  # label 1: radius 0 .. CIRCLE_INNER
 CIRCLE_RING = (0.7, 1.0)  # label 0: radius in this ring
 GAUSSIAN_STD = 0.25  # blob std before noise is added to it
-
-
-class DataError(ValueError):
-    """A data set cannot be made or read. The message is one line naming the problem."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,14 +145,19 @@ def _check_seed(seed) -> int:
     return int(seed)
 
 
+def check_split_settings(test_fraction, seed) -> tuple[float, int]:
+    """The test fraction and shuffle seed, checked (DataError names a bad one)."""
+    return _check_test_fraction(test_fraction), _check_seed(seed)
+
+
 def _n_test(n: int, test_fraction: float) -> int:
     """round(test_fraction * n), halves rounded up (not to even)."""
     return int(math.floor(test_fraction * n + 0.5))
 
 
 def _did_you_mean(word: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, [c for c in choices if c], n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    guess = closest(word, choices)
+    return f" (did you mean '{guess}'?)" if guess else ""
 
 
 # --------------------------------------------------------------------------- splitting
@@ -341,102 +339,7 @@ def make_builtin(
     )
 
 
-# --------------------------------------------------------------------------- CSV files
-
-
-def _read_text(path) -> tuple[str, str]:
-    """(display name, decoded text) of a UTF-8 file; a leading BOM is dropped."""
-    try:
-        p = Path(os.fspath(path))
-    except TypeError:
-        raise DataError(f"not a file path: {path!r}") from None
-    fname = p.name or str(p)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{p}: file not found") from None
-    except IsADirectoryError:
-        raise DataError(f"{p}: is a folder, not a file") from None
-    except PermissionError:
-        raise DataError(f"{p}: permission denied") from None
-    except OSError as exc:
-        raise DataError(f"{p}: cannot be read ({exc.strerror or exc})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(
-            f"{fname} line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
-            f"save the file as UTF-8 CSV"
-        ) from None
-    return fname, text
-
-
-def _is_blank(row: list[str]) -> bool:
-    return all(not field.strip() for field in row)
-
-
-def _looks_numeric(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _header(fname: str, reader) -> list[str]:
-    try:
-        first = next(reader, None)
-    except csv.Error as exc:
-        raise DataError(f"{fname} line {reader.line_num}: {exc}") from None
-    if first is None:
-        raise DataError(f"{fname}: the file is empty")
-    if _is_blank(first):
-        raise DataError(f"{fname} line 1: missing header (the first line must name the columns)")
-    names = [field.strip() for field in first]
-    while names and not names[-1]:  # "a,b,c," exports: drop the trailing empty name
-        names.pop()
-    if all(_looks_numeric(n) for n in names):
-        raise DataError(
-            f"{fname} line 1: missing header (the first line holds numbers, not column names)"
-        )
-    return names
-
-
-def read_csv_header(path) -> list[str]:
-    """The column names on the first line of a CSV file (spaces around names stripped).
-
-    A trailing empty name (from a trailing comma) is dropped; other empty names are kept as "".
-    Raises DataError if the file is missing, unreadable, not UTF-8, empty, or has no header.
-    """
-    fname, text = _read_text(path)
-    if not text.strip():
-        raise DataError(f"{fname}: the file is empty")
-    return _header(fname, csv.reader(io.StringIO(text, newline="")))
-
-
-def _column_list(kind: str, columns) -> list[str]:
-    if isinstance(columns, str):
-        columns = [columns]
-    try:
-        names = list(columns)
-    except TypeError:
-        raise DataError(f"{kind} columns must be a list of column names, got {columns!r}") from None
-    out = []
-    for name in names:
-        if not isinstance(name, str) or not name.strip():
-            raise DataError(f"{kind} column names must be non-empty text, got {name!r}")
-        name = name.strip()
-        if name in out:
-            raise DataError(
-                f"column '{name}' is chosen twice as an {kind}"
-                if kind == "input"
-                else f"column '{name}' is chosen twice as a {kind}"
-            )
-        out.append(name)
-    if not out:
-        raise DataError(f"no {kind} columns chosen; choose at least one")
-    return out
+# --------------------------------------------------------------------------- named columns
 
 
 def _classes(y: np.ndarray) -> int:
@@ -450,116 +353,33 @@ def _classes(y: np.ndarray) -> int:
     return 0
 
 
-def load_csv(
-    path, inputs: Sequence[str], targets: Sequence[str], test_fraction: float = 0.0, seed: int = 1
+def from_columns(
+    data: np.ndarray,
+    input_names: Sequence[str],
+    target_names: Sequence[str],
+    test_fraction: float = 0.0,
+    seed: int = 1,
+    fname: str = "data",
 ) -> Dataset:
-    """Load named columns of a CSV file as a Dataset.
+    """A Dataset of named columns: `data` holds the input rows, then the target rows (features
+    x samples), as :func:`gdsim.io.data_csv.read_csv_columns` reads them from a file named `fname`.
 
-    Format: UTF-8 (a leading BOM is accepted), comma-separated, the first line names the
-    columns (spaces around names are stripped); every later line holds a finite number in each
-    used column, while unused columns may hold anything. Blank lines at the end are ignored; a
-    blank line with data after it is an error, as is a row with more non-empty fields than the
-    header has columns. A single string for `inputs`/`targets` is taken as one column name.
-
-    test_fraction 0 keeps every row as training data in file order; otherwise the rows are
-    shuffled with ``default_rng(seed)`` and round(test_fraction * rows) become the test set.
+    test_fraction 0 keeps every sample as training data in the given order; otherwise the
+    samples are shuffled with ``default_rng(seed)`` and round(test_fraction * rows) become the
+    test set.
 
     Task heuristic: "classification" with n_classes = K when there is exactly one target column
     and its values are exactly the integers 0, 1, ..., K-1 (each present at least once, written
     e.g. as 1 or 1.0) with 2 <= K <= 20; otherwise "regression" with n_classes 0.
-
-    Every problem raises DataError naming the file, line (header = line 1) and column.
     """
-    input_cols = _column_list("input", inputs)
-    target_cols = _column_list("target", targets)
-    for name in input_cols:
-        if name in target_cols:
-            raise DataError(f"column '{name}' is chosen as both an input and a target")
-    test_fraction = _check_test_fraction(test_fraction)
-    seed = _check_seed(seed)
-
-    fname, text = _read_text(path)
-    if not text.strip():
-        raise DataError(f"{fname}: the file is empty")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = _header(fname, reader)
-
-    used = input_cols + target_cols
-    index = []
-    for name in used:
-        where = [i for i, h in enumerate(header) if h == name]
-        if not where:
-            available = ", ".join(f"'{h}'" for h in header if h)
-            raise DataError(
-                f"{fname} line 1: no column '{name}' in the header"
-                f"{_did_you_mean(name, header)}; available: {available}"
-            )
-        if len(where) > 1:
-            places = " and ".join(str(i + 1) for i in where)
-            raise DataError(
-                f"{fname} line 1: the header names column '{name}' more than once (fields {places})"
-            )
-        index.append(where[0])
-    n_header = len(header)
-
-    columns: list[list[float]] = [[] for _ in used]
-    pairs = list(zip(used, index, columns, strict=True))
-    blank_line = 0
-    isfinite = math.isfinite
-    line = 1
-    try:
-        for row in reader:
-            line = reader.line_num
-            if _is_blank(row):
-                if not blank_line:
-                    blank_line = line
-                continue
-            if blank_line:
-                raise DataError(
-                    f"{fname} line {blank_line}: blank line with more data after it "
-                    f"(line {line}); remove it"
-                )
-            if len(row) > n_header and not _is_blank(row[n_header:]):
-                raise DataError(
-                    f"{fname} line {line}: {len(row)} fields, but the header names "
-                    f"{n_header} columns"
-                )
-            for name, j, values in pairs:
-                if j >= len(row):
-                    raise DataError(
-                        f"{fname} line {line}, column '{name}': missing (the row has "
-                        f"only {len(row)} fields; the header has {n_header})"
-                    )
-                cell = row[j]
-                try:
-                    value = float(cell)
-                except ValueError:
-                    if not cell.strip():
-                        raise DataError(
-                            f"{fname} line {line}, column '{name}': empty cell"
-                        ) from None
-                    shown = cell.strip()
-                    if len(shown) > 40:
-                        shown = shown[:37] + "..."
-                    raise DataError(
-                        f"{fname} line {line}, column '{name}': '{shown}' is not a number"
-                    ) from None
-                if not isfinite(value):
-                    raise DataError(
-                        f"{fname} line {line}, column '{name}': '{cell.strip()}' is "
-                        f"not a finite number"
-                    )
-                values.append(value)
-    except csv.Error as exc:
-        raise DataError(f"{fname} line {reader.line_num}: {exc}") from None
-
-    n_rows = len(columns[0])
+    test_fraction, seed = check_split_settings(test_fraction, seed)
+    data = np.asarray(data, dtype=np.float64)
+    n_rows = data.shape[1]
     if n_rows < 2:
         raise DataError(
             f"{fname}: {n_rows} data row{'' if n_rows == 1 else 's'}; at least 2 are needed"
         )
-    data = np.array(columns, dtype=np.float64)
-    x, y = data[: len(input_cols)], data[len(input_cols) :]
+    x, y = data[: len(input_names)], data[len(input_names) :]
     n_test = _n_test(n_rows, test_fraction)
     if n_rows - n_test < MIN_TRAIN:
         raise DataError(
@@ -573,8 +393,8 @@ def load_csv(
         y_train=y_train,
         x_test=x_test,
         y_test=y_test,
-        input_names=tuple(input_cols),
-        target_names=tuple(target_cols),
+        input_names=tuple(input_names),
+        target_names=tuple(target_names),
         task="classification" if k else "regression",
         n_classes=k,
         name=fname,

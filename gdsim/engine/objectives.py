@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from gdsim.config import Config, ConfigError
-from gdsim.engine.datasets import Dataset, load_csv, make_builtin
+from gdsim.engine.datasets import Dataset, make_builtin
 from gdsim.engine.network import Network
 from gdsim.engine.parameters import ParameterIndex
 
@@ -53,15 +53,16 @@ class FunctionObjective:
         pass
 
 
-def load_dataset(config: Config) -> Dataset:
+def builtin_dataset(config: Config) -> Dataset:
+    """The config's built-in data set. A CSV data set is read from its file by the layer above
+    (:func:`gdsim.session.run_files.load_dataset`) and passed in: the engine opens no files."""
     data = config.data
     if data.source == "csv":
-        return load_csv(
-            config.data_path(),
-            data.inputs,
-            data.targets,
-            test_fraction=data.test_fraction,
-            seed=data.seed,
+        raise ConfigError(
+            "data.source: a CSV data set is read from its file before training: use "
+            "gdsim.session.run_files.open_trainer(config), or pass dataset=... "
+            "(the engine opens no files)",
+            key="data.source",
         )
     return make_builtin(
         data.name,
@@ -113,7 +114,7 @@ class NetworkObjective:
     def __init__(self, config: Config, dataset: Dataset | None = None):
         self.config = config
         net_cfg = config.network
-        self.dataset = dataset if dataset is not None else load_dataset(config)
+        self.dataset = dataset if dataset is not None else builtin_dataset(config)
         if net_cfg.inputs != self.dataset.n_inputs:
             raise ConfigError(
                 f"network.inputs: {net_cfg.inputs} does not match the data, which has "

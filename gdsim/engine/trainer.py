@@ -12,12 +12,11 @@ import math
 import os
 import time
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from gdsim.config import Config, config_from_dict, load_config
+from gdsim.config import Config, config_from_dict, default_config
 from gdsim.engine.datasets import Dataset
 from gdsim.engine.history import History
 from gdsim.engine.objectives import make_objective
@@ -30,8 +29,10 @@ DEFAULT_HISTORY_BUDGET = 256 * 2**20
 class Trainer:
     """Train a network (or minimise a formula) step by step.
 
-    `config` is a Config, a dict in the config-file format, or a path to a config file.
-    `dataset` overrides the config's data section with your own arrays (network mode).
+    `config` is a Config or a dict in the config-file format (None: the default run).
+    `dataset` gives the data as arrays (network mode); without it a built-in data set is made
+    from the config. The engine opens no files: for a config file, or a config whose data is
+    a CSV file, use :func:`gdsim.session.run_files.open_trainer`, which reads them.
 
     >>> t = Trainer(
     ...     {
@@ -41,27 +42,28 @@ class Trainer:
     ...         "optimizer": {"name": "sgd", "learning_rate": 0.1},
     ...     }
     ... )
-    >>> t.cost, t.gradients[0]
+    >>> t.cost, float(t.gradients[0])
     (4.0, -4.0)
-    >>> t.step()
-    ... round(t.parameters[0], 12)
+    >>> t.step()  # w <- w - 0.1 * (-4)
     1
+    >>> round(float(t.parameters[0]), 12)
     1.4
     """
 
     def __init__(
         self,
-        config: Config | Mapping[str, Any] | str | os.PathLike[str] | None = None,
+        config: Config | Mapping[str, Any] | None = None,
         *,
         dataset: Dataset | None = None,
         history_budget: int = DEFAULT_HISTORY_BUDGET,
     ):
         if config is None:
-            from gdsim.config import default_config
-
             config = default_config()
         elif isinstance(config, (str, os.PathLike)):
-            config = load_config(Path(config))
+            raise TypeError(
+                f"Trainer takes a Config or a dict, not the path {os.fspath(config)!r}: "
+                "gdsim.session.run_files.open_trainer(path) reads a config file"
+            )
         elif not isinstance(config, Config):
             config = config_from_dict(dict(config))
         self.config: Config = config
@@ -236,9 +238,3 @@ class Trainer:
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Network output for inputs x (features x samples). Network mode only."""
         return self.objective.network.predict(np.asarray(x, dtype=np.float64))
-
-    def export_csv(self, path: str | os.PathLike[str], *, every: int = 1, progress=None) -> Path:
-        """Write the run CSV and its config (RUN.json) beside it; see gdsim.session.run_files."""
-        from gdsim.session.run_files import export_run
-
-        return export_run(self, path, every=every, progress=progress)

@@ -6,13 +6,13 @@ Every error says what is wrong and where, with a hint when a likely fix is known
 
 from __future__ import annotations
 
-import difflib
 import keyword
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from gdsim.errors import closest
 from gdsim.expression.tree import (
     FUNCTIONS,
     Binary,
@@ -230,9 +230,7 @@ class Parser:
             f"unknown name '{tok.text}' at position {tok.pos + 1} (parameters: "
             f"{', '.join(self.names)}; functions: {', '.join(FUNCTIONS)})"
         )
-        known = {c.lower(): c for c in (*FUNCTIONS, *self.names)}
-        close = difflib.get_close_matches(tok.text.lower(), list(known), n=1, cutoff=0.6)
-        suggestion = known[close[0]] if close else _ALIASES.get(tok.text)
+        suggestion = closest(tok.text, (*FUNCTIONS, *self.names)) or _ALIASES.get(tok.text)
         if suggestion:
             message += f"; did you mean '{suggestion}'?"
         return ExpressionError(message, tok.pos)

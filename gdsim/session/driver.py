@@ -25,8 +25,9 @@ import traceback
 from collections.abc import Callable
 
 from gdsim.config import Config, ConfigError, OptimizerConfig
-from gdsim.engine.datasets import DataError
 from gdsim.engine.trainer import Trainer
+from gdsim.errors import DataError
+from gdsim.session.run_files import export_run, open_trainer
 from gdsim.session.runstate import RunInfo, Snapshot
 
 CHUNK_SECONDS = 0.016
@@ -85,7 +86,7 @@ class TrainingDriver:
     def _cmd_load(self, config: Config, run_id: int) -> None:
         self._stop()
         try:
-            trainer = Trainer(config, history_budget=self.budget)
+            trainer = open_trainer(config, history_budget=self.budget)
         except (ConfigError, DataError) as exc:
             self.send(("load_failed", str(exc), self.run_id))
             return
@@ -160,7 +161,7 @@ class TrainingDriver:
                 self.pending.append(command)
 
         try:
-            self.trainer.export_csv(path, every=every, progress=progress)
+            export_run(self.trainer, path, every=every, progress=progress)
         except ExportCancelled:
             self.send(("export_failed", "export cancelled; no file was written"))
         except OSError as exc:

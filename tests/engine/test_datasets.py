@@ -15,11 +15,11 @@ from gdsim.engine.datasets import (
     BUILTIN_DATASETS,
     DataError,
     Dataset,
-    load_csv,
     make_builtin,
-    read_csv_header,
     split,
 )
+from gdsim.io.data_csv import read_csv_header
+from gdsim.session.run_files import load_csv
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "resources" / "data"
 CLASSIFIERS = ("xor", "circle", "gaussian", "spiral")

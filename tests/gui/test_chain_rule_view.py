@@ -7,6 +7,7 @@ from gdsim.app.views.chain_rule import ChainRuleView, generic_labels
 from gdsim.engine.chain import chain_rule
 from gdsim.engine.network import Network
 from gdsim.engine.trainer import Trainer
+from gdsim.session.run_files import open_trainer
 from tests.gui.trainer_state import EXAMPLES, run_state, show_view
 from tests.gui.trainer_state import trained as trained_example
 
@@ -153,7 +154,7 @@ def test_select_parameter_rejects_unknown_names(make_view):
 def test_function_mode_shows_a_note(qtbot):
     view = ChainRuleView()
     qtbot.addWidget(view)
-    trainer = Trainer(EXAMPLES / "one-parameter.json")
+    trainer = open_trainer(EXAMPLES / "one-parameter.json")
     info, snap = run_state(trainer)
     view.start_run(info)
     view.update_from(snap)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QListWidget
 from gdsim.app.views.gradient_health import GradientHealthView
 from gdsim.engine.history import HistoryChunk
 from gdsim.engine.trainer import Trainer
+from gdsim.session.run_files import open_trainer
 from gdsim.session.runstate import RunInfo, Snapshot, parameter_layers
 from tests.gui.trainer_state import run_info, snapshot
 
@@ -62,7 +63,7 @@ def kinds(view) -> set[str]:
 
 
 def preset(name: str) -> Trainer:
-    return Trainer(PRESETS / name)
+    return open_trainer(PRESETS / name)
 
 
 def layer_norm_rows(t: Trainer, layer: int) -> tuple[np.ndarray, np.ndarray]:
@@ -101,7 +102,7 @@ def test_default_xor_is_healthy_after_100_steps(view):
 
 
 def test_plotted_norms_equal_layer_gradient_norms(view):
-    t = Trainer(EXAMPLES / "circle-relu.json")
+    t = open_trainer(EXAMPLES / "circle-relu.json")
     feed = Feed(view, t)
     feed.steps(57, every=7)
     assert view.layer_ids == [1, 2, 3]
@@ -245,7 +246,7 @@ def test_exploding_until_divergence_stays_finite_and_quiet(view):
 
 
 def test_healthy_view_screenshot(view):
-    feed = Feed(view, Trainer(EXAMPLES / "circle-relu.json"))
+    feed = Feed(view, open_trainer(EXAMPLES / "circle-relu.json"))
     feed.steps(300, every=20)
     assert kinds(view) == {"healthy"}
     shoot(view, "health-healthy-circle.png")

@@ -10,6 +10,7 @@ import pytest
 from gdsim.app.views.loss_surface import GRID, LossSurfaceView, default_pair
 from gdsim.engine.network import Network
 from gdsim.engine.trainer import Trainer
+from gdsim.session.run_files import open_trainer
 from tests.gui.trainer_state import run_info, snapshot
 
 SHOTS = Path(os.environ.get("GDSIM_VIEW_SHOTS", "/tmp/views-surface"))
@@ -72,7 +73,7 @@ def view(qtbot):
 
 @pytest.fixture
 def xor100(view):
-    t = Trainer(EXAMPLES / "xor.json")
+    t = open_trainer(EXAMPLES / "xor.json")
     view.start_run(run_info(t))
     train_and_feed(view, t, 100)
     return view, t
@@ -172,7 +173,7 @@ def test_snapshots_of_other_runs_are_ignored(xor100):
     view, t = xor100
     xs, ys, c = view.grid()
     steps = view.trajectory()[0]
-    other = Trainer(EXAMPLES / "xor.json")
+    other = open_trainer(EXAMPLES / "xor.json")
     other.step(5)
     view.update_from(snapshot(other, -1, run_id=99))
     assert np.array_equal(view.grid()[2], c)
@@ -188,7 +189,7 @@ def test_function_mode_shows_note(view):
     assert view.grid() is None and view.selection() is None
     assert len(view.trajectory()[0]) == 0
     # and back to a network
-    t2 = Trainer(EXAMPLES / "xor.json")
+    t2 = open_trainer(EXAMPLES / "xor.json")
     view.start_run(run_info(t2, run_id=2))
     train_and_feed(view, t2, 3, run_id=2)
     assert view.note_text() == "" and view.grid() is not None
@@ -197,7 +198,7 @@ def test_function_mode_shows_note(view):
 def test_new_run_keeps_selection_and_resets_path(xor100):
     view, t = xor100
     view.select("w1_2_1", "w1_2_2")
-    t2 = Trainer(EXAMPLES / "xor.json")
+    t2 = open_trainer(EXAMPLES / "xor.json")
     view.start_run(run_info(t2, run_id=2))
     assert view.selection() == ("w1_2_1", "w1_2_2")
     assert len(view.trajectory()[0]) == 0 and view.grid() is None
@@ -231,7 +232,7 @@ def test_grid_is_fast_enough(xor100):
 
 
 def test_trajectory_is_bounded(view):
-    t = Trainer(EXAMPLES / "xor.json")
+    t = open_trainer(EXAMPLES / "xor.json")
     view.start_run(run_info(t))
     view._t_max = 50  # a small bound to exercise the stride doubling
     train_and_feed(view, t, 300, chunk=25)

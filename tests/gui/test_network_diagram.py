@@ -12,6 +12,7 @@ from gdsim.app.views.network_diagram import MAX_SHOWN, NetworkDiagramView, short
 from gdsim.config import load_config
 from gdsim.engine.network import Network
 from gdsim.engine.trainer import Trainer
+from gdsim.session.run_files import open_trainer
 from tests.gui.trainer_state import EXAMPLES, run_state, show_view
 from tests.gui.trainer_state import trained as trained_example
 
@@ -174,7 +175,7 @@ def test_snapshots_of_other_runs_are_ignored(make_view):
 def test_function_mode_shows_a_note(qtbot):
     view = NetworkDiagramView()
     qtbot.addWidget(view)
-    info, snap = run_state(Trainer(EXAMPLES / "one-parameter.json"))
+    info, snap = run_state(open_trainer(EXAMPLES / "one-parameter.json"))
     view.start_run(info)
     view.update_from(snap)
     assert "formula" in view.note_label.text()

@@ -11,6 +11,7 @@ import pytest
 
 from gdsim.app.views.prediction import GRID, PredictionView
 from gdsim.engine.trainer import Trainer
+from gdsim.session.run_files import open_trainer
 from gdsim.session.runstate import RunInfo, Snapshot
 from tests.gui.trainer_state import run_info, snapshot
 
@@ -55,7 +56,7 @@ def shoot(view: PredictionView, qtbot, name: str) -> Path:
 
 
 def test_xor_grid_matches_trainer_predictions(view):
-    t = Trainer(example("xor.json"))
+    t = open_trainer(example("xor.json"))
     view.start_run(run_info(t))
     assert view.kind() == "boundary"
     assert view.objectName() == "predictionView"
@@ -85,7 +86,7 @@ def test_xor_grid_matches_trainer_predictions(view):
 
 
 def test_grid_covers_data_with_margin(view):
-    t = Trainer(example("xor.json"))
+    t = open_trainer(example("xor.json"))
     view.start_run(run_info(t))
     d = t.objective.dataset
     x = np.hstack([d.x_train, d.x_test])
@@ -98,7 +99,7 @@ def test_grid_covers_data_with_margin(view):
 
 
 def test_xor_learns_and_accuracy_matches(view, qtbot):
-    t = Trainer(example("xor.json"))
+    t = open_trainer(example("xor.json"))
     t.set_optimizer("adam", learning_rate=0.05)
     view.start_run(run_info(t))
     view.update_from(snapshot(t))
@@ -118,7 +119,7 @@ def test_xor_learns_and_accuracy_matches(view, qtbot):
 
 
 def test_snapshot_of_another_run_is_ignored(view):
-    t = Trainer(example("xor.json"))
+    t = open_trainer(example("xor.json"))
     view.start_run(run_info(t, run_id=2))
     view.update_from(snapshot(t, run_id=1))
     assert view.grid_values() is None
@@ -127,7 +128,7 @@ def test_snapshot_of_another_run_is_ignored(view):
 
 
 def test_softmax_spiral_colours_by_class(view, qtbot):
-    t = Trainer(example("spiral-softmax.json"))
+    t = open_trainer(example("spiral-softmax.json"))
     view.start_run(run_info(t))
     t.step(300)
     view.update_from(snapshot(t))
@@ -199,7 +200,7 @@ def test_redraw_is_fast_for_the_default_network(view):
 
 
 def test_sine_curve_matches_trainer(view, qtbot):
-    t = Trainer(example("sine-regression.json"))
+    t = open_trainer(example("sine-regression.json"))
     view.start_run(run_info(t))
     assert view.kind() == "curve"
     assert view.accuracy() is None
@@ -236,7 +237,7 @@ def test_function_mode_shows_note(view):
 
 def test_switching_back_to_network_shows_plot(view):
     view.start_run(run_info(Trainer(FUNCTION)))
-    t = Trainer(example("xor.json"))
+    t = open_trainer(example("xor.json"))
     view.start_run(run_info(t, run_id=2))
     view.update_from(snapshot(t, run_id=2))
     assert view.note_text() == ""
@@ -260,7 +261,7 @@ def test_three_inputs_shows_note_and_accuracy(view, tmp_path):
             "targets": ["label"],
         },
     }
-    t = Trainer(cfg)
+    t = open_trainer(cfg)  # reads the CSV file (the engine opens none)
     view.start_run(run_info(t))
     assert view.kind() == "other"
     assert "1 input" in view.note_text() and "2 inputs" in view.note_text()
@@ -273,7 +274,7 @@ def test_three_inputs_shows_note_and_accuracy(view, tmp_path):
 
 
 def test_missing_csv_shows_note(view, tmp_path):
-    t = Trainer(example("xor.json"))
+    t = open_trainer(example("xor.json"))
     from gdsim.config import config_from_dict
 
     cfg = config_from_dict(
@@ -294,7 +295,7 @@ def test_missing_csv_shows_note(view, tmp_path):
 
 
 def test_diverged_parameters_draw_without_warnings(view):
-    t = Trainer(example("xor.json"))
+    t = open_trainer(example("xor.json"))
     view.start_run(run_info(t))
     snap = snapshot(t)
     bad = Snapshot(**{**snap.__dict__, "parameters": np.full_like(snap.parameters, np.nan)})

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from gdsim.engine.trainer import Trainer
+from gdsim.session.run_files import open_trainer
 from gdsim.session.runstate import RunInfo, Snapshot
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
@@ -10,7 +11,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 
 def trained(example, steps: int) -> Trainer:
     """A Trainer on an example config (a file name in resources/examples, or a path), stepped."""
-    trainer = Trainer(EXAMPLES / example if isinstance(example, str) else example)
+    trainer = open_trainer(EXAMPLES / example if isinstance(example, str) else example)
     trainer.step(steps)
     return trainer
 

@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
 from gdsim.app.forms import tips
 from gdsim.app.forms.widgets import NumberSpinBox, set_tip
 from gdsim.config import MAX_TEST_FRACTION
-from gdsim.engine.datasets import DataError, load_csv, read_csv_header
+from gdsim.errors import DataError
+from gdsim.io.data_csv import read_csv_header
+from gdsim.session.run_files import load_csv
 
 PREVIEW_ROWS = 8
 INPUT, TARGET = 1, 2  # columns of the roles table

@@ -47,7 +47,7 @@ from gdsim.config import (
     MIN_SAMPLES,
     Config,
 )
-from gdsim.engine.datasets import DataError
+from gdsim.errors import DataError
 
 FileChooser = Callable[[QWidget, str, str], str]
 

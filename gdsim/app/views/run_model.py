@@ -11,7 +11,8 @@ import os
 
 from gdsim.config import Config, DataConfig
 from gdsim.engine.datasets import Dataset
-from gdsim.engine.objectives import NetworkObjective, load_dataset
+from gdsim.engine.objectives import NetworkObjective
+from gdsim.session.run_files import load_dataset
 
 _CACHE: dict[tuple[DataConfig, str, int], Dataset] = {}
 _CACHE_SIZE = 4
