@@ -4,9 +4,9 @@ no Qt loaded by the Qt-free packages or `gdsim train`, an engine that opens no f
 module over 500 lines."""
 
 import builtins
-import re
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
