@@ -22,6 +22,11 @@ def closest(
     Tried in order: the same word ignoring case; a known alias (``lr`` -> ``learning_rate``);
     the same with '-' and ' ' read as '_'; a choice the word begins (``xavier`` ->
     ``xavier_uniform``, the first listed); the nearest spelling (difflib, ratio >= 0.6).
+
+    >>> closest("Adam", ["sgd", "adam"]), closest("xavier", ["xavier_uniform", "xavier_normal"])
+    ('adam', 'xavier_uniform')
+    >>> closest("lr", ["learning_rate"], {"lr": "learning_rate"}), closest("zzz", ["sgd"])
+    ('learning_rate', None)
     """
     lowered = {c.lower(): c for c in choices if c}
     w = word.strip().lower()

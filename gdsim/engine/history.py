@@ -28,8 +28,9 @@ Budget: the dense series may use at most budget // 4 bytes; the rows get the res
 counts the allocated (capacity) bytes of all arrays and never exceeds `budget_bytes` (transiently,
 while an array is being grown, the old and the new copy coexist).
 
-Not thread-safe: one thread (the training worker) appends and calls `since()`; it hands the
-resulting `HistoryChunk` (all copies) to the GUI.
+Not thread-safe: one owner (the session's driver, in the trainer process) appends and calls
+`since()`; it hands the resulting `HistoryChunk` (all copies) to the window. The stride doubling
+itself is :mod:`gdsim.engine.decimation`, shared with the plots' store.
 """
 
 from __future__ import annotations

@@ -69,6 +69,12 @@ class ParameterId:
 def parse_parameter_name(name: str) -> ParameterId:
     """The identity a name stands for: a network name (``w2_1_3``, ``b1_4``) or, for anything
     else, a function-mode parameter. Only names are read; nothing is checked against a network.
+
+    >>> p = parse_parameter_name("w2_1_3")
+    >>> p.kind, p.layer, p.j, p.k
+    ('weight', 2, 1, 3)
+    >>> parse_parameter_name("w").kind
+    'function'
     """
     m = _NAME.match(name)
     if m is None:
@@ -80,7 +86,16 @@ def parse_parameter_name(name: str) -> ParameterId:
 
 class ParameterIndex:
     """The identities of all parameters, as columns: ``kind`` (codes into KINDS), ``layer``,
-    ``j`` and ``k`` (int arrays), and ``names``. ``index[i]`` is a :class:`ParameterId`."""
+    ``j`` and ``k`` (int arrays), and ``names``. ``index[i]`` is a :class:`ParameterId`.
+
+    >>> index = ParameterIndex.for_network([2, 1])  # 2 inputs, 1 output neuron
+    >>> index.names
+    ('w1_1_1', 'w1_1_2', 'b1_1')
+    >>> index.layer.tolist(), index.is_weight.tolist()
+    ([1, 1, 1], [True, True, False])
+    >>> index.describe(1)
+    'weight into neuron 1 of layer 1 from input 2'
+    """
 
     def __init__(
         self,
