@@ -28,7 +28,7 @@ main(['train', str(resource_path('examples', 'xor.json')), '--steps', '5',
         "import gdsim.config",
         "import gdsim.io.run_csv, gdsim.session.run_files, gdsim.io.atomic",
         "import gdsim.cli",
-        "import gdsim.session.driver, gdsim.session.runstate",  # the trainer child process
+        "import gdsim.session.child, gdsim.session.driver, gdsim.session.runstate",  # the trainer
         "import gdsim.app.lessons.surfaces, gdsim.session.series, gdsim.app.views.run_model",
         "TRAIN",
     ],
