@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from gdsim.app.session import SessionBase
 from gdsim.session.driver import TrainingDriver
+from gdsim.session.protocol import Command, Pause
 
 LOCAL_BUDGET = 32 * 2**20
 
@@ -29,7 +30,7 @@ class LocalSession(SessionBase):
         """The trainer itself (lessons may read it directly: same thread)."""
         return self._driver.trainer
 
-    def _to_driver(self, command: tuple) -> None:
+    def _to_driver(self, command: Command) -> None:
         self._driver.handle(command)
         if self._driver.running and not self._timer.isActive():
             self._timer.start(0)
@@ -51,6 +52,6 @@ class LocalSession(SessionBase):
 
     def shutdown(self, timeout_ms: int = 0) -> bool:
         self._timer.stop()
-        self._driver.handle(("pause",))
+        self._driver.handle(Pause())
         self._set_running(False)
         return True

@@ -1,12 +1,14 @@
 """A training session: the trainer runs in a child process; the GUI talks to it by messages.
 
-The child (gdsim.session.driver) owns the Trainer and trains in ~16 ms chunks, sending a
-RunInfo when a run starts and a Snapshot (copies of every row since the previous one) after
-each chunk. Here, one QThread reads those messages and hands them to the GUI thread as queued
-signals. Run ids let the GUI drop snapshots of a run that was reset after they were sent. An
-engine exception arrives as `failed(str)`; the session stays usable. Never a message per step.
+The child (gdsim.session.child) runs a TrainingDriver, which owns the Trainer and trains in
+~16 ms chunks, sending RunStarted when a run starts and a SnapshotReady (copies of every row
+since the previous one) after each chunk (gdsim.session.protocol). Here, one QThread reads those
+messages and hands them to the GUI thread as queued signals. Run ids let the GUI drop snapshots
+of a run that was reset after they were sent. An engine exception arrives as `failed(str)`; the
+session stays usable. Never a message per step.
 
-Why a process, not a thread: see the measurements in training_process.py and the README.
+Why a process, not a thread: see the measurements in gdsim/session/child.py and
+docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -23,10 +25,33 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, Signal
 
 from gdsim.config import Config, OptimizerConfig
-from gdsim.session.driver import serve
+from gdsim.session.child import serve
+from gdsim.session.protocol import (
+    CancelExport,
+    Command,
+    Export,
+    Exported,
+    ExportFailed,
+    ExportProgress,
+    Failed,
+    Load,
+    LoadFailed,
+    Message,
+    Pause,
+    Reset,
+    Run,
+    RunStarted,
+    SetLearningRate,
+    SetOptimizer,
+    SetSpeedLimit,
+    SetStopRules,
+    Shutdown,
+    SnapshotReady,
+    Step,
+)
 from gdsim.session.runstate import RunInfo, Snapshot
 
-DEFAULT_WORKER_BUDGET = 128 * 2**20  # the plots keep their own copy within the same again
+DEFAULT_TRAINER_BUDGET = 128 * 2**20  # the plots keep their own copy within the same again
 
 
 class _TrainerProcess:
@@ -57,7 +82,7 @@ class _TrainerProcess:
 
 
 def _start_trainer(budget_bytes: int) -> _TrainerProcess:
-    """Start the trainer. On POSIX: `python -m gdsim.session.driver` on two inherited
+    """Start the trainer. On POSIX: `python -m gdsim.session.child` on two inherited
     pipes, so (unlike multiprocessing's spawn) no user script is ever re-imported in the
     child. Elsewhere: multiprocessing's spawn (scripts need the usual __main__ guard)."""
     if os.name != "posix":
@@ -80,7 +105,7 @@ def _start_trainer(budget_bytes: int) -> _TrainerProcess:
     if getattr(sys, "frozen", False):  # a bundled app: the executable handles the flag
         command = [sys.executable, "--gdsim-trainer", *args]
     else:
-        command = [sys.executable, "-m", "gdsim.session.driver", *args]
+        command = [sys.executable, "-m", "gdsim.session.child", *args]
     env = dict(os.environ)
     package_root = str(Path(__file__).resolve().parents[2])  # gdsim importable from a checkout
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
@@ -128,7 +153,7 @@ class SessionBase(QObject):
     exported = Signal(str)
     export_failed = Signal(str)
 
-    def __init__(self, parent: QObject | None, budget_bytes: int, send: Callable[[tuple], None]):
+    def __init__(self, parent: QObject | None, budget_bytes: int, send: Callable[[Command], None]):
         super().__init__(parent)
         self._send_command = send
         self._run_id = 0
@@ -141,48 +166,48 @@ class SessionBase(QObject):
     def running(self) -> bool:
         return self._running
 
-    def _send(self, *command) -> None:
+    def _send(self, command: Command) -> None:
         self._send_command(command)
 
     # ------------------------------------------------------------------ requests
     def load(self, config: Config) -> None:
         self._run_id += 1
         self._set_running(False)
-        self._send("load", config, self._run_id)
+        self._send(Load(config, self._run_id))
 
     def reset(self, seed: int | None = None) -> None:
         self._run_id += 1
         self._set_running(False)
-        self._send("reset", seed, self._run_id)
+        self._send(Reset(seed, self._run_id))
 
     def step(self, n: int = 1) -> None:
         self._set_running(n > 1)
-        self._send("step", int(n))
+        self._send(Step(int(n)))
 
     def run(self) -> None:
         self._set_running(True)
-        self._send("run")
+        self._send(Run())
 
     def pause(self) -> None:
-        self._send("pause")
+        self._send(Pause())
 
     def set_learning_rate(self, learning_rate: float) -> None:
-        self._send("learning_rate", float(learning_rate))
+        self._send(SetLearningRate(float(learning_rate)))
 
     def set_optimizer(self, optimizer: OptimizerConfig) -> None:
-        self._send("optimizer", optimizer)
+        self._send(SetOptimizer(optimizer))
 
     def set_speed_limit(self, steps_per_second: float | None) -> None:
-        self._send("speed", steps_per_second)
+        self._send(SetSpeedLimit(steps_per_second))
 
     def set_stop_conditions(self, max_steps: int | None, target_cost: float | None) -> None:
-        self._send("stops", max_steps, target_cost)
+        self._send(SetStopRules(max_steps, target_cost))
 
     def export(self, path: str, every: int = 1) -> None:
-        self._send("export", str(path), int(every))
+        self._send(Export(str(path), int(every)))
 
     def cancel_export(self) -> None:
-        self._send("cancel_export")
+        self._send(CancelExport())
 
     # ------------------------------------------------------------------ answers
     def _set_running(self, running: bool) -> None:
@@ -190,42 +215,39 @@ class SessionBase(QObject):
             self._running = running
             self.running_changed.emit(running)
 
-    def _on_message(self, message: tuple) -> None:
-        kind, *args = message
-        if kind == "snapshot":
-            snap: Snapshot = args[0]
-            if snap.run_id != self._run_id:
-                return  # from a run that was reset after this was sent
-            self.last = snap
-            self._set_running(snap.running)
-            self.snapshot.emit(snap)
-        elif kind == "run_started":
-            info: RunInfo = args[0]
-            if info.run_id == self._run_id:
-                self.info = info
-                self.last = None
-                self.run_started.emit(info)
-        elif kind == "load_failed":
-            text, current = args
-            if current:
-                self._run_id = current  # the previous run goes on; accept its snapshots again
-            self._set_running(False)
-            self.failed.emit(text)
-        elif kind == "failed":
-            self._set_running(False)
-            self.failed.emit(args[0])
-        elif kind == "export_progress":
-            self.export_progress.emit(*args)
-        elif kind == "exported":
-            self.exported.emit(args[0])
-        elif kind == "export_failed":
-            self.export_failed.emit(args[0])
+    def _on_message(self, message: Message) -> None:
+        match message:
+            case SnapshotReady(snap):
+                if snap.run_id != self._run_id:
+                    return  # from a run that was reset after this was sent
+                self.last = snap
+                self._set_running(snap.running)
+                self.snapshot.emit(snap)
+            case RunStarted(info):
+                if info.run_id == self._run_id:
+                    self.info = info
+                    self.last = None
+                    self.run_started.emit(info)
+            case LoadFailed(text, current):
+                if current:
+                    self._run_id = current  # the previous run goes on; accept its snapshots again
+                self._set_running(False)
+                self.failed.emit(text)
+            case Failed(text):
+                self._set_running(False)
+                self.failed.emit(text)
+            case ExportProgress(done, total):
+                self.export_progress.emit(done, total)
+            case Exported(path):
+                self.exported.emit(path)
+            case ExportFailed(text):
+                self.export_failed.emit(text)
 
 
 class TrainingSession(SessionBase):
     """The GUI side of the trainer process: starts it, reads its messages in a QThread."""
 
-    def __init__(self, parent: QObject | None = None, budget_bytes: int = DEFAULT_WORKER_BUDGET):
+    def __init__(self, parent: QObject | None = None, budget_bytes: int = DEFAULT_TRAINER_BUDGET):
         super().__init__(parent, budget_bytes, self._to_process)
         self._process = _start_trainer(budget_bytes)
         self._commands, self._messages = self._process.commands, self._process.messages
@@ -242,14 +264,14 @@ class TrainingSession(SessionBase):
     def process(self) -> _TrainerProcess:
         return self._process
 
-    def _to_process(self, command: tuple) -> None:
+    def _to_process(self, command: Command) -> None:
         with contextlib.suppress(OSError, ValueError):  # the child has gone: nothing to do
             self._commands.send(command)
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Stop training, the child process and the reader thread; True when all have ended."""
         if self._process.is_alive():
-            self._send("shutdown")
+            self._send(Shutdown())
             self._process.join(timeout_ms / 1000)
             if self._process.is_alive():  # stuck in a long step: do not keep the user waiting
                 self._process.terminate()

@@ -1,20 +1,16 @@
-"""The training side of a session, run in a child process (no Qt here).
+"""The training side of a session: the TrainingDriver, which owns the Trainer (no Qt here).
 
-Measured on these machines (benchmarks/app.py): with the trainer in a thread of the GUI process,
-pyqtgraph's painting and the training loop share one GIL and the worker got 19-29% of the
-headless rate even after trimming the drawing. In its own process the trainer has its own GIL
-and core. The GUI sends commands down one pipe and reads messages from another:
+The driver turns `Command`s into training and answers with `Message`s (gdsim.session.protocol)
+through a `send` callable. While running it trains in ~16 ms chunks and sends one SnapshotReady
+per chunk (every row recorded since the previous one, as copies); commands are handled between
+chunks. It has no threads and no loop of its own: the trainer's child process
+(gdsim.session.child) calls `handle` and `tick` in a loop on its pipes, the lessons'
+LocalSession calls them from a QTimer in the GUI thread.
 
-    commands  ("load", config, run_id) ("reset", seed, run_id) ("step", n) ("run",) ("pause",)
-              ("learning_rate", lr) ("optimizer", OptimizerConfig) ("speed", steps_per_s)
-              ("stops", max_steps, target_cost) ("export", path, every) ("cancel_export",)
-              ("shutdown",)
-    messages  ("run_started", RunInfo) ("snapshot", Snapshot) ("failed", text)
-              ("load_failed", text, run id that stays current)
-              ("export_progress", done, total) ("exported", path) ("export_failed", text)
-
-While running, the driver trains in ~16 ms chunks and sends one snapshot per chunk (every row
-recorded since the previous one, as copies), handling commands between chunks.
+Time comes from the injected `clock` (the speed limit and the measured steps per second), and
+commands that arrive during an export are read with the injected `poll`, so tests can drive it
+as a plain object with a fake clock and a list as outbox. Each chunk's own time box (the
+Trainer's `max_seconds`) is real time. See docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -27,8 +23,33 @@ from collections.abc import Callable
 from gdsim.config import Config, ConfigError, OptimizerConfig
 from gdsim.engine.trainer import Trainer
 from gdsim.errors import DataError
+from gdsim.session.protocol import (
+    CancelExport,
+    Command,
+    Export,
+    Exported,
+    ExportFailed,
+    ExportProgress,
+    Failed,
+    Load,
+    LoadFailed,
+    Message,
+    Pause,
+    Reset,
+    Run,
+    RunStarted,
+    SetLearningRate,
+    SetOptimizer,
+    SetSpeedLimit,
+    SetStopRules,
+    Shutdown,
+    SnapshotReady,
+    Step,
+)
 from gdsim.session.run_files import export_run, open_trainer
 from gdsim.session.runstate import RunInfo, Snapshot
+
+Clock = Callable[[], float]  # seconds, monotonic (time.perf_counter; a fake one in tests)
 
 CHUNK_SECONDS = 0.016
 
@@ -52,13 +73,15 @@ class TrainingDriver:
 
     def __init__(
         self,
-        send: Callable[[tuple], None],
+        send: Callable[[Message], None],
         budget_bytes: int,
-        poll: Callable[[], tuple | None] = lambda: None,
+        poll: Callable[[], Command | None] = lambda: None,
+        clock: Clock = time.perf_counter,
     ):
         self.send = send
         self.poll = poll  # a command that arrived during an export, or None
-        self.pending: list[tuple] = []  # commands that arrived during an export
+        self.clock = clock
+        self.pending: list[Command] = []  # commands that arrived during an export, in order
         self.budget = budget_bytes
         self.trainer: Trainer | None = None
         self.run_id = 0
@@ -72,116 +95,129 @@ class TrainingDriver:
         self.rate = 0.0
         self.last_sent = (0.0, 0)  # (time, step) of the previous snapshot, for the rate
 
-    def handle(self, command: tuple) -> bool:
+    def handle(self, command: Command) -> bool:
         """Carry out one command; False for shutdown."""
-        name, *args = command
-        if name == "shutdown":
-            return False
-        if name == "cancel_export":
-            return True  # no export is running: nothing to cancel
-        getattr(self, f"_cmd_{name}")(*args)
+        match command:
+            case Shutdown():
+                return False
+            case CancelExport():
+                pass  # no export is running: nothing to cancel
+            case Load(config, run_id):
+                self._load(config, run_id)
+            case Reset(seed, run_id):
+                self._reset(seed, run_id)
+            case Step(n):
+                self._step(n)
+            case Run():
+                self._run()
+            case Pause():
+                self._pause()
+            case SetLearningRate(learning_rate):
+                self._set_learning_rate(learning_rate)
+            case SetOptimizer(optimizer):
+                self._set_optimizer(optimizer)
+            case SetSpeedLimit(steps_per_second):
+                self._set_speed_limit(steps_per_second)
+            case SetStopRules(max_steps, target_cost):
+                self.max_steps, self.target_cost = max_steps, target_cost
+            case Export(path, every):
+                self._export(path, every)
+            case _:
+                raise TypeError(f"not a training command: {command!r}")
         return True
 
     # ------------------------------------------------------------------ commands
-    def _cmd_load(self, config: Config, run_id: int) -> None:
+    def _load(self, config: Config, run_id: int) -> None:
         self._stop()
         try:
             trainer = open_trainer(config, history_budget=self.budget)
         except (ConfigError, DataError) as exc:
-            self.send(("load_failed", str(exc), self.run_id))
+            self.send(LoadFailed(str(exc), self.run_id))
             return
         except Exception as exc:  # an engine bug must not kill the session
-            self.send(("load_failed", describe(exc), self.run_id))
+            self.send(LoadFailed(describe(exc), self.run_id))
             return
         self.trainer = trainer
         self._start_run(run_id)
 
-    def _cmd_reset(self, seed: int | None, run_id: int) -> None:
+    def _reset(self, seed: int | None, run_id: int) -> None:
         self._stop()
         if self.trainer is None:
             return
         try:
             self.trainer.reset(seed)
         except Exception as exc:
-            self.send(("failed", describe(exc)))
+            self.send(Failed(describe(exc)))
             return
         self._start_run(run_id)
 
-    def _cmd_learning_rate(self, learning_rate: float) -> None:
+    def _set_learning_rate(self, learning_rate: float) -> None:
         if self.trainer is not None:
             self.trainer.set_learning_rate(learning_rate)
             if not self.running:
                 self._snapshot()  # show the new setting now, not at the next step
 
-    def _cmd_optimizer(self, optimizer: OptimizerConfig) -> None:
+    def _set_optimizer(self, optimizer: OptimizerConfig) -> None:
         if self.trainer is not None:
             try:
                 self.trainer.set_optimizer(optimizer.name, **optimizer.hyperparameters())
             except ValueError as exc:
-                self.send(("failed", str(exc)))
+                self.send(Failed(str(exc)))
             if not self.running:
                 self._snapshot()
 
-    def _cmd_speed(self, steps_per_second: float | None) -> None:
+    def _set_speed_limit(self, steps_per_second: float | None) -> None:
         self.speed_limit = steps_per_second or None
         self._restart_pacing()
 
-    def _cmd_stops(self, max_steps: int | None, target_cost: float | None) -> None:
-        self.max_steps, self.target_cost = max_steps, target_cost
-
-    def _cmd_step(self, n: int) -> None:
+    def _step(self, n: int) -> None:
         if self.trainer is None or n <= 0:
             return
         self.remaining = n
         self.running = True
         self._restart_pacing()
 
-    def _cmd_run(self) -> None:
+    def _run(self) -> None:
         if self.trainer is None:
             return
         self.remaining = math.inf
         self.running = True
         self._restart_pacing()
 
-    def _cmd_pause(self) -> None:
+    def _pause(self) -> None:
         if self.running:
             self._stop()
             self._snapshot()
 
-    def _cmd_export(self, path: str, every: int) -> None:
+    def _export(self, path: str, every: int) -> None:
         if self.trainer is None:
-            self.send(("export_failed", "nothing to export yet"))
+            self.send(ExportFailed("nothing to export yet"))
             return
 
         def progress(done: int, total: int) -> None:
-            self.send(("export_progress", done, total))
+            self.send(ExportProgress(done, total))
             while (command := self.poll()) is not None:
-                if command[0] == "cancel_export":
+                if isinstance(command, CancelExport):
                     raise ExportCancelled
                 self.pending.append(command)
 
         try:
             export_run(self.trainer, path, every=every, progress=progress)
         except ExportCancelled:
-            self.send(("export_failed", "export cancelled; no file was written"))
+            self.send(ExportFailed("export cancelled; no file was written"))
         except OSError as exc:
-            self.send(("export_failed", f"could not write {path}: {exc.strerror or exc}"))
+            self.send(ExportFailed(f"could not write {path}: {exc.strerror or exc}"))
         except Exception as exc:
-            self.send(("export_failed", describe(exc)))
+            self.send(ExportFailed(describe(exc)))
         else:
-            self.send(("exported", path))
+            self.send(Exported(path))
 
     # ------------------------------------------------------------------ training
     def _start_run(self, run_id: int) -> None:
         t = self.trainer
         self.run_id = run_id
         self.sent_step = -1
-        self.send(
-            (
-                "run_started",
-                RunInfo.of_trainer(t, run_id),
-            )
-        )
+        self.send(RunStarted(RunInfo.of_trainer(t, run_id)))
         self._snapshot()
 
     def _stop(self) -> None:
@@ -190,7 +226,7 @@ class TrainingDriver:
 
     def _restart_pacing(self) -> None:
         step = self.trainer.step_count if self.trainer is not None else 0
-        self.paced_since = self.last_sent = (time.perf_counter(), step)
+        self.paced_since = self.last_sent = (self.clock(), step)
         self.rate = 0.0
 
     def tick(self) -> float:
@@ -207,9 +243,7 @@ class TrainingDriver:
                 stop_reason = f"reached the step limit ({self.max_steps})"
         if stop_reason is None and self.speed_limit is not None:
             since, first = self.paced_since
-            allowed = (
-                int((time.perf_counter() - since) * self.speed_limit) + 1 - (t.step_count - first)
-            )
+            allowed = int((self.clock() - since) * self.speed_limit) + 1 - (t.step_count - first)
             if allowed <= 0:  # ahead of the speed limit: wait until the next step is due
                 return min(0.25, (1 - allowed) / self.speed_limit)
             n = min(n, allowed)
@@ -220,7 +254,7 @@ class TrainingDriver:
                 )
             except Exception as exc:
                 self._stop()
-                self.send(("failed", describe(exc)))
+                self.send(Failed(describe(exc)))
                 self._snapshot()
                 return 0.0
             self.remaining -= done
@@ -239,7 +273,7 @@ class TrainingDriver:
             return
         chunk = t.history.since(self.sent_step)
         self.sent_step = t.step_count
-        now = time.perf_counter()
+        now = self.clock()
         then, step = self.last_sent
         if self.running and now - then > 0.2:  # steps per second of wall time (speed limits too)
             self.rate = (t.step_count - step) / (now - then)
@@ -247,8 +281,7 @@ class TrainingDriver:
         elif not self.running:
             self.last_sent = (now, t.step_count)
         self.send(
-            (
-                "snapshot",
+            SnapshotReady(
                 Snapshot.of_trainer(
                     t,
                     self.run_id,
@@ -256,48 +289,6 @@ class TrainingDriver:
                     running=self.running,
                     steps_per_second=self.rate if self.running else 0.0,
                     stop_reason=stop_reason,
-                ),
+                )
             )
         )
-
-
-def serve(commands, messages, budget_bytes: int) -> None:
-    """The child process: carry out commands, train while running, until shutdown or EOF."""
-
-    def poll() -> tuple | None:
-        return commands.recv() if commands.poll(0) else None
-
-    driver = TrainingDriver(messages.send, budget_bytes, poll)
-    try:
-        while True:
-            while driver.pending:  # commands that arrived during an export
-                if not driver.handle(driver.pending.pop(0)):
-                    return
-            if driver.running:
-                wait = driver.tick()
-                if commands.poll(wait):  # handle everything queued before the next chunk
-                    while commands.poll(0):
-                        if not driver.handle(commands.recv()):
-                            return
-            elif not driver.handle(commands.recv()):
-                return
-    except (EOFError, BrokenPipeError, KeyboardInterrupt):
-        pass  # the GUI went away: nothing left to do
-    finally:
-        messages.close()
-
-
-def main(argv: list[str]) -> int:
-    """`python -m gdsim.session.driver COMMANDS_FD MESSAGES_FD BUDGET` (POSIX)."""
-    from multiprocessing.connection import Connection
-
-    commands = Connection(int(argv[0]), writable=False)
-    messages = Connection(int(argv[1]), readable=False)
-    serve(commands, messages, int(argv[2]))
-    return 0
-
-
-if __name__ == "__main__":
-    import sys
-
-    sys.exit(main(sys.argv[1:]))

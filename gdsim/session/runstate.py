@@ -1,8 +1,8 @@
-"""Plain data passed from the trainer (the session's driver) to the widgets (no Qt here).
+"""Plain data passed from the TrainingDriver to the widgets (no Qt here).
 
 The driver sends a `RunInfo` when a run starts (load, reset, re-randomise) and a `Snapshot`
-after every time-boxed chunk of training. Every array in them is a copy that nobody mutates
-later, so widgets may keep references.
+after every time-boxed chunk of training (inside the messages of gdsim.session.protocol). Every
+array in them is a copy that nobody mutates later, so widgets may keep references.
 """
 
 from __future__ import annotations

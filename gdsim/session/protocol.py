@@ -1,0 +1,196 @@
+"""The typed protocol between a session (the window's side) and its TrainingDriver.
+
+The window sends `Command`s; the driver answers with `Message`s. Both are frozen dataclasses of
+plain data, so they pickle through the child process's pipes unchanged (and pass by reference
+when the driver runs in the GUI thread, as for the lessons). In short:
+
+    Load(config, run_id)  -> RunStarted, SnapshotReady       (LoadFailed keeps the current run)
+    Reset(seed, run_id)   -> RunStarted, SnapshotReady       (Failed if the engine raises)
+    Step(n), Run()        -> a SnapshotReady per ~16 ms chunk until done, paused or stopped
+    Pause()               -> SnapshotReady(running=False), when running
+    SetLearningRate, SetOptimizer -> SnapshotReady when idle (Failed for a bad optimizer)
+    SetSpeedLimit, SetStopRules   -> nothing; they rule the chunks that follow
+    Export(path, every)   -> ExportProgress..., then Exported or ExportFailed
+    CancelExport()        -> ends a running export with ExportFailed; otherwise nothing
+    Shutdown()            -> nothing; the driver stops
+
+Run ids: the session numbers each Load and Reset; every RunStarted and SnapshotReady carries
+the id of the run it belongs to, so the session drops those of a run it has since replaced.
+Commands that arrive during an export wait, in order, until the export ends.
+See docs/architecture.md for the layers and the process model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gdsim.config import Config, OptimizerConfig
+from gdsim.session.runstate import RunInfo, Snapshot
+
+__all__ = [
+    "CancelExport",
+    "Command",
+    "Export",
+    "ExportFailed",
+    "ExportProgress",
+    "Exported",
+    "Failed",
+    "Load",
+    "LoadFailed",
+    "Message",
+    "Pause",
+    "Reset",
+    "Run",
+    "RunStarted",
+    "SetLearningRate",
+    "SetOptimizer",
+    "SetSpeedLimit",
+    "SetStopRules",
+    "Shutdown",
+    "SnapshotReady",
+    "Step",
+]
+
+
+# ---------------------------------------------------------------------- commands (to the driver)
+@dataclass(frozen=True)
+class Load:
+    """Start a new run of `config`, numbered `run_id`."""
+
+    config: Config
+    run_id: int
+
+
+@dataclass(frozen=True)
+class Reset:
+    """Start the current config again (with `seed`, or the run's own when None) as `run_id`."""
+
+    seed: int | None
+    run_id: int
+
+
+@dataclass(frozen=True)
+class Step:
+    """Apply `n` updates (in chunks), then pause."""
+
+    n: int
+
+
+@dataclass(frozen=True)
+class Run:
+    """Train until paused, stopped by a stop rule, or diverged."""
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Stop training after the current chunk."""
+
+
+@dataclass(frozen=True)
+class SetLearningRate:
+    learning_rate: float
+
+
+@dataclass(frozen=True)
+class SetOptimizer:
+    optimizer: OptimizerConfig
+
+
+@dataclass(frozen=True)
+class SetSpeedLimit:
+    """At most this many steps per second of wall time; None (or 0) for as fast as possible."""
+
+    steps_per_second: float | None
+
+
+@dataclass(frozen=True)
+class SetStopRules:
+    """Pause at this step count and/or once the cost is at or below this value (None: never)."""
+
+    max_steps: int | None
+    target_cost: float | None
+
+
+@dataclass(frozen=True)
+class Export:
+    """Write the run CSV (every `every`-th recorded step, always the last) and its config."""
+
+    path: str
+    every: int = 1
+
+
+@dataclass(frozen=True)
+class CancelExport:
+    """Abandon the export in progress (no file is written)."""
+
+
+@dataclass(frozen=True)
+class Shutdown:
+    """End the driver (and the child process)."""
+
+
+Command = (
+    Load
+    | Reset
+    | Step
+    | Run
+    | Pause
+    | SetLearningRate
+    | SetOptimizer
+    | SetSpeedLimit
+    | SetStopRules
+    | Export
+    | CancelExport
+    | Shutdown
+)
+
+
+# ---------------------------------------------------------------------- messages (from the driver)
+@dataclass(frozen=True)
+class RunStarted:
+    """A run began (load or reset); a SnapshotReady of its step 0 follows."""
+
+    info: RunInfo
+
+
+@dataclass(frozen=True)
+class SnapshotReady:
+    """The state after a chunk (or a change while idle), with every row since the last one."""
+
+    snapshot: Snapshot
+
+
+@dataclass(frozen=True)
+class Failed:
+    """The engine raised; training has stopped, the run stays usable."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class LoadFailed:
+    """A Load was refused; the run numbered `current_run_id` (0: none) goes on."""
+
+    text: str
+    current_run_id: int
+
+
+@dataclass(frozen=True)
+class ExportProgress:
+    rows_done: int
+    rows_total: int
+
+
+@dataclass(frozen=True)
+class Exported:
+    path: str
+
+
+@dataclass(frozen=True)
+class ExportFailed:
+    text: str
+
+
+Message = (
+    RunStarted | SnapshotReady | Failed | LoadFailed | ExportProgress | Exported | ExportFailed
+)
