@@ -8,6 +8,7 @@ Bad input prints one line naming the problem and exits 2; a diverged run exits 1
 from __future__ import annotations
 
 import argparse
+import decimal
 import math
 import sys
 import tempfile
@@ -15,6 +16,8 @@ import time
 from pathlib import Path
 
 from gdsim import __version__
+from gdsim.errors import one_line, show_path
+from gdsim.io.atomic import Terminated
 
 EXIT_OK, EXIT_DIVERGED, EXIT_USAGE = 0, 1, 2
 
@@ -28,27 +31,39 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def _positive_int(minimum: int):
+def _count(minimum: int, maximum: int):
+    """An argparse type: a whole number in minimum..maximum, written as an integer or in
+    scientific notation (``1e6``); anything else is refused in one line."""
+
     def parse(text: str) -> int:
+        shown = text if len(text) <= 24 else text[:21] + "..."
         try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+            value = decimal.Decimal(text.strip())
+        except (decimal.InvalidOperation, ValueError):
+            raise argparse.ArgumentTypeError(f"must be an integer, got {shown!r}") from None
+        if not value.is_finite() or value != value.to_integral_value():
+            raise argparse.ArgumentTypeError(f"must be an integer, got {shown!r}")
         if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
-        return value
+            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {shown}")
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum:,}, got {shown}")
+        return int(value)
 
     return parse
 
 
 def _train_parser() -> _Parser:
+    from gdsim.config.names import MAX_STEPS
+
     p = _Parser(prog="gdsim train", description="Train headless and write the run CSV.")
     p.add_argument("config", help="config file (JSON)")
-    p.add_argument("--steps", type=_positive_int(0), required=True, help="updates to apply")
+    p.add_argument(
+        "--steps", type=_count(0, MAX_STEPS), required=True, help="updates to apply (1e6 works)"
+    )
     p.add_argument("--out", required=True, help="run CSV to write (its config goes to RUN.json)")
     p.add_argument(
         "--every",
-        type=_positive_int(1),
+        type=_count(1, MAX_STEPS),
         default=1,
         help="write every K-th step (the last step is always written)",
     )
@@ -96,19 +111,18 @@ def _self_test(args) -> int:
     return self_test(screenshot)
 
 
-def _check_writable(out: Path, config_in: Path) -> None:
-    from gdsim.session.run_files import config_path_for
+def _check_writable(out: Path, config) -> None:
+    """Refuse an --out that the export would refuse, before any training is done."""
+    from gdsim.errors import FileRefused
+    from gdsim.session.run_files import check_run_outputs
 
     folder = out.parent
-    if not folder.is_dir():
-        raise UsageError(f"--out: folder {str(folder)!r} does not exist")
-    if out.is_dir():
-        raise UsageError(f"--out: {str(out)!r} is a folder")
-    if config_path_for(out).resolve() == config_in.resolve():
-        raise UsageError(
-            f"--out: writing {config_path_for(out).name} beside the run would "
-            f"overwrite the input config; choose another name"
-        )
+    try:
+        check_run_outputs(out, config)
+    except FileNotFoundError:
+        raise UsageError(f"--out: folder {str(folder)!r} does not exist") from None
+    except FileRefused as exc:
+        raise UsageError(f"--out: {exc}") from None
     try:
         with tempfile.TemporaryFile(dir=folder):
             pass
@@ -118,7 +132,7 @@ def _check_writable(out: Path, config_in: Path) -> None:
 
 def train(argv: list[str]) -> int:
     from gdsim.config import ConfigError
-    from gdsim.errors import DataError
+    from gdsim.errors import DataError, FileRefused
     from gdsim.session.run_files import export_run, open_trainer
 
     args = _train_parser().parse_args(argv)
@@ -131,19 +145,34 @@ def train(argv: list[str]) -> int:
         raise UsageError(str(exc)) from None
     except DataError as exc:
         raise UsageError(f"{config_path.name}: {exc}") from None
-    _check_writable(out, config_path)
+    except MemoryError:
+        raise UsageError(
+            f"{config_path.name}: not enough memory for this run (use a smaller network or "
+            f"less data)"
+        ) from None
+    _check_writable(out, trainer.config)
 
     started = time.perf_counter()
-    done = trainer.step(args.steps)
+    try:
+        done = trainer.step(args.steps)
+    except MemoryError:
+        raise UsageError(f"{config_path.name}: ran out of memory while training") from None
     seconds = time.perf_counter() - started
     try:
         export_run(trainer, out, every=args.every)
+    except FileRefused as exc:
+        raise UsageError(f"--out: {exc}") from None
     except OSError as exc:
         raise UsageError(f"--out: cannot write {str(out)!r} ({exc.strerror or exc})") from None
+    except MemoryError:
+        raise UsageError(f"--out: not enough memory to write {str(out)!r}") from None
 
     if trainer.diverged:
         print(
-            f"gdsim train: {trainer.diverged} Rows up to step {trainer.step_count} are in {out}.",
+            one_line(
+                f"gdsim train: {trainer.diverged} Rows up to step {trainer.step_count} are in "
+                f"{show_path(out)}."
+            ),
             file=sys.stderr,
         )
         return EXIT_DIVERGED
@@ -154,7 +183,7 @@ def train(argv: list[str]) -> int:
         test_text = f", test cost {test[-1]:.6g}"
     print(
         f"trained {done} steps in {seconds:.3g} s ({rate:,.0f} steps/s): "
-        f"final cost {trainer.cost:.6g}{test_text} -> {out}"
+        f"final cost {trainer.cost:.6g}{test_text} -> {show_path(out)}"
     )
     return EXIT_OK
 
@@ -193,11 +222,15 @@ def main(argv: list[str] | None = None) -> int:
             return train(argv[1:])
         return run_app(argv)
     except UsageError as exc:
-        print(str(exc) if str(exc).startswith("gdsim") else f"gdsim: {exc}", file=sys.stderr)
+        text = one_line(exc)
+        print(text if text.startswith("gdsim") else f"gdsim: {text}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("gdsim: interrupted", file=sys.stderr)
         return 130
+    except Terminated as exc:
+        print(f"gdsim: terminated (signal {exc.signum})", file=sys.stderr)
+        return int(exc.code)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ from gdsim.config import (
     BUILTIN_DATASETS,
     INIT_SCHEMES,
     LOSSES,
+    MAX_NETWORK_PARAMETERS,
+    MAX_RUN_MEMORY,
     OPTIMIZER_DEFAULTS,
     OPTIMIZERS,
     REGULARIZATIONS,
@@ -40,6 +42,7 @@ from gdsim.config import (
     save_config,
     validate_config,
 )
+from gdsim.config.memory import run_memory
 
 CONTRACT_EXAMPLE = {
     "gdsim": 1,
@@ -227,15 +230,20 @@ def test_hidden_layers_may_be_absent():
 
 
 def test_limits_are_inclusive():
+    # Each limit on its own: together, 10^5 inputs into 10^5 units on 10^6 samples would need
+    # terabytes, which the memory check refuses (tests/test_limits.py).
     cfg = config_from_dict(
         {
-            "network": {"inputs": 100_000, "layers": [{"units": 100_000, "activation": "sigmoid"}]},
+            "network": {"inputs": 100_000, "layers": [{"units": 1, "activation": "sigmoid"}]},
             "optimizer": {"learning_rate": 1000},
             "init": {"seed": 2**32 - 1},
-            "data": {"samples": 1_000_000, "noise": 10, "test_fraction": 0.9, "seed": 0},
+            "data": {"samples": 4, "noise": 10, "test_fraction": 0.9, "seed": 0},
         }
     )
     assert cfg.optimizer.learning_rate == 1000.0
+    wide = {"inputs": 1, "layers": [{"units": 100_000, "activation": "sigmoid"}]}
+    assert config_from_dict({"network": wide}).network.layers[0].units == 100_000
+    assert config_from_dict({"data": {"samples": 1_000_000}}).data.samples == 1_000_000
     assert config_from_dict({"data": {"samples": 4}}).data.samples == 4
     layers = [{"units": 1, "activation": "tanh"}] * 63 + [{"units": 1, "activation": "sigmoid"}]
     assert len(config_from_dict({"network": {"inputs": 1, "layers": layers}}).network.layers) == 64
@@ -1299,11 +1307,20 @@ def valid_network_dicts(draw):
     init = {"scheme": scheme, "seed": draw(st.integers(0, 2**32 - 1))}
     if scheme in ("uniform", "normal"):
         init["scale"] = draw(st.floats(1e-6, 100))
+    # Within the size limits (gdsim.config.memory): the first layer's parameters, then samples.
+    first = hidden[0][0] if hidden else output["units"]
+    inputs = draw(st.integers(1, min(100_000, MAX_NETWORK_PARAMETERS // first - 1)))
+    network = config_from_dict(
+        {"network": {"inputs": inputs, "layers": _layers(hidden, output)}, "loss": "mse"}
+    ).network
+    batch_size = draw(st.integers(0, 10_000))
+    per_sample = run_memory(network, 1, 1) - run_memory(network, 0, 0)  # with a mini-batch
+    fit = (MAX_RUN_MEMORY - run_memory(network, 0, 0)) // per_sample
     if draw(st.booleans()):
         data = {
             "source": "builtin",
             "name": draw(st.sampled_from(BUILTIN_DATASETS)),
-            "samples": draw(st.integers(4, 1_000_000)),
+            "samples": draw(st.integers(4, max(4, min(1_000_000, fit)))),
             "noise": draw(st.floats(0, 10)),
             "test_fraction": draw(st.floats(0, 0.9)),
             "seed": draw(st.integers(0, 99)),
@@ -1325,11 +1342,11 @@ def valid_network_dicts(draw):
             "targets": cols[cut:],
         }
     return {
-        "network": {"inputs": draw(st.integers(1, 100_000)), "layers": _layers(hidden, output)},
+        "network": {"inputs": inputs, "layers": _layers(hidden, output)},
         "loss": loss,
         "init": init,
         "optimizer": optimizer,
-        "batch_size": draw(st.integers(0, 10_000)),
+        "batch_size": batch_size,
         "regularization": {
             "kind": draw(st.sampled_from(REGULARIZATIONS)),
             "rate": draw(st.floats(0, 10)),

@@ -47,7 +47,8 @@ modules, one job each: :mod:`~gdsim.config.names` (names and limits), :mod:`~gds
 (the section dataclasses and defaults), :mod:`~gdsim.config.schema` (:class:`Config`),
 :mod:`~gdsim.config.readers` and :mod:`~gdsim.config.validate` (checking),
 :mod:`~gdsim.config.dict_form` (the canonical JSON form), :mod:`~gdsim.config.errors`
-(:class:`ConfigError` and message wording) and :mod:`~gdsim.config.files` (JSON files).
+(:class:`ConfigError` and message wording), :mod:`~gdsim.config.memory` (what a run needs, and
+the size limits) and :mod:`~gdsim.config.files` (JSON files).
 """
 
 from __future__ import annotations
@@ -63,13 +64,21 @@ from gdsim.config.names import (
     FUNCTION_NAMES,
     INIT_SCHEMES,
     LOSSES,
+    MAX_BATCH_SIZE,
+    MAX_CONFIG_FILE_BYTES,
+    MAX_DATA_FILE_BYTES,
+    MAX_DATA_MEMORY,
+    MAX_DATA_ROWS,
     MAX_INPUTS,
     MAX_LAYERS,
     MAX_LEARNING_RATE,
+    MAX_NETWORK_PARAMETERS,
     MAX_NOISE,
     MAX_PARAMETERS,
+    MAX_RUN_MEMORY,
     MAX_SAMPLES,
     MAX_SEED,
+    MAX_STEPS,
     MAX_TEST_FRACTION,
     MAX_UNITS,
     MIN_SAMPLES,
@@ -112,6 +121,14 @@ __all__ = [
     "MAX_NOISE",
     "MAX_TEST_FRACTION",
     "MAX_PARAMETERS",
+    "MAX_NETWORK_PARAMETERS",
+    "MAX_RUN_MEMORY",
+    "MAX_BATCH_SIZE",
+    "MAX_STEPS",
+    "MAX_CONFIG_FILE_BYTES",
+    "MAX_DATA_FILE_BYTES",
+    "MAX_DATA_ROWS",
+    "MAX_DATA_MEMORY",
     "ConfigError",
     "LayerConfig",
     "NetworkConfig",

@@ -10,7 +10,7 @@ import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gdsim.errors import closest
+from gdsim.errors import closest, one_line
 
 # Common other spellings of keys, tried before fuzzy matching in did-you-mean hints.
 _KEY_ALIASES = {
@@ -41,13 +41,14 @@ class ConfigError(ValueError):
     """
 
     def __init__(self, message: str, key: str | None = None, *, file: str | None = None) -> None:
+        message = one_line(message)  # a newline in a key, a 10,000-character value: one line
         super().__init__(message)
         self.message = message
         self.key = key
         self.file = file
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.message}" if self.file else self.message
+        return f"{one_line(self.file)}: {self.message}" if self.file else self.message
 
     def __reduce__(self):
         return (_rebuild_error, (self.message, self.key, self.file))
@@ -58,8 +59,37 @@ def _rebuild_error(message: str, key: str | None, file: str | None) -> ConfigErr
 
 
 def config_error(key: str | None, text: str) -> ConfigError:
-    """A ConfigError for ``key`` whose message is ``"key: text"``."""
-    return ConfigError(f"{key}: {text}" if key else text, key)
+    """A ConfigError for ``key`` whose message is ``"key: text"`` (a key path that holds a very
+    long or unprintable key is shown shortened and escaped)."""
+    return ConfigError(f"{show_key(key)}: {text}" if key else text, key)
+
+
+def show_key(key: str) -> str:
+    """A key path for a message: control characters escaped, a long key shortened."""
+    text = one_line(key)
+    return text if len(text) <= 80 else f"{text[:60]}...({len(key):,} characters)"
+
+
+class BigInteger:
+    """An integer in a JSON file too long to be worth converting (more than MAX_DIGITS digits):
+    no config value is anywhere near, and Python refuses ints over 4,300 digits anyway. The
+    readers report it as out of range, naming its key."""
+
+    MAX_DIGITS = 30
+
+    def __init__(self, text: str) -> None:
+        self.negative = text.startswith("-")
+        self.digits = len(text) - self.negative
+
+    def __repr__(self) -> str:
+        return f"BigInteger({'-' if self.negative else ''}<{self.digits} digits>)"
+
+
+def parse_json_int(text: str) -> int | BigInteger:
+    """json.loads' ``parse_int``: an int, or a BigInteger for one with over 30 digits."""
+    if len(text) > BigInteger.MAX_DIGITS:
+        return BigInteger(text)
+    return int(text)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -74,9 +104,17 @@ def show_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         text = value if len(value) <= 40 else value[:37] + "..."
-        return repr(text)
+        return one_line(repr(text))
+    if isinstance(value, BigInteger):
+        sign = "a negative" if value.negative else "an"
+        return f"{sign} integer of {value.digits:,} digits"
     if isinstance(value, numbers.Integral):
-        return str(int(value))
+        value = int(value)
+        if abs(value) >= 10**21:  # no config value is this large: say how large, not which
+            digits = int((abs(value).bit_length() - 1) * 0.30103) + 1  # may be one short
+            sign = "a negative" if value < 0 else "an"
+            return f"{sign} integer of about {digits:,} digits"
+        return str(value)
     if isinstance(value, numbers.Real):
         return repr(float(value))
     if isinstance(value, Mapping):

@@ -9,8 +9,11 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from gdsim.config.dict_form import config_to_dict
-from gdsim.config.errors import ConfigError
+from gdsim.config.errors import ConfigError, parse_json_int
+from gdsim.config.names import MAX_CONFIG_FILE_BYTES
 from gdsim.config.schema import Config, config_from_dict, validate_config
+from gdsim.errors import FileRefused, show_path
+from gdsim.io.files import read_limited, same_file
 
 
 class _JsonObject(dict):
@@ -33,14 +36,14 @@ class _JsonObject(dict):
 
 
 def _file_error(name: str, text: str) -> ConfigError:
-    return ConfigError(text, None, file=name)
+    return ConfigError(text, None, file=show_path(name))
 
 
 def _parse_json(text: str, name: str) -> Any:
     if not text.strip():
         raise _file_error(name, "the file is empty (expected a JSON object)")
     try:
-        return json.loads(text, object_pairs_hook=_JsonObject.from_pairs)
+        return json.loads(text, object_pairs_hook=_JsonObject.from_pairs, parse_int=parse_json_int)
     except json.JSONDecodeError as err:
         hint = ""
         if text[: err.pos].rstrip().endswith(","):  # JSON allows no comma before } or ]
@@ -50,6 +53,8 @@ def _parse_json(text: str, name: str) -> Any:
         ) from None
     except RecursionError:
         raise _file_error(name, "invalid JSON: nested too deeply") from None
+    except ValueError as err:  # e.g. a float literal Python will not convert: one line anyway
+        raise _file_error(name, f"invalid JSON: {err}") from None
 
 
 def load_config(path: str | os.PathLike[str]) -> Config:
@@ -57,12 +62,16 @@ def load_config(path: str | os.PathLike[str]) -> Config:
 
     Every error names the file: ``"run.json: file not found"``, ``"run.json: invalid JSON at
     line 3, column 5: ..."``, ``"run.json: loss: unknown value ..."`` (then ``err.key`` is
-    ``"loss"`` and ``err.file`` is ``"run.json"``). The config's ``base_dir`` is the file's folder.
+    ``"loss"`` and ``err.file`` is ``"run.json"``). Only a regular file of at most
+    MAX_CONFIG_FILE_BYTES is read: a FIFO, a device or a huge file is refused at once. The
+    config's ``base_dir`` is the file's folder and its ``config_file`` the file itself.
     """
     name = os.fspath(path)
     file = Path(path)
     try:
-        raw = file.read_bytes()
+        raw = read_limited(file, MAX_CONFIG_FILE_BYTES, "a config file")
+    except FileRefused as err:
+        raise _file_error(name, err.strerror) from None
     except FileNotFoundError:
         raise _file_error(name, "file not found") from None
     except IsADirectoryError:
@@ -79,9 +88,10 @@ def load_config(path: str | os.PathLike[str]) -> Config:
         ) from None
     data = _parse_json(text, name)
     try:
-        return config_from_dict(data, base_dir=file.absolute().parent)
+        config = config_from_dict(data, base_dir=file.absolute().parent)
     except ConfigError as err:
-        raise ConfigError(err.message, err.key, file=name) from None
+        raise ConfigError(err.message, err.key, file=show_path(name)) from None
+    return dataclasses.replace(config, config_file=file.absolute())
 
 
 def dumps_config(cfg: Config) -> str:
@@ -93,18 +103,12 @@ def _same_dir(a: Path, b: Path) -> bool:
     return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
 
 
-def save_config(cfg: Config, path: str | os.PathLike[str]) -> None:
-    """Validate ``cfg`` and write it atomically as pretty JSON.
-
-    A relative CSV path is rewritten relative to the new file's folder when that differs from
-    where the path pointed so far (``base_dir``, or the working directory), so the saved config
-    still finds the same file. OSError (folder missing, not writable) propagates.
-    """
-    from gdsim.io.atomic import atomic_write_text
-
+def config_for_folder(cfg: Config, folder: str | os.PathLike[str]) -> Config:
+    """``cfg`` validated, with a relative CSV path rewritten relative to `folder` when that
+    differs from where the path pointed so far (``base_dir``, or the working directory), so a
+    config written into `folder` still finds the same data file."""
     checked = validate_config(cfg)
-    target = Path(path)
-    dest_dir = target.absolute().parent
+    dest_dir = Path(os.path.abspath(folder))
     if (
         checked.mode == "network"
         and checked.data.source == "csv"
@@ -120,4 +124,25 @@ def save_config(cfg: Config, path: str | os.PathLike[str]) -> None:
             checked = dataclasses.replace(
                 checked, data=dataclasses.replace(checked.data, path=new_path)
             )
+    return checked
+
+
+def save_config(cfg: Config, path: str | os.PathLike[str]) -> None:
+    """Validate ``cfg`` and write it atomically as pretty JSON.
+
+    A relative CSV path is rewritten relative to the new file's folder when that differs from
+    where the path pointed so far (``base_dir``, or the working directory), so the saved config
+    still finds the same file. Saving through a symlink replaces the file it points to. OSError
+    (folder missing, not writable) propagates, and FileRefused (an OSError) for a target that
+    is the config's own data file, not a regular file, or read-only.
+    """
+    from gdsim.io.atomic import atomic_write_text
+
+    target = Path(path)
+    checked = config_for_folder(cfg, target.absolute().parent)
+    data_file = (
+        checked.data_path() if checked.mode == "network" and checked.data.source == "csv" else None
+    )
+    if data_file is not None and same_file(target, data_file):
+        raise FileRefused(path, "is the config's data file; saving there would overwrite the data")
     atomic_write_text(target, dumps_config(checked))

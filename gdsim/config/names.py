@@ -49,3 +49,16 @@ MAX_SAMPLES = 1_000_000
 MAX_NOISE = 10.0
 MAX_TEST_FRACTION = 0.9
 MAX_PARAMETERS = 2
+
+# Sizes gdsim refuses beyond, with a one-line message naming the figure and the limit (README:
+# "Limits"). They keep a run within the memory of an ordinary laptop and the trainer's history
+# able to hold at least two full parameter rows (the app's trainer keeps 128 MiB of history).
+MAX_NETWORK_PARAMETERS = 2_000_000
+MAX_RUN_MEMORY = 2 * 2**30  # what a run may need, as estimated by gdsim.config.memory
+HISTORY_MEMORY = 256 * 2**20  # gdsim.engine.history.DEFAULT_BUDGET_BYTES (a test keeps them equal)
+MAX_BATCH_SIZE = MAX_SAMPLES  # larger batches are the whole training set anyway
+MAX_STEPS = 10**9  # `gdsim train --steps`, `--every` and `evaluate_every`
+MAX_CONFIG_FILE_BYTES = 16 * 2**20
+MAX_DATA_FILE_BYTES = 2**30
+MAX_DATA_ROWS = MAX_SAMPLES
+MAX_DATA_MEMORY = MAX_RUN_MEMORY // 2  # the chosen columns of a data CSV, as 8-byte floats

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from gdsim.config.errors import (
+    BigInteger,
     config_error,
     join_key,
     show_bound,
@@ -54,6 +55,8 @@ def read_key(obj: Mapping[str, Any], path: str, key: str, default: Any) -> Any:
 
 
 def as_float(value: Any, key: str) -> float:
+    if isinstance(value, BigInteger):
+        raise config_error(key, f"must be a finite number, got {show_value(value)}")
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise config_error(key, f"must be a number, got {show_value(value)}")
     try:
@@ -66,6 +69,8 @@ def as_float(value: Any, key: str) -> float:
 
 
 def as_int(value: Any, key: str) -> int:
+    if isinstance(value, BigInteger):
+        raise config_error(key, f"is out of range, got {show_value(value)}")
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise config_error(key, f"must be an integer, got {show_value(value)}")
     return int(value)
@@ -97,6 +102,7 @@ def read_float(
 ) -> float:
     value = read_key(obj, path, key, default)
     full = join_key(path, key)
+    _check_big(value, full, bounds)
     result = as_float(value, full)
     check_range(result, full, shown=show_value(value), **bounds)
     return result
@@ -107,9 +113,18 @@ def read_int(
 ) -> int:
     value = read_key(obj, path, key, default)
     full = join_key(path, key)
+    _check_big(value, full, bounds)
     result = as_int(value, full)
-    check_range(result, full, **bounds)
+    check_range(result, full, shown=show_value(result), **bounds)
     return result
+
+
+def _check_big(value: Any, key: str, bounds: Mapping[str, float]) -> None:
+    """An over-long integer from a file fails its bounds like the number it stands for."""
+    if isinstance(value, BigInteger):
+        check_range(
+            -math.inf if value.negative else math.inf, key, shown=show_value(value), **bounds
+        )
 
 
 def read_bool(obj: Mapping[str, Any], path: str, key: str, default: Any = MISSING) -> bool:

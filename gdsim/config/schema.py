@@ -45,7 +45,8 @@ class Config:
     forth without losing what was typed.
 
     ``base_dir`` is the folder of the file the config was loaded from (relative CSV paths are
-    relative to it). It is not saved and does not take part in ``==``.
+    relative to it), ``config_file`` that file itself (an export never overwrites it). Neither
+    is saved nor takes part in ``==``.
     """
 
     mode: str = "network"
@@ -60,6 +61,7 @@ class Config:
     function: str = DEFAULT_FUNCTION
     parameters: tuple[tuple[str, float], ...] = DEFAULT_PARAMETERS
     base_dir: Path | None = field(default=None, compare=False, hash=False)
+    config_file: Path | None = field(default=None, compare=False, hash=False)
 
     def data_path(self) -> Path:
         """The CSV file, with a relative ``data.path`` resolved against ``base_dir`` (or cwd)."""
@@ -114,7 +116,7 @@ def validate_config(cfg: Config) -> Config:
             if names.count(name) > 1:
                 raise config_error(f"parameters.{name}", "given more than once")
     checked = config_from_dict(config_to_dict(cfg), cfg.base_dir)
-    keep: dict[str, Any] = {}
+    keep: dict[str, Any] = {"config_file": cfg.config_file}
     if checked.mode == "network":
         parameters = cfg.parameters
         with contextlib.suppress(TypeError, ValueError):

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from gdsim.config.errors import config_error, join_key, show_value
+from gdsim.config.memory import check_run_size
 from gdsim.config.names import (
     ACTIVATIONS,
     BUILTIN_DATASETS,
@@ -22,6 +23,7 @@ from gdsim.config.names import (
     FUNCTION_NAMES,
     INIT_SCHEMES,
     LOSSES,
+    MAX_BATCH_SIZE,
     MAX_INPUTS,
     MAX_LAYERS,
     MAX_LEARNING_RATE,
@@ -29,6 +31,7 @@ from gdsim.config.names import (
     MAX_PARAMETERS,
     MAX_SAMPLES,
     MAX_SEED,
+    MAX_STEPS,
     MAX_TEST_FRACTION,
     MAX_UNITS,
     MIN_SAMPLES,
@@ -288,7 +291,9 @@ def _parameters(value: Any) -> tuple[tuple[str, float], ...]:
     for key in getattr(value, "duplicates", ()):
         raise config_error(join_key(path, key), "given more than once")
     if not 1 <= len(value) <= MAX_PARAMETERS:
-        names = ", ".join(str(k) for k in value)
+        names = ", ".join(show_value(k) if not isinstance(k, str) else k for k in list(value)[:5])
+        if len(value) > 5:
+            names += ", ..."
         got = f"{len(value)} ({names})" if value else "none"
         raise config_error(path, f"must name 1 or 2 parameters, got {got}")
     out = []
@@ -363,14 +368,16 @@ def config_fields(data: Any, base_dir: str | os.PathLike[str] | None = None) -> 
     loss = read_choice(data, "", "loss", LOSSES, DEFAULT_LOSS)
     _check_loss(loss, network, "loss" in data)
     init = _init(data["init"]) if "init" in data else InitConfig()
-    batch_size = read_int(data, "", "batch_size", 0, ge=0)
+    batch_size = read_int(data, "", "batch_size", 0, ge=0, le=MAX_BATCH_SIZE)
     regularization = (
         _regularization(data["regularization"])
         if "regularization" in data
         else RegularizationConfig()
     )
     data_config = _data(data["data"]) if "data" in data else DataConfig()
-    evaluate_every = read_int(data, "", "evaluate_every", 0, ge=0)
+    evaluate_every = read_int(data, "", "evaluate_every", 0, ge=0, le=MAX_STEPS)
+    samples = data_config.samples if data_config.source == "builtin" else 0
+    check_run_size(network, batch_size, samples)  # a CSV's rows: checked once it is read
     return dict(
         mode="network",
         network=network,

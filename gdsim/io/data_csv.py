@@ -13,44 +13,106 @@ the two.
 
 from __future__ import annotations
 
+import array
+import codecs
+import contextlib
 import csv
 import io
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from gdsim.errors import DataError, closest
+from gdsim.errors import DataError, FileRefused, closest, show_bytes, show_path
+from gdsim.io.files import open_regular
+
+MAX_LINE = 4 * 2**20  # characters in one line of a data file
+_SHOWN_COLUMNS = 20  # column names listed in a message
 
 
-def _read_text(path) -> tuple[str, str]:
-    """(display name, decoded text) of a UTF-8 file; a leading BOM is dropped."""
+def _path(path) -> Path:
     try:
-        p = Path(os.fspath(path))
+        return Path(os.fspath(path))
     except TypeError:
         raise DataError(f"not a file path: {path!r}") from None
-    fname = p.name or str(p)
+
+
+def _open_error(p: Path, exc: OSError) -> DataError:
+    if isinstance(exc, FileRefused):
+        return DataError(f"{show_path(p)}: {exc.strerror}")
+    if isinstance(exc, FileNotFoundError):
+        return DataError(f"{show_path(p)}: file not found")
+    if isinstance(exc, IsADirectoryError):
+        return DataError(f"{show_path(p)}: is a folder, not a file")
+    if isinstance(exc, PermissionError):
+        return DataError(f"{show_path(p)}: permission denied")
+    return DataError(f"{show_path(p)}: cannot be read ({exc.strerror or exc})")
+
+
+@contextlib.contextmanager
+def _rows(path, max_bytes: int | None) -> Iterator[tuple[str, Iterator[list[str]], object]]:
+    """(display name, csv rows, the csv reader) of a UTF-8 file (a leading BOM is dropped),
+    read as a stream: one line at a time, each at most MAX_LINE characters."""
+    p = _path(path)
+    fname = show_path(p.name or str(p))
     try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{p}: file not found") from None
-    except IsADirectoryError:
-        raise DataError(f"{p}: is a folder, not a file") from None
-    except PermissionError:
-        raise DataError(f"{p}: permission denied") from None
+        raw = open_regular(p, max_bytes, "a data file")
     except OSError as exc:
-        raise DataError(f"{p}: cannot be read ({exc.strerror or exc})") from None
+        raise _open_error(p, exc) from None
+    with raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+        count = 0
+
+        def lines() -> Iterator[str]:
+            nonlocal count
+            while True:
+                line = text.readline(MAX_LINE + 1)
+                if not line:
+                    return
+                count += 1
+                if len(line) > MAX_LINE and not line.endswith(("\n", "\r")):
+                    raise DataError(
+                        f"{fname} line {count}: longer than {MAX_LINE:,} characters; "
+                        f"is this a CSV file?"
+                    )
+                yield line
+
+        reader = csv.reader(lines())
+        try:
+            yield fname, reader, reader
+        except UnicodeDecodeError:
+            raise _decode_error(p, fname) from None
+        except csv.Error as exc:
+            raise DataError(f"{fname} line {reader.line_num}: {exc}") from None
+        except OSError as exc:
+            raise _open_error(p, exc) from None
+
+
+def _decode_error(p: Path, fname: str) -> DataError:
+    """Where the first byte that is not UTF-8 is: read the file again, a block at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(
-            f"{fname} line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
-            f"save the file as UTF-8 CSV"
-        ) from None
-    return fname, text
+        with open_regular(p) as handle:
+            while True:
+                block = handle.read(1 << 16)
+                try:
+                    decoder.decode(block, final=not block)
+                except UnicodeDecodeError as exc:
+                    pending = len(exc.object) - len(block)  # bytes held from the last block
+                    bad = max(0, exc.start - pending)
+                    line += block[:bad].count(b"\n")
+                    return DataError(
+                        f"{fname} line {line}: not UTF-8 text (byte "
+                        f"0x{exc.object[exc.start]:02x}); save the file as UTF-8 CSV"
+                    )
+                if not block:
+                    break
+                line += block.count(b"\n")
+    except OSError:
+        pass
+    return DataError(f"{fname}: not UTF-8 text; save the file as UTF-8 CSV")
 
 
 def _is_blank(row: list[str]) -> bool:
@@ -66,13 +128,12 @@ def _looks_numeric(text: str) -> bool:
 
 
 def _header(fname: str, reader) -> list[str]:
-    try:
-        first = next(reader, None)
-    except csv.Error as exc:
-        raise DataError(f"{fname} line {reader.line_num}: {exc}") from None
+    first = next(reader, None)
     if first is None:
         raise DataError(f"{fname}: the file is empty")
     if _is_blank(first):
+        if all(_is_blank(row) for row in reader):
+            raise DataError(f"{fname}: the file is empty")
         raise DataError(f"{fname} line 1: missing header (the first line must name the columns)")
     names = [field.strip() for field in first]
     while names and not names[-1]:  # "a,b,c," exports: drop the trailing empty name
@@ -84,16 +145,15 @@ def _header(fname: str, reader) -> list[str]:
     return names
 
 
-def read_csv_header(path) -> list[str]:
+def read_csv_header(path, max_bytes: int | None = None) -> list[str]:
     """The column names on the first line of a CSV file (spaces around names stripped).
 
     A trailing empty name (from a trailing comma) is dropped; other empty names are kept as "".
-    Raises DataError if the file is missing, unreadable, not UTF-8, empty, or has no header.
+    Raises DataError if the file is missing, unreadable, not a regular file, larger than
+    `max_bytes`, not UTF-8, empty, or has no header. Reads only as far as the header.
     """
-    fname, text = _read_text(path)
-    if not text.strip():
-        raise DataError(f"{fname}: the file is empty")
-    return _header(fname, csv.reader(io.StringIO(text, newline="")))
+    with _rows(path, max_bytes) as (fname, rows, _reader):
+        return _header(fname, rows)
 
 
 def _column_list(kind: str, columns) -> list[str]:
@@ -133,37 +193,61 @@ def choose_columns(
     return input_cols, target_cols
 
 
-def read_csv_columns(path: str | os.PathLike[str], used: Sequence[str]) -> tuple[str, np.ndarray]:
-    """(display name of the file, the `used` columns as rows of one float64 array)."""
-    fname, text = _read_text(path)
-    if not text.strip():
-        raise DataError(f"{fname}: the file is empty")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = _header(fname, reader)
+def _show_cell(cell: str) -> str:
+    shown = cell.strip()
+    return shown if len(shown) <= 40 else shown[:37] + "..."
 
+
+def _column_index(fname: str, header: list[str], used: Sequence[str]) -> list[int]:
     index = []
     for name in used:
         where = [i for i, h in enumerate(header) if h == name]
         if not where:
-            available = ", ".join(f"'{h}'" for h in header if h)
+            named = [f"'{h}'" for h in header if h]
+            available = ", ".join(named[:_SHOWN_COLUMNS])
+            if len(named) > _SHOWN_COLUMNS:
+                available += f", ... ({len(named):,} columns)"
             raise DataError(
                 f"{fname} line 1: no column '{name}' in the header"
                 f"{_suggest(name, header)}; available: {available}"
             )
         if len(where) > 1:
-            places = " and ".join(str(i + 1) for i in where)
+            places = " and ".join(str(i + 1) for i in where[:5])
             raise DataError(
                 f"{fname} line 1: the header names column '{name}' more than once (fields {places})"
             )
         index.append(where[0])
-    n_header = len(header)
+    return index
 
-    columns: list[list[float]] = [[] for _ in used]
-    pairs = list(zip(used, index, columns, strict=True))
-    blank_line = 0
-    isfinite = math.isfinite
-    line = 1
-    try:
+
+def read_csv_columns(
+    path: str | os.PathLike[str],
+    used: Sequence[str],
+    *,
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
+    max_kept_bytes: int | None = None,
+) -> tuple[str, np.ndarray]:
+    """(display name of the file, the `used` columns as rows of one float64 array).
+
+    The file is read as a stream and only the used columns are kept, as 8-byte floats: memory
+    is proportional to what is kept, not to the file. Limits (DataError, naming the line): the
+    file's size `max_bytes`, the number of data rows `max_rows`, and the bytes the kept values
+    take `max_kept_bytes`; a line over MAX_LINE characters.
+    """
+    with _rows(path, max_bytes) as (fname, reader, _):
+        header = _header(fname, reader)
+        index = _column_index(fname, header, used)
+        n_header = len(header)
+        columns = [array.array("d") for _ in used]
+        pairs = list(zip(used, index, columns, strict=True))
+        row_bytes = 8 * len(used)
+        max_rows = math.inf if max_rows is None else max_rows
+        if max_kept_bytes is not None:
+            max_rows = min(max_rows, max_kept_bytes // max(1, row_bytes))
+        blank_line = 0
+        isfinite = math.isfinite
+        n_rows = 0
         for row in reader:
             line = reader.line_num
             if _is_blank(row):
@@ -180,6 +264,8 @@ def read_csv_columns(path: str | os.PathLike[str], used: Sequence[str]) -> tuple
                     f"{fname} line {line}: {len(row)} fields, but the header names "
                     f"{n_header} columns"
                 )
+            if n_rows >= max_rows:
+                raise _too_many_rows(fname, line, n_rows, row_bytes, max_kept_bytes)
             for name, j, values in pairs:
                 if j >= len(row):
                     raise DataError(
@@ -194,22 +280,37 @@ def read_csv_columns(path: str | os.PathLike[str], used: Sequence[str]) -> tuple
                         raise DataError(
                             f"{fname} line {line}, column '{name}': empty cell"
                         ) from None
-                    shown = cell.strip()
-                    if len(shown) > 40:
-                        shown = shown[:37] + "..."
                     raise DataError(
-                        f"{fname} line {line}, column '{name}': '{shown}' is not a number"
+                        f"{fname} line {line}, column '{name}': '{_show_cell(cell)}' is "
+                        f"not a number"
                     ) from None
                 if not isfinite(value):
                     raise DataError(
-                        f"{fname} line {line}, column '{name}': '{cell.strip()}' is "
+                        f"{fname} line {line}, column '{name}': '{_show_cell(cell)}' is "
                         f"not a finite number"
                     )
                 values.append(value)
-    except csv.Error as exc:
-        raise DataError(f"{fname} line {reader.line_num}: {exc}") from None
+            n_rows += 1
 
-    return fname, np.array(columns, dtype=np.float64).reshape(len(used), -1)
+    data = np.empty((len(used), n_rows), dtype=np.float64)
+    for i in range(len(used)):
+        data[i] = np.frombuffer(columns[i], dtype=np.float64)
+        columns[i] = array.array("d")  # free it now: the peak stays near one copy
+    return fname, data
+
+
+def _too_many_rows(
+    fname: str, line: int, n_rows: int, row_bytes: int, max_kept_bytes: int | None
+) -> DataError:
+    if max_kept_bytes is not None and n_rows * row_bytes + row_bytes > max_kept_bytes:
+        return DataError(
+            f"{fname} line {line}: the chosen columns hold more than "
+            f"{show_bytes(max_kept_bytes)} of numbers after {n_rows:,} rows; gdsim keeps at "
+            f"most {show_bytes(max_kept_bytes)} of data"
+        )
+    return DataError(
+        f"{fname} line {line}: more than {n_rows:,} data rows; gdsim reads at most {n_rows:,}"
+    )
 
 
 def _suggest(name: str, header: Sequence[str]) -> str:

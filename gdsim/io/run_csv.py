@@ -19,17 +19,21 @@ formatted by ``'%.17g'`` itself. The tests compare the output with ``'%.17g'`` v
 from __future__ import annotations
 
 import functools
+import io
 import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import BinaryIO
 
 import numpy as np
 
+from gdsim.errors import one_line, show_path
 from gdsim.io.atomic import atomic_open
+from gdsim.io.files import open_regular
 
-__all__ = ["RunTable", "read_run_csv", "run_header", "write_run_csv"]
+__all__ = ["RunTable", "read_run_csv", "run_csv_writer", "run_header", "write_run_csv"]
 
 # Values per progress report when `chunk_rows` is not given (~1.3 MB of text).
 _CHUNK_CELLS = 65_536
@@ -66,8 +70,24 @@ def write_run_csv(
     `chunk_rows` rows (default: about 64k values per chunk); if it raises, the write is abandoned,
     no file is left at `path` (an existing file there is kept unchanged) and the exception
     propagates. Bad arguments raise ValueError before any file is created; an unwritable or
-    missing folder raises OSError.
+    missing folder raises OSError, a target that must not be replaced (not a regular file,
+    read-only) FileRefused (see :mod:`gdsim.io.atomic`).
     """
+    write = run_csv_writer(header, data, blank_nan_from=blank_nan_from, chunk_rows=chunk_rows)
+    with atomic_open(path, "wb") as handle:
+        return write(handle, progress)
+
+
+def run_csv_writer(
+    header: Sequence[str],
+    data: np.ndarray,
+    *,
+    blank_nan_from: int | None = None,
+    chunk_rows: int | None = None,
+) -> Callable[[BinaryIO, Callable[[int, int], None] | None], int]:
+    """The arguments of :func:`write_run_csv`, checked (ValueError), as a function that writes
+    the CSV to an open binary file: ``write(handle, progress) -> bytes written``. For writing
+    the CSV together with other files (:func:`gdsim.io.atomic.atomic_files`)."""
     names = _check_header(header)
     if isinstance(data, np.ndarray) and data.ndim != 2:
         raise ValueError(f"run CSV data must be 2-D (rows x columns), got {data.ndim}-D")
@@ -104,17 +124,19 @@ def write_run_csv(
 
     head = (",".join(names) + "\n").encode("utf-8")
     block_rows = min(chunk_rows, max(1, _BLOCK_CELLS // ncols))
-    formatter = _BlockFormatter(ncols, blank_nan_from, min(block_rows, rows))
-    written = 0
-    with atomic_open(path, "wb") as handle:
-        written += handle.write(head)
+
+    def write(handle: BinaryIO, progress: Callable[[int, int], None] | None = None) -> int:
+        formatter = _BlockFormatter(ncols, blank_nan_from, min(block_rows, rows))
+        written = handle.write(head)
         for start in range(0, rows, chunk_rows):
             stop = min(start + chunk_rows, rows)
             for first in range(start, stop, block_rows):
                 written += handle.write(formatter(table[first : min(first + block_rows, stop)]))
             if progress is not None:
                 progress(stop, rows)
-    return written
+        return written
+
+    return write
 
 
 @dataclass(frozen=True, eq=False)
@@ -137,11 +159,12 @@ def read_run_csv(path: str | os.PathLike[str]) -> RunTable:
     """Read a run CSV written by :func:`write_run_csv` (values come back bit for bit).
 
     A file that does not fit the format raises ValueError naming the file and line, e.g.
-    ``run.csv line 5: expected 12 fields, got 11``. Empty cells read as NaN.
+    ``run.csv line 5: expected 12 fields, got 11``. Empty cells read as NaN. Only a regular
+    file is read (FileRefused, an OSError, for a FIFO or a device).
     """
-    where = os.fspath(path)
+    where = show_path(path)
     # utf-8-sig: tolerate the byte-order mark some spreadsheet programs add when re-saving.
-    with open(path, encoding="utf-8-sig", newline=None) as handle:
+    with io.TextIOWrapper(open_regular(path), encoding="utf-8-sig", newline=None) as handle:
         first = handle.readline()
         if not first.strip():
             raise ValueError(
@@ -164,8 +187,10 @@ def read_run_csv(path: str | os.PathLike[str]) -> RunTable:
             except ValueError:
                 bad = next(i for i, text in enumerate(fields) if text and not _is_number(text))
                 raise ValueError(
-                    f"{where} line {lineno}: column {header[bad]!r} is not a "
-                    f"number: {fields[bad]!r}"
+                    one_line(
+                        f"{where} line {lineno}: column {header[bad]!r} is not a "
+                        f"number: {fields[bad]!r}"
+                    )
                 ) from None
             if len(values) >= 1 << 16:
                 blocks.append(np.array(values, dtype=np.float64))
