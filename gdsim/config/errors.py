@@ -111,9 +111,11 @@ def show_value(value: Any) -> str:
     if isinstance(value, numbers.Integral):
         value = int(value)
         if abs(value) >= 10**21:  # no config value is this large: say how large, not which
-            digits = int((abs(value).bit_length() - 1) * 0.30103) + 1  # may be one short
+            size = abs(value)
+            digits = int((size.bit_length() - 1) * 0.30102999566398) + 1  # (str() may refuse)
+            digits += size >= 10**digits  # the estimate may be one short
             sign = "a negative" if value < 0 else "an"
-            return f"{sign} integer of about {digits:,} digits"
+            return f"{sign} integer of {digits:,} digits"
         return str(value)
     if isinstance(value, numbers.Real):
         return repr(float(value))

@@ -51,7 +51,10 @@ def not_regular(mode: int) -> str:
 
 
 def too_large(size: int, limit: int, what: str) -> str:
-    return f"is {show_bytes(size)}; the limit for {what} is {show_bytes(limit)}"
+    shown = show_bytes(size)
+    if shown == show_bytes(limit):  # just over: the rounded figures would look the same
+        shown = f"{size:,} bytes"
+    return f"is {shown}; the limit for {what} is {show_bytes(limit)}"
 
 
 def open_regular(
