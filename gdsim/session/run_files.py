@@ -173,10 +173,22 @@ def check_run_outputs(
         raise FileNotFoundError(2, "the folder does not exist", str(folder))
     inputs = run_inputs(config) + [(Path(p), "an input of the run") for p in protect]
     for out in (csv_path, json_path):
+        # Every message names the run CSV (the file asked for) and, if it is about the config
+        # beside it, that file too.
+        beside = "" if out is csv_path else f"its config would go to {json_path.name}, which "
         for source, what in inputs:
             if same_file(out, source):
-                raise FileRefused(out, f"is {what}; {_WOULD[what]} (choose another name)")
-        check_output(out)
+                raise FileRefused(
+                    csv_path, f"{beside or ''}is {what}; {_WOULD[what]} (choose another name)"
+                )
+        try:
+            check_output(out)
+        except FileRefused as exc:
+            if out is csv_path:
+                raise
+            raise FileRefused(
+                csv_path, f"its config file {json_path.name} {exc.strerror}"
+            ) from None
     return csv_path, json_path
 
 
