@@ -230,3 +230,14 @@ def test_a_loaded_config_knows_its_file(tmp_path):
     assert cfg.config_file == path.absolute()
     assert cfg.replace(batch_size=4).config_file == path.absolute()  # kept by the forms' edits
     assert cfg == config_from_dict({})  # and not part of equality
+
+
+@pytest.mark.timeout(60)
+def test_many_column_names_are_checked_quickly(tmp_path):
+    # (duplicates were looked for pairwise: 10^5 names took hours)
+    names = [f"c{i}" for i in range(100_000)]
+    data = {"source": "csv", "path": "d.csv", "inputs": names, "targets": ["y"]}
+    cfg = config_from_dict(network(100_000, [], loss="mse", data=data))
+    assert len(cfg.data.inputs) == 100_000
+    too_many = {"source": "csv", "path": "d.csv", "inputs": [*names, "z"], "targets": ["y"]}
+    assert "at most 100,000 columns" in str(refusal(network(2, [], data=too_many)))

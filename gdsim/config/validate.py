@@ -218,12 +218,15 @@ def _regularization(value: Any) -> RegularizationConfig:
     return RegularizationConfig(kind, rate)
 
 
-def _columns(obj: Mapping[str, Any], key: str) -> tuple[str, ...]:
+def _columns(obj: Mapping[str, Any], key: str, most: int) -> tuple[str, ...]:
     full = f"data.{key}"
     raw = read_array(read_key(obj, "data", key, MISSING), full)
     if not raw:
         raise config_error(full, "must name at least one column")
+    if len(raw) > most:
+        raise config_error(full, f"at most {most:,} columns are allowed, got {len(raw):,}")
     names: list[str] = []
+    seen: set[str] = set()
     for i, item in enumerate(raw):
         if not isinstance(item, str):
             raise config_error(
@@ -231,8 +234,9 @@ def _columns(obj: Mapping[str, Any], key: str) -> tuple[str, ...]:
             )
         if not item.strip():
             raise config_error(f"{full}[{i}]", "must not be empty")
-        if item in names:
+        if item in seen:
             raise config_error(f"{full}[{i}]", f"column {show_value(item)} is listed twice")
+        seen.add(item)
         names.append(item)
     return tuple(names)
 
@@ -263,10 +267,11 @@ def _data(value: Any) -> DataConfig:
         seed = read_int(value, path, "seed", DataConfig.seed, ge=0, le=MAX_SEED)
         return DataConfig("builtin", name, samples, noise, test_fraction, seed)
     data_file = read_string(value, path, "path")
-    inputs = _columns(value, "inputs")
-    targets = _columns(value, "targets")
+    inputs = _columns(value, "inputs", MAX_INPUTS)
+    targets = _columns(value, "targets", MAX_UNITS)
+    input_set = set(inputs)
     for i, name in enumerate(targets):
-        if name in inputs:
+        if name in input_set:
             raise config_error(
                 f"data.targets[{i}]", f"column {show_value(name)} is also one of data.inputs"
             )

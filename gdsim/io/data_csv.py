@@ -163,17 +163,19 @@ def _column_list(kind: str, columns) -> list[str]:
         names = list(columns)
     except TypeError:
         raise DataError(f"{kind} columns must be a list of column names, got {columns!r}") from None
-    out = []
+    out: list[str] = []
+    seen: set[str] = set()
     for name in names:
         if not isinstance(name, str) or not name.strip():
             raise DataError(f"{kind} column names must be non-empty text, got {name!r}")
         name = name.strip()
-        if name in out:
+        if name in seen:
             raise DataError(
                 f"column '{name}' is chosen twice as an {kind}"
                 if kind == "input"
                 else f"column '{name}' is chosen twice as a {kind}"
             )
+        seen.add(name)
         out.append(name)
     if not out:
         raise DataError(f"no {kind} columns chosen; choose at least one")
@@ -187,8 +189,9 @@ def choose_columns(
     an input and a target. A single string is taken as one column name."""
     input_cols = _column_list("input", inputs)
     target_cols = _column_list("target", targets)
+    target_set = set(target_cols)
     for name in input_cols:
-        if name in target_cols:
+        if name in target_set:
             raise DataError(f"column '{name}' is chosen as both an input and a target")
     return input_cols, target_cols
 
@@ -199,9 +202,12 @@ def _show_cell(cell: str) -> str:
 
 
 def _column_index(fname: str, header: list[str], used: Sequence[str]) -> list[int]:
+    places: dict[str, list[int]] = {}
+    for i, h in enumerate(header):
+        places.setdefault(h, []).append(i)
     index = []
     for name in used:
-        where = [i for i, h in enumerate(header) if h == name]
+        where = places.get(name, [])
         if not where:
             named = [f"'{h}'" for h in header if h]
             available = ", ".join(named[:_SHOWN_COLUMNS])

@@ -143,3 +143,13 @@ def test_a_run_csv_still_reads_back(tmp_path):
     write_run_csv(path, ["step", "cost", "learning_rate"], data, blank_nan_from=2)
     table = read_run_csv(path)
     assert np.array_equal(table.data, data, equal_nan=True)
+
+
+@pytest.mark.timeout(60)
+def test_a_wide_file_is_read_quickly(tmp_path):
+    # (each chosen column was looked up by scanning the whole header)
+    cols = 60_000
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(f"c{i}" for i in range(cols)) + "\n" + ",".join(["1"] * cols) + "\n")
+    _, data = read_csv_columns(path, [f"c{i}" for i in range(cols)])
+    assert data.shape == (cols, 1)
