@@ -43,6 +43,8 @@ scalars = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(-3, 300),
+    st.integers(1, 40),  # plausible units, samples, seeds: some mutants train
+    st.floats(1e-4, 5),  # plausible rates, noise, fractions
     st.integers(),
     st.sampled_from([0, 1, 2, 4, 10**6, 10**6 + 1, 2**32, 2**63, 10**21, -(10**30)]),
     st.integers(25, 6000).map(huge),
