@@ -4,6 +4,7 @@ with two training steps, so the whole fuzz takes about a minute."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import json
@@ -30,6 +31,7 @@ def folder() -> Path:
     global _folder
     if _folder is None:
         _folder = Path(tempfile.mkdtemp(prefix="gdsim-fuzz-"))
+        atexit.register(shutil.rmtree, _folder, True)
         shutil.copytree(DATA, _folder / "data")
         (_folder / "examples").mkdir()
     return _folder
