@@ -165,10 +165,10 @@ class TrainingDriver:
         try:
             trainer = open_trainer(config, history_budget=self.budget)
         except (ConfigError, DataError) as exc:
-            self.send(LoadFailed(str(exc), self.run_id, self.requests))
+            self.send(LoadFailed(str(exc), self.run_id, run_id, self.requests))
             return
         except Exception as exc:  # an engine bug must not kill the session
-            self.send(LoadFailed(describe(exc), self.run_id, self.requests))
+            self.send(LoadFailed(describe(exc), self.run_id, run_id, self.requests))
             return
         self.trainer = trainer
         self._start_run(run_id)
@@ -176,15 +176,15 @@ class TrainingDriver:
     def _reset(self, seed: int | None, run_id: int) -> None:
         self._stop()
         if self.trainer is None:
-            self.send(LoadFailed(NO_RUN.format("reset"), self.run_id, self.requests))
+            self.send(LoadFailed(NO_RUN.format("reset"), self.run_id, run_id, self.requests))
             return
         try:
             self.trainer.reset(seed)
         except ValueError as exc:  # a bad seed: refused before anything changed
-            self.send(LoadFailed(str(exc), self.run_id, self.requests))
+            self.send(LoadFailed(str(exc), self.run_id, run_id, self.requests))
             return
         except Exception as exc:
-            self.send(LoadFailed(describe(exc), self.run_id, self.requests))
+            self.send(LoadFailed(describe(exc), self.run_id, run_id, self.requests))
             return
         self._start_run(run_id)
 

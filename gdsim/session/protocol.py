@@ -189,10 +189,11 @@ class Failed:
 @dataclass(frozen=True)
 class LoadFailed:
     """A Load or Reset was refused; the run numbered `current_run_id` (0: none) goes on,
-    paused."""
+    paused. `refused_run_id` is the id the refused command asked for."""
 
     text: str
     current_run_id: int
+    refused_run_id: int = 0
     requests: int = 0
 
 

@@ -436,7 +436,7 @@ def test_reset_while_running_stops_and_no_snapshot_of_the_old_run_follows():
 def test_reset_before_any_load_is_refused():
     driver, outbox, _ = make_driver()
     driver.handle(Reset(None, 1))
-    assert outbox == [LoadFailed("there is no run to reset: open a config that loads", 0, 1)]
+    assert outbox == [LoadFailed("there is no run to reset: open a config that loads", 0, 1, 1)]
     assert driver.run_id == 0
 
 
@@ -467,7 +467,7 @@ def test_a_failed_load_keeps_the_current_run_and_its_id():
     outbox.clear()
     driver.handle(Load(missing_data_config(), 2))
     assert kinds(outbox) == [LoadFailed]
-    assert outbox[0].current_run_id == 1
+    assert (outbox[0].current_run_id, outbox[0].refused_run_id) == (1, 2)
     assert "missing.csv" in outbox[0].text and "not found" in outbox[0].text
     driver.handle(Step(2))  # the previous run goes on, under its own id
     finish(driver)
