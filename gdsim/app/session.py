@@ -14,7 +14,7 @@ messages that answer every request sent, so nothing already on its way flips it 
 
 A trainer process that dies (killed, out of memory, a crash) is noticed at once (its pipe
 closes), reaped, and replaced by a new one with the same speed limit and stop rules; `failed`
-says what happened in one line and `trainer_restarted` follows. What the window shows is kept:
+says what happened in one line and `trainer_died` follows. What the window shows is kept:
 the new trainer loads the shown run's config (with its live changes) and holds it back until
 Step or Run asks for it (the run starts again from step 0); Reset and Open work as always.
 Why a process, not a thread: see the measurements in docs/architecture.md.
@@ -246,7 +246,8 @@ class TrainingSession(SessionBase):
     """The GUI side of the trainer process: starts it, reads its messages in a QThread, and
     starts a new one when it dies (see the module's doc)."""
 
-    trainer_restarted = Signal()  # after the `failed` that says why
+    # The trainer process ended by itself; `failed` has said why, and whether a new one runs.
+    trainer_died = Signal()
 
     def __init__(self, parent: QObject | None = None, budget_bytes: int = DEFAULT_TRAINER_BUDGET):
         super().__init__(parent, budget_bytes, self._to_process)
@@ -365,13 +366,19 @@ class TrainingSession(SessionBase):
                 "one was started; close gdsim and start it again"
             )
             self._fail(self._gone + ".")
-            self.trainer_restarted.emit()
+            self.trainer_died.emit()
             return
         shown = self.info
         standby_died = self._standby is not None  # it died loading the run again: not again
         in_flight = shown is None or shown.run_id != self._run_id  # a Load or Reset unanswered
         self._drop_standby()
-        self._start_process()
+        try:
+            self._start_process()
+        except OSError as exc:  # no new process (out of memory, too many open files, ...)
+            self._gone = f"{what} and no new one could be started ({exc}); close gdsim"
+            self._fail(self._gone + ".")
+            self.trainer_died.emit()
+            return
         self._send(SetSpeedLimit(self._speed_limit))
         self._send(SetStopRules(*self._stop_rules))
         if shown is None:
@@ -393,7 +400,7 @@ class TrainingSession(SessionBase):
                 "starts it again from step 0."
             )
         self._fail(text)
-        self.trainer_restarted.emit()
+        self.trainer_died.emit()
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Stop training, the child process and the reader thread; True when all have ended."""

@@ -90,7 +90,7 @@ def test_a_killed_trainer_is_noticed_reaped_and_replaced(qtbot, session):
     session.run()
     qtbot.waitUntil(lambda: session.last.step > 100, timeout=5000)
     old = session.process
-    with qtbot.waitSignal(session.trainer_restarted, timeout=1000):
+    with qtbot.waitSignal(session.trainer_died, timeout=1000):
         killed = time.monotonic()
         os.kill(old.pid, signal.SIGKILL)
     assert time.monotonic() - killed < 1.0
@@ -127,7 +127,7 @@ def test_reset_after_a_restart_and_the_settings_go_on(qtbot, session):
     session.set_learning_rate(0.2)
     session.step(7)
     idle_at(qtbot, session, 7)
-    with qtbot.waitSignal(session.trainer_restarted, timeout=2000):
+    with qtbot.waitSignal(session.trainer_died, timeout=2000):
         os.kill(session.process.pid, signal.SIGKILL)
     with qtbot.waitSignal(session.run_started, timeout=5000):
         session.reset()
@@ -139,7 +139,7 @@ def test_reset_after_a_restart_and_the_settings_go_on(qtbot, session):
 
 def test_a_trainer_that_keeps_dying_is_given_up_with_a_reason(qtbot, session):
     for _ in range(4):
-        with qtbot.waitSignal(session.trainer_restarted, timeout=2000):
+        with qtbot.waitSignal(session.trainer_died, timeout=2000):
             os.kill(session.process.pid, signal.SIGKILL)
     assert "4 times within 60 s" in session.failures[-1]
     assert not session.process.is_alive() and gone(session.process.pid)
