@@ -11,7 +11,7 @@ import pytest
 
 from gdsim.app.session import TrainingSession
 from gdsim.io.run_csv import read_run_csv
-from tests.session.fakes import ONE
+from tests.session.fakes import EXAMPLES, ONE
 from tests.session.test_learning_rate_column import check_updates
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="kills the child with SIGKILL")
@@ -145,3 +145,24 @@ def test_a_trainer_that_keeps_dying_is_given_up_with_a_reason(qtbot, session):
     assert not session.process.is_alive() and gone(session.process.pid)
     session.step(1)  # refused with the reason, not silently
     assert session.failures[-1] == session.failures[-2] and not session.running
+
+
+def test_a_run_that_cannot_be_loaded_again_is_said(qtbot, session, tmp_path):
+    from gdsim.config import load_config
+
+    data = EXAMPLES.parent / "data" / "moons_like.csv"
+    (tmp_path / "data.csv").write_bytes(data.read_bytes())
+    text = (EXAMPLES / "moons-csv.json").read_text().replace("../data/moons_like.csv", "data.csv")
+    (tmp_path / "run.json").write_text(text)
+    with qtbot.waitSignal(session.run_started, timeout=10_000):
+        session.load(load_config(tmp_path / "run.json"))
+    (tmp_path / "data.csv").unlink()  # the new trainer cannot read it again
+    with qtbot.waitSignal(session.trainer_died, timeout=2000):
+        os.kill(session.process.pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: len(session.failures) == 2, timeout=10_000)
+    assert session.failures[1].startswith("the run could not be started again: ")
+    assert "data.csv" in session.failures[1]
+    session.step(1)  # the driver has no run: said, not silent
+    qtbot.waitUntil(lambda: len(session.failures) == 3, timeout=5000)
+    assert session.failures[2] == "there is no run to step: open a config that loads"
+    assert not session.running
