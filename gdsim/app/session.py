@@ -3,29 +3,35 @@
 The child (gdsim.session.child) runs a TrainingDriver, which owns the Trainer and trains in
 ~16 ms chunks, sending RunStarted when a run starts and a SnapshotReady (copies of every row
 since the previous one) after each chunk (gdsim.session.protocol). Here, one QThread reads those
-messages and hands them to the GUI thread as queued signals. Run ids let the GUI drop snapshots
-of a run that was reset after they were sent. An engine exception arrives as `failed(str)`; the
-session stays usable. Never a message per step.
+messages and hands them to the GUI thread as queued signals (gdsim.app.trainer_process). Run
+ids let the GUI drop snapshots of a run that was reset after they were sent. A refused request
+or an engine exception arrives as `failed(str)`; the session stays usable. Never a message per
+step.
 
-Why a process, not a thread: see the measurements in gdsim/session/child.py and
-docs/architecture.md.
+The running state (`running`, `running_changed`) shows a request's effect at once (Run and
+Step N show Pause; a single Step changes nothing) and then follows the driver, but only from
+messages that answer every request sent, so nothing already on its way flips it back.
+
+A trainer process that dies (killed, out of memory, a crash) is noticed at once (its pipe
+closes), reaped, and replaced by a new one with the same speed limit and stop rules; `failed`
+says what happened in one line and `trainer_died` follows. What the window shows is kept:
+the new trainer loads the shown run's config (with its live changes) and holds it back until
+Step or Run asks for it (the run starts again from step 0); Reset and Open work as always.
+Why a process, not a thread: see the measurements in docs/architecture.md.
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
-import os
-import subprocess
-import sys
+import dataclasses
+import numbers
+import time
 from collections.abc import Callable
-from multiprocessing.connection import Connection
-from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+from gdsim.app.trainer_process import MessageReader, TrainerProcess, start_trainer
 from gdsim.config import Config, OptimizerConfig
-from gdsim.session.child import serve
 from gdsim.session.protocol import (
     CancelExport,
     Command,
@@ -52,98 +58,32 @@ from gdsim.session.protocol import (
 from gdsim.session.runstate import RunInfo, Snapshot
 
 DEFAULT_TRAINER_BUDGET = 128 * 2**20  # the plots keep their own copy within the same again
+RESTARTS = 3  # trainer processes started again within RESTART_WINDOW seconds, at most
+RESTART_WINDOW = 60.0
 
 
-class _TrainerProcess:
-    """The child process and its two pipes (commands in, messages out)."""
-
-    def __init__(self, handle, commands: Connection, messages: Connection):
-        self._handle = handle  # a subprocess.Popen or a multiprocessing Process
-        self.commands, self.messages = commands, messages
-
-    @property
-    def pid(self) -> int:
-        return self._handle.pid
-
-    def is_alive(self) -> bool:
-        if isinstance(self._handle, subprocess.Popen):
-            return self._handle.poll() is None
-        return self._handle.is_alive()
-
-    def join(self, timeout: float) -> None:
-        if isinstance(self._handle, subprocess.Popen):
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self._handle.wait(timeout)
-        else:
-            self._handle.join(timeout)
-
-    def terminate(self) -> None:
-        self._handle.terminate()
-
-
-def _start_trainer(budget_bytes: int) -> _TrainerProcess:
-    """Start the trainer. On POSIX: `python -m gdsim.session.child` on two inherited
-    pipes, so (unlike multiprocessing's spawn) no user script is ever re-imported in the
-    child. Elsewhere: multiprocessing's spawn (scripts need the usual __main__ guard)."""
-    if os.name != "posix":
-        context = multiprocessing.get_context("spawn")
-        commands_in, commands = context.Pipe(duplex=False)
-        messages, messages_out = context.Pipe(duplex=False)
-        process = context.Process(
-            target=serve,
-            name="gdsim-trainer",
-            daemon=True,
-            args=(commands_in, messages_out, budget_bytes),
-        )
-        process.start()
-        commands_in.close()
-        messages_out.close()
-        return _TrainerProcess(process, commands, messages)
-    commands_r, commands_w = os.pipe()
-    messages_r, messages_w = os.pipe()
-    args = [str(commands_r), str(messages_w), str(budget_bytes)]
-    if getattr(sys, "frozen", False):  # a bundled app: the executable handles the flag
-        command = [sys.executable, "--gdsim-trainer", *args]
-    else:
-        command = [sys.executable, "-m", "gdsim.session.child", *args]
-    env = dict(os.environ)
-    package_root = str(Path(__file__).resolve().parents[2])  # gdsim importable from a checkout
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-    try:
-        handle = subprocess.Popen(
-            command, pass_fds=(commands_r, messages_w), env=env, stdin=subprocess.DEVNULL
-        )
-    finally:
-        os.close(commands_r)
-        os.close(messages_w)
-    return _TrainerProcess(
-        handle, Connection(commands_w, readable=False), Connection(messages_r, writable=False)
+def _whole(value):
+    """Whole numbers as Python ints (numpy's too); anything else as it is, for the driver to
+    refuse with a reason (never raised here, in the GUI thread)."""
+    return (
+        int(value) if isinstance(value, numbers.Integral) and not isinstance(value, bool) else value
     )
 
 
-class _MessageReader(QThread):
-    """Blocks on the child's pipe and re-emits each message; ends when the pipe closes."""
-
-    received = Signal(object)
-
-    def __init__(self, messages, parent=None):
-        super().__init__(parent)
-        self.setObjectName("gdsim-training")
-        self._messages = messages
-
-    def run(self) -> None:
-        while True:
-            try:
-                message = self._messages.recv()
-            except (EOFError, OSError):
-                return
-            self.received.emit(message)
+def _real(value):
+    """Real numbers as Python floats; anything else as it is (see _whole)."""
+    return (
+        float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) else value
+    )
 
 
 class SessionBase(QObject):
     """What every session offers the widgets: requests as commands for a TrainingDriver, and
     the driver's messages turned into signals (snapshots of an older run are dropped).
-    Subclasses pass where commands go (`send`) and feed messages back to `_on_message`."""
+    Subclasses pass where commands go (`send`) and feed messages back to `_on_message`.
+
+    `failed(text)` is always followed by `running_changed(running)` with the state in force
+    (a refused setting does not stop a run), so a widget that assumed a stop is put right."""
 
     run_started = Signal(object)
     snapshot = Signal(object)
@@ -156,11 +96,19 @@ class SessionBase(QObject):
     def __init__(self, parent: QObject | None, budget_bytes: int, send: Callable[[Command], None]):
         super().__init__(parent)
         self._send_command = send
-        self._run_id = 0
+        self._ids = 0  # the last run id handed out; ids are never used twice
+        self._run_id = 0  # the run whose messages are taken: the one shown, or asked for
+        self._requests = 0  # Load/Reset/Step/Run commands sent to the current driver
         self._running = False
+        self._exporting = False
         self.budget_bytes = budget_bytes
         self.info: RunInfo | None = None
         self.last: Snapshot | None = None
+        # The config of the run shown, with the live changes sent since it started, and the
+        # driver's own settings: what a new trainer process needs to go on (TrainingSession).
+        self.config: Config | None = None
+        self._speed_limit: float | None = None
+        self._stop_rules: tuple[int | None, float | None] = (None, None)
 
     @property
     def running(self) -> bool:
@@ -169,42 +117,69 @@ class SessionBase(QObject):
     def _send(self, command: Command) -> None:
         self._send_command(command)
 
+    def _request(self, command: Load | Reset | Step | Run) -> None:
+        """A command the driver counts (see protocol: the running state)."""
+        self._requests += 1
+        self._send(command)
+
+    def _new_run_id(self) -> int:
+        self._ids += 1
+        return self._ids
+
     # ------------------------------------------------------------------ requests
     def load(self, config: Config) -> None:
-        self._run_id += 1
+        self._run_id = self._new_run_id()
         self._set_running(False)
-        self._send(Load(config, self._run_id))
+        self._request(Load(config, self._run_id))
 
     def reset(self, seed: int | None = None) -> None:
-        self._run_id += 1
+        self._run_id = self._new_run_id()
         self._set_running(False)
-        self._send(Reset(seed, self._run_id))
+        self._request(Reset(_whole(seed), self._run_id))
 
     def step(self, n: int = 1) -> None:
-        self._set_running(n > 1)
-        self._send(Step(int(n)))
+        """n more updates, added to any still to come (a Step during a Step N adds one)."""
+        n = _whole(n)
+        if isinstance(n, int) and n > 1:
+            self._set_running(True)  # Step N shows Pause until done; one step flips nothing
+        self._request(Step(n))
 
     def run(self) -> None:
         self._set_running(True)
-        self._send(Run())
+        self._request(Run())
 
     def pause(self) -> None:
         self._send(Pause())
 
     def set_learning_rate(self, learning_rate: float) -> None:
-        self._send(SetLearningRate(float(learning_rate)))
+        learning_rate = _real(learning_rate)
+        if self.config is not None and isinstance(learning_rate, float):
+            optimizer = self.config.optimizer
+            self._remember(dataclasses.replace(optimizer, learning_rate=learning_rate))
+        self._send(SetLearningRate(learning_rate))
 
     def set_optimizer(self, optimizer: OptimizerConfig) -> None:
+        self._remember(optimizer)
         self._send(SetOptimizer(optimizer))
 
+    def _remember(self, optimizer: OptimizerConfig) -> None:
+        """Keep `config` in step with a live change (one the config refuses, the driver will
+        refuse too: then the config stays as it was)."""
+        if self.config is not None:
+            with contextlib.suppress(ValueError, TypeError):
+                self.config = self.config.replace(optimizer=optimizer)
+
     def set_speed_limit(self, steps_per_second: float | None) -> None:
-        self._send(SetSpeedLimit(steps_per_second))
+        self._speed_limit = _real(steps_per_second)
+        self._send(SetSpeedLimit(self._speed_limit))
 
     def set_stop_conditions(self, max_steps: int | None, target_cost: float | None) -> None:
-        self._send(SetStopRules(max_steps, target_cost))
+        self._stop_rules = (_whole(max_steps), _real(target_cost))
+        self._send(SetStopRules(*self._stop_rules))
 
     def export(self, path: str, every: int = 1) -> None:
-        self._send(Export(str(path), int(every)))
+        self._exporting = True
+        self._send(Export(str(path), _whole(every)))
 
     def cancel_export(self) -> None:
         self._send(CancelExport())
@@ -215,45 +190,73 @@ class SessionBase(QObject):
             self._running = running
             self.running_changed.emit(running)
 
+    def _answers_all(self, requests: int) -> bool:
+        """Whether a message was sent after every request we sent (its state is the newest)."""
+        return requests == self._requests
+
+    def _fail(self, text: str) -> None:
+        self.failed.emit(text)
+        self.running_changed.emit(self._running)
+
     def _on_message(self, message: Message) -> None:
         match message:
-            case SnapshotReady(snap):
+            case SnapshotReady(snap, requests):
                 if snap.run_id != self._run_id:
                     return  # from a run that was reset after this was sent
                 self.last = snap
-                self._set_running(snap.running)
+                if self._answers_all(requests):
+                    self._set_running(snap.running)
                 self.snapshot.emit(snap)
             case RunStarted(info):
                 if info.run_id == self._run_id:
                     self.info = info
+                    self.config = info.config
                     self.last = None
                     self.run_started.emit(info)
-            case LoadFailed(text, current):
-                if current:
-                    self._run_id = current  # the previous run goes on; accept its snapshots again
-                self._set_running(False)
-                self.failed.emit(text)
-            case Failed(text):
-                self._set_running(False)
-                self.failed.emit(text)
+            case LoadFailed(text, current, refused, requests):
+                if refused == self._run_id:  # the run asked for last was refused: the current
+                    self._run_id = current  # one goes on; accept its snapshots again
+                if self._answers_all(requests):
+                    self._set_running(False)
+                self._fail(text)
+            case Failed(text, running, requests):
+                if self._answers_all(requests):
+                    self._set_running(running)
+                self._fail(text)
             case ExportProgress(done, total):
                 self.export_progress.emit(done, total)
             case Exported(path):
+                self._exporting = False
                 self.exported.emit(path)
             case ExportFailed(text):
+                self._exporting = False
                 self.export_failed.emit(text)
 
 
+def _run_of(message: Message) -> int | None:
+    match message:
+        case RunStarted(info):
+            return info.run_id
+        case SnapshotReady(snap):
+            return snap.run_id
+    return None
+
+
 class TrainingSession(SessionBase):
-    """The GUI side of the trainer process: starts it, reads its messages in a QThread."""
+    """The GUI side of the trainer process: starts it, reads its messages in a QThread, and
+    starts a new one when it dies (see the module's doc)."""
+
+    # The trainer process ended by itself; `failed` has said why, and whether a new one runs.
+    trainer_died = Signal()
 
     def __init__(self, parent: QObject | None = None, budget_bytes: int = DEFAULT_TRAINER_BUDGET):
         super().__init__(parent, budget_bytes, self._to_process)
-        self._process = _start_trainer(budget_bytes)
-        self._commands, self._messages = self._process.commands, self._process.messages
-        self._reader = _MessageReader(self._messages)
-        self._reader.received.connect(self._on_message)
-        self._reader.start()
+        self._closing = False
+        self._gone: str | None = None  # why no trainer runs any more (too many deaths)
+        self._deaths: list[float] = []
+        self._standby: int | None = None  # the run a new trainer loaded, held back until asked
+        self._held: list[Message] = []
+        self._start_process()
 
     @property
     def thread(self) -> QThread:
@@ -261,15 +264,147 @@ class TrainingSession(SessionBase):
         return self._reader
 
     @property
-    def process(self) -> _TrainerProcess:
+    def process(self) -> TrainerProcess:
+        """The trainer process now (a new one after a restart)."""
         return self._process
 
+    def _start_process(self) -> None:
+        self._process = start_trainer(self.budget_bytes)
+        self._requests = 0  # the new driver counts from zero
+        self._reader = MessageReader(self._process.messages)
+        self._reader.received.connect(self._on_message)
+        self._reader.ended.connect(self._on_reader_ended)
+        self._reader.start()
+
     def _to_process(self, command: Command) -> None:
-        with contextlib.suppress(OSError, ValueError):  # the child has gone: nothing to do
-            self._commands.send(command)
+        if self._gone is not None:  # say so to every request; settings have nowhere to go
+            self._set_running(False)
+            if isinstance(command, Export):
+                self._exporting = False
+                self.export_failed.emit(self._gone)
+            elif isinstance(command, (Load, Reset, Step, Run)):
+                self._fail(self._gone + ".")
+            return
+        with contextlib.suppress(OSError, ValueError):  # the child has gone: noticed at once
+            self._process.commands.send(command)
+
+    # ------------------------------------------------------------------ a restart's held run
+    def _on_message(self, message: Message) -> None:
+        if self._standby is not None:
+            if _run_of(message) == self._standby:
+                self._held.append(message)  # shown when Step or Run asks for it
+                return
+            if isinstance(message, LoadFailed) and message.refused_run_id == self._standby:
+                self._standby, self._held = None, []
+                message = dataclasses.replace(
+                    message, text=f"the run could not be started again: {message.text}"
+                )
+        super()._on_message(message)
+
+    def _take_standby(self) -> None:
+        """Step or Run after a restart: the run loaded by the new trainer becomes the run."""
+        if self._standby is None:
+            return
+        self._run_id, self._standby = self._standby, None
+        held, self._held = self._held, []
+        for message in held:
+            super()._on_message(message)
+
+    def _drop_standby(self) -> None:
+        self._standby, self._held = None, []
+
+    def step(self, n: int = 1) -> None:
+        self._take_standby()
+        super().step(n)
+
+    def run(self) -> None:
+        self._take_standby()
+        super().run()
+
+    def load(self, config: Config) -> None:
+        self._drop_standby()
+        super().load(config)
+
+    def reset(self, seed: int | None = None) -> None:
+        self._drop_standby()
+        super().reset(seed)
+
+    def export(self, path: str, every: int = 1) -> None:
+        if self._standby is not None:
+            self.export_failed.emit(
+                "the run shown was lost with the trainer process that stopped, so it cannot "
+                "be exported; Step, Run or Reset starts it again"
+            )
+            return
+        super().export(path, every)
+
+    # ------------------------------------------------------------------ a trainer that died
+    def _on_reader_ended(self) -> None:
+        """The messages pipe closed: the child has ended (unless we are closing)."""
+        if self._closing or not self._reader.done:
+            return
+        process = self._process
+        process.join(1.0)  # reaps it: no zombie
+        if process.is_alive():  # it closed its pipe but runs on: no use to anyone
+            process.kill()
+            process.join(1.0)
+        process.close()
+        self._reader.wait(1000)
+        self._recover(f"The trainer process {process.how_it_ended()}")
+
+    def _recover(self, what: str) -> None:
+        self._set_running(False)
+        if self._exporting:
+            self._exporting = False
+            self.export_failed.emit(f"{what[0].lower()}{what[1:]}; no file was written")
+        now = time.monotonic()
+        self._deaths = [t for t in self._deaths if now - t < RESTART_WINDOW] + [now]
+        if len(self._deaths) > RESTARTS:
+            self._drop_standby()
+            self._gone = (
+                f"{what}, {len(self._deaths)} times within {RESTART_WINDOW:.0f} s, so no new "
+                "one was started; close gdsim and start it again"
+            )
+            self._fail(self._gone + ".")
+            self.trainer_died.emit()
+            return
+        shown = self.info
+        standby_died = self._standby is not None  # it died loading the run again: not again
+        in_flight = shown is None or shown.run_id != self._run_id  # a Load or Reset unanswered
+        self._drop_standby()
+        try:
+            self._start_process()
+        except OSError as exc:  # no new process (out of memory, too many open files, ...)
+            self._gone = f"{what} and no new one could be started ({exc}); close gdsim"
+            self._fail(self._gone + ".")
+            self.trainer_died.emit()
+            return
+        self._send(SetSpeedLimit(self._speed_limit))
+        self._send(SetStopRules(*self._stop_rules))
+        if shown is None:
+            text = f"{what} before a run started; a new one is ready: open a config to train."
+        elif standby_died:
+            self._run_id = shown.run_id
+            text = (
+                f"{what} again while starting the run again; a new one is ready, without a "
+                "run: open a config or change the network to train."
+            )
+        else:
+            self._run_id = shown.run_id  # an unanswered Load or Reset was not carried out
+            self._standby = self._new_run_id()
+            self._request(Load(self.config or shown.config, self._standby))
+            step = self.last.step if self.last is not None else 0
+            text = (
+                f"{what}{' before the run asked for started' if in_flight else ''}; a new one "
+                f"is ready. The plots keep the run up to step {step:,}; Step, Run or Reset "
+                "starts it again from step 0."
+            )
+        self._fail(text)
+        self.trainer_died.emit()
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Stop training, the child process and the reader thread; True when all have ended."""
+        self._closing = True
         if self._process.is_alive():
             self._send(Shutdown())
             self._process.join(timeout_ms / 1000)
@@ -277,9 +412,9 @@ class TrainingSession(SessionBase):
                 self._process.terminate()
                 self._process.join(1.0)
         with contextlib.suppress(OSError):
-            self._commands.close()
+            self._process.commands.close()
         finished = self._reader.wait(timeout_ms)
         with contextlib.suppress(OSError):
-            self._messages.close()
+            self._process.messages.close()
         self._set_running(False)
         return finished and not self._process.is_alive()

@@ -46,7 +46,12 @@ def _parse_json(text: str, name: str) -> Any:
         return json.loads(text, object_pairs_hook=_JsonObject.from_pairs, parse_int=parse_json_int)
     except json.JSONDecodeError as err:
         hint = ""
-        if text[: err.pos].rstrip().endswith(","):  # JSON allows no comma before } or ]
+        # JSON allows no comma before } or ]. Python 3.13 stops at that comma (its own text
+        # names it), older Pythons after it ("Expecting value"): our words for both.
+        after = text[err.pos :]
+        if text[: err.pos].rstrip().endswith(",") or (
+            after.startswith(",") and after[1:].lstrip()[:1] in ("}", "]")
+        ):
             hint = " (JSON allows no comma after the last item)"
         raise _file_error(
             name, f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}{hint}"

@@ -267,6 +267,23 @@ class History:
         self._rtail_off = step % self._stride != 0
         self._last = step
 
+    def set_latest_extra(self, name: str, value: float) -> None:
+        """Overwrite extra `name` of the latest appended step (its dense entry and its row).
+
+        For a value that belongs to a step but is only known after it was appended: the
+        trainer's `learning_rate` on row t is the rate of the update from t to t+1, so a rate
+        changed at step t is written into row t. IndexError when empty."""
+        try:
+            i = self._extra_index[name]
+        except KeyError:
+            raise KeyError(f"no extra named {name!r}; have {self.extra_names}") from None
+        if self._last < 0:
+            raise IndexError("the history is empty")
+        value = float(value)
+        self._vals[i, self._n - 1] = value  # the latest step is always the last dense entry
+        if self._meta_eager:  # ... and the last row, whose meta is its own copy from then on
+            self._rmeta[i, self._k - 1] = value
+
     def _check_vectors(self, params, grads) -> tuple[np.ndarray, np.ndarray]:
         params = np.asarray(params, dtype=np.float64)
         grads = np.asarray(grads, dtype=np.float64)

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from gdsim.config import Config, config_from_dict, default_config
+from gdsim.config import MAX_SEED, Config, config_from_dict, default_config
 from gdsim.engine.datasets import Dataset
 from gdsim.engine.history import History
 from gdsim.engine.objectives import make_objective
@@ -24,6 +24,14 @@ from gdsim.engine.optimizers import make_optimizer
 from gdsim.engine.parameters import ParameterIndex
 
 DEFAULT_HISTORY_BUDGET = 256 * 2**20
+
+
+def _check_seed(seed: Any) -> int:
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"seed: must be a whole number, got {seed!r}")
+    if not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"seed: must be in 0..{MAX_SEED}, got {seed}")
+    return int(seed)
 
 
 class Trainer:
@@ -133,14 +141,17 @@ class Trainer:
         return self._diverged
 
     # ------------------------------------------------------------------ control
+    # A refused value (ValueError; a ConfigError is one) leaves the trainer exactly as it was:
+    # everything is checked before anything changes.
     def reset(self, seed: int | None = None) -> None:
         """Back to step 0. The same seed gives exactly the same start (and batch order)."""
         if seed is not None:
-            self.seed = int(seed)
+            seed = _check_seed(seed)
             if self.config.mode == "network":  # so a saved config or RUN.json replays this start
                 self.config = self.config.replace(
-                    init=dataclasses.replace(self.config.init, seed=self.seed)
+                    init=dataclasses.replace(self.config.init, seed=seed)
                 )
+            self.seed = seed
         self.objective.initialize(self.seed)
         self.optimizer.reset()
         self.history.clear()
@@ -151,29 +162,40 @@ class Trainer:
             self._record()
 
     def set_learning_rate(self, learning_rate: float) -> None:
-        """Applies from the next update on (the optimizer keeps its state)."""
-        if not (learning_rate > 0 and math.isfinite(learning_rate)):
-            raise ValueError(f"learning_rate: must be > 0, got {learning_rate}")
-        self.optimizer.learning_rate = float(learning_rate)
-        self._remember_optimizer()
+        """Applies from the next update on (the optimizer keeps its state). The history's
+        `learning_rate` on the current step becomes this rate: row t holds the rate of the
+        update from step t to t+1, so w(t+1) - w(t) = -lr(t) * g(t) can be read off (plain SGD)."""
+        if (
+            isinstance(learning_rate, (bool, np.bool_))
+            or not isinstance(learning_rate, (int, float, np.number))
+            or not (learning_rate > 0 and math.isfinite(learning_rate))
+        ):
+            raise ValueError(f"learning_rate: must be > 0, got {learning_rate!r}")
+        self.set_optimizer(self.optimizer.name, learning_rate=float(learning_rate))
 
     def set_optimizer(self, name: str, **hyperparameters: Any) -> None:
-        """Change optimizer settings live; switching to another optimizer starts it fresh."""
-        if name == self.optimizer.name:
+        """Change optimizer settings live; switching to another optimizer starts it fresh.
+        Values outside the config's limits are refused (ValueError) and nothing changes."""
+        same = name == self.optimizer.name
+        settings = (
+            {**self.optimizer.hyperparameters, **hyperparameters} if same else hyperparameters
+        )
+        trial = make_optimizer(name, 0, **settings)  # unknown names, bad values: ValueError
+        # Keep `config` in step with live changes, so RUN.json holds the settings in force at
+        # the end; validated like a file (ConfigError, a ValueError, e.g. a rate over the limit).
+        config = self.config.replace(
+            optimizer=dataclasses.replace(
+                self.config.optimizer, name=trial.name, **trial.hyperparameters
+            )
+        )
+        if same:
             self.optimizer.set_hyperparameters(**hyperparameters)
         else:
             self.optimizer = make_optimizer(name, self.objective.theta.size, **hyperparameters)
-        self._remember_optimizer()
-
-    def _remember_optimizer(self) -> None:
-        """Keep `config` in step with live changes, so RUN.json holds the settings in force
-        at the end (the learning_rate column records when the rate changed)."""
-        settings = dict(self.optimizer.hyperparameters)
-        self.config = self.config.replace(
-            optimizer=dataclasses.replace(
-                self.config.optimizer, name=self.optimizer.name, **settings
-            )
-        )
+        self.config = config
+        # The rate of the next update, i.e. of the update from the current step (see above).
+        self._extras[-1] = self.optimizer.learning_rate
+        self.history.set_latest_extra("learning_rate", self.optimizer.learning_rate)
 
     def step(
         self, n: int = 1, *, max_seconds: float | None = None, until_cost: float | None = None

@@ -68,8 +68,25 @@ def describe(exc: BaseException) -> str:
     return f"internal error: {type(exc).__name__}: {exc}{at}"
 
 
+NO_RUN = "there is no run to {}: open a config that loads"
+DIVERGED = "the run has diverged and cannot go on (Reset starts it again)"
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 class TrainingDriver:
-    """Owns the Trainer; turns commands into training and messages. No threads, no Qt."""
+    """Owns the Trainer; turns commands into training and messages. No threads, no Qt.
+
+    Every command is carried out or answered with a reason (protocol's module doc); nothing a
+    command carries can raise out of `handle` or `tick`, so a bad value never ends the trainer's
+    process (or raises in the GUI thread for the lessons' LocalSession).
+    """
 
     def __init__(
         self,
@@ -85,7 +102,10 @@ class TrainingDriver:
         self.budget = budget_bytes
         self.trainer: Trainer | None = None
         self.run_id = 0
+        self.requests = 0  # Load/Reset/Step/Run commands received (see protocol)
         self.sent_step = -1
+        # Updates still owed: a count for Step requests (they add up), inf for Run. Stop rules
+        # apply only to Run: the steps a user asks for are carried out.
         self.remaining: float = 0
         self.running = False
         self.speed_limit: float | None = None
@@ -97,6 +117,15 @@ class TrainingDriver:
 
     def handle(self, command: Command) -> bool:
         """Carry out one command; False for shutdown."""
+        if isinstance(command, (Load, Reset, Step, Run)):
+            self.requests += 1
+        try:
+            return self._dispatch(command)
+        except Exception as exc:  # a bug here must not end the session: say it and go on
+            self._refuse(describe(exc))
+            return True
+
+    def _dispatch(self, command: Command) -> bool:
         match command:
             case Shutdown():
                 return False
@@ -119,12 +148,16 @@ class TrainingDriver:
             case SetSpeedLimit(steps_per_second):
                 self._set_speed_limit(steps_per_second)
             case SetStopRules(max_steps, target_cost):
-                self.max_steps, self.target_cost = max_steps, target_cost
+                self._set_stop_rules(max_steps, target_cost)
             case Export(path, every):
                 self._export(path, every)
             case _:
-                raise TypeError(f"not a training command: {command!r}")
+                self._refuse(f"not a training command: {command!r}")
         return True
+
+    def _refuse(self, text: str) -> None:
+        """Answer a request that was not carried out; training goes on as it was."""
+        self.send(Failed(text, self.running, self.requests))
 
     # ------------------------------------------------------------------ commands
     def _load(self, config: Config, run_id: int) -> None:
@@ -132,10 +165,10 @@ class TrainingDriver:
         try:
             trainer = open_trainer(config, history_budget=self.budget)
         except (ConfigError, DataError) as exc:
-            self.send(LoadFailed(str(exc), self.run_id))
+            self.send(LoadFailed(str(exc), self.run_id, run_id, self.requests))
             return
         except Exception as exc:  # an engine bug must not kill the session
-            self.send(LoadFailed(describe(exc), self.run_id))
+            self.send(LoadFailed(describe(exc), self.run_id, run_id, self.requests))
             return
         self.trainer = trainer
         self._start_run(run_id)
@@ -143,46 +176,76 @@ class TrainingDriver:
     def _reset(self, seed: int | None, run_id: int) -> None:
         self._stop()
         if self.trainer is None:
+            self.send(LoadFailed(NO_RUN.format("reset"), self.run_id, run_id, self.requests))
             return
         try:
             self.trainer.reset(seed)
+        except ValueError as exc:  # a bad seed: refused before anything changed
+            self.send(LoadFailed(str(exc), self.run_id, run_id, self.requests))
+            return
         except Exception as exc:
-            self.send(Failed(describe(exc)))
+            self.send(LoadFailed(describe(exc), self.run_id, run_id, self.requests))
             return
         self._start_run(run_id)
 
     def _set_learning_rate(self, learning_rate: float) -> None:
-        if self.trainer is not None:
-            self.trainer.set_learning_rate(learning_rate)
-            if not self.running:
-                self._snapshot()  # show the new setting now, not at the next step
+        self._change_optimizer(lambda t: t.set_learning_rate(learning_rate))
 
     def _set_optimizer(self, optimizer: OptimizerConfig) -> None:
-        if self.trainer is not None:
-            try:
-                self.trainer.set_optimizer(optimizer.name, **optimizer.hyperparameters())
-            except ValueError as exc:
-                self.send(Failed(str(exc)))
-            if not self.running:
-                self._snapshot()
+        self._change_optimizer(
+            lambda t: t.set_optimizer(optimizer.name, **optimizer.hyperparameters())
+        )
+
+    def _change_optimizer(self, change: Callable[[Trainer], None]) -> None:
+        """A live setting: refused values keep the one in force (and the run goes on)."""
+        if self.trainer is None:
+            self._refuse(NO_RUN.format("change"))
+            return
+        try:
+            change(self.trainer)
+        except (ValueError, TypeError) as exc:  # ConfigError is a ValueError
+            self._refuse(str(exc))
+        if not self.running:
+            self._snapshot()  # show the setting in force now, not at the next step
 
     def _set_speed_limit(self, steps_per_second: float | None) -> None:
-        self.speed_limit = steps_per_second or None
+        limit = steps_per_second
+        if limit is not None and not (_number(limit) and limit >= 0):  # NaN fails too
+            self._refuse(
+                f"speed limit: must be a number of steps per second > 0 (or none), got {limit!r}"
+            )
+            return
+        self.speed_limit = None if not limit or math.isinf(limit) else float(limit)
         self._restart_pacing()
 
+    def _set_stop_rules(self, max_steps: int | None, target_cost: float | None) -> None:
+        if max_steps is not None and not (_whole(max_steps) and max_steps >= 0):
+            self._refuse(f"stop at step: must be a whole number >= 0, got {max_steps!r}")
+        elif target_cost is not None and not (_number(target_cost) and math.isfinite(target_cost)):
+            self._refuse(f"stop at cost: must be a finite number, got {target_cost!r}")
+        else:
+            self.max_steps, self.target_cost = max_steps, target_cost
+
     def _step(self, n: int) -> None:
-        if self.trainer is None or n <= 0:
-            return
-        self.remaining = n
-        self.running = True
-        self._restart_pacing()
+        if self.trainer is None:
+            self._refuse(NO_RUN.format("step"))
+        elif not (_whole(n) and n >= 1):
+            self._refuse(f"steps: must be a whole number >= 1, got {n!r}")
+        else:
+            self.remaining += n  # requests add up: n clicks are n updates
+            self._start()
 
     def _run(self) -> None:
         if self.trainer is None:
-            return
-        self.remaining = math.inf
-        self.running = True
-        self._restart_pacing()
+            self._refuse(NO_RUN.format("run"))
+        else:
+            self.remaining = math.inf
+            self._start()
+
+    def _start(self) -> None:
+        if not self.running:
+            self.running = True
+            self._restart_pacing()
 
     def _pause(self) -> None:
         if self.running:
@@ -192,6 +255,9 @@ class TrainingDriver:
     def _export(self, path: str, every: int) -> None:
         if self.trainer is None:
             self.send(ExportFailed("nothing to export yet"))
+            return
+        if not (_whole(every) and every >= 1):
+            self.send(ExportFailed(f"every: must be a whole number >= 1, got {every!r}"))
             return
 
         def progress(done: int, total: int) -> None:
@@ -229,6 +295,14 @@ class TrainingDriver:
         self.paced_since = self.last_sent = (self.clock(), step)
         self.rate = 0.0
 
+    def _rule(self, t: Trainer) -> str | None:
+        """Why a Run stops before its next update (a stop rule already met), or None."""
+        if self.max_steps is not None and t.step_count >= self.max_steps:
+            return f"reached the step limit ({self.max_steps})"
+        if self.target_cost is not None and t.cost <= self.target_cost:
+            return f"reached the target cost ({self.target_cost:g})"
+        return None
+
     def tick(self) -> float:
         """Train one time-boxed chunk and send a snapshot; returns seconds until the next tick
         is due (> 0 only when a speed limit is ahead of schedule)."""
@@ -236,11 +310,10 @@ class TrainingDriver:
         if not self.running or t is None:
             return 0.0
         n = self.remaining
-        stop_reason = None
-        if self.max_steps is not None:
+        ruled = math.isinf(n)  # a Run: the stop rules apply
+        stop_reason = DIVERGED if t.diverged else self._rule(t) if ruled else None
+        if ruled and self.max_steps is not None:
             n = min(n, self.max_steps - t.step_count)
-            if n <= 0:
-                stop_reason = f"reached the step limit ({self.max_steps})"
         if stop_reason is None and self.speed_limit is not None:
             since, first = self.paced_since
             allowed = int((self.clock() - since) * self.speed_limit) + 1 - (t.step_count - first)
@@ -250,18 +323,18 @@ class TrainingDriver:
         if stop_reason is None:
             try:
                 done = t.step(
-                    int(min(n, 2**62)), max_seconds=CHUNK_SECONDS, until_cost=self.target_cost
+                    int(min(n, 2**62)),
+                    max_seconds=CHUNK_SECONDS,
+                    until_cost=self.target_cost if ruled else None,
                 )
             except Exception as exc:
                 self._stop()
-                self.send(Failed(describe(exc)))
+                self._refuse(describe(exc))
                 self._snapshot()
                 return 0.0
             self.remaining -= done
-            if self.target_cost is not None and t.cost <= self.target_cost:
-                stop_reason = f"reached the target cost ({self.target_cost:g})"
-            elif self.max_steps is not None and t.step_count >= self.max_steps:
-                stop_reason = f"reached the step limit ({self.max_steps})"
+            if ruled and not t.diverged:
+                stop_reason = self._rule(t)
         if t.diverged or stop_reason or self.remaining <= 0:
             self._stop()
         self._snapshot(stop_reason)
@@ -289,6 +362,7 @@ class TrainingDriver:
                     running=self.running,
                     steps_per_second=self.rate if self.running else 0.0,
                     stop_reason=stop_reason,
-                )
+                ),
+                self.requests,
             )
         )

@@ -5,18 +5,32 @@ plain data, so they pickle through the child process's pipes unchanged (and pass
 when the driver runs in the GUI thread, as for the lessons). In short:
 
     Load(config, run_id)  -> RunStarted, SnapshotReady       (LoadFailed keeps the current run)
-    Reset(seed, run_id)   -> RunStarted, SnapshotReady       (Failed if the engine raises)
+    Reset(seed, run_id)   -> RunStarted, SnapshotReady       (LoadFailed keeps the current run)
     Step(n), Run()        -> a SnapshotReady per ~16 ms chunk until done, paused or stopped
     Pause()               -> SnapshotReady(running=False), when running
-    SetLearningRate, SetOptimizer -> SnapshotReady when idle (Failed for a bad optimizer)
+    SetLearningRate, SetOptimizer -> SnapshotReady when idle
     SetSpeedLimit, SetStopRules   -> nothing; they rule the chunks that follow
     Export(path, every)   -> ExportProgress..., then Exported or ExportFailed
     CancelExport()        -> ends a running export with ExportFailed; otherwise nothing
     Shutdown()            -> nothing; the driver stops
 
+Every request is carried out or answered with a reason: a bad value (a learning rate <= 0, a
+step count < 1, a negative speed limit, ...) or a request with no run to act on gets `Failed`
+(`LoadFailed` for Load and Reset, `ExportFailed` for Export), and the driver goes on.
+
+Requests add up: Step(n) while a Step is still running adds n updates to those still owed
+(n clicks are n updates), and Run() turns what is owed into running until paused. Stop rules
+(SetStopRules) pause a Run; the updates a Step asks for are always carried out.
+
 Run ids: the session numbers each Load and Reset; every RunStarted and SnapshotReady carries
 the id of the run it belongs to, so the session drops those of a run it has since replaced.
 Commands that arrive during an export wait, in order, until the export ends.
+
+Running state: SnapshotReady, Failed and LoadFailed say whether the driver is training, and
+`requests` counts the Load, Reset, Step and Run commands it had received when it sent them. The
+session shows a request's effect at once (Run shows Pause) and takes the driver's word only
+from messages that answer every such request it sent, so a message already on its way when the
+user clicked never flips the state back (no flicker).
 See docs/architecture.md for the layers and the process model.
 """
 
@@ -158,21 +172,29 @@ class SnapshotReady:
     """The state after a chunk (or a change while idle), with every row since the last one."""
 
     snapshot: Snapshot
+    requests: int = 0  # Load/Reset/Step/Run commands received so far (see the module doc)
 
 
 @dataclass(frozen=True)
 class Failed:
-    """The engine raised; training has stopped, the run stays usable."""
+    """A request was refused (a bad value, no run to act on) or the engine raised; the run
+    stays usable. `running`: whether the driver is still training (a refused setting does not
+    stop a run; an engine error does)."""
 
     text: str
+    running: bool = False
+    requests: int = 0
 
 
 @dataclass(frozen=True)
 class LoadFailed:
-    """A Load was refused; the run numbered `current_run_id` (0: none) goes on."""
+    """A Load or Reset was refused; the run numbered `current_run_id` (0: none) goes on,
+    paused. `refused_run_id` is the id the refused command asked for."""
 
     text: str
     current_run_id: int
+    refused_run_id: int = 0
+    requests: int = 0
 
 
 @dataclass(frozen=True)

@@ -456,3 +456,21 @@ def test_invariants_hold(p, n_extras, budget_slack, n_steps, max_gap, seed, star
             assert chunk.latest_step == s
             last_chunk_step = s
     check_invariants(h, appended)
+
+
+@pytest.mark.parametrize("budget", [2**20, 4096])  # complete, and decimated with rows' own meta
+def test_set_latest_extra_changes_the_latest_step_everywhere(budget):
+    h = History(1, ["lr", "other"], budget_bytes=budget)
+    fill(h, range(1002))  # step 1001's "other" is 10011.0 (see extras_of)
+    h.set_latest_extra("lr", 0.25)
+    assert h.extra("lr")[-1] == 0.25 and h.steps()[-1] == 1001
+    assert h.table()[-1].tolist()[-3:] == [grad(1001, 1)[0], 0.25, 10011.0]
+    assert h.since(1000).extras["lr"].tolist() == [0.25]
+    h.append(1002, 0.0, theta(1002, 1), grad(1002, 1), [1.0, 2.0])
+    kept = h.table()
+    assert kept[kept[:, 0] == 1001, -2].tolist() in ([0.25], [])  # the row keeps it, if kept
+    assert h.extra("lr")[h.steps() == 1001].tolist() in ([0.25], [])
+    with pytest.raises(KeyError, match="no extra named 'nope'"):
+        h.set_latest_extra("nope", 1.0)
+    with pytest.raises(IndexError, match="empty"):
+        History(1, ["lr"]).set_latest_extra("lr", 1.0)

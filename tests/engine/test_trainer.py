@@ -145,9 +145,86 @@ def test_learning_rate_changes_apply_from_the_next_update():
     w = t.parameters[0]
     t.step()
     assert t.parameters[0] == pytest.approx(w - 0.5 * 2 * (w - 3), abs=1e-15)
-    assert t.history.extra("learning_rate").tolist() == [0.1, 0.1, 0.5]
-    with pytest.raises(ValueError, match="learning_rate"):
-        t.set_learning_rate(-1.0)
+    # Row t holds the rate of the update from t to t+1: the rate changed at step 1 is row 1's.
+    assert t.history.extra("learning_rate").tolist() == [0.1, 0.5, 0.5]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (-1.0, "learning_rate: must be > 0"),
+        (0.0, "learning_rate: must be > 0"),
+        (math.nan, "learning_rate: must be > 0"),
+        (math.inf, "learning_rate: must be > 0"),
+        ("0.1", "learning_rate: must be > 0"),
+        (True, "learning_rate: must be > 0"),
+        (5000.0, "optimizer.learning_rate: must be <= 1000"),
+    ],
+)
+def test_a_refused_learning_rate_changes_nothing(value, message):
+    t = Trainer(ONE_PARAMETER)
+    t.step(2)
+    config, rates = t.config, t.history.extra("learning_rate").tolist()
+    with pytest.raises(ValueError, match=message):
+        t.set_learning_rate(value)
+    assert (t.learning_rate, t.config) == (0.1, config)
+    assert t.history.extra("learning_rate").tolist() == rates
+
+
+def test_a_refused_optimizer_changes_nothing():
+    t = Trainer(network_config(optimizer={"name": "sgd", "learning_rate": 0.1, "momentum": 0.5}))
+    t.step(3)
+    optimizer, config, update = t.optimizer, t.config, t.last_update
+    for name, settings in [
+        ("sgd", {"momentum": -1.0}),
+        ("sgd", {"learning_rate": 0.0}),  # the optimizer would take 0; a config may not
+        ("adam", {"learning_rate": 0.01, "beta1": 1.5}),
+        ("adam", {"learning_rate": 2000.0}),
+        ("lbfgs", {}),
+        ("sgd", {"beta1": 0.9}),
+    ]:
+        with pytest.raises(ValueError):
+            t.set_optimizer(name, **settings)
+        assert t.optimizer is optimizer and t.config == config
+        assert t.optimizer.hyperparameters["momentum"] == 0.5
+    t.step()  # momentum state kept: the same run goes on
+    fresh = Trainer(
+        network_config(optimizer={"name": "sgd", "learning_rate": 0.1, "momentum": 0.5})
+    )
+    fresh.step(4)
+    assert np.array_equal(t.parameters, fresh.parameters) and not np.array_equal(update, 0)
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32, 1.5, "7", None])
+def test_a_refused_seed_changes_nothing(seed):
+    t = Trainer(network_config())
+    start = t.parameters
+    t.step(3)
+    if seed is None:  # None is the run's own seed: allowed
+        t.reset(seed)
+        assert np.array_equal(t.parameters, start)
+        return
+    with pytest.raises(ValueError, match="seed: must be"):
+        t.reset(seed)
+    assert (t.seed, t.step_count, t.config.init.seed) == (0, 3, 0)
+    t.reset()
+    assert np.array_equal(t.parameters, start)
+
+
+def test_the_learning_rate_column_is_the_rate_of_the_next_update():
+    """Plain SGD with rate changes mid-run: w(t+1) - w(t) = -lr(t) * g(t) on every row."""
+    t = Trainer(network_config())
+    for rate, steps in [(0.1, 5), (0.7, 1), (0.02, 4), (0.3, 3)]:
+        t.set_learning_rate(rate)
+        t.step(steps)
+    table = t.history.table()
+    p = len(t.parameter_names)
+    params, grads = table[:, 2 : 2 + p], table[:, 2 + p : 2 + 2 * p]
+    rate = table[:, t.extra_names.index("learning_rate") - len(t.extra_names)]
+    assert rate.tolist() == [0.1] * 5 + [0.7] + [0.02] * 4 + [0.3] * 4
+    np.testing.assert_allclose(
+        params[1:] - params[:-1], -rate[:-1, None] * grads[:-1], rtol=1e-12, atol=1e-15
+    )
 
 
 def test_time_limited_steps_return_early():

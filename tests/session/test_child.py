@@ -16,6 +16,7 @@ from gdsim.session.protocol import (
     Exported,
     ExportProgress,
     Load,
+    Run,
     RunStarted,
     SetLearningRate,
     SetSpeedLimit,
@@ -80,7 +81,7 @@ def test_shutdown_ends_serve_and_leaves_later_commands_unread():
 def test_commands_that_arrived_during_an_export_are_handled_next_in_order(tmp_path):
     path = tmp_path / "run.csv"
     _, messages, _ = serve_fake(
-        Load(ONE, 1), Export(str(path)), SetLearningRate(0.05), SetStopRules(2, None), Step(3)
+        Load(ONE, 1), Export(str(path)), SetLearningRate(0.05), SetStopRules(2, None), Run()
     )
     assert kinds(messages) == [
         RunStarted,
@@ -88,13 +89,21 @@ def test_commands_that_arrived_during_an_export_are_handled_next_in_order(tmp_pa
         ExportProgress,  # the three commands are read here, during the export
         Exported,
         SnapshotReady,  # the new learning rate, shown at once
-        SnapshotReady,  # Step(3) under the step limit of 2
+        SnapshotReady,  # Run() under the step limit of 2
     ]
     shown, stopped = snapshots(messages)[1:]
     assert (shown.step, shown.learning_rate) == (0, 0.05)
     assert (stopped.step, stopped.learning_rate) == (2, 0.05)
     assert stopped.stop_reason == "reached the step limit (2)"
     assert path.exists()
+
+
+def test_steps_queued_before_a_chunk_add_up():
+    """Five quick Step clicks, all in the pipe before the next chunk: five updates."""
+    _, messages, _ = serve_fake(Load(ONE, 1), *[Step(1)] * 5, Step(1000), Step(1000))
+    last = snapshots(messages)[-1]
+    assert (last.step, last.running) == (2005, False)
+    assert [int(s) for snap in snapshots(messages) for s in snap.chunk.steps] == list(range(2006))
 
 
 def test_waiting_for_a_speed_limit_is_a_wait_for_commands():

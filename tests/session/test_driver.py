@@ -72,12 +72,78 @@ def test_step_and_run_need_a_run_and_a_positive_count():
     driver, outbox, _ = make_driver()
     driver.handle(Step(3))
     driver.handle(Run())
-    assert driver.tick() == 0.0
-    assert outbox == [] and not driver.running
+    assert driver.tick() == 0.0 and not driver.running
+    assert [m.text for m in outbox] == [
+        "there is no run to step: open a config that loads",
+        "there is no run to run: open a config that loads",
+    ]
+    assert kinds(outbox) == [Failed, Failed] and outbox[1].requests == 2
     driver.handle(Load(ONE, 1))
+    outbox.clear()
     driver.handle(Step(0))
     driver.handle(Step(-2))
+    assert [m.text for m in outbox] == [
+        "steps: must be a whole number >= 1, got 0",
+        "steps: must be a whole number >= 1, got -2",
+    ]
     assert not driver.running and driver.trainer.step_count == 0
+
+
+# ---------------------------------------------------------------------- requests add up
+def test_steps_requested_before_a_chunk_add_up():
+    driver, outbox, _ = loaded()
+    for _ in range(5):  # five quick clicks, all handled before the next chunk
+        driver.handle(Step(1))
+    finish(driver)
+    assert driver.trainer.step_count == 5 and rows(snapshots(outbox)) == [1, 2, 3, 4, 5]
+    driver.handle(Step(1000))
+    driver.handle(Step(1000))
+    finish(driver)
+    assert driver.trainer.step_count == 2005
+
+
+def test_a_step_during_a_step_n_adds_one_more():
+    driver, outbox, _ = loaded()
+    driver.handle(SetSpeedLimit(1000))  # a chunk at a time, on the fake clock
+    driver.handle(Step(100_000))
+    driver.tick()
+    assert 0 < driver.trainer.step_count < 100_000 and driver.running
+    driver.handle(Step(1))
+    driver.handle(SetSpeedLimit(None))
+    finish(driver)
+    assert driver.trainer.step_count == 100_001
+    assert rows(snapshots(outbox)) == list(range(1, 100_002))
+
+
+def test_a_step_during_a_run_keeps_it_running_and_run_takes_over_a_step_n():
+    driver, outbox, _ = loaded()
+    driver.handle(Run())
+    driver.tick()
+    driver.handle(Step(1))
+    driver.tick()
+    assert driver.running and snapshots(outbox)[-1].running
+    driver.handle(Pause())  # Pause drops whatever is owed
+    assert not driver.running and driver.remaining == 0
+    driver.handle(SetStopRules(driver.trainer.step_count + 30, None))
+    driver.handle(Step(1_000_000))
+    driver.handle(Run())  # now a Run: the stop rules apply
+    finish(driver)
+    last = snapshots(outbox)[-1]
+    assert last.stop_reason.startswith("reached the step limit") and last.step == driver.max_steps
+
+
+def test_messages_count_the_requests_they_answer():
+    driver, outbox, _ = make_driver()
+    driver.handle(Load(ONE, 1))
+    driver.handle(SetLearningRate(0.2))  # not a request that changes the running state
+    assert [m.requests for m in outbox if not isinstance(m, RunStarted)] == [1, 1]
+    driver.handle(Step(2))
+    driver.handle(Run())
+    driver.tick()
+    driver.handle(Pause())
+    assert snapshots(outbox)[-1].running is False and outbox[-1].requests == 3
+    driver.handle(Reset(-1, 2))
+    assert kinds(outbox)[-1] is LoadFailed and outbox[-1].requests == 4
 
 
 def test_pause_stops_a_run_and_says_so():
@@ -115,13 +181,33 @@ def test_stop_at_a_step_count():
     assert (again.step, again.stop_reason) == (25, "reached the step limit (25)")
 
 
-def test_step_count_limits_a_step_request_too():
+def test_stop_rules_stop_run_and_explicit_steps_are_carried_out():
     driver, outbox, _ = loaded()
     driver.handle(SetStopRules(7, None))
-    driver.handle(Step(50))
+    driver.handle(Step(50))  # asked for: carried out in full, past the limit
     finish(driver)
     last = snapshots(outbox)[-1]
-    assert (last.step, last.stop_reason) == (7, "reached the step limit (7)")
+    assert (last.step, last.stop_reason) == (50, None)
+    driver.handle(Run())  # Run at (past) the limit: stopped at once, with the reason
+    assert finish(driver) == 1
+    last = snapshots(outbox)[-1]
+    assert (last.step, last.stop_reason) == (50, "reached the step limit (7)")
+    driver.handle(Step(1))  # at the limit, Step still steps
+    finish(driver)
+    assert (snapshots(outbox)[-1].step, snapshots(outbox)[-1].stop_reason) == (51, None)
+
+
+def test_a_step_at_the_target_cost_steps_and_a_run_there_says_why_it_stops():
+    driver, outbox, _ = loaded()
+    driver.handle(SetStopRules(None, 0.5))
+    driver.handle(Step(20))  # the cost passes 0.5 at step 5; the steps asked for go on
+    finish(driver)
+    assert snapshots(outbox)[-1].step == 20
+    outbox.clear()
+    driver.handle(Run())
+    finish(driver)
+    (snap,) = snapshots(outbox)
+    assert (snap.step, snap.stop_reason) == (20, "reached the target cost (0.5)")
 
 
 def test_stop_at_a_target_cost():
@@ -253,10 +339,66 @@ def test_optimizer_change_and_a_refused_one():
     outbox.clear()
     driver.handle(SetOptimizer(OptimizerConfig(name="sgd", learning_rate=0.2, momentum=-1.0)))
     assert kinds(outbox) == [Failed, SnapshotReady]
-    assert "momentum" in outbox[0].text
+    assert "momentum" in outbox[0].text and outbox[0].running is False
     driver.handle(Step(1))  # the session stays usable
     finish(driver)
     assert snapshots(outbox)[-1].step == 1
+
+
+@pytest.mark.parametrize(
+    ("command", "text"),
+    [
+        (SetLearningRate(-1.0), "learning_rate: must be > 0, got -1.0"),
+        (SetLearningRate(float("nan")), "learning_rate: must be > 0, got nan"),
+        (SetLearningRate(2000.0), "optimizer.learning_rate: must be <= 1000, got 2000"),
+        (
+            SetOptimizer(OptimizerConfig(name="sgd", learning_rate=0.1, momentum=-1.0)),
+            "momentum must be >= 0, got -1.0",
+        ),
+        (SetSpeedLimit(-1.0), "speed limit: must be a number of steps per second > 0"),
+        (SetStopRules(-5, None), "stop at step: must be a whole number >= 0, got -5"),
+    ],
+)
+def test_a_refused_setting_while_running_leaves_it_running(command, text):
+    driver, outbox, _ = loaded()
+    driver.handle(Run())
+    driver.tick()
+    outbox.clear()
+    driver.handle(command)
+    assert kinds(outbox) == [Failed] and outbox[0].text.startswith(text)
+    assert outbox[0].running is True and driver.running
+    driver.tick()
+    snap = snapshots(outbox)[-1]
+    assert snap.running and snap.learning_rate == 0.1 and outbox[-1].requests == 2
+
+
+def test_an_error_inside_a_command_is_answered(monkeypatch):
+    driver, outbox, _ = loaded()
+
+    def broken(value):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(driver.trainer, "set_learning_rate", broken)
+    assert driver.handle(SetLearningRate(0.2)) is True
+    assert kinds(outbox) == [Failed]
+    assert outbox[0].text.startswith("internal error: RuntimeError: boom (in broken")
+    driver.handle(Step(1))
+    finish(driver)
+    assert snapshots(outbox)[-1].step == 1
+
+
+def test_a_diverged_run_says_why_it_does_not_step():
+    driver, outbox, _ = loaded()
+    driver.handle(SetLearningRate(1000.0))  # (w - 3)^2 from w = 1: |w - 3| grows 1999-fold
+    driver.handle(Run())
+    finish(driver)
+    assert driver.trainer.diverged
+    step = driver.trainer.step_count
+    outbox.clear()
+    driver.handle(Step(1))
+    finish(driver)
+    (snap,) = snapshots(outbox)
+    assert snap.step == step and snap.stop_reason.startswith("the run has diverged")
 
 
 # ---------------------------------------------------------------------- run ids
@@ -291,10 +433,24 @@ def test_reset_while_running_stops_and_no_snapshot_of_the_old_run_follows():
     assert driver.tick() == 0.0 and len(outbox) == started + 2
 
 
-def test_reset_before_any_load_says_nothing():
+def test_reset_before_any_load_is_refused():
     driver, outbox, _ = make_driver()
     driver.handle(Reset(None, 1))
-    assert outbox == [] and driver.run_id == 0
+    assert outbox == [LoadFailed("there is no run to reset: open a config that loads", 0, 1, 1)]
+    assert driver.run_id == 0
+
+
+def test_a_refused_seed_keeps_the_run_and_its_id():
+    driver, outbox, _ = loaded(run_id=1)
+    driver.handle(Step(3))
+    finish(driver)
+    outbox.clear()
+    driver.handle(Reset(-1, 2))
+    assert kinds(outbox) == [LoadFailed] and outbox[0].current_run_id == 1
+    assert outbox[0].text == "seed: must be in 0..4294967295, got -1"
+    driver.handle(Step(1))
+    finish(driver)
+    assert (snapshots(outbox)[-1].run_id, snapshots(outbox)[-1].step) == (1, 4)
 
 
 def test_a_new_load_takes_its_run_id():
@@ -311,7 +467,7 @@ def test_a_failed_load_keeps_the_current_run_and_its_id():
     outbox.clear()
     driver.handle(Load(missing_data_config(), 2))
     assert kinds(outbox) == [LoadFailed]
-    assert outbox[0].current_run_id == 1
+    assert (outbox[0].current_run_id, outbox[0].refused_run_id) == (1, 2)
     assert "missing.csv" in outbox[0].text and "not found" in outbox[0].text
     driver.handle(Step(2))  # the previous run goes on, under its own id
     finish(driver)

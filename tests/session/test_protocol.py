@@ -30,7 +30,7 @@ from gdsim.session.protocol import (
     SnapshotReady,
     Step,
 )
-from tests.session.fakes import ONE, finish, kinds, make_driver
+from tests.session.fakes import ONE, finish, kinds, make_driver, snapshots
 
 COMMANDS = [
     Load(ONE, 3),
@@ -100,6 +100,7 @@ ANSWERS = [
         [Failed, SnapshotReady],
     ),
     (SetSpeedLimit(10.0), []),
+    (SetSpeedLimit(float("inf")), []),  # as fast as possible, like None
     (SetStopRules(10, 0.5), []),
     (Export("{tmp}/run.csv"), [ExportProgress, Exported]),
     (CancelExport(), []),
@@ -125,6 +126,54 @@ def test_each_request_gets_its_answer(command, answer, tmp_path):
 
 
 def test_anything_else_is_refused():
-    driver, _, _ = make_driver()
-    with pytest.raises(TypeError, match="not a training command"):
-        driver.handle(("step", 1))
+    driver, outbox, _ = make_driver()
+    assert driver.handle(("step", 1)) is True  # answered, and the driver goes on
+    assert outbox == [Failed("not a training command: ('step', 1)")]
+
+
+BAD = [
+    (Step(0), [Failed]),
+    (Step(-3), [Failed]),
+    (Step(2.5), [Failed]),
+    (SetLearningRate(-0.1), [Failed, SnapshotReady]),  # the rate in force, shown again
+    (SetLearningRate(float("nan")), [Failed, SnapshotReady]),
+    (SetLearningRate(float("inf")), [Failed, SnapshotReady]),
+    (SetLearningRate(0.0), [Failed, SnapshotReady]),
+    (SetLearningRate(5000.0), [Failed, SnapshotReady]),
+    (
+        SetOptimizer(OptimizerConfig(name="adam", learning_rate=0.01, beta1=2.0)),
+        [Failed, SnapshotReady],
+    ),
+    (SetOptimizer(OptimizerConfig(name="nope")), [Failed, SnapshotReady]),
+    (SetSpeedLimit(-5.0), [Failed]),
+    (SetSpeedLimit(float("nan")), [Failed]),
+    (SetStopRules(-1, None), [Failed]),
+    (SetStopRules(2.5, None), [Failed]),
+    (SetStopRules(None, float("nan")), [Failed]),
+    (Reset(-1, 2), [LoadFailed]),
+    (Reset(2**40, 2), [LoadFailed]),
+    (Export("{tmp}/run.csv", 0), [ExportFailed]),
+]
+
+
+@pytest.mark.parametrize(
+    ("command", "answer"), BAD, ids=[f"{type(c).__name__}-{i}" for i, (c, _) in enumerate(BAD)]
+)
+def test_a_bad_value_is_answered_and_the_run_goes_on(command, answer, tmp_path):
+    driver, outbox, _ = make_driver()
+    driver.handle(Load(ONE, 1))
+    driver.handle(Step(2))
+    finish(driver)
+    outbox.clear()
+    if isinstance(command, Export):
+        command = Export(command.path.format(tmp=tmp_path), command.every)
+    assert driver.handle(command) is True
+    assert kinds(outbox) == answer
+    text = outbox[0].text
+    assert "\n" not in text and "internal error" not in text and text
+    if isinstance(outbox[0], LoadFailed):
+        assert outbox[0].current_run_id == 1  # the run shown goes on
+    driver.handle(Step(1))
+    finish(driver)
+    last = snapshots(outbox)[-1]
+    assert (last.run_id, last.step, last.learning_rate) == (1, 3, 0.1)
