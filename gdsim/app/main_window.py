@@ -10,6 +10,7 @@ and the lesson windows.
 from __future__ import annotations
 
 import random
+import weakref
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -45,6 +46,7 @@ from gdsim.app.window.state import WindowState
 from gdsim.app.window.tabs import bottom_tabs
 from gdsim.config import Config, default_config, load_config
 from gdsim.resources import resource_path
+from gdsim.session.runstate import RunInfo
 
 __all__ = ["REFRESH_MS", "MainWindow"]
 
@@ -145,6 +147,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.statusBar().showMessage("Ready: press Step (F10) to apply one update.", 15000)
 
+        window = weakref.ref(self)  # (no reference cycle: the window goes when Qt deletes it)
         self.presenter = RunPresenter(
             self.session,
             [self.plots, *self.tab_views.values()],
@@ -152,7 +155,7 @@ class MainWindow(QMainWindow):
             self.status_line,
             self.message_bar,
             self.statusBar(),
-            config=lambda: self.config,
+            config=lambda: window().config,
             parent=self,
         )
 
@@ -209,7 +212,7 @@ class MainWindow(QMainWindow):
         self.session.reset(seed=random.randrange(2**31))
 
     # ------------------------------------------------------------------ answers from the trainer
-    def _on_run_started(self, info) -> None:
+    def _on_run_started(self, info: RunInfo) -> None:
         self.config = info.config
         self.form.set_config(info.config)  # e.g. the seed Re-randomise drew
 
@@ -254,6 +257,10 @@ class MainWindow(QMainWindow):
     @property
     def config_path(self) -> Path | None:
         return self.files.path
+
+    @config_path.setter
+    def config_path(self, path: Path | None) -> None:
+        self.files.path = path
 
     def open_config(self, path: str | Path) -> bool:
         return self.files.open_config(path)

@@ -7,6 +7,7 @@ Every question and error goes through ``window.dialogs`` (tests swap it for a st
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -21,32 +22,34 @@ class ConfigFiles:
     """Open, save and export for `window`; `path` is the config file it shows (None: untitled)."""
 
     def __init__(self, window: QMainWindow):  # a gdsim.app.main_window.MainWindow
-        self._window = window
+        self._window = weakref.ref(window)  # (the window owns this, not the other way round)
         self.path: Path | None = None
         self.recent_menu: QMenu | None = None  # set by the menus (window.actions)
         self._export_dialog: QProgressDialog | None = None
 
     def connect(self) -> None:
-        session = self._window.session
+        session = self._window().session
         session.export_progress.connect(self._on_export_progress)
         session.exported.connect(self._on_exported)
         session.export_failed.connect(self._on_export_failed)
 
     def _folder(self, key: str) -> str:
-        return self._window.settings.folder(key)
+        return self._window().settings.folder(key)
 
     def _remember_folder(self, key: str, path: str | Path) -> None:
-        self._window.settings.set_folder(key, Path(path).parent)
+        self._window().settings.set_folder(key, Path(path).parent)
 
     # ------------------------------------------------------------------ configs
     def open_config_dialog(self) -> None:
-        path = self._window.dialogs.open_file("Open config", self._folder("config"), CONFIG_FILTER)
+        path = self._window().dialogs.open_file(
+            "Open config", self._folder("config"), CONFIG_FILTER
+        )
         if path:
             self.open_config(path)
 
     def open_config(self, path: str | Path) -> bool:
         """Load a config file; on any problem say what is wrong and keep everything as it was."""
-        w = self._window
+        w = self._window()
         path = Path(path)
         try:
             config = load_config(path)
@@ -72,7 +75,7 @@ class ConfigFiles:
 
     def save_config_as(self) -> bool:
         suggested = str(self.path or Path(self._folder("config")) / "network.json")
-        path = self._window.dialogs.save_file("Save config", suggested, CONFIG_FILTER)
+        path = self._window().dialogs.save_file("Save config", suggested, CONFIG_FILTER)
         if not path:
             return False
         if not path.lower().endswith(".json"):
@@ -80,7 +83,7 @@ class ConfigFiles:
         return self._write_config(Path(path))
 
     def _write_config(self, path: Path) -> bool:
-        w = self._window
+        w = self._window()
         try:
             save_config(w.config, path)
         except (OSError, ConfigError) as exc:
@@ -96,7 +99,7 @@ class ConfigFiles:
     # ------------------------------------------------------------------ exports
     def export_csv_dialog(self) -> None:
         suggested = str(Path(self._folder("export")) / "run.csv")
-        path = self._window.dialogs.save_file("Export run CSV", suggested, "CSV (*.csv)")
+        path = self._window().dialogs.save_file("Export run CSV", suggested, "CSV (*.csv)")
         if path:
             if not path.lower().endswith(".csv"):
                 path += ".csv"
@@ -104,7 +107,7 @@ class ConfigFiles:
 
     def export_csv(self, path: str | Path) -> None:
         """Export in the trainer (it owns the history) with a progress dialog."""
-        w = self._window
+        w = self._window()
         self._remember_folder("export", path)
         dialog = QProgressDialog("Writing the run CSV…", "Cancel", 0, 100, w)
         dialog.setWindowTitle("Export run")
@@ -126,16 +129,16 @@ class ConfigFiles:
 
     def _on_exported(self, path: str) -> None:
         self._close_export_dialog()
-        self._window.statusBar().showMessage(
+        self._window().statusBar().showMessage(
             f"Exported the run to {path} (config beside it as {Path(path).stem}.json)", 8000
         )
 
     def _on_export_failed(self, message: str) -> None:
         self._close_export_dialog()
-        self._window.message_bar.show_message(f"Export failed: {message}", "error")
+        self._window().message_bar.show_message(f"Export failed: {message}", "error")
 
     def export_images_dialog(self) -> None:
-        w = self._window
+        w = self._window()
         folder = w.dialogs.choose_folder("Export plot images to folder", self._folder("images"))
         if not folder:
             return
@@ -149,7 +152,7 @@ class ConfigFiles:
 
     # ------------------------------------------------------------------ recent files, title
     def _add_recent(self, path: Path) -> None:
-        self._window.settings.add_recent(path)
+        self._window().settings.add_recent(path)
         self.update_recent_menu()
 
     def update_recent_menu(self) -> None:
@@ -157,7 +160,7 @@ class ConfigFiles:
         (it may be on a drive that is not mounted now)."""
         menu = self.recent_menu
         menu.clear()
-        recent = self._window.settings.recent_files()
+        recent = self._window().settings.recent_files()
         for path in recent:
             exists = Path(path).is_file()
             action = menu.addAction(Path(path).name + ("" if exists else " (missing)"))
@@ -173,15 +176,15 @@ class ConfigFiles:
         menu.setEnabled(bool(recent))
 
     def _clear_recent(self) -> None:
-        settings = self._window.settings
+        settings = self._window().settings
         for path in settings.recent_files():
             settings.remove_recent(path)
         self.update_recent_menu()
 
     def set_modified(self, modified: bool) -> None:
-        self._window.setWindowModified(modified)
+        self._window().setWindowModified(modified)
         self.update_title()
 
     def update_title(self) -> None:
         name = self.path.name if self.path else "untitled"
-        self._window.setWindowTitle(f"{name}[*] — gdsim")
+        self._window().setWindowTitle(f"{name}[*] — gdsim")

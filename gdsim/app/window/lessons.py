@@ -7,6 +7,7 @@ optimizer race, a tab of the main window (`show_tab`) or a main-window preset (`
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -24,8 +25,9 @@ def _show(window: QWidget) -> None:
 
 class LessonWindows:
     def __init__(self, show_tab: Callable[[str], None], open_preset: Callable[[str], bool]):
-        self._show_tab = show_tab
-        self._open_preset = open_preset
+        """`show_tab`, `open_preset`: bound methods of the window, held weakly (it owns this)."""
+        self._show_tab = weakref.WeakMethod(show_tab)
+        self._open_preset = weakref.WeakMethod(open_preset)
         self.windows: dict[str, QWidget] = {}  # by lesson key
         self.page: QWidget | None = None
 
@@ -62,9 +64,9 @@ class LessonWindows:
         elif kind == "race":
             self.open("two_parameters").set_race(True)
         elif kind == "preset":
-            self._open_preset(name)
+            self._open_preset()(name)
         else:
-            self._show_tab(name)
+            self._show_tab()(name)
 
     def close_all(self) -> None:
         for window in self.windows.values():

@@ -95,7 +95,7 @@ class RunPresenter(QObject):
         session.run_started.connect(self._on_run_started)
         session.snapshot.connect(self._on_snapshot)
         session.exported.connect(self._on_exported)
-        tabs.currentChanged.connect(lambda _i: self._catch_up())
+        tabs.currentChanged.connect(self._catch_up)
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
@@ -182,7 +182,7 @@ class RunPresenter(QObject):
                 self._dirty = True  # show the final numbers once the run pauses
         self._status_line.setText(self._status_text(snap))
 
-    def _catch_up(self) -> None:
+    def _catch_up(self, _index: int = -1) -> None:
         """The tabs changed: bring the views that wait while hidden up to date."""
         snap = self.last
         if snap is None:  # (then nothing is pending either)

@@ -8,6 +8,7 @@ damaged settings file costs the user their preferences, never the window.
 from __future__ import annotations
 
 import sys
+import weakref
 
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import QApplication, QMainWindow
@@ -21,12 +22,12 @@ class WindowState:
     """Restores, saves and resets the layout and options of `window`."""
 
     def __init__(self, window: QMainWindow):  # a gdsim.app.main_window.MainWindow
-        self._window = window
+        self._window = weakref.ref(window)  # (the window owns this, not the other way round)
 
     def default_size(self) -> tuple[int, int]:
         """DEFAULT_SIZE, shrunk to fit the screen's free area (a 1366x768 laptop, say)."""
         width, height = DEFAULT_SIZE
-        screen = self._window.screen() or QApplication.primaryScreen()
+        screen = self._window().screen() or QApplication.primaryScreen()
         if screen is not None:
             free = screen.availableGeometry()
             width, height = min(width, free.width() - 16), min(height, free.height() - 40)
@@ -34,13 +35,13 @@ class WindowState:
 
     def _default_split(self) -> None:
         """Plots over tabs about 5:3, so the tabs keep room for their plots on short screens."""
-        splitter = self._window.splitter
+        splitter = self._window().splitter
         total = max(sum(splitter.sizes()), 400)
         splitter.setSizes([total * 5 // 8, total - total * 5 // 8])
 
     def sync_log_action(self, on: bool) -> None:
         """Check the View menu's log-cost entry without acting on it."""
-        action = self._window.log_cost_action
+        action = self._window().log_cost_action
         with QSignalBlocker(action):
             action.setChecked(on)
 
@@ -51,10 +52,10 @@ class WindowState:
             self._apply_saved()
         except Exception as exc:  # a damaged settings file costs preferences, never the window
             print(f"gdsim: ignoring unreadable settings ({exc})", file=sys.stderr)
-            self._window.resize(*self.default_size())
+            self._window().resize(*self.default_size())
 
     def _apply_saved(self) -> None:
-        w = self._window
+        w = self._window()
         s = w.settings
         geometry = s.window_geometry()
         if geometry is None or not w.restoreGeometry(geometry):
@@ -75,7 +76,7 @@ class WindowState:
         self._check_theme_action(s.theme())
 
     def save(self) -> None:
-        w = self._window
+        w = self._window()
         s = w.settings
         s.save_layout(w.saveGeometry(), w.saveState(), w.splitter.saveState())
         s.set_log_cost(w.plots.log_cost())
@@ -85,7 +86,7 @@ class WindowState:
 
     # ------------------------------------------------------------------ theme, reset
     def _check_theme_action(self, name: str) -> None:
-        for action in self._window.theme_actions.actions():
+        for action in self._window().theme_actions.actions():
             action.setChecked(action.data() == name)
 
     def set_theme(self, name: str) -> None:
@@ -93,12 +94,12 @@ class WindowState:
         app = QApplication.instance()
         if app is not None:
             theme.apply_theme(app, name)
-        self._window.settings.set_theme(name)
+        self._window().settings.set_theme(name)
         self._check_theme_action(name)
 
     def reset(self) -> None:
         """Back to the defaults, after asking."""
-        w = self._window
+        w = self._window()
         if not w.dialogs.confirm(
             "Reset settings?",
             "Forget the window layout, recent files, last folders, theme and plot options? "
