@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QDoubleValidator, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -186,9 +186,8 @@ class TrainingControls(QWidget):
 
     def set_running(self, running: bool) -> None:
         """Reflect the worker's state without emitting run_toggled."""
-        blocked = self.run_button.blockSignals(True)
-        self.run_button.setChecked(running)
-        self.run_button.blockSignals(blocked)
+        with QSignalBlocker(self.run_button):
+            self.run_button.setChecked(running)
         self._show_running(running)
 
     def stop_conditions(self) -> tuple[int | None, float | None]:

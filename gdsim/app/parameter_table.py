@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 
 from gdsim.app import theme
 from gdsim.app.forms.tips import PARAMETER_COLUMNS
+from gdsim.app.run_view import Feed
 from gdsim.session.runstate import RunInfo, Snapshot, describe_parameter, parameter_layers
 
 COLUMNS = ("parameter", "layer", "value", "gradient dC/dp", "last update")
@@ -118,6 +119,8 @@ class ParameterModel(QAbstractTableModel):
 
 
 class ParameterTable(QTableView):
+    run_feed = Feed()  # the latest numbers, a few times a second
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("parameterTable")

@@ -2,12 +2,11 @@
 
 
 def __getattr__(name: str):
-    if name == "OneParameterLesson":  # lazy, so Qt-free modules here do not import Qt
-        from gdsim.app.lessons.one_parameter import OneParameterLesson
+    """The lesson window classes by name (OneParameterLesson, ...), imported lazily so the
+    Qt-free modules here do not import Qt."""
+    from gdsim.app.lessons.registry import LESSONS
 
-        return OneParameterLesson
-    if name == "TwoParameterLesson":
-        from gdsim.app.lessons.two_parameters import TwoParameterLesson
-
-        return TwoParameterLesson
+    for lesson in LESSONS:
+        if lesson.window.endswith(f":{name}"):
+            return lesson.window_class()
     raise AttributeError(name)

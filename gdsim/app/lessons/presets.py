@@ -12,13 +12,16 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from gdsim.app.lessons import registry
 from gdsim.config import Config, ConfigError, load_config
 from gdsim.resources import resource_path
 
 INDEX = "index.json"
-LESSONS = ("one_parameter", "two_parameters", "main")
+LESSONS = registry.preset_lessons()  # ("one_parameter", "two_parameters", "main")
 # The parameters each function-mode lesson draws; its presets must use exactly these.
-LESSON_PARAMETERS = {"one_parameter": ("w",), "two_parameters": ("w1", "w2")}
+LESSON_PARAMETERS = {
+    lesson.key: lesson.parameters for lesson in registry.LESSONS if lesson.parameters
+}
 _FIELDS = ("file", "lesson", "title", "summary")
 
 

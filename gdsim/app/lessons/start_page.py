@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.app.lessons.presets import Preset, presets_for
+from gdsim.app.lessons.registry import LESSONS, MAIN
 
 CARD_WIDTH = 540  # the narrowest a card gets before the grid drops a column
 MAX_COLUMNS = 2
@@ -38,7 +39,7 @@ HEALTH_PREFIX = "Gradient health: "
 
 
 @dataclass(frozen=True)
-class Lesson:
+class Card:
     """One card: what the idea is, where it lives and the buttons that open it."""
 
     key: str
@@ -47,76 +48,6 @@ class Lesson:
     where: str
     buttons: tuple[tuple[str, str, str], ...]  # (label, target, tooltip)
 
-
-WINDOW_LESSONS = (
-    Lesson(
-        "one_parameter",
-        "One parameter: cost and slope",
-        "The cost C(w) is a curve, and its slope dC/dw says which way is uphill. Each step "
-        "moves w the other way: at w = 1 on (w − 3)², 1 − 0.1 × (−4) = 1.4.",
-        "Own window · tangent, update arrow, learning-rate presets",
-        (("Open lesson", "lesson:one_parameter", "Step down a cost curve one update at a time"),),
-    ),
-    Lesson(
-        "two_parameters",
-        "Two parameters: the gradient vector",
-        "Hold one weight still and the cost is a curve in the other; its slope is a partial "
-        "derivative. Side by side, the two partials form the gradient, pointing uphill.",
-        "Own window · contour map, partial-derivative slices, five surfaces",
-        (("Open lesson", "lesson:two_parameters", "Gradient descent on a map of C(w1, w2)"),),
-    ),
-    Lesson(
-        "race",
-        "Optimizer race",
-        "Plain steps, momentum, Nesterov, RMSProp and Adam set off from the same point on the "
-        "same surface. See which one zig-zags, which overshoots and which crawls.",
-        "Own window · the two-parameter lesson, race switched on",
-        (("Start the race", "race", "Five optimizers, one start, stepping together"),),
-    ),
-)
-
-TAB_LESSONS = (
-    Lesson(
-        "loss_surface",
-        "The real network's loss surface",
-        "The network's own cost over two of its weights, the rest held still, with the "
-        "path that training takes across it.",
-        "Main window · Loss surface tab",
-        (("Show tab", "tab:loss_surface", "Open the Loss surface tab of the main window"),),
-    ),
-    Lesson(
-        "step_by_phase",
-        "Step by phase: the training loop",
-        "One update split into its phases: the forward pass makes a prediction, the cost "
-        "scores it, the backward pass finds every gradient, the update moves every weight.",
-        "Main window · Step by phase tab",
-        (("Show tab", "tab:step_by_phase", "Open the Step by phase tab of the main window"),),
-    ),
-    Lesson(
-        "chain_rule",
-        "Chain rule: backpropagation",
-        "A weight's gradient is a product of local slopes, from the cost back through each "
-        "layer to that weight. Every factor is shown for one weight and one sample.",
-        "Main window · Chain rule tab (or double-click a parameter)",
-        (("Show tab", "tab:chain_rule", "Open the Chain rule tab of the main window"),),
-    ),
-    Lesson(
-        "gradient_health",
-        "Gradient health: what gradient size means",
-        "A layer's gradient size says how much it is learning: exactly zero means dead units, "
-        "tiny early layers mean vanishing, fast growth means exploding.",
-        "Main window · Gradient health tab; each preset shows one problem",
-        (("Show tab", "tab:gradient_health", "Open the Gradient health tab of the main window"),),
-    ),
-    Lesson(
-        "prediction",
-        "Prediction",
-        "What the network outputs right now: the decision boundary over the data, or the "
-        "fitted curve, redrawn as the cost falls.",
-        "Main window · Prediction tab",
-        (("Show tab", "tab:prediction", "Open the Prediction tab of the main window"),),
-    ),
-)
 
 INTRO = (
     "Each lesson makes one idea of gradient descent visible, with the same Step, Run and Reset "
@@ -169,15 +100,18 @@ class LessonsStartPage(QWidget):
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
-        main_presets = presets_for("main")
+        main_presets = presets_for(MAIN)
         health = [p for p in main_presets if p.title.startswith(HEALTH_PREFIX)]
         others = [p for p in main_presets if p not in health]
-        tab_lessons = list(TAB_LESSONS)
-        i = next(i for i, lesson in enumerate(tab_lessons) if lesson.key == "gradient_health")
-        tab_lessons[i] = self._with_presets(tab_lessons[i], health)
+        cards = [
+            Card(lesson.key, lesson.title, lesson.text, lesson.where, (lesson.button,))
+            for lesson in LESSONS
+        ]
+        i = next(i for i, card in enumerate(cards) if card.key == "gradient_health")
+        cards[i] = self._with_presets(cards[i], health)
         if others:  # main-window presets of other kinds get a card of their own
-            tab_lessons.append(
-                Lesson(
+            cards.append(
+                Card(
                     "more_presets",
                     "More presets",
                     "Configs that show one behaviour on purpose, opened in the main window.",
@@ -208,7 +142,7 @@ class LessonsStartPage(QWidget):
         grid.setVerticalSpacing(12)
         column.addLayout(grid)
         self._grids.append(grid)
-        self._cards.append([self._card(lesson) for lesson in (*WINDOW_LESSONS, *tab_lessons)])
+        self._cards.append([self._card(card) for card in cards])
         column.addStretch(1)
 
         scroll = QScrollArea()
@@ -224,11 +158,11 @@ class LessonsStartPage(QWidget):
         self._place(MAX_COLUMNS)
 
     @staticmethod
-    def _with_presets(lesson: Lesson, presets: list[Preset]) -> Lesson:
+    def _with_presets(card: Card, presets: list[Preset]) -> Card:
         extra = tuple(_preset_button(p) for p in presets)
-        return Lesson(lesson.key, lesson.title, lesson.text, lesson.where, lesson.buttons + extra)
+        return Card(card.key, card.title, card.text, card.where, card.buttons + extra)
 
-    def _card(self, lesson: Lesson) -> QFrame:
+    def _card(self, lesson: Card) -> QFrame:
         card = QFrame()
         card.setObjectName("lessonCard")
         card.setProperty("lesson", lesson.key)

@@ -85,6 +85,7 @@ from gdsim.app.plots.style import (
     series_pen,
     setup_plot,
 )
+from gdsim.app.run_view import Feed
 from gdsim.session.runstate import RunInfo, Snapshot
 from gdsim.session.series import Series
 
@@ -103,6 +104,7 @@ class PlotPanel(QWidget):
 
     selection_changed = Signal(tuple)
     log_cost_changed = Signal(bool)
+    run_feed = Feed(every_row=True, interval_ms=None)  # every snapshot; drawn by refresh()
 
     def __init__(self, parent: QWidget | None = None, budget_bytes: int = DEFAULT_BUDGET) -> None:
         super().__init__(parent)
@@ -328,6 +330,8 @@ class PlotPanel(QWidget):
         if len(chunk.param_steps) and self._rows is not None:
             self._rows.extend(chunk.param_steps, [chunk.params, chunk.grads])
         self._dirty = True
+
+    update_from = add_snapshot  # (gdsim.app.run_view.RunView)
 
     # ------------------------------------------------------------------ selection
     def selection(self) -> tuple[int, ...]:

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.app import theme
+from gdsim.app.run_view import Feed
 from gdsim.app.views.run_model import run_model
 from gdsim.engine.chain import MAX_PATHS, ChainBreakdown, ChainPath, chain_rule
 from gdsim.engine.network import Network
@@ -116,6 +117,8 @@ def _vector(values: np.ndarray) -> str:
 
 class ChainRuleView(QWidget):
     """Choose a parameter and a training sample; see dL/dp as the chain rule, factor by factor."""
+
+    run_feed = Feed(only_visible=True)  # the latest parameters, while its tab shows
 
     parameterChanged = Signal(str)
 

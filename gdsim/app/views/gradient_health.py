@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from gdsim.app import theme
 from gdsim.app.plots.panel import PALETTE
 from gdsim.app.plots.ranges import round_up
+from gdsim.app.run_view import Feed
 from gdsim.session.runstate import RunInfo, Snapshot, parameter_layers
 
 __all__ = [
@@ -149,6 +150,8 @@ def _decade(k: float) -> str:
 
 class GradientHealthView(QWidget):
     """Per-layer gradient norms on a log axis, plus flags for zero/vanishing/exploding ones."""
+
+    run_feed = Feed(every_row=True)  # a norm for every recorded step, shown or not
 
     zero_eps = ZERO_EPS
     zero_steps = ZERO_STEPS

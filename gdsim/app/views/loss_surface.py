@@ -26,6 +26,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gdsim.app import theme
+from gdsim.app.run_view import Feed
 from gdsim.app.views.run_model import run_model
 from gdsim.engine.network import Network
 from gdsim.session.runstate import RunInfo, Snapshot, describe_parameter
@@ -70,6 +71,8 @@ def default_pair(names: tuple[str, ...]) -> tuple[str, str] | None:
 
 class LossSurfaceView(QWidget):
     """The cost over two chosen parameters (all others frozen now) and the path training took."""
+
+    run_feed = Feed(every_row=True)  # the whole path, shown or not
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)

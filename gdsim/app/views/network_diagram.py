@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.app import theme
+from gdsim.app.run_view import Feed
 from gdsim.app.views.run_model import run_model
 from gdsim.engine.network import Network
 from gdsim.session.runstate import RunInfo, Snapshot
@@ -126,6 +127,8 @@ def _shown(units: int) -> int:
 
 class NetworkDiagramView(QWidget):
     """The network as a diagram; one update in four phases: forward, cost, backward, update."""
+
+    run_feed = Feed(only_visible=True)  # the latest parameters, while its tab shows
 
     step_requested = Signal()
     phaseChanged = Signal(int)

@@ -23,6 +23,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gdsim.app import theme
+from gdsim.app.run_view import Feed
 from gdsim.app.views.run_model import run_data, run_model
 from gdsim.config import ConfigError
 from gdsim.engine.datasets import DataError, Dataset
@@ -58,6 +59,8 @@ def _rgb(color: str) -> np.ndarray:
 
 class PredictionView(QWidget):
     """Live predictions of the network: decision boundary, fitted curve, or a note."""
+
+    run_feed = Feed(only_visible=True)  # the latest state, while its tab shows
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)

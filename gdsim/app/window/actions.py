@@ -1,0 +1,149 @@
+"""The main window's menus and their actions, with every shortcut.
+
+Each action is added to the window too, so its shortcut works whatever has focus (and the
+Keyboard shortcuts dialog lists it). `build_menus` keeps on the window the actions others use:
+step_action, step_n_action, run_action, reset_action, rerandomize_action, export_action,
+log_cost_action, theme_actions, lesson_actions and the recent-files menu.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+from gdsim.app.lessons.presets import presets_for
+from gdsim.app.lessons.registry import MAIN, menu_lessons
+
+THEMES = (("system", "Follow the &system"), ("light", "&Light"), ("dark", "&Dark"))
+
+
+def add_action(window: QMainWindow, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    if tip:
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+    action.triggered.connect(slot)
+    window.addAction(action)  # shortcuts work whatever has focus
+    return action
+
+
+def build_menus(w: QMainWindow) -> None:  # a gdsim.app.main_window.MainWindow
+    def action(text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        return add_action(w, text, slot, shortcut, tip)
+
+    bar = w.menuBar()
+    files = w.files
+    keys = QKeySequence.StandardKey
+    file_menu = bar.addMenu("&File")
+    file_menu.addAction(action("&Open config…", files.open_config_dialog, keys.Open))
+    w.recent_menu = files.recent_menu = QMenu("Open &recent", w)
+    w.recent_menu.setObjectName("recentMenu")
+    file_menu.addMenu(w.recent_menu)
+    file_menu.addAction(action("&Save config", files.save_config, keys.Save))
+    file_menu.addAction(action("Save config &as…", files.save_config_as, keys.SaveAs))
+    file_menu.addSeparator()
+    w.export_action = action(
+        "&Export run CSV…",
+        files.export_csv_dialog,
+        "Ctrl+E",
+        "Write every recorded step to a CSV file",
+    )
+    file_menu.addAction(w.export_action)
+    file_menu.addAction(action("Export plot &images…", files.export_images_dialog, "Ctrl+Shift+E"))
+    file_menu.addSeparator()
+    file_menu.addAction(action("&Quit", w.close, keys.Quit))
+
+    run_menu = bar.addMenu("&Training")
+    w.step_action = action("&Step", lambda: w.step(1), "F10", "Apply one update")
+    w.step_n_action = action(
+        "Step &N", lambda: w.step(w.controls.step_n_spin.value()), "Shift+F10", "Apply N updates"
+    )
+    w.run_action = action("&Run / Pause", w.toggle_run, "F5")
+    w.reset_action = action("R&eset", w.reset, "Ctrl+R", "Back to step 0 with the same seed")
+    w.rerandomize_action = action(
+        "Re-&randomise", w.rerandomize, "Ctrl+Shift+R", "Back to step 0 with a new random seed"
+    )
+    for training in (
+        w.step_action,
+        w.step_n_action,
+        w.run_action,
+        w.reset_action,
+        w.rerandomize_action,
+    ):
+        run_menu.addAction(training)
+
+    view_menu = bar.addMenu("&View")
+    w.log_cost_action = action("&Logarithmic cost axis", w.plots.set_log_cost)
+    w.log_cost_action.setCheckable(True)
+    view_menu.addAction(w.log_cost_action)
+    view_menu.addAction(w.form_dock.toggleViewAction())
+    view_menu.addSeparator()
+    theme_menu = view_menu.addMenu("&Theme")
+    theme_menu.setObjectName("themeMenu")
+    w.theme_actions = QActionGroup(w)
+    for name, text in THEMES:
+        choice = theme_menu.addAction(text)
+        choice.setObjectName(f"theme_{name}")
+        choice.setCheckable(True)
+        choice.setData(name)
+        choice.triggered.connect(lambda checked=False, n=name: w.set_theme(n))
+        w.theme_actions.addAction(choice)
+    view_menu.addSeparator()
+    reset = action(
+        "Reset &settings…",
+        w.reset_settings,
+        tip="Forget the window layout, recent files, folders, theme and plot options",
+    )
+    reset.setObjectName("resetSettingsAction")
+    view_menu.addAction(reset)
+
+    lessons_menu = bar.addMenu("&Lessons")
+    lessons_menu.setObjectName("lessonsMenu")
+    overview = action(
+        "&All lessons…",
+        w.open_lessons_page,
+        "F1",
+        "Every lesson on one page: what it shows and where to find it",
+    )
+    overview.setObjectName("lessonsPageAction")
+    lessons_menu.addAction(overview)
+    lessons_menu.addSeparator()
+    w.lesson_actions = {}
+    for lesson in menu_lessons():
+        title, tip = lesson.menu
+        entry = action(title, lambda checked=False, k=lesson.key: w.open_lesson(k), tip=tip)
+        entry.setObjectName(f"lesson_{lesson.key}")
+        lessons_menu.addAction(entry)
+        w.lesson_actions[lesson.key] = entry
+    lessons_menu.addSeparator()
+    for preset in presets_for(MAIN):  # resources/presets/index.json
+        entry = action(
+            preset.title,
+            lambda checked=False, f=preset.file: w.open_health_preset(f),
+            tip=preset.summary,
+        )
+        entry.setObjectName(f"preset_{preset.stem}")
+        lessons_menu.addAction(entry)
+
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(action("&Lessons overview", w.open_lessons_page, tip=overview.statusTip()))
+    help_menu.addAction(
+        action("&Keyboard shortcuts", lambda: _show_shortcuts(w), "Ctrl+/", "Every shortcut")
+    )
+    help_menu.addSeparator()
+    help_menu.addAction(action("&About gdsim", lambda: _show_about(w)))
+    files.update_recent_menu()
+
+
+def _show_shortcuts(window: QMainWindow) -> None:
+    from gdsim.app.help import show_shortcuts
+
+    show_shortcuts(window, window.actions())
+
+
+def _show_about(window: QMainWindow) -> None:
+    from gdsim.app.help import show_about
+
+    show_about(window)

@@ -1,0 +1,217 @@
+"""The run presenter: the session's run and snapshots, fanned out to the views of one window.
+
+Each view declares what it needs (gdsim.app.run_view.Feed): every row or the latest state, how
+often, only while its tab shows. Everything visible is refreshed from one ~30 Hz timer, and only
+when a snapshot arrived since the last refresh, so drawing never starves the trainer. The
+presenter also writes the step/cost status line and the messages about the run (function mode,
+divergence, a stop rule that paused it).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QLabel, QStatusBar, QTabWidget
+
+from gdsim.app import theme
+from gdsim.app.message_bar import MessageBar
+from gdsim.app.run_view import RunView
+from gdsim.app.session import TrainingSession
+from gdsim.config import Config
+from gdsim.session.runstate import RunInfo, Snapshot, merge_snapshots
+
+REFRESH_MS = 33  # at most ~30 redraws a second
+
+
+class _Cadence:
+    """The views updated together, at most every `interval_ms` while a run goes on."""
+
+    def __init__(self, interval_ms: int, views: list[RunView]):
+        self.interval = interval_ms / 1000
+        self.views = views
+        self.pending: list[Snapshot] = []  # arrived since the last update, for every-row views
+        self.shown = 0.0
+
+    def due(self, snap: Snapshot, now: float) -> bool:
+        return not snap.running or now - self.shown >= self.interval
+
+    def feed(self, snap: Snapshot, current: object, catch_up: bool = False) -> None:
+        """Every-row views get the pending rows, latest-state views `snap`. `catch_up` (the tabs
+        changed): the views that skip updates while hidden get `snap` whether showing or not,
+        the others only their pending rows."""
+        merged = merge_snapshots(self.pending) if self.pending else None
+        self.pending = []
+        for view in self.views:
+            feed = view.run_feed
+            if feed.every_row:
+                if merged is not None:
+                    view.update_from(merged)
+            elif feed.only_visible:
+                if catch_up or view is current:
+                    view.update_from(snap)
+            elif not catch_up:
+                view.update_from(snap)
+
+
+class RunPresenter(QObject):
+    """Feeds `views` from `session`; `tabs` tells which view is showing. `config()` is the
+    window's config (the status line counts epochs only for mini-batches)."""
+
+    def __init__(
+        self,
+        session: TrainingSession,
+        views: Sequence[RunView],
+        tabs: QTabWidget,
+        status_line: QLabel,
+        message_bar: MessageBar,
+        status_bar: QStatusBar,
+        config: Callable[[], Config],
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self._session = session
+        self._views = tuple(views)
+        self._tabs = tabs
+        self._status_line = status_line
+        self._message_bar = message_bar
+        self._status_bar = status_bar
+        self._config = config
+        self._live = [v for v in self._views if v.run_feed.interval_ms is None]
+        intervals = dict.fromkeys(
+            v.run_feed.interval_ms for v in self._views if v.run_feed.interval_ms is not None
+        )
+        self._cadences = [
+            _Cadence(ms, [v for v in self._views if v.run_feed.interval_ms == ms])
+            for ms in intervals
+        ]
+        self.last: Snapshot | None = None
+        self.history_unsaved = False  # steps taken that no export has written yet
+        self._shown_divergence = False
+        self._dirty = False
+
+        session.run_started.connect(self._on_run_started)
+        session.snapshot.connect(self._on_snapshot)
+        session.exported.connect(self._on_exported)
+        tabs.currentChanged.connect(self._catch_up)
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+
+    # ------------------------------------------------------------------ the timer
+    def start(self) -> None:
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def is_active(self) -> bool:
+        return self._timer.isActive()
+
+    # ------------------------------------------------------------------ the session's answers
+    def _on_run_started(self, info: RunInfo) -> None:
+        self._status_bar.clearMessage()  # messages about the previous run no longer apply
+        if info.config.mode == "function":
+            names = ", ".join(info.parameter_names)
+            self._message_bar.show_message(
+                f"<b>Function mode</b>: minimising C({names}) = {info.config.function}. Only "
+                "the optimizer settings apply (no data or network); Step, Run and the plots "
+                "work as usual. Open a network config (File ▸ Open) to build a network again.",
+                "info",
+            )
+        self.last = None
+        self.history_unsaved = False
+        self._shown_divergence = False
+        for cadence in self._cadences:
+            cadence.pending = []
+        for view in self._views:
+            view.start_run(info)
+        self._dirty = True
+
+    def _on_snapshot(self, snap: Snapshot) -> None:
+        self.last = snap
+        for cadence in self._cadences:
+            cadence.pending.append(snap)
+        for view in self._live:
+            view.update_from(snap)
+        if snap.step > 0:
+            self.history_unsaved = True
+        self._dirty = True
+        if snap.diverged and not self._shown_divergence:
+            self._shown_divergence = True
+            self._message_bar.show_message(
+                f"<b>{_sentence(snap.diverged)}</b> The plots keep every step up to the last "
+                "finite one; Reset to start again.",
+                "warning",
+                "Reset",
+            )
+        elif snap.stop_reason:
+            self._status_bar.showMessage(f"Paused: {snap.stop_reason}.", 8000)
+
+    def _on_exported(self, _path: str) -> None:
+        self.history_unsaved = False
+
+    def can_train(self) -> bool:
+        """False (and says why) for a run that diverged or has not started."""
+        last = self.last
+        if last is not None and last.diverged:
+            self._message_bar.show_message(f"<b>{_sentence(last.diverged)}</b>", "warning", "Reset")
+            return False
+        return self._session.info is not None
+
+    # ------------------------------------------------------------------ drawing
+    def refresh(self) -> None:
+        """The only place that repaints: at most every REFRESH_MS, only after new data."""
+        for view in self._live:
+            view.refresh()
+        if not self._dirty:
+            return
+        self._dirty = False
+        snap = self.last
+        if snap is None:
+            return
+        now = time.monotonic()
+        current = self._tabs.currentWidget()
+        for cadence in self._cadences:
+            if cadence.due(snap, now):
+                cadence.shown = now
+                cadence.feed(snap, current)
+            else:
+                self._dirty = True  # show the final numbers once the run pauses
+        self._status_line.setText(self._status_text(snap))
+
+    def _catch_up(self, _index: int = -1) -> None:
+        """The tabs changed: bring the views that wait while hidden up to date."""
+        snap = self.last
+        if snap is None:  # (then nothing is pending either)
+            return
+        current = self._tabs.currentWidget()
+        for cadence in self._cadences:
+            cadence.feed(snap, current, catch_up=True)
+
+    def _status_text(self, snap: Snapshot) -> str:
+        config = self._config()
+        parts = [f"step <b>{snap.step:,}</b>"]
+        if config.mode == "network" and config.batch_size:
+            parts.append(f"epoch <b>{snap.epoch:,}</b>")  # with full batches epoch = step
+        cost = f"{snap.cost:.6g}" if math.isfinite(snap.cost) else str(snap.cost)
+        parts.append(f"cost <b>{cost}</b>")
+        parts.append(f"learning rate {snap.learning_rate:g}")
+        self._status_line.setToolTip(
+            f"The run's history holds {snap.history_bytes / 2**20:.1f} MiB (long runs keep "
+            "every cost but thin out older parameter rows to stay within the budget)."
+        )
+        if snap.running and snap.steps_per_second:
+            parts.append(f"{snap.steps_per_second:,.0f} steps/s")
+        elif snap.diverged:
+            red = theme.colors().negative  # read now: the theme may have changed
+            parts.append(f"<span style='color:{red}'>diverged</span>")
+        else:
+            parts.append("paused")
+        return " &nbsp;·&nbsp; ".join(parts)
+
+
+def _sentence(text: str) -> str:
+    return text[0].upper() + text[1:]
