@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gdsim.engine.network import Network
+from gdsim.engine.parameters import bias_name
 from gdsim.session.runstate import Snapshot
 
 __all__ = [
@@ -169,7 +170,7 @@ def neuron_text(n: PhaseNumbers, layer: int, j: int) -> str:
         + f" + {short(b)} = {short(z)}",
         f"a{layer}_{j} = {act}(z) = {short(a)}",
         f"dL/dz = {short(float(n.deltas[layer - 1][j - 1]))} (this sample)",
-        f"b{layer}_{j} = {short(b)}; dC/db = {short(n.bias(n.grads, layer, j))}; "
+        f"{bias_name(layer, j)} = {short(b)}; dC/db = {short(n.bias(n.grads, layer, j))}; "
         f"Δb = {short(n.bias(n.update, layer, j))}",
     ]
     return "\n".join(lines)
