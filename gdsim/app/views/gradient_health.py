@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.app import theme
-from gdsim.app.plots.panel import PALETTE
 from gdsim.app.plots.ranges import round_up
+from gdsim.app.plots.style import PALETTE
 from gdsim.app.views.gradient_record import GradientRecord, layer_label
 from gdsim.app.views.health_flags import (
     EXPLODE_NORM,
