@@ -36,7 +36,9 @@ class PanelCurves:
     order), the plots' legends, and a dot on every shown curve at the current step: "now"
     while running, and the only mark of step 0 (a curve of one point draws nothing)."""
 
-    def __init__(self, cost_plot: pg.PlotWidget, parameter_plot: pg.PlotWidget, gradient_plot):
+    def __init__(
+        self, cost_plot: pg.PlotWidget, parameter_plot: pg.PlotWidget, gradient_plot: pg.PlotWidget
+    ) -> None:
         self._plots = (cost_plot, parameter_plot, gradient_plot)
         # (colours: theme.style_plot)
         self.cost_legend = cost_plot.getPlotItem().addLegend(
