@@ -8,18 +8,20 @@ plots, each shown parameter's value and gradient in the colour key. Leaving a pl
 * :func:`hover_at` works out what to show at a step, from the store (no drawing);
 * :class:`HoverMarks` are the line and dots (on the ViewBoxes, not data items, so they are in
   no legend and change no auto-range);
-* :class:`HoverReadout` follows the mouse (rate-limited to 30 Hz) and shows it all.
+* :class:`HoverReadout` shows it all (the panel follows the mouse, rate-limited to 30 Hz).
+
+None of these keeps a reference to the panel: a helper that held its widget would make a
+reference cycle, freed only by Python's garbage collector at an arbitrary moment, and a Qt
+widget deleted at an arbitrary moment (say, while Qt is walking a list of widgets) crashes.
 """
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QLabel
 
 from gdsim.app.plots.key import ParameterKey, Readout, hint_html
@@ -133,56 +135,18 @@ class HoverMarks:
                 it.setVisible(False)
 
 
-class HoverReadout(QObject):
-    """The readout of `plots` at the step under the mouse: `lookup(step)` says what to show
-    (:func:`hover_at` on the owner's data), `bar` gets the step and the costs, `key` the values
-    and gradients. ``step`` is the step shown (None while hidden)."""
+class HoverReadout:
+    """Shows a :class:`Hover` on `plots` (line and dots), in `bar` (the step and the costs) and
+    in `key` (values and gradients). ``step`` is the step shown (None while hidden), ``lines``
+    the readout as plain text. The owner follows the mouse and works out what to show; this
+    keeps no reference to it (no reference cycle: see the module doc)."""
 
-    def __init__(
-        self,
-        plots: Sequence[pg.PlotWidget],
-        lookup: Callable[[float], Hover | None],
-        bar: QLabel,
-        key: ParameterKey,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._plots = tuple(plots)
-        self._vbs = tuple(p.getPlotItem().getViewBox() for p in self._plots)
-        self._lookup = lookup
+    def __init__(self, plots: Sequence[pg.PlotWidget], bar: QLabel, key: ParameterKey) -> None:
         self._bar = bar
         self._key = key
         self.step: int | None = None
-        self.lines: list[str] = []  # the readout as plain text lines
-        self.marks = HoverMarks(self._plots)
-        self._proxies = [
-            pg.SignalProxy(
-                plot.scene().sigMouseMoved,
-                rateLimit=30,
-                threadSafe=False,
-                slot=functools.partial(self.mouse_moved, i),
-            )
-            for i, plot in enumerate(self._plots)
-        ]
-        for plot in self._plots:
-            plot.installEventFilter(self)
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
-        try:
-            if event.type() == QEvent.Type.Leave and any(obj is p for p in self._plots):
-                self.hide()
-        except RuntimeError:  # during teardown the C++ side may already be gone
-            return False
-        return super().eventFilter(obj, event)
-
-    def mouse_moved(self, plot_index: int, args: tuple) -> None:
-        """The mouse is at scene position args[0] over plot `plot_index`."""
-        pos = args[0]
-        vb = self._vbs[plot_index]
-        if not vb.sceneBoundingRect().contains(pos):
-            self.hide()
-            return
-        self.show_at(vb.mapSceneToView(pos).x())
+        self.lines: list[str] = []
+        self.marks = HoverMarks(plots)
 
     def hide(self) -> None:
         self.step = None
@@ -192,10 +156,8 @@ class HoverReadout(QObject):
         if self._key.values is not None:
             self._key.show_values(None)
 
-    def show_at(self, step: float) -> int | None:
-        """Show the readout at the recorded step nearest to `step`; returns that step (None,
-        and hidden, when there is no data)."""
-        hover = self._lookup(step)
+    def show(self, hover: Hover | None) -> int | None:
+        """Show `hover`; returns its step (None, and hidden, when there is nothing to show)."""
         if hover is None:
             self.hide()
             return None

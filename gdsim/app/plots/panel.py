@@ -47,7 +47,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -63,7 +63,7 @@ from gdsim.app import theme
 from gdsim.app.plots.curve import BoundedCurve
 from gdsim.app.plots.curves import PanelCurves
 from gdsim.app.plots.export import export_plot, export_target
-from gdsim.app.plots.hover import Hover, HoverReadout, hover_at
+from gdsim.app.plots.hover import HoverReadout, hover_at
 from gdsim.app.plots.key import HINT, ParameterKey
 from gdsim.app.plots.picker import MAX_SHOWN, ParameterPicker, default_selection
 from gdsim.app.plots.rate_marks import RateMarks
@@ -159,10 +159,19 @@ class PlotPanel(QWidget):
         self.gradient_plot.getPlotItem().addItem(self.zero_line, ignoreBounds=True)
 
         # --- hover readout: a vertical line and dots in each plot (the numbers are outside)
-        self._hover = HoverReadout(
-            self._plots, self._hover_at, self.readout_label, self.key_label, self
-        )
+        self._hover = HoverReadout(self._plots, self.readout_label, self.key_label)
         self._hover_lines = self._hover.marks.lines
+        self._proxies = [
+            pg.SignalProxy(
+                plot.scene().sigMouseMoved,
+                rateLimit=30,
+                threadSafe=False,
+                slot=functools.partial(self._on_mouse_moved, i),
+            )
+            for i, plot in enumerate(self._plots)
+        ]
+        for plot in self._plots:
+            plot.installEventFilter(self)
 
         # redraw after pan/zoom/resize even if nobody calls refresh (coalesced, ~30 Hz)
         self._view_timer = QTimer(self)
@@ -417,11 +426,21 @@ class PlotPanel(QWidget):
     def _readout_step(self) -> int | None:
         return self._hover.step
 
-    def _hover_at(self, step: float) -> Hover | None:
-        return hover_at(self._store, step, self._selection, self._curves.cost, self._log_cost)
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        try:
+            if event.type() == QEvent.Type.Leave and any(obj is p for p in self._plots):
+                self.hide_readout()
+        except RuntimeError:  # during teardown the C++ side may already be gone
+            return False
+        return super().eventFilter(obj, event)
 
     def _on_mouse_moved(self, plot_index: int, args: tuple) -> None:
-        self._hover.mouse_moved(plot_index, args)  # (what the rate-limited proxy calls)
+        pos = args[0]
+        vb = self._vbs[plot_index]
+        if not vb.sceneBoundingRect().contains(pos):
+            self.hide_readout()
+            return
+        self.show_readout_at(vb.mapSceneToView(pos).x())
 
     def hide_readout(self) -> None:
         self._hover.hide()
@@ -436,4 +455,5 @@ class PlotPanel(QWidget):
 
         Returns that step (None when there is no data).
         """
-        return self._hover.show_at(step)
+        hover = hover_at(self._store, step, self._selection, self._curves.cost, self._log_cost)
+        return self._hover.show(hover)

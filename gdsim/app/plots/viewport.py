@@ -11,6 +11,7 @@ with hysteresis, each plot until the user moves it.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -24,15 +25,16 @@ __all__ = ["Viewport"]
 
 class Viewport:
     """The ranges of `views` (the plots' ViewBoxes, x-linked to the first). `follow` is the
-    "follow latest" check box; `on_show_all` is called when a view's own auto-range asks for
-    every step again (the panel then redraws)."""
+    "follow latest" check box; `on_show_all` (a method of the owner, held weakly: no reference
+    cycle with the owner widget) is called when a view's own auto-range asks for every step
+    again (the panel then redraws)."""
 
     def __init__(
         self, views: Sequence[pg.ViewBox], follow: QCheckBox, on_show_all: Callable[[], None]
     ) -> None:
         self._vbs = tuple(views)
         self._follow = follow
-        self._on_show_all = on_show_all
+        self._on_show_all = weakref.WeakMethod(on_show_all)
         self._ranges = AxisRanges(len(self._vbs))
         self.drawn_latest: int | None = None  # the latest step at the last draw
 
@@ -60,7 +62,9 @@ class Viewport:
         """Whether the x range follows the data (every step in view)."""
         # a view's own "auto" (its context menu) means: show everything again
         if any(vb.autoRangeEnabled()[0] for vb in self._vbs):
-            self._on_show_all()
+            show_all = self._on_show_all()
+            if show_all is not None:
+                show_all()
         return self._ranges.auto_x
 
     def apply_auto_x(self, first: int, latest: int) -> None:

@@ -127,7 +127,7 @@ class GradientHealthView(QWidget):
         self._info: RunInfo | None = None
         self._flags: list[tuple[str, str]] = []
         self._curves: list[pg.PlotDataItem] = []
-        self._record = GradientRecord((), (), (), self)
+        self._record = GradientRecord((), (), (), self.max_points)
         theme.style_plot(self.plot)
         theme.notifier().changed.connect(self._apply_theme)
 
@@ -147,7 +147,7 @@ class GradientHealthView(QWidget):
         layers = index.layer
         if info.config.mode == "function":
             layers = np.zeros_like(layers)
-        self._record = GradientRecord(index.names, layers, index.is_weight, self)
+        self._record = GradientRecord(index.names, layers, index.is_weight, self.max_points)
         self.legend.clear()
         for curve in self._curves:
             self.plot.removeItem(curve)
@@ -170,7 +170,7 @@ class GradientHealthView(QWidget):
         """Add the snapshot's rows to the curves and re-evaluate the flags."""
         if self._info is None or snap.run_id != self._info.run_id:
             return
-        self._record.update(snap)
+        self._record.update(snap, self)
         self._redraw()
         self._set_flags(self._evaluate())
 

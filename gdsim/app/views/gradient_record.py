@@ -11,7 +11,10 @@ by step, and what its flags are judged on.
 * the current gradients and their layer norms.
 
 Norms are computed without overflow for huge finite values (a NaN anywhere in a layer makes its
-norm NaN). The thresholds are read from `limits` (the view's own attributes) when used.
+norm NaN). The thresholds are read from `limits` (the view's own attributes) at each update;
+the record keeps no reference to them (a view holding a record that held the view would be a
+reference cycle, freed only by Python's garbage collector at an arbitrary moment: a Qt widget
+must not be deleted at an arbitrary moment).
 """
 
 from __future__ import annotations
@@ -62,23 +65,23 @@ def layer_label(layer: int) -> str:
 class GradientRecord:
     """The gradient norms of one run by layer, and the state the flags read (see module doc).
 
-    `layers[i]` and `is_weight[i]` describe parameter i (layer 0: function mode)."""
+    `layers[i]` and `is_weight[i]` describe parameter i (layer 0: function mode); at most
+    `max_points` rows on the stride are kept (see :meth:`update`)."""
 
     def __init__(
         self,
         names: Sequence[str],
         layers: Sequence[int] | np.ndarray,
         is_weight: Sequence[bool] | np.ndarray,
-        limits: Limits,
+        max_points: int,
     ) -> None:
         self.names = tuple(names)
         self.param_layer = np.asarray(layers, dtype=np.int64)
         self.layer_ids: list[int] = sorted(set(self.param_layer.tolist()))
         self._masks = [self.param_layer == lid for lid in self.layer_ids]
         self.is_weight = np.asarray(is_weight, dtype=bool)
-        self._limits = limits
         n_layers = len(self.layer_ids)
-        self.points = ThinnedSeries(n_layers, limits.max_points + 1)  # (+1: the latest row)
+        self.points = ThinnedSeries(n_layers, max_points + 1)  # (+1: the latest row)
         self._last_step = -1
         self.recent_steps = np.empty(0, dtype=np.int64)  # every row of the last growth_steps
         self.recent_norms = np.empty((0, n_layers))
@@ -94,8 +97,9 @@ class GradientRecord:
             out[:, j] = row_norms(grads[:, mask])
         return out
 
-    def update(self, snap: Snapshot) -> None:
-        """Add the snapshot's new rows (replayed ones are skipped) and its current gradients."""
+    def update(self, snap: Snapshot, limits: Limits) -> None:
+        """Add the snapshot's new rows (replayed ones are skipped) and its current gradients,
+        with the thresholds and the bound of `limits` in force now."""
         chunk = snap.chunk
         steps = np.asarray(chunk.param_steps, dtype=np.int64)
         grads = np.asarray(chunk.grads, dtype=np.float64)
@@ -104,16 +108,16 @@ class GradientRecord:
             steps, grads = steps[new], grads[new]
             if len(steps):
                 norms = self.layer_norms(grads)
-                self.points.max_rows = self._limits.max_points + 1  # (a knob: read when used)
+                self.points.max_rows = limits.max_points + 1  # (a knob: read when used)
                 self.points.extend(steps, norms)
-                self._add_recent(steps, norms)
-                self._track_zeros(steps, grads)
+                self._add_recent(steps, norms, limits.growth_steps)
+                self._track_zeros(steps, grads, limits.zero_eps)
                 self._last_step = int(steps[-1])
         self.step = int(snap.step)
         current = np.asarray(snap.gradients, dtype=np.float64)
         if current.shape == (len(self.names),):
             self.current_norms = self.layer_norms(current[None, :])[0]
-            zero_now = ~(np.abs(current) >= self._limits.zero_eps)  # NaN: "not zero" below
+            zero_now = ~(np.abs(current) >= limits.zero_eps)  # NaN: "not zero" below
             zero_now &= np.isfinite(current)
             self.zero_since[~zero_now] = np.inf
             fresh = zero_now & np.isinf(self.zero_since)
@@ -122,16 +126,16 @@ class GradientRecord:
         else:
             self.current = None
 
-    def _add_recent(self, steps: np.ndarray, norms: np.ndarray) -> None:
+    def _add_recent(self, steps: np.ndarray, norms: np.ndarray, growth_steps: int) -> None:
         s = np.concatenate([self.recent_steps, steps])
         n = np.concatenate([self.recent_norms, norms])
-        keep = s >= s[-1] - self._limits.growth_steps
+        keep = s >= s[-1] - growth_steps
         self.recent_steps, self.recent_norms = s[keep], n[keep]
 
-    def _track_zeros(self, steps: np.ndarray, grads: np.ndarray) -> None:
+    def _track_zeros(self, steps: np.ndarray, grads: np.ndarray, zero_eps: float) -> None:
         """zero_since[p] = first step of p's current run of zero gradients (inf if none)."""
         with np.errstate(invalid="ignore"):
-            nonzero = ~(np.abs(grads) < self._limits.zero_eps)  # NaN counts as nonzero
+            nonzero = ~(np.abs(grads) < zero_eps)  # NaN counts as nonzero
         m = len(steps)
         any_nz = nonzero.any(axis=0)
         last_nz = m - 1 - np.argmax(nonzero[::-1], axis=0)
