@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 from gdsim.app import theme
 from gdsim.app.forms.tips import PARAMETER_COLUMNS
 from gdsim.app.run_view import Feed
-from gdsim.session.runstate import RunInfo, Snapshot, describe_parameter, parameter_layers
+from gdsim.engine.parameters import ParameterIndex
+from gdsim.session.runstate import RunInfo, Snapshot
 
 COLUMNS = ("parameter", "layer", "value", "gradient dC/dp", "last update")
 TOOLTIPS = PARAMETER_COLUMNS  # the header tooltips, one per column
@@ -42,6 +43,7 @@ class ParameterModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._names: tuple[str, ...] = ()
+        self._index = ParameterIndex.from_names(())  # who each parameter is
         self._layers: tuple[int, ...] = ()
         self._values = np.zeros((0, 3))  # value, gradient, update
         self._set_brushes()
@@ -56,7 +58,8 @@ class ParameterModel(QAbstractTableModel):
     def start_run(self, info: RunInfo) -> None:
         self.beginResetModel()
         self._names = info.parameter_names
-        self._layers = parameter_layers(info.parameter_names)
+        self._index = info.parameter_index
+        self._layers = info.layers
         self._values = np.zeros((len(self._names), 3))
         self.endResetModel()
 
@@ -108,7 +111,7 @@ class ParameterModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._brushes[col]
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
-            return describe_parameter(self._names[row])
+            return self._index.describe(row)
         if role == Qt.ItemDataRole.ToolTipRole and col >= 2:
             value, grad, update = self._values[row]
             return (

@@ -61,13 +61,6 @@ class ChainBreakdown:
         return float(sum(p.product for p in self.paths))
 
 
-def _parse(name: str) -> tuple[str, int, int, int]:
-    kind, rest = name[0], name[1:].split("_")
-    layer, j = int(rest[0]), int(rest[1])
-    k = int(rest[2]) if kind == "w" else 0
-    return kind, layer, j, k
-
-
 def _sample_loss(net: Network, x: np.ndarray, y: np.ndarray) -> float:
     """L for one sample: the data cost with N = 1 (no penalty)."""
     with np.errstate(all="ignore"):
@@ -91,8 +84,8 @@ def chain_rule(
 ) -> ChainBreakdown:
     """The chain-rule factors of dL/dp for one sample (columns of x and y)."""
     index = parameter if isinstance(parameter, int) else net.parameter_names.index(parameter)
-    name = net.parameter_names[index]
-    kind, layer, j, k = _parse(name)
+    who = net.parameter_index[index]  # a weight w{layer}_{j}_{k} or a bias b{layer}_{j}
+    name, layer, j, k = who.name, who.layer, who.j, who.k
     xs = np.ascontiguousarray(x[:, sample : sample + 1], dtype=np.float64)
     ys = np.ascontiguousarray(y[:, sample : sample + 1], dtype=np.float64)
     values = net.layer_values(xs)
@@ -111,7 +104,7 @@ def chain_rule(
     for i in range(n_layers - 2, -1, -1):
         dl_dz[i] = derivs[i] * (net.weights[i + 1].T @ dl_dz[i + 1])
     li = layer - 1
-    dz_dp = inputs[li][k - 1] if kind == "w" else 1.0
+    dz_dp = inputs[li][k - 1] if who.is_weight else 1.0
     chain_total = float(dl_dz[li][j - 1] * dz_dp)
 
     first = Factor(f"dz{layer}_{j}/d{name}", float(dz_dp))

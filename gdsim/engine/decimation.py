@@ -41,12 +41,26 @@ class ThinnedSeries:
     >>> s.extend(np.arange(10), np.arange(10.0).reshape(10, 1))
     >>> s.steps.tolist(), s.stride
     ([0, 4, 8, 9], 4)
+
+    With ``keep_chunk_ends`` the last row of every :meth:`extend` (a snapshot's chunk) is a
+    row of its own rather than the provisional latest one: it stays, on the stride or not, until
+    the next doubling, and the first row survives every doubling. The loss surface's path keeps
+    its rows so (a dot where each chunk ended); at most `max_rows` rows in all.
+
+    >>> s = ThinnedSeries(width=1, max_rows=4, keep_chunk_ends=True)
+    >>> for start in (0, 3, 6):
+    ...     s.extend(np.arange(start, start + 3), np.zeros((3, 1)))
+    ...     print(s.steps.tolist(), s.stride)
+    [0, 1, 2] 1
+    [0, 2, 4, 5] 2
+    [0, 4, 8] 4
     """
 
-    def __init__(self, width: int, max_rows: int) -> None:
+    def __init__(self, width: int, max_rows: int, *, keep_chunk_ends: bool = False) -> None:
         if max_rows < 2:
             raise ValueError(f"max_rows must be at least 2, got {max_rows}")
         self.max_rows = int(max_rows)
+        self.keep_chunk_ends = bool(keep_chunk_ends)
         self.stride = 1
         self._steps = np.zeros(0, dtype=np.int64)
         self._rows = np.zeros((0, width))
@@ -55,20 +69,28 @@ class ThinnedSeries:
     def extend(self, steps: np.ndarray, rows: np.ndarray) -> None:
         """Append rows for ascending `steps`; steps not after the latest one are skipped."""
         steps = np.asarray(steps, dtype=np.int64)
-        rows = np.asarray(rows, dtype=np.float64).reshape(len(steps), -1)
+        rows = np.asarray(rows, dtype=np.float64).reshape(len(steps), self._rows.shape[1])
         latest = self.latest_step
         if latest is not None:
             new = steps > latest
             steps, rows = steps[new], rows[new]
         if len(steps) == 0:
             return
+        ends = self.keep_chunk_ends
         keep = on_stride(steps, self.stride)
+        if ends:
+            keep[-1] = True
         self._steps = np.concatenate([self._steps, steps[keep]])
         self._rows = np.concatenate([self._rows, rows[keep]])
-        while len(self._steps) + 1 > self.max_rows:  # room for an off-stride latest row
+        room = 0 if ends else 1  # (for an off-stride latest row)
+        while len(self._steps) + room > self.max_rows:
             self.stride *= 2
             kept = on_stride(self._steps, self.stride)
+            if ends:
+                kept[0] = kept[-1] = True
             self._steps, self._rows = self._steps[kept], self._rows[kept]
+        if ends:
+            return  # (the latest row is a row of its own: no provisional one)
         last = int(steps[-1])
         on = len(self._steps) and self._steps[-1] == last
         self._tail = None if on else (last, rows[-1].copy())

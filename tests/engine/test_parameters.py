@@ -67,3 +67,95 @@ def test_on_stride_does_not_overflow():
     steps = np.array([0, 2**62, 2**63 - 1], dtype=np.int64)
     assert on_stride(steps, 2**62).tolist() == [True, True, False]
     assert on_stride(np.array([0, 3]), 2**70).tolist() == [True, False]
+
+
+def _loss_surface_path(chunks, max_rows):
+    """The loss surface's own trajectory record before it used ThinnedSeries (the reference)."""
+    t_steps, t_rows, stride = np.zeros(0, dtype=np.int64), np.zeros((0, 1)), 1
+    for steps, rows in chunks:
+        if len(t_steps):
+            new = steps > t_steps[-1]
+            steps, rows = steps[new], rows[new]
+            if len(steps) == 0:
+                continue
+        if stride > 1:
+            keep = steps % stride == 0
+            keep[-1] = True
+            steps, rows = steps[keep], rows[keep]
+        t_steps, t_rows = np.concatenate([t_steps, steps]), np.concatenate([t_rows, rows])
+        while len(t_steps) > max_rows:
+            stride *= 2
+            keep = t_steps % stride == 0
+            keep[0] = keep[-1] = True
+            t_steps, t_rows = t_steps[keep], t_rows[keep]
+    return t_steps, t_rows, stride
+
+
+@given(
+    st.lists(st.integers(1, 40), min_size=1, max_size=60),
+    st.integers(2, 30),
+    st.integers(0, 5),
+)
+def test_thinned_series_keeping_chunk_ends_is_the_loss_surface_path(sizes, max_rows, first):
+    chunks, start = [], first
+    for n in sizes:
+        steps = np.arange(start - 2, start + n)  # each chunk replays two rows of the last one
+        steps = steps[steps >= first]
+        chunks.append((steps, steps[:, None] * 0.5))
+        start += n
+    s = ThinnedSeries(width=1, max_rows=max_rows, keep_chunk_ends=True)
+    for steps, rows in chunks:
+        s.extend(steps, rows)
+    steps, rows, stride = _loss_surface_path(chunks, max_rows)
+    assert s.steps.tolist() == steps.tolist() and s.stride == stride
+    assert np.array_equal(s.rows, rows) and len(s) <= max_rows
+    assert s.latest_step == int(chunks[-1][0][-1])
+
+
+def test_thinned_series_of_width_zero():
+    s = ThinnedSeries(width=0, max_rows=4)
+    s.extend(np.arange(10), np.zeros((10, 0)))
+    assert s.steps.tolist() == [0, 4, 8, 9] and s.rows.shape == (4, 0)
+
+
+def _gradient_health_points(chunks, max_points):
+    """Gradient health's own record before it used ThinnedSeries (the reference): at most
+    max_points rows on the stride, plus the latest row when it is off the stride."""
+    steps_, rows_, stride, tail, last_step = (
+        np.zeros(0, dtype=np.int64),
+        np.zeros((0, 1)),
+        1,
+        None,
+        -1,
+    )
+    for steps, rows in chunks:
+        new = steps > last_step
+        steps, rows = steps[new], rows[new]
+        if len(steps) == 0:
+            continue
+        keep = steps % stride == 0
+        steps_, rows_ = np.concatenate([steps_, steps[keep]]), np.concatenate([rows_, rows[keep]])
+        while len(steps_) > max_points:
+            stride *= 2
+            on = steps_ % stride == 0
+            steps_, rows_ = steps_[on], rows_[on]
+        last = int(steps[-1])
+        tail = None if len(steps_) and steps_[-1] == last else (last, rows[-1])
+        last_step = last
+    if tail is not None:
+        steps_, rows_ = np.append(steps_, tail[0]), np.vstack([rows_, tail[1]])
+    return steps_, rows_, stride
+
+
+@given(st.lists(st.integers(1, 40), min_size=1, max_size=60), st.integers(1, 30))
+def test_thinned_series_is_the_gradient_health_record(sizes, max_points):
+    s = ThinnedSeries(width=1, max_rows=max_points + 1)
+    chunks, start = [], 0
+    for n in sizes:
+        steps = np.arange(max(0, start - 2), start + n)
+        chunks.append((steps, steps[:, None] * 0.5))
+        s.extend(*chunks[-1])
+        start += n
+    steps, rows, stride = _gradient_health_points(chunks, max_points)
+    assert s.steps.tolist() == steps.tolist() and s.stride == stride
+    assert np.array_equal(s.rows, rows)

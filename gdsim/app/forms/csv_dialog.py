@@ -14,7 +14,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -239,9 +239,8 @@ class CsvColumnsDialog(QDialog):
         if item.column() in (INPUT, TARGET) and item.checkState() == Qt.CheckState.Checked:
             other = self.roles_table.item(item.row(), TARGET if item.column() == INPUT else INPUT)
             if other is not None and other.checkState() == Qt.CheckState.Checked:
-                self.roles_table.blockSignals(True)
-                other.setCheckState(Qt.CheckState.Unchecked)
-                self.roles_table.blockSignals(False)
+                with QSignalBlocker(self.roles_table):
+                    other.setCheckState(Qt.CheckState.Unchecked)
         self._update()
 
     def _ticked(self, col: int) -> list[str]:

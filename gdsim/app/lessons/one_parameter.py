@@ -3,17 +3,20 @@
 Left, the cost curve C(w) with the current point, the tangent there (its slope is dC/dw) and an
 arrow from w to where the next update takes it; right, the numbers of that update and a few
 plain words. Training runs in-thread on a LocalSession, driven by the app's TrainingControls.
+
+This module is the lesson (its controls, presets and numbers); the picture is
+:class:`gdsim.app.lessons.cost_curve.CostCurvePlot` and the words are
+:mod:`gdsim.app.lessons.one_parameter_words` (Qt-free).
 """
 
 from __future__ import annotations
 
 import html
-import math
 from collections import deque
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QDoubleSpinBox,
@@ -30,6 +33,8 @@ from PySide6.QtWidgets import (
 
 from gdsim.app import theme
 from gdsim.app.controls import TrainingControls
+from gdsim.app.lessons.cost_curve import MAX_VIEW, CostCurvePlot, ink
+from gdsim.app.lessons.one_parameter_words import explanation_html, fmt
 from gdsim.app.lessons.presets import Preset, find_preset, load_preset, presets_for, start_point
 from gdsim.app.local_session import LocalSession
 from gdsim.config import MAX_LEARNING_RATE, ConfigError, config_from_dict
@@ -40,15 +45,9 @@ DEFAULT_START = 1.0
 DEFAULT_RATE = 0.1
 # The presets (learning rates that creep, settle, bounce and blow up on (w - 3)**2, and a
 # curve with two dips) are config files in resources/presets, listed in its index.json.
-MAX_VIEW = 1e6  # the plot follows w out to here; further out it is off the chart
 PATH_POINTS = 1000  # faint dots for at most this many previous points
 
-
-def _ink(role: str) -> str:
-    """One colour per quantity, as in the main window's table (from the theme): "blue" for
-    values, "red" for the slope, "green" for the update; "ink" for everything else."""
-    c = theme.colors()
-    return {"blue": c.value, "red": c.gradient, "green": c.update, "ink": c.foreground}[role]
+__all__ = ["DEFAULT_FORMULA", "DEFAULT_RATE", "DEFAULT_START", "MAX_VIEW", "OneParameterLesson"]
 
 
 def _faded(color: str, alpha: int) -> str:
@@ -56,11 +55,6 @@ def _faded(color: str, alpha: int) -> str:
     a, b, t = pg.mkColor(color), pg.mkColor(theme.colors().window), alpha / 255
     mix = [round(x * t + y * (1 - t)) for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True)]
     return "#{:02x}{:02x}{:02x}".format(*mix)
-
-
-def fmt(x: float) -> str:
-    """Up to 6 significant digits; never '-0'."""
-    return f"{float(x) + 0.0:.6g}"
 
 
 class _RateSpin(QDoubleSpinBox):
@@ -79,7 +73,6 @@ class OneParameterLesson(QWidget):
         self._derivative = self._expression.derivative_text("w")
         self._bend = self._expression.partial("w").partial("w")  # C''(w)
         self._path: deque[tuple[float, float]] = deque(maxlen=PATH_POINTS)
-        self._view = (-1.0, 1.0)
         self._arrow = (DEFAULT_START, DEFAULT_START)
         self._build()
         self._apply_theme()
@@ -94,27 +87,13 @@ class OneParameterLesson(QWidget):
     def _apply_theme(self, *_args) -> None:
         """Colours of the plot, the numbers and the key from the theme in force."""
         c = theme.colors()
-        blue, red, green, ink = (_ink(r) for r in ("blue", "red", "green", "ink"))
-        theme.style_plot(self.plot)
-        px = theme.px  # pen widths in logical pixels, also on HiDPI screens
-        self.curve.setPen(pg.mkPen(ink, width=px(2)))
-        faded = pg.mkColor(blue)
-        faded.setAlpha(110)
-        self.path_dots.setBrush(pg.mkBrush(faded))
-        self.tangent.setPen(pg.mkPen(red, width=px(2.5)))
-        self.step_line.setPen(pg.mkPen(green, width=px(3)))
-        self.guides.setPen(pg.mkPen(green, width=px(1), style=Qt.PenStyle.DashLine))
-        self.arrow_head.setStyle(brush=green)
-        self.next_dot.setPen(pg.mkPen(green, width=px(2)))
-        self.next_dot.setBrush(pg.mkBrush(c.background))
-        self.point.setPen(pg.mkPen(c.background, width=px(1.5)))
-        self.point.setBrush(pg.mkBrush(blue))
-        self.update_text.setColor(green)
+        blue, red, green, black = (ink(r) for r in ("blue", "red", "green", "ink"))
+        self.plot.restyle()
         self.formula_error.setStyleSheet(f"color: {c.error.text};")
         for key, label in self.value_labels.items():
-            label.setStyleSheet(f"color: {_ink(self._value_inks[key])}; font-weight: bold;")
+            label.setStyleSheet(f"color: {ink(self._value_inks[key])}; font-weight: bold;")
         self.key.setText(
-            f"<span style='color:{ink}'>━ cost curve C(w)</span> &nbsp; "
+            f"<span style='color:{black}'>━ cost curve C(w)</span> &nbsp; "
             f"<span style='color:{blue}'>● w now</span> &nbsp; "
             f"<span style='color:{red}'>━ tangent (its slope is dC/dw)</span> &nbsp; "
             f"<span style='color:{green}'>━▶ the update, ○ next w</span> &nbsp; "
@@ -172,43 +151,14 @@ class OneParameterLesson(QWidget):
             self.preset_buttons[preset.file] = button
         presets.addStretch(1)
 
-        self.plot = pg.PlotWidget(objectName="costCurvePlot")
-        item = self.plot.getPlotItem()
-        item.setMouseEnabled(False, False)
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        item.showGrid(x=True, y=True, alpha=0.15)
-        item.setLabel("bottom", "w  (the parameter)")
-        item.setLabel("left", "cost  C(w)")
-        # (colours and pens: _apply_theme)
-        self.curve = pg.PlotCurveItem(antialias=True, connect="finite")
-        self.path_dots = pg.ScatterPlotItem(size=7, pen=None)
-        self.tangent = pg.PlotCurveItem(antialias=True)
-        self.step_line = pg.PlotCurveItem(antialias=True)
-        self.guides = pg.PlotCurveItem(connect="pairs")
-        self.arrow_head = pg.ArrowItem(headLen=16, tipAngle=35, tailLen=None, pen=None)
-        self.next_dot = pg.ScatterPlotItem(size=11)
-        self.point = pg.ScatterPlotItem(size=12)
-        self.update_text = pg.TextItem(anchor=(0.5, 0.0))
-        for part in (
-            self.curve,
-            self.path_dots,
-            self.tangent,
-            self.guides,
-            self.step_line,
-            self.arrow_head,
-            self.next_dot,
-            self.point,
-            self.update_text,
-        ):
-            self.plot.addItem(part)
+        self.plot = CostCurvePlot()
 
         numbers = QGroupBox("This step")
         form = QFormLayout(numbers)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.value_labels: dict[str, QLabel] = {}
         self._value_inks: dict[str, str] = {}
-        for key, text, ink in (
+        for key, text, role in (
             ("stepValue", "step", "ink"),
             ("currentWValue", "w now", "blue"),
             ("costValue", "cost  C(w)", "ink"),
@@ -219,7 +169,7 @@ class OneParameterLesson(QWidget):
             ("derivativeFormula", "derivative", "ink"),
         ):
             label = QLabel(objectName=key)
-            self._value_inks[key] = ink
+            self._value_inks[key] = role
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(text, label)
             self.value_labels[key] = label
@@ -320,13 +270,12 @@ class OneParameterLesson(QWidget):
             (self.start_spin, start_point(config)[0]),
             (self.rate_spin, config.optimizer.learning_rate),
         ):
-            blocked = spin.blockSignals(True)  # one restart below, not one per box
-            spin.setValue(float(value))
-            spin.blockSignals(blocked)
+            with QSignalBlocker(spin):  # one restart below, not one per box
+                spin.setValue(float(value))
         self.set_formula(config.function)  # clears a formula error too; starts again
 
     def tangent_line(self) -> tuple[np.ndarray, np.ndarray]:
-        x, y = self.tangent.getData()
+        x, y = self.plot.tangent.getData()
         return (
             np.asarray(x if x is not None else [], float),
             np.asarray(y if y is not None else [], float),
@@ -371,7 +320,8 @@ class OneParameterLesson(QWidget):
         self._path.clear()
         self._enable_stepping(True)
         w0 = self.start_spin.value()
-        self._view = self._initial_view(w0, w0 - self.rate_spin.value() * self._grad_at(w0))
+        w1 = w0 - self.rate_spin.value() * self._grad_at(w0)
+        self.plot.start_view(self._expression, w0, w1)
 
     def _on_snapshot(self, snap) -> None:
         chunk = snap.chunk
@@ -381,7 +331,7 @@ class OneParameterLesson(QWidget):
             self._path.extend(zip(ws.tolist(), costs.tolist(), strict=True))
             inside = ws[np.isfinite(ws) & (np.abs(ws) <= MAX_VIEW)]
             if inside.size:  # a fast run: follow every point, not just the last
-                self._follow(float(inside.min()), float(inside.max()))
+                self.plot.follow(float(inside.min()), float(inside.max()))
         if snap.diverged:
             self._enable_stepping(False)  # nothing left to step: Reset or change something
         self._refresh()
@@ -398,30 +348,6 @@ class OneParameterLesson(QWidget):
     def _grad_at(self, w: float) -> float:
         return float(self._expression.value_and_gradient(np.array([w]))[1][0])
 
-    def _initial_view(self, w0: float, w1: float) -> tuple[float, float]:
-        """Show the start, the first step and, if there is one nearby, the bottom."""
-        keep = [x for x in (w0, w1) if math.isfinite(x) and abs(x) <= MAX_VIEW]
-        xs = np.linspace(w0 - 10, w0 + 10, 2001)
-        ys = np.broadcast_to(self._expression.evaluate({"w": xs}), xs.shape)
-        if np.isfinite(ys).any():
-            i = int(np.nanargmin(np.where(np.isfinite(ys), ys, np.nan)))
-            if 0 < i < len(xs) - 1:
-                keep.append(float(xs[i]))
-        lo, hi = min(keep), max(keep)
-        pad = max(1.5, 0.35 * (hi - lo))
-        return lo - pad, hi + pad
-
-    def _follow(self, *ws: float) -> None:
-        lo, hi = self._view
-        inside = [w for w in ws if math.isfinite(w) and abs(w) <= MAX_VIEW]
-        if inside and (min(inside) < lo or max(inside) > hi):
-            lo, hi = min(lo, *inside), max(hi, *inside)
-            pad = 0.15 * (hi - lo)
-            self._view = (
-                lo - pad if min(inside) == lo else lo,
-                hi + pad if max(inside) == hi else hi,
-            )
-
     def _refresh(self) -> None:
         t = self.session.trainer
         if t is None:
@@ -431,7 +357,7 @@ class OneParameterLesson(QWidget):
         update = -lr * grad
         w_next = w - lr * grad
         self._arrow = (w, w_next)
-        self._follow(w, w_next)
+        self.plot.follow(w, w_next)
         values = {
             "stepValue": str(t.step_count),
             "currentWValue": fmt(w),
@@ -445,55 +371,7 @@ class OneParameterLesson(QWidget):
         for key, text in values.items():
             self.value_labels[key].setText(text)
 
-        lo, hi = self._view
-        xs = np.linspace(lo, hi, 600)
-        ys = np.broadcast_to(self._expression.evaluate({"w": xs}), xs.shape)
-        finite = ys[np.isfinite(ys)]
-        ymin, ymax = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        height = max(ymax - ymin, 1e-9 * max(1.0, abs(ymax)), 1e-12)
-        track = ymin - 0.08 * height  # the arrow runs along w just under the curve
-        self.plot.setRange(
-            xRange=(lo, hi), yRange=(ymin - 0.22 * height, ymax + 0.06 * height), padding=0
-        )
-        self.curve.setData(xs, ys)
-        dots = [
-            (a, b)
-            for a, b in list(self._path)[:-1]
-            if math.isfinite(a) and math.isfinite(b) and abs(a) <= MAX_VIEW
-        ]
-        self.path_dots.setData([a for a, _ in dots], [b for _, b in dots])
-
-        here = math.isfinite(w) and math.isfinite(cost) and abs(w) <= MAX_VIEW
-        if here:
-            self.point.setData([w], [cost])
-        else:
-            self.point.clear()
-        if here and math.isfinite(grad):
-            # About a quarter of the plot long on screen, however steep the slope.
-            half = 0.12 / math.hypot(1 / (hi - lo), grad / (height * 1.28))
-            xt = np.array([w - half, w + half])
-            self.tangent.setData(xt, cost + grad * (xt - w))
-        else:
-            self.tangent.setData([], [])
-        going = here and math.isfinite(w_next) and abs(w_next) <= MAX_VIEW and w_next != w
-        self.arrow_head.setVisible(going)
-        self.update_text.setVisible(going)
-        if not going:
-            for part in (self.step_line, self.next_dot, self.guides):
-                part.setData([], [])
-        else:
-            c_next = float(self._expression.evaluate({"w": w_next}))
-            self.step_line.setData([w, w_next], [track, track])
-            self.arrow_head.setPos(w_next, track)
-            pixels = abs(w_next - w) / (hi - lo) * self.plot.getPlotItem().vb.width()
-            self.arrow_head.setStyle(
-                angle=180 if w_next > w else 0,
-                headLen=theme.px(min(16.0, max(7.0, 0.6 * pixels))),
-            )
-            self.guides.setData([w, w, w_next, w_next], [cost, track, track, c_next])
-            self.next_dot.setData([w_next], [c_next] if math.isfinite(c_next) else [track])
-            self.update_text.setText(f"update {'+' if update > 0 else ''}{fmt(update)}")
-            self.update_text.setPos((w + w_next) / 2, track)
+        self.plot.draw(self._expression, self._path, w, cost, grad, w_next, update)
         self._explain(w, cost, grad, lr, update, t.diverged)
 
     # ------------------------------------------------------------------ words
@@ -501,55 +379,9 @@ class OneParameterLesson(QWidget):
         if diverged:
             self._show_problem(diverged)
             return
-        if abs(grad) < 1e-8:
-            now = (
-                f"At w = {fmt(w)} the slope is (almost) <b>0</b>: the curve is flat here, "
-                f"so there is no downhill direction left and w hardly moves. This is the "
-                f"bottom (or a flat spot)."
-            )
-        elif grad < 0:
-            now = (
-                f"At w = {fmt(w)} the slope is <b>negative</b> ({fmt(grad)}): the curve goes "
-                f"down to the right, so a bigger w means a lower cost. Stepping against the "
-                f"slope moves w <b>right</b>, by {fmt(update)}."
-            )
-        elif grad > 0:
-            now = (
-                f"At w = {fmt(w)} the slope is <b>positive</b> ({fmt(grad)}): the curve goes "
-                f"up to the right, so a smaller w means a lower cost. Stepping against the "
-                f"slope moves w <b>left</b>, by {fmt(-update)}."
-            )
-        rule = (
-            "<b>The rule:</b> next w = w − learning rate × slope. A steep slope gives a big "
-            "step and a gentle one a small step, so w slows down as it nears the bottom."
-        )
-        hint = ""
         recent = [a for a, _ in list(self._path)[-3:]]
-        if len(recent) == 3:
-            before, last = recent[1] - recent[0], recent[2] - recent[1]
-            if before * last < 0 and abs(last) > abs(before):
-                hint = (
-                    "Each jump lands further from the bottom than the one before: the "
-                    "learning rate is too large and the run is <b>diverging</b>. Left "
-                    "alone, w runs off to infinity."
-                )
-            elif before * last < 0:
-                hint = (
-                    "The last step jumped right over the bottom (the slope changed sign). "
-                    "The jumps are shrinking, so w still settles down."
-                )
         share = lr * float(self._bend.evaluate({"w": w}))  # locally, the part of the way
-        if not hint and 0 < share < 0.05 and abs(grad) >= 1e-8:  # to the bottom one step covers
-            hint = (
-                f"Each step covers only about {share:.0%} of the way to the bottom: with "
-                f"this learning rate w creeps along."
-            )
-        hint = hint or (
-            "Try the presets: a tiny rate creeps, a large one bounces across the "
-            "bottom, and a too-large one flies off."
-        )
-        parts = [now, rule, f"<i>{hint}</i>"]
-        self.explanation.setText("".join(f"<p>{p}</p>" for p in parts))
+        self.explanation.setText(explanation_html(w, grad, update, recent, share))
 
     def _show_problem(self, message: str) -> None:
         self.explanation.setText(

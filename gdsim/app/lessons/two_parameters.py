@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import QPointF, QSignalBlocker, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -331,14 +331,12 @@ class TwoParameterLesson(QWidget):
 
     def _select_combo(self, key: str) -> None:
         self._combo_key = key
-        blocked = self.surface_combo.blockSignals(True)
-        self.surface_combo.setCurrentIndex(self.surface_combo.findData(key))
-        self.surface_combo.blockSignals(blocked)
+        with QSignalBlocker(self.surface_combo):
+            self.surface_combo.setCurrentIndex(self.surface_combo.findData(key))
 
     def _set_lr_spin(self, lr: float) -> None:
-        blocked = self.lr_spin.blockSignals(True)
-        self.lr_spin.setValue(lr)
-        self.lr_spin.blockSignals(blocked)
+        with QSignalBlocker(self.lr_spin):
+            self.lr_spin.setValue(lr)
         self.lr_spin.setSingleStep(lr / 2)
 
     def _install(

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Sequence
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.app.plots.style import series_color
-from gdsim.session.runstate import parameter_layers
+from gdsim.engine.parameters import parse_parameter_name
 
 __all__ = ["DEFAULT_MAX_SHOWN", "MAX_SHOWN", "ParameterPicker", "default_selection"]
 
@@ -41,8 +41,8 @@ def default_selection(
     n = len(names)
     if n <= limit:
         return tuple(range(n))
-    if layers is None:
-        layers = parameter_layers(tuple(names))
+    if layers is None:  # (read from the names; a run's info carries them: RunInfo.layers)
+        layers = tuple(parse_parameter_name(name).layer for name in names)
     numbers = sorted({layer for layer in layers if layer > 0})
     if not numbers:  # no layer structure: just the first ones
         return tuple(range(limit))
@@ -134,9 +134,8 @@ class ParameterPicker(QToolButton):
             self._quick.addWidget(button)
         self._quick.addStretch(1)
         self._list.clear()
-        self._filter.blockSignals(True)
-        self._filter.clear()
-        self._filter.blockSignals(False)
+        with QSignalBlocker(self._filter):
+            self._filter.clear()
         self._update_text()
 
     def set_selected(self, indices: tuple[int, ...]) -> None:
@@ -160,34 +159,32 @@ class ParameterPicker(QToolButton):
     def _populate(self) -> None:
         """Fill the list (lazily: only when the popup opens or the filter changes)."""
         text = self._filter.text().strip().lower()
-        self._list.blockSignals(True)
-        self._list.clear()
-        shown = 0
-        for i, name in enumerate(self._names):
-            if text and text not in name.lower():
-                continue
-            if shown >= LIST_LIMIT:
-                break
-            item = QListWidgetItem(name)
-            item.setData(Qt.ItemDataRole.UserRole, i)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            self._list.addItem(item)
-            shown += 1
-        self._list.blockSignals(False)
+        with QSignalBlocker(self._list):
+            self._list.clear()
+            shown = 0
+            for i, name in enumerate(self._names):
+                if text and text not in name.lower():
+                    continue
+                if shown >= LIST_LIMIT:
+                    break
+                item = QListWidgetItem(name)
+                item.setData(Qt.ItemDataRole.UserRole, i)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                self._list.addItem(item)
+                shown += 1
         self._sync_checks()
 
     def _sync_checks(self) -> None:
         chosen = set(self._selected)
         colors = {idx: series_color(pos) for pos, idx in enumerate(self._selected)}
-        self._list.blockSignals(True)
-        for row in range(self._list.count()):
-            item = self._list.item(row)
-            i = item.data(Qt.ItemDataRole.UserRole)
-            on = i in chosen
-            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-            # shown: in its curve's colour; not shown: the list's own text colour
-            item.setData(Qt.ItemDataRole.ForegroundRole, pg.mkColor(colors[i]) if on else None)
-        self._list.blockSignals(False)
+        with QSignalBlocker(self._list):
+            for row in range(self._list.count()):
+                item = self._list.item(row)
+                i = item.data(Qt.ItemDataRole.UserRole)
+                on = i in chosen
+                item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+                # shown: in its curve's colour; not shown: the list's own text colour
+                item.setData(Qt.ItemDataRole.ForegroundRole, pg.mkColor(colors[i]) if on else None)
 
     def _item_changed(self, item: QListWidgetItem) -> None:
         i = item.data(Qt.ItemDataRole.UserRole)
