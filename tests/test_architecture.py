@@ -65,7 +65,7 @@ def test_contracts_name_every_package():
         "import gdsim.cli",
         "import gdsim.session.child, gdsim.session.driver, gdsim.session.runstate",
         "import gdsim.session.protocol, gdsim.session.run_files",
-        "import gdsim.app.lessons.surfaces, gdsim.session.series, gdsim.app.views.run_model",
+        "import gdsim.app.lessons.surfaces, gdsim.session.series, gdsim.session.run_model",
         "TRAIN",
     ],
 )

@@ -185,7 +185,7 @@ class TrainingControls(QWidget):
         self.run_button.setToolTip(CONTROLS["pause"] if running else CONTROLS["run"])
 
     def set_running(self, running: bool) -> None:
-        """Reflect the worker's state without emitting run_toggled."""
+        """Reflect the trainer's state without emitting run_toggled."""
         with QSignalBlocker(self.run_button):
             self.run_button.setChecked(running)
         self._show_running(running)

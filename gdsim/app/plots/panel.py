@@ -9,7 +9,7 @@ show the *same* chosen parameters in the *same* colours. The two are told apart 
 * a dashed horizontal line at zero in the gradient plot: a gradient at 0 means that weight has
   stopped learning.
 
-Data flow and cost (see DESIGN.md, "Threading"):
+Data flow and cost (see docs/architecture.md, "Data flow while training"):
 
 * :meth:`PlotPanel.add_snapshot` only *stores* the rows of a snapshot's chunk (a few array copies,
   no drawing, no signal), in the panel's own bounded store (:class:`PlotStore`).

@@ -8,7 +8,7 @@ they were evaluated (NaN entries are dropped), and parameter + gradient rows. Ea
 within its share of the budget by stride doubling, like :class:`gdsim.engine.history.History`
 (only rows whose step is a multiple of the doubled stride stay; step 0 and the latest step always
 stay), but a whole chunk is appended with a handful of vectorised copies instead of one call per
-row, and dense and parameter rows are stored independently (after the worker's own decimation a
+row, and dense and parameter rows are stored independently (after the trainer's own decimation a
 chunk's dense steps and parameter steps differ). The rows get 3/4 of the budget, the dense cost
 1/8, and the evaluated costs share the last 1/8.
 """

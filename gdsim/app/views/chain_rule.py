@@ -50,9 +50,9 @@ from gdsim.app.views.chain_words import (
     short,
     vector_text,
 )
-from gdsim.app.views.run_model import run_model
 from gdsim.engine.chain import MAX_PATHS, ChainBreakdown, chain_rule
 from gdsim.engine.network import Network
+from gdsim.session.run_model import run_model
 from gdsim.session.runstate import RunInfo, Snapshot
 
 __all__ = [

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from gdsim.app import theme
 from gdsim.app.run_view import Feed
-from gdsim.app.views.run_model import run_model
 from gdsim.app.views.surface_grid import (
     GRID,
     MAX_POINTS,
@@ -42,6 +41,7 @@ from gdsim.app.views.surface_grid import (
 )
 from gdsim.app.views.surface_plot import SurfacePlot
 from gdsim.engine.network import Network
+from gdsim.session.run_model import run_model
 from gdsim.session.runstate import RunInfo, Snapshot
 
 __all__ = [

@@ -49,8 +49,8 @@ from gdsim.app.views.diagram_numbers import (
     update_description,
 )
 from gdsim.app.views.diagram_scene import MAX_SHOWN, DiagramScene
-from gdsim.app.views.run_model import run_model
 from gdsim.engine.network import Network
+from gdsim.session.run_model import run_model
 from gdsim.session.runstate import RunInfo, Snapshot
 
 __all__ = [

@@ -37,10 +37,10 @@ from gdsim.app.views.prediction_numbers import (
     squared_error,
 )
 from gdsim.app.views.prediction_plot import CLASS_COLORS, PredictionPlot
-from gdsim.app.views.run_model import run_data, run_model
 from gdsim.config import ConfigError
 from gdsim.engine.datasets import DataError, Dataset
 from gdsim.engine.network import Network
+from gdsim.session.run_model import run_data, run_model
 from gdsim.session.runstate import RunInfo, Snapshot
 
 __all__ = ["PredictionView", "GRID", "CURVE_POINTS", "CLASS_COLORS"]

@@ -5,9 +5,9 @@ import shutil
 
 import numpy as np
 
-from gdsim.app.views.run_model import run_data, run_model
 from gdsim.config import load_config
 from gdsim.resources import resource_path
+from gdsim.session.run_model import run_data, run_model
 
 
 def test_views_share_the_data_not_the_network():

@@ -1,4 +1,4 @@
-"""The current run's network rebuilt on the GUI side, for the views that compute with it.
+"""The current run's network rebuilt in the window's process, for the views that compute with it.
 
 Every view gets its own NetworkObjective (its own parameter and work buffers) but they share the
 data: it is loaded once per data settings (and, for a CSV file, per file version), so a reset or
