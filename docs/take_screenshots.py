@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     if not _wait(app, lambda: window.session.last is not None):
         print("no snapshot from the trainer", file=sys.stderr)
         return 1
+    _settle(app)  # let the plots draw step 0 first, as a user sees it (and the shots are stable)
     before = window.session.last.step
     window.step(args.steps)
     _wait(app, lambda: window.session.last.step >= before + args.steps)
