@@ -30,6 +30,9 @@ from gdsim.app.forms.shape import (
     builtin_shape,
     csv_shape,
     expected_output_units,
+    fitting_loss,
+    fitting_loss_note,
+    loss_advice,
     parameter_count,
 )
 from gdsim.app.forms.widgets import NumberSpinBox, format_number, is_marked_invalid
@@ -1020,3 +1023,33 @@ def test_csv_comma_file_shows_no_delimiter_note(form, qtbot, tmp_path):
     dialog = choose(form, qtbot, write_csv(tmp_path, THREE_INPUTS))
     assert not shown(find(dialog, QLabel, "csvDelimiterLabel"))
     dialog.reject()
+
+
+def test_loss_advice_matches_the_data():
+    three = csv_shape(["a"], ["y"], 3)
+    binary = csv_shape(["a"], ["y"], 2)
+    numbers = csv_shape(["a"], ["y"], 0)
+    assert "cross_entropy with 3 softmax outputs" in loss_advice("bce", three)
+    assert "mse" not in loss_advice("bce", three)
+    assert loss_advice("cross_entropy", three) == ""
+    assert loss_advice("bce", binary) == ""
+    assert "mse with a linear output" in loss_advice("bce", numbers)
+    assert "mse with a linear output" in loss_advice("cross_entropy", numbers)
+    assert fitting_loss("bce", three) == "cross_entropy"
+    assert fitting_loss("bce", binary) is None
+    assert fitting_loss("bce", numbers) == fitting_loss("cross_entropy", numbers) == "mse"
+    assert fitting_loss("mse", three) is None
+    assert "3 softmax outputs" in fitting_loss_note("cross_entropy", three)
+
+
+def test_three_class_csv_on_bce_advises_cross_entropy(form, qtbot, tmp_path):
+    dialog = choose(form, qtbot, write_csv(tmp_path, THREE_INPUTS))
+    with qtbot.waitSignal(form.structure_changed, timeout=5000):
+        qtbot.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
+    advice = find(form, QLabel, "lossAdviceLabel").text()
+    if form.config().loss == "bce":  # not switched by the form: the advice names the remedy
+        assert "cross_entropy with 3 softmax outputs" in advice and "mse" not in advice
+    else:  # switched: cross_entropy with 3 softmax units, and no advice left
+        assert form.config().loss == "cross_entropy"
+        assert form.config().network.output_layer == LayerConfig(3, "softmax")
+        assert advice == ""
