@@ -73,6 +73,21 @@ def builtin_dataset(config: Config) -> Dataset:
     )
 
 
+def _remedy(dataset: Dataset) -> str:
+    """The loss and output layer that fit the data set, as advice: labels 0/1 -> bce with one
+    sigmoid unit; labels 0..K-1 in one column -> cross_entropy with K softmax units; numbers to
+    predict -> mse with a linear output."""
+    k = dataset.n_classes
+    if k == 2:
+        return "use 'bce' with 1 sigmoid output unit for these 0/1 labels"
+    if k >= 3:
+        return (
+            f"for these {k} classes (labels 0..{k - 1}) use 'cross_entropy' with {k} softmax "
+            f"output units"
+        )
+    return "use 'mse' with a linear output for this data"
+
+
 def _targets_for_loss(
     config: Config, y: np.ndarray, n_outputs: int, dataset: Dataset
 ) -> np.ndarray:
@@ -86,7 +101,7 @@ def _targets_for_loss(
             raise ConfigError(
                 f"network.layers[{len(config.network.layers) - 1}].units: cross_entropy with "
                 f"{n_outputs} outputs needs class labels 0..{n_outputs - 1} in "
-                f"'{dataset.target_names[0]}'",
+                f"'{dataset.target_names[0]}'; {_remedy(dataset)}",
                 key="network.layers",
             )
         onehot = np.zeros((n_outputs, y.shape[1]))
@@ -101,7 +116,7 @@ def _targets_for_loss(
         )
     if loss == "bce" and y.size and (y.min() < 0.0 or y.max() > 1.0):
         raise ConfigError(
-            "loss: 'bce' needs targets between 0 and 1; use 'mse' for this data", key="loss"
+            f"loss: 'bce' needs targets between 0 and 1; {_remedy(dataset)}", key="loss"
         )
     return np.ascontiguousarray(y, dtype=np.float64)
 

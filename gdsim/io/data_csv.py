@@ -1,9 +1,12 @@
 """Reading data CSV files: the header, and chosen columns as one float64 array.
 
-Format: UTF-8 (a leading BOM is accepted), comma-separated, the first line names the columns
-(spaces around names are stripped); every later line holds a finite number in each used column,
-while unused columns may hold anything. Blank lines at the end are ignored; a blank line with
-data after it is an error, as is a row with more non-empty fields than the header has columns.
+Format: UTF-8 (a leading BOM is accepted), the first line names the columns (spaces around
+names are stripped) and sets the delimiter: a comma, or a semicolon or tab when the header
+holds more of those than commas (outside quotes); with a semicolon or tab, a decimal comma
+(``0,5``) reads as ``0.5``, as European spreadsheets export it. Every later line holds a finite
+number in each used column, while unused columns may hold anything. Blank lines at the end are
+ignored; a blank line with data after it is an error, as is a row with more non-empty fields
+than the header has columns.
 Every problem raises :class:`gdsim.errors.DataError` naming the file, the 1-based line (the
 header is line 1) and the column, e.g. ``data.csv line 7, column 'x2': 'abc' is not a number``.
 Making a data set of the columns (split, classes) is the engine's job
@@ -18,8 +21,10 @@ import codecs
 import contextlib
 import csv
 import io
+import itertools
 import math
 import os
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -30,6 +35,46 @@ from gdsim.io.files import open_regular
 
 MAX_LINE = 4 * 2**20  # characters in one line of a data file
 _SHOWN_COLUMNS = 20  # column names listed in a message
+DELIMITERS = (",", ";", "\t")  # the delimiters a header can set, ties going to the first
+_DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", " ": "spaces", "|": "'|'"}
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter a header line uses: the one of DELIMITERS it holds most of outside quotes
+    (a comma when it holds none, or on a tie)."""
+    bare = _QUOTED.sub("", header_line)
+    best = max(DELIMITERS, key=bare.count)
+    return best if bare.count(best) else ","
+
+
+def delimiter_name(delimiter: str) -> str:
+    """``commas``, ``semicolons``, ``tabs`` ... for messages."""
+    return _DELIMITER_NAMES.get(delimiter, f"'{delimiter}'")
+
+
+def parse_number(cell: str, decimal_comma: bool = False) -> float:
+    """``float(cell)``; with ``decimal_comma``, a cell with one comma and no point (``0,5``)
+    reads the comma as the decimal point. ValueError when it is not a number."""
+    try:
+        return float(cell)
+    except ValueError:
+        if decimal_comma and cell.count(",") == 1 and "." not in cell:
+            return float(cell.replace(",", "."))
+        raise
+
+
+def one_column_hint(name: str) -> str:
+    """For a header read as one column: which other character likely separates the columns
+    ("" when none does)."""
+    counts = {d: name.count(d) for d in ("|", ":", " ")}
+    best = max(counts, key=counts.__getitem__)
+    if not counts[best]:
+        return ""
+    return (
+        f"the header is read as one column: it looks separated by {delimiter_name(best)}, "
+        f"but gdsim reads columns separated by commas, semicolons or tabs"
+    )
 
 
 def _path(path) -> Path:
@@ -54,7 +99,8 @@ def _open_error(p: Path, exc: OSError) -> DataError:
 @contextlib.contextmanager
 def _rows(path, max_bytes: int | None) -> Iterator[tuple[str, Iterator[list[str]], object]]:
     """(display name, csv rows, the csv reader) of a UTF-8 file (a leading BOM is dropped),
-    read as a stream: one line at a time, each at most MAX_LINE characters."""
+    read as a stream: one line at a time, each at most MAX_LINE characters. The reader's
+    ``dialect.delimiter`` is the one :func:`sniff_delimiter` finds on the first line."""
     p = _path(path)
     fname = show_path(p.name or str(p))
     try:
@@ -78,7 +124,15 @@ def _rows(path, max_bytes: int | None) -> Iterator[tuple[str, Iterator[list[str]
                     )
                 yield line
 
-        reader = csv.reader(lines())
+        try:
+            stream = lines()
+            first = next(stream, "")
+            delimiter = sniff_delimiter(first)
+            reader = csv.reader(itertools.chain([first], stream), delimiter=delimiter)
+        except UnicodeDecodeError:
+            raise _decode_error(p, fname) from None
+        except OSError as exc:
+            raise _open_error(p, exc) from None
         try:
             yield fname, reader, reader
         except UnicodeDecodeError:
@@ -156,6 +210,27 @@ def read_csv_header(path, max_bytes: int | None = None) -> list[str]:
         return _header(fname, rows)
 
 
+def read_csv_preview(
+    path, rows: int, max_bytes: int | None = None
+) -> tuple[str, list[str], list[list[str]]]:
+    """(the delimiter, the header, the first ``rows`` non-blank data rows with fields stripped),
+    read the way :func:`read_csv_columns` reads the file. DataError as :func:`read_csv_header`;
+    a problem after the header ends the preview early instead."""
+    out: list[list[str]] = []
+    with _rows(path, max_bytes) as (fname, reader, _):
+        header = _header(fname, reader)
+        try:
+            for row in reader:
+                if _is_blank(row):
+                    continue
+                out.append([cell.strip() for cell in row])
+                if len(out) >= rows:
+                    break
+        except (DataError, csv.Error, UnicodeDecodeError, OSError):
+            pass
+        return reader.dialect.delimiter, header, out
+
+
 def _column_list(kind: str, columns) -> list[str]:
     if isinstance(columns, str):
         columns = [columns]
@@ -213,9 +288,11 @@ def _column_index(fname: str, header: list[str], used: Sequence[str]) -> list[in
             available = ", ".join(named[:_SHOWN_COLUMNS])
             if len(named) > _SHOWN_COLUMNS:
                 available += f", ... ({len(named):,} columns)"
+            hint = one_column_hint(header[0]) if len(header) == 1 else ""
+            hint = f"; {hint}" if hint else ""
             raise DataError(
                 f"{fname} line 1: no column '{name}' in the header"
-                f"{_suggest(name, header)}; available: {available}"
+                f"{_suggest(name, header)}; available: {available}{hint}"
             )
         if len(where) > 1:
             places = " and ".join(str(i + 1) for i in where[:5])
@@ -253,6 +330,7 @@ def read_csv_columns(
             max_rows = min(max_rows, max_kept_bytes // max(1, row_bytes))
         blank_line = 0
         isfinite = math.isfinite
+        decimal_comma = reader.dialect.delimiter != ","
         n_rows = 0
         for row in reader:
             line = reader.line_num
@@ -280,7 +358,7 @@ def read_csv_columns(
                     )
                 cell = row[j]
                 try:
-                    value = float(cell)
+                    value = parse_number(cell, decimal_comma)
                 except ValueError:
                     if not cell.strip():
                         raise DataError(

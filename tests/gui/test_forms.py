@@ -30,6 +30,9 @@ from gdsim.app.forms.shape import (
     builtin_shape,
     csv_shape,
     expected_output_units,
+    fitting_loss,
+    fitting_loss_note,
+    loss_advice,
     parameter_count,
 )
 from gdsim.app.forms.widgets import NumberSpinBox, format_number, is_marked_invalid
@@ -989,3 +992,64 @@ def test_a_number_box_that_keeps_its_value_says_why(form, qtbot, name, typed, ke
         QTest.keyClick(box, Qt.Key.Key_Return)
     assert blocker.args[0].startswith(why) and f"(kept {kept})" in blocker.args[0]
     assert box.text().replace(",", "") == kept
+
+
+def test_csv_semicolon_file_with_decimal_commas_is_split_and_loaded(form, qtbot, tmp_path):
+    rows = "".join(f"{i},5;{i % 2},25;{i % 2}\n" for i in range(6))
+    path = write_csv(tmp_path, "x1;x2;y\n" + rows)
+    dialog = choose(form, qtbot, path)
+    assert dialog.header == ["x1", "x2", "y"]
+    assert dialog.preview_table.item(0, 0).text() == "0,5"
+    note = find(dialog, QLabel, "csvDelimiterLabel")
+    assert shown(note) and "semicolons" in note.text()
+    # Numeric guess works with decimal commas: x1, x2 inputs, y the target.
+    assert dialog.inputs() == ("x1", "x2") and dialog.targets() == ("y",)
+    with qtbot.waitSignal(form.structure_changed, timeout=5000) as blocker:
+        qtbot.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
+    cfg = blocker.args[0]
+    assert cfg.data.inputs == ("x1", "x2") and cfg.network.inputs == 2
+    assert "2 classes" in find(form, QLabel, "dataShapeLabel").text()
+
+
+def test_csv_one_column_file_names_the_likely_delimiter(form, qtbot, tmp_path):
+    dialog = choose(form, qtbot, write_csv(tmp_path, "x1|x2|y\n1|2|0\n"))
+    note = find(dialog, QLabel, "csvDelimiterLabel")
+    assert shown(note) and "one column" in note.text()
+    assert "looks separated by '|'" in note.text() and "semicolons" in note.text()
+    dialog.reject()
+
+
+def test_csv_comma_file_shows_no_delimiter_note(form, qtbot, tmp_path):
+    dialog = choose(form, qtbot, write_csv(tmp_path, THREE_INPUTS))
+    assert not shown(find(dialog, QLabel, "csvDelimiterLabel"))
+    dialog.reject()
+
+
+def test_loss_advice_matches_the_data():
+    three = csv_shape(["a"], ["y"], 3)
+    binary = csv_shape(["a"], ["y"], 2)
+    numbers = csv_shape(["a"], ["y"], 0)
+    assert "cross_entropy with 3 softmax outputs" in loss_advice("bce", three)
+    assert "mse" not in loss_advice("bce", three)
+    assert loss_advice("cross_entropy", three) == ""
+    assert loss_advice("bce", binary) == ""
+    assert "mse with a linear output" in loss_advice("bce", numbers)
+    assert "mse with a linear output" in loss_advice("cross_entropy", numbers)
+    assert fitting_loss("bce", three) == "cross_entropy"
+    assert fitting_loss("bce", binary) is None
+    assert fitting_loss("bce", numbers) == fitting_loss("cross_entropy", numbers) == "mse"
+    assert fitting_loss("mse", three) is None
+    assert "3 softmax outputs" in fitting_loss_note("cross_entropy", three)
+
+
+def test_three_class_csv_on_bce_advises_cross_entropy(form, qtbot, tmp_path):
+    dialog = choose(form, qtbot, write_csv(tmp_path, THREE_INPUTS))
+    with qtbot.waitSignal(form.structure_changed, timeout=5000):
+        qtbot.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
+    advice = find(form, QLabel, "lossAdviceLabel").text()
+    if form.config().loss == "bce":  # not switched by the form: the advice names the remedy
+        assert "cross_entropy with 3 softmax outputs" in advice and "mse" not in advice
+    else:  # switched: cross_entropy with 3 softmax units, and no advice left
+        assert form.config().loss == "cross_entropy"
+        assert form.config().network.output_layer == LayerConfig(3, "softmax")
+        assert advice == ""

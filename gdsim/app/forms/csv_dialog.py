@@ -9,7 +9,6 @@ names the problem and the dialog stays open, so nothing is applied.
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,7 +34,7 @@ from gdsim.app.forms import tips
 from gdsim.app.forms.widgets import NumberSpinBox, set_tip
 from gdsim.config import MAX_TEST_FRACTION
 from gdsim.errors import DataError
-from gdsim.io.data_csv import read_csv_header
+from gdsim.io.data_csv import delimiter_name, one_column_hint, parse_number, read_csv_preview
 from gdsim.session.run_files import load_csv
 
 PREVIEW_ROWS = 8
@@ -45,29 +44,34 @@ _TARGET_TINT = QColor(255, 152, 0, 60)
 
 
 def read_preview(path: str | os.PathLike[str], rows: int = PREVIEW_ROWS) -> list[list[str]]:
-    """The first ``rows`` data lines (after the header), as text; [] if they cannot be read."""
-    out: list[list[str]] = []
+    """The first ``rows`` data lines (after the header), as text, split the way the file is
+    loaded (the delimiter its header sets); [] if they cannot be read."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            next(reader, None)
-            for row in reader:
-                if not any(cell.strip() for cell in row):
-                    continue
-                out.append([cell.strip() for cell in row])
-                if len(out) >= rows:
-                    break
-    except (OSError, UnicodeDecodeError, csv.Error):
+        return read_csv_preview(path, rows)[2]
+    except DataError:
         return []
-    return out
 
 
-def _numeric(cell: str) -> bool:
+def _numeric(cell: str, decimal_comma: bool = False) -> bool:
     try:
-        float(cell)
+        parse_number(cell, decimal_comma)
     except ValueError:
         return False
     return True
+
+
+def delimiter_note(delimiter: str, header: Sequence[str]) -> str:
+    """What the dialog says about how the file is split ("" for an ordinary comma file)."""
+    if len(header) == 1:
+        likely = one_column_hint(header[0])
+        return f"Only one column, '{header[0]}'" + (
+            f": {likely}." if likely else ": gdsim splits columns at commas, semicolons or tabs."
+        )
+    if delimiter == ",":
+        return ""
+    return (
+        f"Columns separated by {delimiter_name(delimiter)}; decimal commas (0,5) are read as 0.5."
+    )
 
 
 class CsvColumnsDialog(QDialog):
@@ -90,13 +94,14 @@ class CsvColumnsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.path = str(path)
-        self.header = read_csv_header(path)  # DataError for a broken file
+        # DataError for a broken file
+        self.delimiter, self.header, preview = read_csv_preview(path, PREVIEW_ROWS)
+        self._decimal_comma = self.delimiter != ","
         self.seed = seed
         self.n_classes: int | None = None
         self.setObjectName("csvColumnsDialog")
         self.setWindowTitle(f"CSV columns \u2014 {Path(self.path).name}")
         self.setModal(True)
-        preview = read_preview(path)
 
         layout = QVBoxLayout(self)
         file_label = QLabel(
@@ -112,6 +117,11 @@ class CsvColumnsDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        self.delimiter_label = QLabel(delimiter_note(self.delimiter, self.header))
+        self.delimiter_label.setObjectName("csvDelimiterLabel")
+        self.delimiter_label.setWordWrap(True)
+        self.delimiter_label.setVisible(bool(self.delimiter_label.text()))
+        layout.addWidget(self.delimiter_label)
 
         self.roles_table = QTableWidget(len(self.header), 3)
         self.roles_table.setObjectName("csvRolesTable")
@@ -165,7 +175,7 @@ class CsvColumnsDialog(QDialog):
         for r, cells in enumerate(preview):
             for c, cell in enumerate(cells):
                 item = QTableWidgetItem(cell)
-                if _numeric(cell):
+                if _numeric(cell, self._decimal_comma):
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
@@ -218,7 +228,9 @@ class CsvColumnsDialog(QDialog):
         numeric = [
             name
             for i, name in enumerate(self.header)
-            if name and preview and all(i < len(row) and _numeric(row[i]) for row in preview)
+            if name
+            and preview
+            and all(i < len(row) and _numeric(row[i], self._decimal_comma) for row in preview)
         ]
         if len(numeric) < 2:
             return set(), set()

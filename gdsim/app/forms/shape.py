@@ -110,10 +110,50 @@ def describe(shape: DataShape) -> str:
     return f"{ins} \u2192 {outs}{names(shape.target_names)}{kind}"
 
 
+def fitting_loss(loss: str, shape: DataShape) -> str | None:
+    """The loss the data needs when ``loss`` cannot train on it (None when it can, or when the
+    data does not say): numbers to predict -> mse (with a linear output); one label column with
+    K >= 3 classes -> cross_entropy (with K softmax units) instead of bce, which takes 0/1."""
+    if shape.n_classes == 0 and loss in ("bce", "cross_entropy"):
+        return "mse"
+    if loss == "bce" and shape.n_targets == 1 and shape.n_classes and shape.n_classes >= 3:
+        return "cross_entropy"
+    return None
+
+
+def fitting_loss_note(loss: str, shape: DataShape) -> str:
+    """Why :func:`fitting_loss` switched to ``loss``, for the hint ("" for no switch)."""
+    if loss == "mse":
+        return (
+            "Loss set to mse and output to linear: this data set has numbers to predict, "
+            "not classes."
+        )
+    if loss == "cross_entropy" and shape.n_classes:
+        return (
+            f"Loss set to cross_entropy with {shape.n_classes} softmax outputs: this data set "
+            f"has {shape.n_classes} classes, and bce only takes labels 0 and 1."
+        )
+    return ""
+
+
 def loss_advice(loss: str, shape: DataShape) -> str:
-    """A short warning when the loss does not suit the data (empty when it does)."""
+    """A short warning when the loss does not suit the data (empty when it does); the remedy it
+    names always fits the data: 0/1 labels -> bce with 1 sigmoid unit, K classes ->
+    cross_entropy with K softmax units, numbers -> mse with a linear output."""
     if shape.n_classes == 0 and loss == "bce":
-        return "bce expects targets between 0 and 1; this looks like regression data: try mse."
+        return (
+            "bce expects targets between 0 and 1; this looks like regression data: "
+            "try mse with a linear output."
+        )
     if shape.n_classes == 0 and loss == "cross_entropy" and shape.n_targets == 1:
-        return "cross_entropy expects class labels 0, 1, ...; this looks like regression data."
+        return (
+            "cross_entropy expects class labels 0, 1, ...; this looks like regression data: "
+            "try mse with a linear output."
+        )
+    k = shape.n_classes
+    if loss == "bce" and shape.n_targets == 1 and k and k >= 3:
+        return (
+            f"bce expects labels 0 and 1; this data has {k} classes (0..{k - 1}): "
+            f"try cross_entropy with {k} softmax outputs."
+        )
     return ""
