@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from gdsim.app.controls import TrainingControls
 from gdsim.app.dialogs import Dialogs
-from gdsim.app.forms import ConfigForm
+from gdsim.app.forms import ConfigForm, describe_change
 from gdsim.app.message_bar import MessageBar
 from gdsim.app.parameter_table import ParameterTable
 from gdsim.app.plots.panel import PlotPanel
@@ -228,7 +228,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ the form
     def _on_structure_changed(self, config: Config) -> None:
-        if not self.confirm_discard("Changing the network starts a new run."):
+        if not self.confirm_discard(describe_change(self.config, config)):
             self.form.set_config(self.config)
             return
         self.config = config

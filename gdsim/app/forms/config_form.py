@@ -8,9 +8,12 @@ another optimizer), ``structure_changed`` for anything else. An invalid one is r
 previous config stays, the field the error names gets a red border and the message as tooltip,
 the message is shown at the top of the form and emitted with ``invalid``.
 
-Typing in a spin box is applied after ``debounce_ms`` (300 ms) of quiet, on Enter or when the
-field loses focus; choices (combo boxes, check boxes, buttons) apply at once. ``flush()``
-applies pending typing now.
+Typing in a number box is taken as a whole (on Enter, when the field loses focus, or when an
+arrow steps from it), never keystroke by keystroke: text that is not a number in the field's
+range is refused with a message naming the range, shown at the top of the form until the next
+valid edit, and the value in force is put back. Arrow steps are applied after ``debounce_ms``
+(300 ms) of quiet; choices (combo boxes, check boxes, buttons) apply at once. ``flush()``
+applies pending changes now.
 
 Function mode is not edited here (the lessons do that): ``set_config`` ignores a function-mode
 config and the form keeps showing, and ``config()`` keeps returning, the last network config.
@@ -35,6 +38,25 @@ from gdsim.app.forms.widgets import Section, clear_invalid, mark_invalid
 from gdsim.config import Config, ConfigError, validate_config
 
 DEFAULT_DEBOUNCE_MS = 300
+
+# What a structural change is called in "... starts a new run." (config field -> words)
+_CHANGE_NAMES = (
+    ("data", "the data"),
+    ("network", "the network"),
+    ("loss", "the loss"),
+    ("init", "the initialisation"),
+    ("batch_size", "the batch size"),
+    ("regularization", "the regularisation"),
+)
+
+
+def describe_change(old: Config, new: Config) -> str:
+    """``"Changing the data starts a new run."``: names what differs between two configs."""
+    names = [words for key, words in _CHANGE_NAMES if getattr(old, key) != getattr(new, key)]
+    if not names:
+        names = ["the settings"]
+    what = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"Changing {what} starts a new run."
 
 
 class ConfigForm(QWidget):
@@ -84,7 +106,7 @@ class ConfigForm(QWidget):
             layout.addWidget(section)
             section.edited.connect(self._edited)
             section.commit.connect(self.flush)
-            section.refused.connect(self.invalid)
+            section.refused.connect(self._show_invalid)  # stays until a valid edit
         layout.addStretch(1)
         self._align_labels()
         self.data_form.shape_changed.connect(self._shape_changed)
