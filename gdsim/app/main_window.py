@@ -181,17 +181,25 @@ class MainWindow(QMainWindow):
         self.form.structure_changed.connect(self._on_structure_changed)
         self.form.live_changed.connect(self._on_live_changed)
         self.form.invalid.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.controls.refused.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.message_bar.action_clicked.connect(self.reset)
         self.plots.log_cost_changed.connect(self.state.sync_log_action)
         self.diagram_view.step_requested.connect(lambda: self.step(1))
         self.table.doubleClicked.connect(self._inspect_parameter)
 
     # ------------------------------------------------------------------ training requests
+    def commit_typing(self) -> None:
+        """What is typed but not yet entered in the form and the stop rules counts now."""
+        self.form.flush()
+        self.controls.commit_typing()
+
     def step(self, n: int = 1) -> None:
+        self.commit_typing()
         if self.presenter.can_train():
             self.session.step(n)
 
     def run(self) -> None:
+        self.commit_typing()
         if self.presenter.can_train():
             self.session.run()
         else:

@@ -27,7 +27,7 @@ import dataclasses
 
 import shiboken6
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from gdsim.app.forms.data_form import DataForm
 from gdsim.app.forms.network_form import NetworkForm
@@ -148,7 +148,13 @@ class ConfigForm(QWidget):
         self._update_advice()
 
     def flush(self) -> None:
-        """Apply typing that is waiting for the debounce timer, now."""
+        """Take what is typed in the number boxes (refusing what is not valid, with the
+        message) and apply changes waiting for the debounce timer, now: Step or Run from a key
+        (which moves no focus) then trains with what the form shows."""
+        for section in self._sections:
+            for widget in section.field_widgets():
+                if isinstance(widget, QAbstractSpinBox) and shiboken6.isValid(widget):
+                    widget.interpretText()
         if self._timer.isActive():
             self._apply()
 

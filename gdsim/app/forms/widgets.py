@@ -114,10 +114,10 @@ class NumberSpinBox(QDoubleSpinBox):
         return format_number(value, self._significant)
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt override)
-        typed = self._typed_value(text)
+        typed = self.typed_value(text)
         return self.value() if typed is None else typed
 
-    def _typed_value(self, text: str) -> float | None:
+    def typed_value(self, text: str) -> float | None:
         """The number ``text`` is when it is one in range, else None."""
         try:
             value = float(text.strip())
@@ -135,7 +135,7 @@ class NumberSpinBox(QDoubleSpinBox):
         return self.textFromValue(self.value())
 
     def validate(self, text: str, pos: int):  # noqa: D401 (Qt override)
-        if self._typed_value(text) is not None:
+        if self.typed_value(text) is not None:
             return QValidator.State.Acceptable, text, pos
         return QValidator.State.Intermediate, text, pos  # kept as typed; judged as a whole
 
@@ -147,7 +147,7 @@ class NumberSpinBox(QDoubleSpinBox):
     def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt override)
         text = self.lineEdit().text()
         if text.strip() != self.text_of_value():  # typed, not applied yet: step from it
-            typed = self._typed_value(text)
+            typed = self.typed_value(text)
             if typed is None:
                 self.lineEdit().setText(self.fixup(text))
                 return
@@ -175,7 +175,7 @@ class IntSpinBox(QSpinBox):
         self.setKeyboardTracking(False)
         self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
 
-    def _typed_value(self, text: str) -> int | None:
+    def typed_value(self, text: str) -> int | None:
         stripped = text.strip()
         if self.specialValueText() and stripped == self.specialValueText():
             return self.minimum()
@@ -187,12 +187,12 @@ class IntSpinBox(QSpinBox):
         return value if self.minimum() <= value <= self.maximum() else None
 
     def validate(self, text: str, pos: int):  # noqa: D401 (Qt override)
-        if self._typed_value(text) is not None:
+        if self.typed_value(text) is not None:
             return QValidator.State.Acceptable, text, pos
         return QValidator.State.Intermediate, text, pos
 
     def valueFromText(self, text: str) -> int:  # noqa: N802 (Qt override)
-        typed = self._typed_value(text)
+        typed = self.typed_value(text)
         return self.value() if typed is None else typed
 
     def shown_text(self) -> str:
@@ -215,7 +215,7 @@ class IntSpinBox(QSpinBox):
     def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt override)
         text = self.lineEdit().text()
         if text.strip() != self.shown_text():  # typed, not applied yet: step from it
-            typed = self._typed_value(text)
+            typed = self.typed_value(text)
             if typed is None:
                 self.lineEdit().setText(self.fixup(text))
                 return
