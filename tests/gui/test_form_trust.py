@@ -195,3 +195,28 @@ def test_step_n_takes_what_is_typed_or_nothing(controls, qtbot):
     type_into(qtbot, box(controls, "stepNSpin"), "1e9", enter=False)
     assert controls.step_n() is None  # refused (with a message): no 10 or 1 steps instead
     assert steps == [50]
+
+
+def test_a_loaded_config_is_shown_and_kept_exactly_not_clamped_or_rounded(form):
+    from gdsim.config import InitConfig, OptimizerConfig, RegularizationConfig
+
+    cfg = validate_config(
+        dataclasses.replace(
+            default_config(),
+            optimizer=OptimizerConfig("adam", 1.23456e-13, eps=1e-20),
+            init=InitConfig("normal", 0, 1.5e-11),
+            regularization=RegularizationConfig("l2", 2e7),
+        )
+    )
+    form.set_config(cfg)
+    assert validate_config(form.candidate()) == cfg  # (was eps 0, lr 1.2e-13, scale 1e-9, ...)
+    assert box(form, "epsSpin").text() == "1e-20"
+
+
+def test_the_batch_size_box_stops_at_the_config_limit(form, qtbot):
+    from gdsim.config import MAX_BATCH_SIZE
+
+    batch = box(form, "batchSizeSpin")
+    assert batch.maximum() == MAX_BATCH_SIZE
+    type_into(qtbot, batch, "2000000")
+    assert batch.value() == 0 and "between 0 (full batch) and 1,000,000" in form.error

@@ -80,7 +80,7 @@ class NumberSpinBox(QDoubleSpinBox):
     """A float spin box that shows up to ``significant`` digits without trailing zeros.
 
     ``steps="log"``: the arrows walk 0.001, 0.002, 0.005, 0.01, ... (learning rates, eps);
-    ``steps="linear"``: they add ``step``. Values are kept exactly as typed (17 decimals).
+    ``steps="linear"``: they add ``step``. Values are kept exactly as typed (323 decimals).
 
     What is typed is taken only as a whole, on Enter, when the focus leaves or when an arrow
     steps from it (no keyboard tracking: the "1" of "1e9" is never applied). Any keystroke is
@@ -103,12 +103,18 @@ class NumberSpinBox(QDoubleSpinBox):
         super().__init__(parent)
         self._significant = significant
         self._log = steps == "log"
-        self.setDecimals(17)
+        self.setDecimals(323)  # no rounding: 1.23456e-15 stays that, not 1.23e-15
         self.setRange(minimum, maximum)
         self.setSingleStep(step)
         self.setAccelerated(True)
         self.setKeyboardTracking(False)
         self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
+
+    def show_value(self, value: float) -> None:
+        """Show a config's value exactly: a valid config may hold one beyond this box's
+        range (eps 1e-20), which is shown and kept, not clamped into another number."""
+        self.setRange(min(self.minimum(), value), max(self.maximum(), value))
+        self.setValue(value)
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt override)
         return format_number(value, self._significant)
