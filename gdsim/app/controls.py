@@ -5,20 +5,20 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QDoubleValidator, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QStyle,
     QVBoxLayout,
     QWidget,
 )
 
 from gdsim.app.forms.tips import CONTROLS
+from gdsim.app.forms.widgets import IntSpinBox, clear_invalid, format_number, mark_invalid
 
 STEP_N_MAX = 10_000_000  # updates one 'Step N' may ask for
 SPEEDS = [
@@ -42,6 +42,7 @@ class TrainingControls(QWidget):
     export_requested = Signal()
     speed_changed = Signal(object)  # steps per second or None
     stop_conditions_changed = Signal(object, object)  # max steps or None, target cost or None
+    refused = Signal(str)  # "Stop at cost: must be ... (kept none)." typing that was put back
 
     def __init__(self, parent=None, *, shortcuts: bool = True):
         """`shortcuts`: F10, Shift+F10, F5, Ctrl+R (and Ctrl+Shift+R, Ctrl+E when those buttons
@@ -54,7 +55,7 @@ class TrainingControls(QWidget):
         self.step_button = QPushButton(icon(QStyle.StandardPixmap.SP_MediaSkipForward), "Step")
         self.step_button.setObjectName("stepButton")
         self.step_button.setToolTip(CONTROLS["step"])
-        self.step_n_spin = QSpinBox()
+        self.step_n_spin = IntSpinBox()
         self.step_n_spin.setObjectName("stepNSpin")
         self.step_n_spin.setRange(2, STEP_N_MAX)
         self.step_n_spin.setValue(10)
@@ -79,7 +80,7 @@ class TrainingControls(QWidget):
         for text, value in SPEEDS:
             self.speed_combo.addItem(text, value)
         self.speed_combo.setToolTip(CONTROLS["speed"])
-        self.max_steps_spin = QSpinBox()
+        self.max_steps_spin = IntSpinBox()
         self.max_steps_spin.setObjectName("maxStepsSpin")
         self.max_steps_spin.setRange(0, 2_000_000_000)
         self.max_steps_spin.setSpecialValueText("no limit")
@@ -89,9 +90,9 @@ class TrainingControls(QWidget):
         self.target_cost_edit.setObjectName("targetCostEdit")
         self.target_cost_edit.setPlaceholderText("none")
         self.target_cost_edit.setFixedWidth(90)
-        validator = QDoubleValidator(0.0, 1e300, 12, self)
-        validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
-        self.target_cost_edit.setValidator(validator)
+        # No validator: it would drop keystrokes ("-1" -> "1") and let "1e999" pass unread.
+        # The whole text is judged on Enter or focus-out (see _target_edited).
+        self._target: float | None = None
         self.target_cost_edit.setToolTip(CONTROLS["target_cost"])
         self.export_button = QPushButton(
             icon(QStyle.StandardPixmap.SP_DialogSaveButton), "Export CSV…"
@@ -135,9 +136,9 @@ class TrainingControls(QWidget):
         rows.addLayout(self.second_row)
 
         self.step_button.clicked.connect(lambda: self.step_requested.emit(1))
-        self.step_n_button.clicked.connect(
-            lambda: self.step_requested.emit(self.step_n_spin.value())
-        )
+        self.step_n_button.clicked.connect(self._step_n_clicked)
+        for label, spin in (("Step N", self.step_n_spin), ("Stop at step", self.max_steps_spin)):
+            spin.refused.connect(lambda why, label=label: self.refused.emit(f"{label}: {why}."))
         self.run_button.toggled.connect(self._on_run_toggled)
         self.reset_button.clicked.connect(self.reset_requested)
         self.rerandomize_button.clicked.connect(self.rerandomize_requested)
@@ -146,7 +147,7 @@ class TrainingControls(QWidget):
             lambda: self.speed_changed.emit(self.speed_combo.currentData())
         )
         self.max_steps_spin.valueChanged.connect(self._emit_stops)
-        self.target_cost_edit.editingFinished.connect(self._emit_stops)
+        self.target_cost_edit.editingFinished.connect(self._target_edited)
         self.set_running(False)
         if shortcuts:
             self._add_shortcuts()
@@ -191,15 +192,50 @@ class TrainingControls(QWidget):
         self._show_running(running)
 
     def stop_conditions(self) -> tuple[int | None, float | None]:
-        steps = self.max_steps_spin.value() or None
-        text = self.target_cost_edit.text().strip().replace(",", ".")
+        """The stop rules in force (typing not yet taken with Enter or focus-out excluded)."""
+        return self.max_steps_spin.value() or None, self._target
+
+    def step_n(self) -> int | None:
+        """The N of Step N, taking what is typed in its box first; None if that was refused."""
+        spin = self.step_n_spin
+        refused = spin.typed_value(spin.text()) is None and spin.text().strip() != spin.shown_text()
+        spin.interpretText()  # a refusal puts the value in force back and says why
+        return None if refused else spin.value()
+
+    def commit_typing(self) -> None:
+        """Take what is typed in the stop-rule boxes now (a key such as F5 moves no focus)."""
+        self.max_steps_spin.interpretText()
+        if self.target_cost_edit.text().strip() != self._target_text():
+            self._target_edited()
+
+    def _step_n_clicked(self) -> None:
+        n = self.step_n()
+        if n is not None:
+            self.step_requested.emit(n)
+
+    def _target_text(self) -> str:
+        return "" if self._target is None else format_number(self._target, 12)
+
+    def _target_edited(self) -> None:
+        """Take the typed target cost as a whole, or refuse it and show the one in force."""
+        text = self.target_cost_edit.text().strip()
         try:
             target = float(text) if text else None
         except ValueError:
-            target = None
-        if target is not None and not math.isfinite(target):
-            target = None
-        return steps, target
+            target = math.nan
+        if target is not None and not (math.isfinite(target) and target >= 0):
+            kept = self._target_text() or "none"
+            message = (
+                f"Stop at cost: must be a number of at least 0, or empty for none (kept {kept})."
+            )
+            self.target_cost_edit.setText(self._target_text())
+            mark_invalid(self.target_cost_edit, message)
+            self.refused.emit(message)
+            return
+        clear_invalid(self.target_cost_edit)
+        if target != self._target:
+            self._target = target
+            self._emit_stops()
 
     def _emit_stops(self) -> None:
         self.stop_conditions_changed.emit(*self.stop_conditions())

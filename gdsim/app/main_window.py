@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from gdsim.app.controls import TrainingControls
 from gdsim.app.dialogs import Dialogs
-from gdsim.app.forms import ConfigForm
+from gdsim.app.forms import ConfigForm, describe_change
 from gdsim.app.message_bar import MessageBar
 from gdsim.app.parameter_table import ParameterTable
 from gdsim.app.plots.panel import PlotPanel
@@ -181,17 +181,25 @@ class MainWindow(QMainWindow):
         self.form.structure_changed.connect(self._on_structure_changed)
         self.form.live_changed.connect(self._on_live_changed)
         self.form.invalid.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.controls.refused.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.message_bar.action_clicked.connect(self.reset)
         self.plots.log_cost_changed.connect(self.state.sync_log_action)
         self.diagram_view.step_requested.connect(lambda: self.step(1))
         self.table.doubleClicked.connect(self._inspect_parameter)
 
     # ------------------------------------------------------------------ training requests
+    def commit_typing(self) -> None:
+        """What is typed but not yet entered in the form and the stop rules counts now."""
+        self.form.flush()
+        self.controls.commit_typing()
+
     def step(self, n: int = 1) -> None:
+        self.commit_typing()
         if self.presenter.can_train():
             self.session.step(n)
 
     def run(self) -> None:
+        self.commit_typing()
         if self.presenter.can_train():
             self.session.run()
         else:
@@ -228,7 +236,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ the form
     def _on_structure_changed(self, config: Config) -> None:
-        if not self.confirm_discard("Changing the network starts a new run."):
+        if not self.confirm_discard(describe_change(self.config, config)):
             self.form.set_config(self.config)
             return
         self.config = config

@@ -254,22 +254,34 @@ def test_changing_units_and_activation_is_structural(form, qtbot):
     assert "softmax" not in [combo.itemText(i) for i in range(combo.count())]
 
 
-def test_typing_units_is_debounced_into_one_change(form, qtbot):
+def test_typing_units_is_taken_as_a_whole_on_enter(form, qtbot):
     form.debounce_ms = 150
     recorder = Recorder(form)
     spin = find(form, QSpinBox, "hiddenUnitsSpin_1")
     spin.setFocus()
     spin.selectAll()
     qtbot.keyClicks(spin, "128")
+    qtbot.wait(300)
+    assert spin.value() == 4 and recorder.count == 0  # nothing of "128" applied while typing
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
     assert spin.value() == 128
-    assert recorder.structure == []  # nothing yet: still typing
-    assert form.pending
-    # The parameter count follows the typing at once.
     assert find(form, QLabel, "networkSummaryLabel").text().startswith("2-128-1")
-    qtbot.waitUntil(lambda: len(recorder.structure) == 1, timeout=2000)
     qtbot.wait(300)
     assert len(recorder.structure) == 1
     assert recorder.structure[0].network.hidden_layers == (LayerConfig(128, "tanh"),)
+
+
+def test_arrow_steps_are_debounced_into_one_change(form, qtbot):
+    form.debounce_ms = 150
+    recorder = Recorder(form)
+    spin = find(form, QSpinBox, "hiddenUnitsSpin_1")
+    spin.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(spin, Qt.Key.Key_Up)
+    assert spin.value() == 7 and recorder.structure == [] and form.pending
+    qtbot.waitUntil(lambda: len(recorder.structure) == 1, timeout=2000)
+    qtbot.wait(300)
+    assert [c.network.hidden_layers[0].units for c in recorder.structure] == [7]
 
 
 def test_flush_applies_pending_typing_now(form, qtbot):
@@ -319,7 +331,7 @@ def test_learning_rate_typed_as_text_applies_on_enter(form, qtbot):
     spin.setFocus()
     spin.selectAll()
     qtbot.keyClicks(spin, "2e-4")
-    assert recorder.live == [] and form.pending
+    assert recorder.live == [] and spin.value() == 0.1  # nothing applied while typing
     qtbot.keyClick(spin, Qt.Key.Key_Return)
     assert [c.optimizer.learning_rate for c in recorder.live] == [2e-4]
     assert recorder.structure == []
@@ -666,16 +678,13 @@ def test_csv_flow_sets_source_columns_and_inputs(form, qtbot, tmp_path):
     assert cfg.data.targets == ("label",)
     assert cfg.data.test_fraction == 0.25
     assert cfg.network.inputs == 3
-    assert cfg.network.output_layer == LayerConfig(1, "sigmoid")
+    # 3 classes cannot train with bce on a sigmoid: the form switches to what fits and says so
+    assert cfg.loss == "cross_entropy"
+    assert cfg.network.output_layer == LayerConfig(3, "softmax")
     assert form.data_form.columns_dialog is None
     assert "data.csv" in find(form, QLabel, "csvFileLabel").text()
     assert "3 classes" in find(form, QLabel, "dataShapeLabel").text()
-    assert find(form, QLabel, "networkSummaryLabel").text().startswith("3-4-1")
-
-    # cross_entropy now knows the class count from the file: 3 softmax units.
-    with qtbot.waitSignal(form.structure_changed, timeout=2000) as blocker:
-        find(form, QComboBox, "lossCombo").setCurrentText("cross_entropy")
-    assert blocker.args[0].network.output_layer == LayerConfig(3, "softmax")
+    assert find(form, QLabel, "networkSummaryLabel").text().startswith("3-4-3")
 
     # Back to a built-in set: 2 inputs again, and the CSV settings are remembered.
     with qtbot.waitSignal(form.structure_changed, timeout=2000) as blocker:
@@ -910,19 +919,22 @@ def test_screenshots(qtbot):
     assert _shot(other, qtbot, "form-invalid.png", scrolls).stat().st_size > 0
 
 
-def test_the_learning_rate_box_refuses_what_can_never_be_valid(qtbot):
+def test_the_learning_rate_box_keeps_what_is_typed_and_refuses_it_as_a_whole(qtbot):
     from PySide6.QtWidgets import QAbstractSpinBox
 
     form = ConfigForm()
     qtbot.addWidget(form)
+    recorder = Recorder(form)
     spin = form.findChild(QAbstractSpinBox, "learningRateSpin")
     spin.setFocus()
-    spin.selectAll()
-    qtbot.keyClicks(spin, "-5")
-    assert not spin.text().startswith("-")  # the minus sign was refused
-    spin.selectAll()
-    qtbot.keyClicks(spin, "5000")  # the limit is 1000: the last digit is refused
-    assert float(spin.text()) <= 1000
+    for typed in ("-5", "5000", "1,5"):
+        spin.selectAll()
+        qtbot.keyClicks(spin, typed)
+        assert spin.text() == typed  # no keystroke dropped: "-5" does not become "5"
+        qtbot.keyClick(spin, Qt.Key.Key_Return)
+        assert spin.text() == "0.1" and spin.value() == 0.1
+    assert recorder.live == [] and recorder.structure == []
+    assert len(recorder.invalid) == 3
     spin.selectAll()
     qtbot.keyClicks(spin, "2e-3")  # a partial exponent stays typeable
     assert spin.text() == "2e-3"
@@ -969,12 +981,21 @@ def test_picking_regression_data_from_a_classifier_switches_to_mse_and_a_linear_
 @pytest.mark.parametrize(
     ("name", "typed", "kept", "why"),
     [
-        ("learningRateSpin", "-", "0.1", "Learning rate: must be between"),
-        # the in-range start of what was typed ("1") is taken as it is typed; the rest is not
-        ("learningRateSpin", "1e9", "1", "Learning rate: must be between"),
-        ("noiseSpin", "11", "1", "Noise: must be between"),
-        ("samplesSpin", "3", "200", "Samples: must be between"),
-        ("hiddenUnitsSpin_1", "0", "4", "Hidden layer 1 units: must be between 1 and"),
+        ("learningRateSpin", "-", "0.1", "Learning rate: must be between 1e-12 and 1000"),
+        ("learningRateSpin", "-5", "0.1", "Learning rate: must be between 1e-12 and 1000"),
+        ("learningRateSpin", "1,5", "0.1", "Learning rate: must be between"),
+        # nothing of what is typed is applied as it is typed (not the "1" of "1e9")
+        ("learningRateSpin", "1e9", "0.1", "Learning rate: must be between"),
+        ("learningRateSpin", "1e-20", "0.1", "Learning rate: must be between 1e-12"),
+        ("noiseSpin", "11", "0.1", "Noise: must be between 0 and 10"),
+        ("samplesSpin", "3", "200", "Samples: must be a whole number between 4 and 1,000,000"),
+        ("samplesSpin", "0.5", "200", "Samples: must be a whole number between"),
+        ("samplesSpin", "1e9", "200", "Samples: must be a whole number between"),
+        ("hiddenUnitsSpin_1", "0", "4", "Hidden layer 1 units: must be a whole number between 1"),
+        ("hiddenUnitsSpin_1", "100001", "4", "Hidden layer 1 units: must be a whole number"),
+        ("batchSizeSpin", "-1", "full batch", "Batch size: must be a whole number between 0"),
+        ("seedSpin", "1.5", "0", "Init seed: must be a whole number between 0"),
+        ("testFractionSpin", "0.95", "0.2", "Test fraction: must be between 0 and 0.9"),
     ],
 )
 def test_a_number_box_that_keeps_its_value_says_why(form, qtbot, name, typed, kept, why):
@@ -992,6 +1013,10 @@ def test_a_number_box_that_keeps_its_value_says_why(form, qtbot, name, typed, ke
         QTest.keyClick(box, Qt.Key.Key_Return)
     assert blocker.args[0].startswith(why) and f"(kept {kept})" in blocker.args[0]
     assert box.text().replace(",", "") == kept
+    # the message stays at the top of the form (not only in the status line) until a valid edit
+    assert form.error == blocker.args[0] and shown(find(form, QLabel, "formErrorLabel"))
+    assert is_marked_invalid(box)
+    assert form.config() == validate_config(default_config())
 
 
 def test_csv_semicolon_file_with_decimal_commas_is_split_and_loaded(form, qtbot, tmp_path):

@@ -7,7 +7,7 @@ mapping), ``shape`` (data size and output/loss rules, no Qt), ``widgets`` (share
 ``tips`` (tooltip texts).
 """
 
-from gdsim.app.forms.config_form import ConfigForm
+from gdsim.app.forms.config_form import ConfigForm, describe_change
 from gdsim.app.forms.csv_dialog import CsvColumnsDialog
 
-__all__ = ["ConfigForm", "CsvColumnsDialog"]
+__all__ = ["ConfigForm", "CsvColumnsDialog", "describe_change"]

@@ -8,9 +8,12 @@ another optimizer), ``structure_changed`` for anything else. An invalid one is r
 previous config stays, the field the error names gets a red border and the message as tooltip,
 the message is shown at the top of the form and emitted with ``invalid``.
 
-Typing in a spin box is applied after ``debounce_ms`` (300 ms) of quiet, on Enter or when the
-field loses focus; choices (combo boxes, check boxes, buttons) apply at once. ``flush()``
-applies pending typing now.
+Typing in a number box is taken as a whole (on Enter, when the field loses focus, or when an
+arrow steps from it), never keystroke by keystroke: text that is not a number in the field's
+range is refused with a message naming the range, shown at the top of the form until the next
+valid edit, and the value in force is put back. Arrow steps are applied after ``debounce_ms``
+(300 ms) of quiet; choices (combo boxes, check boxes, buttons) apply at once. ``flush()``
+applies pending changes now.
 
 Function mode is not edited here (the lessons do that): ``set_config`` ignores a function-mode
 config and the form keeps showing, and ``config()`` keeps returning, the last network config.
@@ -24,17 +27,36 @@ import dataclasses
 
 import shiboken6
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from gdsim.app.forms.data_form import DataForm
 from gdsim.app.forms.network_form import NetworkForm
 from gdsim.app.forms.optimizer_form import OptimizerForm
-from gdsim.app.forms.shape import DataShape, loss_advice
+from gdsim.app.forms.shape import DataShape, fitting_loss, fitting_loss_note, loss_advice
 from gdsim.app.forms.training_form import TrainingForm
 from gdsim.app.forms.widgets import Section, clear_invalid, mark_invalid
 from gdsim.config import Config, ConfigError, validate_config
 
 DEFAULT_DEBOUNCE_MS = 300
+
+# What a structural change is called in "... starts a new run." (config field -> words)
+_CHANGE_NAMES = (
+    ("data", "the data"),
+    ("network", "the network"),
+    ("loss", "the loss"),
+    ("init", "the initialisation"),
+    ("batch_size", "the batch size"),
+    ("regularization", "the regularisation"),
+)
+
+
+def describe_change(old: Config, new: Config) -> str:
+    """``"Changing the data starts a new run."``: names what differs between two configs."""
+    names = [words for key, words in _CHANGE_NAMES if getattr(old, key) != getattr(new, key)]
+    if not names:
+        names = ["the settings"]
+    what = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"Changing {what} starts a new run."
 
 
 class ConfigForm(QWidget):
@@ -84,7 +106,7 @@ class ConfigForm(QWidget):
             layout.addWidget(section)
             section.edited.connect(self._edited)
             section.commit.connect(self.flush)
-            section.refused.connect(self.invalid)
+            section.refused.connect(self._show_invalid)  # stays until a valid edit
         layout.addStretch(1)
         self._align_labels()
         self.data_form.shape_changed.connect(self._shape_changed)
@@ -126,7 +148,13 @@ class ConfigForm(QWidget):
         self._update_advice()
 
     def flush(self) -> None:
-        """Apply typing that is waiting for the debounce timer, now."""
+        """Take what is typed in the number boxes (refusing what is not valid, with the
+        message) and apply changes waiting for the debounce timer, now: Step or Run from a key
+        (which moves no focus) then trains with what the form shows."""
+        for section in self._sections:
+            for widget in section.field_widgets():
+                if isinstance(widget, QAbstractSpinBox) and shiboken6.isValid(widget):
+                    widget.interpretText()
         if self._timer.isActive():
             self._apply()
 
@@ -212,17 +240,18 @@ class ConfigForm(QWidget):
             return
         loss = self.training_form.loss()
         note = ""
-        if shape.n_classes == 0 and loss in ("bce", "cross_entropy"):
-            # Regression data: a classification loss would be refused. Choose what fits and say
+        fit = fitting_loss(loss, shape)
+        if fit is not None:
+            # A loss that cannot train on this data would be refused: choose what fits and say
             # so, rather than refusing the data set the learner just picked.
-            self.training_form.set_loss("mse")
-            if self.network_form.output_row.activation.currentData() in ("sigmoid", "softmax"):
+            self.training_form.set_loss(fit)
+            if fit == "mse" and self.network_form.output_row.activation.currentData() in (
+                "sigmoid",
+                "softmax",
+            ):
                 self.network_form.set_output_activation("linear")  # sigmoid stops at 0 and 1
-            loss = "mse"
-            note = (
-                "Loss set to mse and output to linear: this data set has numbers to predict, "
-                "not classes."
-            )
+            loss = fit
+            note = fitting_loss_note(fit, shape)
         hint = self.network_form.adapt(loss, shape, follow_data=True)
         if note:
             self.network_form.show_hint(f"{note} {hint}".strip())

@@ -41,10 +41,13 @@ from gdsim.app.forms.widgets import (
     set_combo_enabled_items,
     set_tip,
 )
-from gdsim.config import ACTIVATIONS, MAX_LAYERS, Config, LayerConfig, NetworkConfig
+from gdsim.config import ACTIVATIONS, MAX_LAYERS, MAX_UNITS, Config, LayerConfig, NetworkConfig
 
-MAX_HIDDEN_LAYERS = 8  # the "+ Add layer" button stops here (a loaded config may have more)
-MAX_UI_UNITS = 4096  # units boxes go up to this (or to a loaded config's larger value)
+# The config's own limits (gdsim.config.names): the output layer counts as one of MAX_LAYERS.
+# A network inside them may still be refused as a whole (too many parameters or too much
+# memory, gdsim.config.memory): the form then says so in one line.
+MAX_HIDDEN_LAYERS = MAX_LAYERS - 1
+MAX_UI_UNITS = MAX_UNITS
 NEW_LAYER = LayerConfig(4, "tanh")
 _CAPTION_WIDTH = 64
 _UNITS_WIDTH = 64
@@ -178,7 +181,7 @@ class NetworkForm(Section):
         )
         self.output_row.units.setObjectName("outputUnitsSpin")
         self.output_row.units.refused.connect(
-            lambda why: self.refused.emit(f"Output units: {why}.")
+            lambda why: self.refused.emit(f"Output units: {why}.", self.output_row.units)
         )
         self.output_row.activation.setObjectName("outputActivationCombo")
         set_tip(self.output_row.caption, tips.FIELDS["network.output_units"])
@@ -348,7 +351,7 @@ class NetworkForm(Section):
 
     def add_layer(self) -> None:
         """Append a hidden layer like the last one (4 tanh units if there is none)."""
-        if len(self._rows) >= MAX_HIDDEN_LAYERS or len(self._rows) + 1 >= MAX_LAYERS:
+        if len(self._rows) >= MAX_HIDDEN_LAYERS:
             return
         layer = self._rows[-1].layer() if self._rows else NEW_LAYER
         self._append_row(layer)
@@ -377,7 +380,9 @@ class NetworkForm(Section):
         self.watch(row.activation)
         row.units.valueChanged.connect(self._update_summary)
         row.units.refused.connect(
-            lambda why: self.refused.emit(f"Hidden layer {self._rows.index(row) + 1} units: {why}.")
+            lambda why: self.refused.emit(
+                f"Hidden layer {self._rows.index(row) + 1} units: {why}.", row.units
+            )
         )
         assert row.remove_button is not None
         row.remove_button.clicked.connect(lambda: self.remove_layer(self._rows.index(row) + 1))
@@ -402,10 +407,16 @@ class NetworkForm(Section):
         self.hint_label.hide()
         with self.quiet():
             self._refresh_output_constraints()
-            if self.output_row.activation.currentData() == "softmax":
-                units = self.output_row.units
-                if units.value() < 2 and units.isEnabled():
-                    units.setValue(2)
+            # The units follow the data wherever it fixes them (back from softmax's 2 to the
+            # data's 1, not a stale 2 the trainer would refuse); softmax needs at least 2.
+            units = self.output_row.units
+            minimum = 2 if self.output_row.activation.currentData() == "softmax" else 1
+            expected = expected_output_units(self._loss, self._shape)
+            if expected is not None and expected >= minimum:
+                units.setValue(expected)
+            elif units.value() < minimum:
+                units.setValue(minimum)
+            self._refresh_output_constraints()
 
     # ------------------------------------------------------------------ display
 
@@ -436,7 +447,7 @@ class NetworkForm(Section):
         set_tip(self.output_row.activation, f"{tips.FIELDS['network.output_activation']} {note}")
 
     def _refresh(self) -> None:
-        full = len(self._rows) >= MAX_HIDDEN_LAYERS or len(self._rows) + 1 >= MAX_LAYERS
+        full = len(self._rows) >= MAX_HIDDEN_LAYERS
         self.add_button.setEnabled(not full)
         set_tip(
             self.add_button,

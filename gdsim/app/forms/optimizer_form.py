@@ -94,7 +94,7 @@ class OptimizerForm(Section):
                 if isinstance(widget, QCheckBox):
                     widget.setChecked(bool(value))
                 else:
-                    widget.setValue(float(value))
+                    widget.show_value(float(value))
             self._update_nesterov()
         self._shown_optimizer = opt.name
         self._learning_rates[opt.name] = self.learning_rate_spin.value()

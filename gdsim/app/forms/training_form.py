@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from gdsim.app.forms import tips
 from gdsim.app.forms.widgets import (
-    INT_MAX,
     IntSpinBox,
     NumberSpinBox,
     Section,
@@ -21,6 +20,7 @@ from gdsim.app.forms.widgets import (
 from gdsim.config import (
     INIT_SCHEMES,
     LOSSES,
+    MAX_BATCH_SIZE,
     REGULARIZATIONS,
     SCALED_INIT_SCHEMES,
     Config,
@@ -72,7 +72,7 @@ class TrainingForm(Section):
 
         self.batch_spin = IntSpinBox()
         self.batch_spin.setObjectName("batchSizeSpin")
-        self.batch_spin.setRange(0, INT_MAX)
+        self.batch_spin.setRange(0, MAX_BATCH_SIZE)
         self.batch_spin.setSpecialValueText("full batch")
         self.batch_spin.setSingleStep(8)
         add_row(form, "Batch size", self.batch_spin, tips.FIELDS["batch_size"])
@@ -114,11 +114,11 @@ class TrainingForm(Section):
         with self.quiet():
             select(self.loss_combo, cfg.loss)
             select(self.init_combo, cfg.init.scheme)
-            self.scale_spin.setValue(cfg.init.scale)
+            self.scale_spin.show_value(cfg.init.scale)
             self.seed_spin.set_seed(cfg.init.seed)
-            self.batch_spin.setValue(min(cfg.batch_size, INT_MAX))
+            self.batch_spin.setValue(cfg.batch_size)
             select(self.reg_combo, cfg.regularization.kind)
-            self.reg_rate_spin.setValue(cfg.regularization.rate)
+            self.reg_rate_spin.show_value(cfg.regularization.rate)
         self._update_visibility()
 
     def apply_to(self, cfg: Config) -> Config:

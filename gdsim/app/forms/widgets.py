@@ -71,15 +71,21 @@ def _next_125(value: float, up: bool) -> float:
     return max(lower) if lower else value / 10.0
 
 
+def _range_message(low: str, high: str, kept: str, whole: bool = False) -> str:
+    number = "a whole number " if whole else ""
+    return f"must be {number}between {low} and {high} (kept {kept})"
+
+
 class NumberSpinBox(QDoubleSpinBox):
     """A float spin box that shows up to ``significant`` digits without trailing zeros.
 
     ``steps="log"``: the arrows walk 0.001, 0.002, 0.005, 0.01, ... (learning rates, eps);
-    ``steps="linear"``: they add ``step``. Values are kept exactly as typed (17 decimals).
+    ``steps="linear"``: they add ``step``. Values are kept exactly as typed (323 decimals).
 
-    Text that can never be in range is refused as it is typed, and out-of-range text left in
-    the box is replaced by the value in force; ``refused`` says why each time, so the form can
-    tell the user instead of silently changing what they typed.
+    What is typed is taken only as a whole, on Enter, when the focus leaves or when an arrow
+    steps from it (no keyboard tracking: the "1" of "1e9" is never applied). Any keystroke is
+    kept as typed; text that is not a number in range is then refused, the value in force is
+    put back, and ``refused`` says why, naming the allowed range.
     """
 
     refused = Signal(str)  # e.g. "must be between 1e-12 and 1000 (kept 0.1)"
@@ -97,61 +103,61 @@ class NumberSpinBox(QDoubleSpinBox):
         super().__init__(parent)
         self._significant = significant
         self._log = steps == "log"
-        self.setDecimals(17)
+        self.setDecimals(323)  # no rounding: 1.23456e-15 stays that, not 1.23e-15
         self.setRange(minimum, maximum)
         self.setSingleStep(step)
         self.setAccelerated(True)
-        self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToNearestValue)
+        self.setKeyboardTracking(False)
+        self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
+
+    def show_value(self, value: float) -> None:
+        """Show a config's value exactly: a valid config may hold one beyond this box's
+        range (eps 1e-20), which is shown and kept, not clamped into another number."""
+        self.setRange(min(self.minimum(), value), max(self.maximum(), value))
+        self.setValue(value)
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt override)
         return format_number(value, self._significant)
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt override)
+        typed = self.typed_value(text)
+        return self.value() if typed is None else typed
+
+    def typed_value(self, text: str) -> float | None:
+        """The number ``text`` is when it is one in range, else None."""
         try:
-            return float(text.strip())
+            value = float(text.strip())
         except ValueError:
-            return self.value()
+            return None
+        if not math.isfinite(value) or not self.minimum() <= value <= self.maximum():
+            return None
+        return value
 
     def _refuse(self) -> None:
         low, high = (format_number(v, 6) for v in (self.minimum(), self.maximum()))
-        self.refused.emit(f"must be between {low} and {high} (kept {self.text_of_value()})")
+        self.refused.emit(_range_message(low, high, self.text_of_value()))
 
     def text_of_value(self) -> str:
         return self.textFromValue(self.value())
 
     def validate(self, text: str, pos: int):  # noqa: D401 (Qt override)
-        stripped = text.strip()
-        if stripped.startswith("-") and self.minimum() >= 0:
-            self._refuse()
-            return QValidator.State.Invalid, text, pos  # no further typing makes it valid
-        try:
-            value = float(stripped)
-        except ValueError:
-            state = (
-                QValidator.State.Intermediate
-                if _PARTIAL_NUMBER.fullmatch(stripped)
-                else QValidator.State.Invalid
-            )
-            return state, text, pos
-        if not math.isfinite(value):
-            return QValidator.State.Invalid, text, pos
-        if self.minimum() <= value <= self.maximum():
+        if self.typed_value(text) is not None:
             return QValidator.State.Acceptable, text, pos
-        if value > self.maximum() and "e" not in stripped.lower():
-            self._refuse()
-            return QValidator.State.Invalid, text, pos  # more digits only make it bigger
-        return QValidator.State.Intermediate, text, pos
+        return QValidator.State.Intermediate, text, pos  # kept as typed; judged as a whole
 
     def fixup(self, text: str) -> str:
-        try:
-            typed = float(text.strip())
-        except ValueError:
-            typed = math.nan
-        if math.isfinite(typed) and not self.minimum() <= typed <= self.maximum():
-            self._refuse()  # e.g. "1e9" typed in full, then Enter
-        return self.textFromValue(self.value())
+        if text.strip() != self.text_of_value():
+            self._refuse()  # "-5", "1,5", "1e9", "1e-20", "abc" or an empty box
+        return self.text_of_value()
 
     def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt override)
+        text = self.lineEdit().text()
+        if text.strip() != self.text_of_value():  # typed, not applied yet: step from it
+            typed = self.typed_value(text)
+            if typed is None:
+                self.lineEdit().setText(self.fixup(text))
+                return
+            self.setValue(typed)
         value = self.value()
         if self._log:
             for _ in range(abs(steps)):
@@ -163,21 +169,67 @@ class NumberSpinBox(QDoubleSpinBox):
 
 
 class IntSpinBox(QSpinBox):
-    """A QSpinBox that says why it put back the old value (``refused``), like NumberSpinBox:
-    "0" left in a box whose minimum is 1 is replaced by the value in force, not accepted."""
+    """A QSpinBox that takes typing as NumberSpinBox does: as a whole, on Enter, focus-out or an
+    arrow; anything typed is kept as typed until then ("0.5" does not become "5", "100000" is
+    not cut to "10000"), and text that is not a whole number in range is refused with a
+    message naming the range (``refused``) while the value in force is put back."""
 
     refused = Signal(str)
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setKeyboardTracking(False)
+        self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
+
+    def typed_value(self, text: str) -> int | None:
+        stripped = text.strip()
+        if self.specialValueText() and stripped == self.specialValueText():
+            return self.minimum()
+        separator = re.escape(self.locale().groupSeparator() or ",")
+        # "12,345" is a number written with separators; "1,5" is not 15
+        if not re.fullmatch(rf"[+-]?(\d+|\d{{1,3}}({separator}\d{{3}})+)", stripped):
+            return None
+        value = int(re.sub(separator, "", stripped))
+        return value if self.minimum() <= value <= self.maximum() else None
+
+    def validate(self, text: str, pos: int):  # noqa: D401 (Qt override)
+        if self.typed_value(text) is not None:
+            return QValidator.State.Acceptable, text, pos
+        return QValidator.State.Intermediate, text, pos
+
+    def valueFromText(self, text: str) -> int:  # noqa: N802 (Qt override)
+        typed = self.typed_value(text)
+        return self.value() if typed is None else typed
+
+    def shown_text(self) -> str:
+        """What the box shows for the value in force."""
+        if self.specialValueText() and self.value() == self.minimum():
+            return self.specialValueText()
+        return self.textFromValue(self.value())
+
     def fixup(self, text: str) -> str:
-        digits = text.strip().replace(self.locale().groupSeparator(), "")
-        if digits.lstrip("-").isdigit() and not self.minimum() <= int(digits) <= self.maximum():
+        if text.strip() != self.shown_text():
+            low = f"{self.minimum():,}"
+            if self.specialValueText():
+                low += f" ({self.specialValueText()})"
+            kept = self.specialValueText() if self.shown_text() == self.specialValueText() else ""
             self.refused.emit(
-                f"must be between {self.minimum():,} and {self.maximum():,} (kept {self.value():,})"
+                _range_message(low, f"{self.maximum():,}", kept or f"{self.value():,}", whole=True)
             )
-        return super().fixup(text)
+        return self.shown_text()
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt override)
+        text = self.lineEdit().text()
+        if text.strip() != self.shown_text():  # typed, not applied yet: step from it
+            typed = self.typed_value(text)
+            if typed is None:
+                self.lineEdit().setText(self.fixup(text))
+                return
+            self.setValue(typed)
+        super().stepBy(steps)
 
 
-class SeedSpinBox(QSpinBox):
+class SeedSpinBox(IntSpinBox):
     """Seeds 0 .. 2^31 - 1. A loaded seed above that (the config allows up to 2^32 - 1) is
     shown as the maximum but kept until the user changes the value."""
 
@@ -324,7 +376,8 @@ class Section(QGroupBox):
 
     edited = Signal(bool)
     commit = Signal()  # Enter pressed or focus left a spin box: apply pending typing now
-    refused = Signal(str)  # "Learning rate: must be between ... (kept 0.1)." for the status line
+    # ("Learning rate: must be a number from ... (kept 0.1).", the box): typing put back
+    refused = Signal(str, object)
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
@@ -405,7 +458,9 @@ class Section(QGroupBox):
         self._fields[key] = (widget, label)
         refused = getattr(widget, "refused", None)  # number boxes say why they kept a value
         if refused is not None and not known:
-            refused.connect(lambda why, label=label: self.refused.emit(f"{label}: {why}."))
+            refused.connect(
+                lambda why, label=label, w=widget: self.refused.emit(f"{label}: {why}.", w)
+            )
 
     def field_for_key(self, key: str) -> tuple[QWidget, str] | None:
         """The widget and its label for a ConfigError key (exact, or the closest parent key)."""

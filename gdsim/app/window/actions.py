@@ -58,7 +58,7 @@ def build_menus(w: QMainWindow) -> None:  # a gdsim.app.main_window.MainWindow
     run_menu = bar.addMenu("&Training")
     w.step_action = action("&Step", lambda: w.step(1), "F10", "Apply one update")
     w.step_n_action = action(
-        "Step &N", lambda: w.step(w.controls.step_n_spin.value()), "Shift+F10", "Apply N updates"
+        "Step &N", lambda: (n := w.controls.step_n()) and w.step(n), "Shift+F10", "Apply N updates"
     )
     w.run_action = action("&Run / Pause", w.toggle_run, "F5")
     w.reset_action = action("R&eset", w.reset, "Ctrl+R", "Back to step 0 with the same seed")
