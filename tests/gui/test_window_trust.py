@@ -135,3 +135,15 @@ def test_divergence_offers_a_reset_with_a_smaller_learning_rate(qtbot, make_wind
     assert w.session.last.diverged is None and w.session.last.learning_rate == 20
     assert w.config.optimizer.learning_rate == 20
     assert w.form.config().optimizer.learning_rate == 20
+
+
+def test_a_learning_rate_change_is_marked_at_the_step_it_applies_from(qtbot, window):
+    click(qtbot, window, "stepButton")
+    wait_step(qtbot, window, 1)
+    window.step(2)
+    wait_step(qtbot, window, 3)
+    window.session.set_learning_rate(0.25)
+    window.step(2)  # the updates 3 -> 4 and 4 -> 5 use the new rate
+    wait_step(qtbot, window, 5)
+    window.presenter.refresh()
+    assert window.plots.rate_marks.steps() == [3.0]
