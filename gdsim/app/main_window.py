@@ -217,7 +217,11 @@ class MainWindow(QMainWindow):
         smaller = dataclasses.replace(
             optimizer, learning_rate=self.presenter.smaller_learning_rate()
         )
-        self.config = self.config.replace(optimizer=smaller)
+        try:
+            self.config = self.config.replace(optimizer=smaller)
+        except (ValueError, TypeError) as exc:  # e.g. a rate so small a tenth of it is 0
+            self.message_bar.show_message(f"Cannot lower the learning rate: {exc}", "error")
+            return
         if self.config.mode == "network":
             self.form.set_config(self.config)
         self.files.set_modified(True)
