@@ -213,6 +213,8 @@ class ConfigFiles:
 
 def _one_line(path: Path, exc: Exception) -> str:
     """`exc` about `path` in one line that names the file once."""
+    if isinstance(exc, FileNotFoundError) and not path.parent.is_dir():
+        return f"{show_path(path)}: the folder {show_path(path.parent)} does not exist"
     if isinstance(exc, OSError) and not isinstance(exc, FileRefused):
         return f"{show_path(path)}: {exc.strerror or exc}"  # (str() would add the path again)
     text = str(exc)
