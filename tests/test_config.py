@@ -906,6 +906,25 @@ def test_a_trailing_comma_is_named(tmp_path, text):
         load_config(path)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"gdsim": 1, "loss": "bce",',
+        '{"gdsim": 1, "loss": "bce"',
+        '{"gdsim": 1, "lo',
+        '{\n  "a": [1,\n',
+    ],
+)
+def test_a_truncated_file_is_told_it_ends_early_not_about_a_comma(tmp_path, text):
+    path = tmp_path / "config.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert message.endswith("(the file ends before the JSON is complete: is it cut short?)")
+    assert "comma" not in message.split("invalid JSON")[1].split("(")[1]
+
+
 def test_json_error_uses_the_given_path_spelling(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("config.json").write_text('{"loss": }', encoding="utf-8")

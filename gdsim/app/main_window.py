@@ -9,6 +9,7 @@ and the lesson windows.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import weakref
 from pathlib import Path
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.config: Config = config or default_config()
         self.state = WindowState(self)
         self.lessons = LessonWindows(self.show_tab, self.open_health_preset)
+        self._last_failure = ""
 
         self.session = TrainingSession(self)  # starts the trainer process and its reader
         try:
@@ -175,6 +177,7 @@ class MainWindow(QMainWindow):
         s = self.session  # (the presenter took run_started and snapshot when it was made)
         s.run_started.connect(self._on_run_started)
         s.failed.connect(self._on_failed)
+        s.trainer_died.connect(self._on_trainer_died)
         s.running_changed.connect(self.controls.set_running)
         self.files.connect()
 
@@ -183,6 +186,7 @@ class MainWindow(QMainWindow):
         self.form.invalid.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.controls.refused.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.message_bar.action_clicked.connect(self.reset)
+        self.message_bar.second_action_clicked.connect(self.reset_with_smaller_rate)
         self.plots.log_cost_changed.connect(self.state.sync_log_action)
         self.diagram_view.step_requested.connect(lambda: self.step(1))
         self.table.doubleClicked.connect(self._inspect_parameter)
@@ -215,6 +219,23 @@ class MainWindow(QMainWindow):
         self.message_bar.hide()
         self.session.reset()
 
+    def reset_with_smaller_rate(self) -> None:
+        """Reset with a tenth of the learning rate (what the divergence message offers)."""
+        optimizer = self.config.optimizer
+        smaller = dataclasses.replace(
+            optimizer, learning_rate=self.presenter.smaller_learning_rate()
+        )
+        try:
+            self.config = self.config.replace(optimizer=smaller)
+        except (ValueError, TypeError) as exc:  # e.g. a rate so small a tenth of it is 0
+            self.message_bar.show_message(f"Cannot lower the learning rate: {exc}", "error")
+            return
+        if self.config.mode == "network":
+            self.form.set_config(self.config)
+        self.files.set_modified(True)
+        self.session.set_optimizer(smaller)
+        self.reset()
+
     def rerandomize(self) -> None:
         self.message_bar.hide()
         self.session.reset(seed=random.randrange(2**31))
@@ -225,14 +246,25 @@ class MainWindow(QMainWindow):
         self.form.set_config(info.config)  # e.g. the seed Re-randomise drew
 
     def _on_failed(self, message: str) -> None:
-        self.controls.set_running(False)
-        info = self.session.info
-        if info is not None:  # the run that goes on: the form must describe it, not the refused one
-            self.config = info.config
-            if info.config.mode == "network":
-                self.form.set_config(info.config)
+        """A refused request. The run goes on or stays paused as it was (the session sends
+        `running_changed` with the true state next), so the buttons are left to that."""
+        config = self.session.config  # the run that goes on, with its live changes
+        if config is not None:  # the form must describe it, not a refused change
+            self.config = config
+            if config.mode == "network":
+                self.form.set_config(config)
+        if self.session.refused_load:
             message = message.rstrip(". ") + ". The previous run is unchanged."
+        self._last_failure = message
         self.message_bar.show_message(message, "error")
+
+    def _on_trainer_died(self) -> None:
+        """The trainer process ended (`failed` said how, and what happens now): no export
+        waits for it any more; the plots keep the run until Step, Run or Reset starts again."""
+        self.files.close_export_dialog()
+        text = self._last_failure
+        action = None if self.session.trainer_gone else "Reset"
+        self.message_bar.show_message(text, "warning", action)
 
     # ------------------------------------------------------------------ the form
     def _on_structure_changed(self, config: Config) -> None:

@@ -104,6 +104,9 @@ class SessionBase(QObject):
         self.budget_bytes = budget_bytes
         self.info: RunInfo | None = None
         self.last: Snapshot | None = None
+        # Whether the last `failed` was a refused Load (then the run shown goes on unchanged)
+        # rather than a refused setting, step or export.
+        self.refused_load = False
         # The config of the run shown, with the live changes sent since it started, and the
         # driver's own settings: what a new trainer process needs to go on (TrainingSession).
         self.config: Config | None = None
@@ -194,7 +197,8 @@ class SessionBase(QObject):
         """Whether a message was sent after every request we sent (its state is the newest)."""
         return requests == self._requests
 
-    def _fail(self, text: str) -> None:
+    def _fail(self, text: str, refused_load: bool = False) -> None:
+        self.refused_load = refused_load
         self.failed.emit(text)
         self.running_changed.emit(self._running)
 
@@ -214,11 +218,12 @@ class SessionBase(QObject):
                     self.last = None
                     self.run_started.emit(info)
             case LoadFailed(text, current, refused, requests):
-                if refused == self._run_id:  # the run asked for last was refused: the current
+                asked_last = refused == self._run_id
+                if asked_last:  # the run asked for last was refused: the current
                     self._run_id = current  # one goes on; accept its snapshots again
                 if self._answers_all(requests):
                     self._set_running(False)
-                self._fail(text)
+                self._fail(text, refused_load=asked_last and self.info is not None)
             case Failed(text, running, requests):
                 if self._answers_all(requests):
                     self._set_running(running)
@@ -257,6 +262,11 @@ class TrainingSession(SessionBase):
         self._standby: int | None = None  # the run a new trainer loaded, held back until asked
         self._held: list[Message] = []
         self._start_process()
+
+    @property
+    def trainer_gone(self) -> bool:
+        """True when no trainer runs any more (it died too often, or none could start)."""
+        return self._gone is not None
 
     @property
     def thread(self) -> QThread:

@@ -47,10 +47,15 @@ def _parse_json(text: str, name: str) -> Any:
     except json.JSONDecodeError as err:
         hint = ""
         # JSON allows no comma before } or ]. Python 3.13 stops at that comma (its own text
-        # names it), older Pythons after it ("Expecting value"): our words for both.
+        # names it), older Pythons after it ("Expecting value"): our words for both. A file
+        # that stops early (`{"a": 1,` and nothing after) is told so, comma or not.
         after = text[err.pos :]
-        if text[: err.pos].rstrip().endswith(",") or (
-            after.startswith(",") and after[1:].lstrip()[:1] in ("}", "]")
+        if not after.strip() or err.msg.startswith("Unterminated string"):
+            hint = " (the file ends before the JSON is complete: is it cut short?)"
+        elif (
+            text[: err.pos].rstrip().endswith(",")
+            and after.lstrip()[:1] in ("}", "]")
+            or (after.startswith(",") and after[1:].lstrip()[:1] in ("}", "]"))
         ):
             hint = " (JSON allows no comma after the last item)"
         raise _file_error(

@@ -713,8 +713,13 @@ def test_learning_rate_changes_are_marked_on_every_plot(panel):
     feed.step(2)  # same rate: no new mark
     feed.trainer.set_learning_rate(0.05)
     feed.step(1)
-    # the first step taken with the new rate is marked (step 6 is the first after 5 updates)
-    assert panel.rate_marks.steps() == [6.0, 11.0]
+    # row t holds the rate of the update from t to t+1: the rate set after 5 updates is the
+    # rate from step 5 on, so the mark is at step 5 (not 6, the first row sent with it)
+    assert panel.rate_marks.steps() == [5.0, 10.0]
+    whole = feed.trainer.history.since(-1)
+    rates = whole.extras["learning_rate"]
+    changed = whole.steps[1:][rates[1:] != rates[:-1]]
+    assert changed.tolist() == [5, 10]  # where the engine's own history changes rate
     lines = [
         item for item in panel.cost_plot.getPlotItem().items if isinstance(item, pg.InfiniteLine)
     ]
@@ -726,7 +731,7 @@ def test_learning_rate_changes_are_marked_on_every_plot(panel):
         marks = [
             i
             for i in plot.getPlotItem().items
-            if isinstance(i, pg.InfiniteLine) and i.pos().x() in (6, 11)
+            if isinstance(i, pg.InfiniteLine) and i.pos().x() in (5, 10)
         ]
         assert len(marks) == 2
     panel.start_run(feed.info)  # a new run starts unmarked

@@ -109,30 +109,47 @@ class PanelCurves:
 
     # ------------------------------------------------------------------ drawing
     def draw_cost(
-        self, store: PlotStore, x0: float, x1: float, width: int, log: bool
+        self,
+        store: PlotStore,
+        x0: float,
+        x1: float,
+        width: int,
+        log: bool,
+        fit_before: int | None = None,
     ) -> Bounds | None:
-        """Each cost curve over steps x0..x1 at `width` pixels (log10 values on a log axis)."""
+        """Each cost curve over steps x0..x1 at `width` pixels (log10 values on a log axis).
+        The bounds returned are those of the steps before `fit_before` (a run's divergence:
+        its last values, huge or not finite, would flatten the rest) when it is given."""
         drawn = []
+        col = np.zeros(1, dtype=np.intp)
         for name, curve in self.cost.items():
             s = store.series(name)
             i0, i1 = s.index_range(x0, x1)
-            x, y = s.envelope(np.zeros(1, dtype=np.intp), i0, i1, width)
-            y = y[0]
-            if log:  # the axis is in log mode; PlotCurveItem wants log10 values
-                y[~(y > 0)] = np.nan
-                np.log10(y, out=y, where=~np.isnan(y))
+            x, y = s.envelope(col, i0, i1, width)
+            y = _log10(y[0]) if log else y[0]  # the axis is in log mode: log10 values
             lo, hi = row_bounds(y)
             curve.show_data(x, y, float(lo), float(hi))
+            if fit_before is not None:
+                j1 = _before(s, i1, fit_before)
+                fy = s.envelope(col, i0, j1, width)[1][0] if j1 > i0 else np.empty(0)
+                lo, hi = row_bounds(_log10(fy) if log else fy)
             drawn.append((lo, hi))
         if not drawn:
             return None
         return np.array([d[0] for d in drawn]), np.array([d[1] for d in drawn])
 
     def draw_rows(
-        self, store: PlotStore, selection: Sequence[int], x0: float, x1: float, wp: int, wg: int
+        self,
+        store: PlotStore,
+        selection: Sequence[int],
+        x0: float,
+        x1: float,
+        wp: int,
+        wg: int,
+        fit_before: int | None = None,
     ) -> tuple[Bounds, Bounds] | None:
         """The selected parameters' values and gradients over steps x0..x1, at wp and wg pixels;
-        returns the (values, gradients) bounds."""
+        returns the (values, gradients) bounds (of the steps before `fit_before`, if given)."""
         rows = store.rows
         sel = np.asarray(selection, dtype=np.intp)
         if rows is None or len(sel) == 0:
@@ -153,6 +170,14 @@ class PanelCurves:
             curve.show_data(x, y[j], float(lo[j]), float(hi[j]))
         for j, curve in enumerate(self.gradients):
             curve.show_data(xg, yg[j], float(glo[j]), float(ghi[j]))
+        if fit_before is not None:
+            j1 = _before(rows, i1, fit_before)
+            if j1 > i0:
+                fy = rows.envelope(cols, i0, j1, max(wp, wg))[1]
+            else:
+                fy = np.empty((len(cols), 0))
+            lo, hi = row_bounds(fy[: len(sel)])
+            glo, ghi = row_bounds(fy[len(sel) :])
         return (lo, hi), (glo, ghi)
 
     def draw_now(self, now: tuple | None, selection: Sequence[int], p: int, log: bool) -> None:
@@ -180,3 +205,15 @@ class PanelCurves:
                 [v for _, v in shown],
                 brush=[pg.mkBrush(series_color(pos)) for pos, _ in shown],
             )
+
+
+def _log10(y: np.ndarray) -> np.ndarray:
+    """log10 of `y` in place, NaN where it has none."""
+    y[~(y > 0)] = np.nan
+    np.log10(y, out=y, where=~np.isnan(y))
+    return y
+
+
+def _before(series, i1: int, step: int) -> int:
+    """The end index (at most `i1`) of `series`' rows before `step`."""
+    return min(i1, int(np.searchsorted(series.steps[: series.n], step)))

@@ -62,10 +62,12 @@ from PySide6.QtWidgets import (
 from gdsim.app import theme
 from gdsim.app.plots.curve import BoundedCurve
 from gdsim.app.plots.curves import PanelCurves
+from gdsim.app.plots.divergence import DivergenceMark
 from gdsim.app.plots.export import export_plot, export_target
 from gdsim.app.plots.hover import HoverReadout, hover_at
 from gdsim.app.plots.key import HINT, ParameterKey
 from gdsim.app.plots.picker import MAX_SHOWN, ParameterPicker, default_selection
+from gdsim.app.plots.ranges import fit_before_divergence
 from gdsim.app.plots.rate_marks import RateMarks
 from gdsim.app.plots.store import PlotStore
 from gdsim.app.plots.style import PALETTE, series_color, setup_plot
@@ -149,6 +151,8 @@ class PlotPanel(QWidget):
         setup_plot(self.gradient_plot, "gradients  dC/dw", "gradient dC/dw")
         self._plots = (self.cost_plot, self.parameter_plot, self.gradient_plot)
         self.rate_marks = RateMarks(self._plots)
+        self.divergence = DivergenceMark(self._plots)
+        self._fit_before: int | None = None  # after a divergence (see _fit_steps)
         self._vbs = tuple(p.getPlotItem().getViewBox() for p in self._plots)
         # the x and y ranges are ours, not pyqtgraph's (why: plots.ranges)
         self._viewport = Viewport(self._vbs, self.follow_check, self.show_all)
@@ -217,6 +221,7 @@ class PlotPanel(QWidget):
             dots.setPen(pg.mkPen(c.background, width=1))
         self._curves.restyle()
         self.rate_marks.restyle()
+        self.divergence.restyle()
         self.key_label.show_values(None)
         self._drawn_key = None  # the now-dots take their brushes when drawn
         self._dirty = True
@@ -234,6 +239,7 @@ class PlotPanel(QWidget):
         full_batch = getattr(info.config, "batch_size", 1) == 0
         self._curves.build_cost(list(self._store.evals), full_batch=full_batch)
         self.rate_marks.clear()
+        self.divergence.clear()
         layers = info.layers
         self.picker.set_names(self._names, layers)
         self._selection = ()
@@ -250,6 +256,10 @@ class PlotPanel(QWidget):
         if info is None or snap.run_id != info.run_id:
             return
         self._now = (snap.step, snap.cost, snap.parameters, snap.gradients)
+        if snap.diverged and self.divergence.step is None:
+            self.divergence.show(snap.step, snap.diverged)
+            self._fit_before = None  # (worked out when the chunk is stored)
+            self._dirty = True
         chunk = snap.chunk
         if chunk.is_empty:
             return
@@ -362,10 +372,11 @@ class PlotPanel(QWidget):
             return False
         (x0, x1), widths, log = key
         curves = self._curves
-        cost = curves.draw_cost(self._store, x0, x1, widths[0], log)
+        fit = self._fit_steps()
+        cost = curves.draw_cost(self._store, x0, x1, widths[0], log, fit)
         if cost is not None:
             view.fit_y(0, *cost)
-        rows = curves.draw_rows(self._store, self._selection, x0, x1, widths[1], widths[2])
+        rows = curves.draw_rows(self._store, self._selection, x0, x1, widths[1], widths[2], fit)
         if rows is not None:
             (lo, hi), (glo, ghi) = rows
             view.fit_y(1, lo, hi)
@@ -378,6 +389,16 @@ class PlotPanel(QWidget):
         if self._readout_step is not None:
             self.show_readout_at(self._readout_step)
         return True
+
+    def _fit_steps(self) -> int | None:
+        """After a divergence: the step before which y ranges are fitted (plots.ranges)."""
+        diverged_at = self.divergence.step
+        if diverged_at is None:
+            return None
+        if self._fit_before is None:
+            steps, cost = self._store.curve_data("cost")
+            self._fit_before = fit_before_divergence(steps, cost, diverged_at)
+        return self._fit_before
 
     # ------------------------------------------------------------------ data for tests/export
     def curve_data(self, which: str, index: int | None = None) -> tuple[np.ndarray, np.ndarray]:

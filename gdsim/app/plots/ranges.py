@@ -13,7 +13,9 @@ import math
 
 import numpy as np
 
-__all__ = ["AxisRanges", "round_up", "row_bounds"]
+__all__ = ["RUNAWAY", "AxisRanges", "fit_before_divergence", "round_up", "row_bounds"]
+
+RUNAWAY = 10.0  # a diverged run's y ranges fit the steps before |cost| first exceeds this x |C0|
 
 
 def row_bounds(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -23,6 +25,26 @@ def row_bounds(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return empty, empty.copy()
     finite = np.where(np.isfinite(y), y, np.nan)
     return np.fmin.reduce(finite, axis=-1), np.fmax.reduce(finite, axis=-1)
+
+
+def fit_before_divergence(steps: np.ndarray, cost: np.ndarray, diverged_at: int) -> int:
+    """The step before which a diverged run's y ranges are fitted.
+
+    Before a run diverges (a value overflows to inf or NaN) its values grow geometrically for
+    many steps, up to ~1e305: fitted to those, the whole history would be a flat line at 0. So
+    the fit ends at the first step whose |cost| is over RUNAWAY times the first cost's (at
+    least two steps in, at most the divergence); the run-away part leaves the top of the plot.
+    """
+    steps = np.asarray(steps)
+    cost = np.asarray(cost, dtype=float)
+    if not len(steps):
+        return diverged_at
+    scale = abs(float(cost[0])) if math.isfinite(cost[0]) else 0.0
+    with np.errstate(invalid="ignore"):
+        away = ~(np.abs(cost) <= RUNAWAY * max(scale, 1e-9))
+    hits = np.flatnonzero(away[2:])  # (two steps at least: a range, not a point)
+    cut = int(steps[hits[0] + 2]) if hits.size else diverged_at
+    return min(cut, diverged_at)
 
 
 def round_up(n: int) -> int:

@@ -1,8 +1,11 @@
 """Marks on the plots where the learning rate was changed during a run.
 
 A change of rate explains a kink in the cost or a jump in the gradients; without a mark the
-learner sees the effect and not its cause. The trainer records the rate in force at every step
-(the `learning_rate` extra), so a change shows up as the first recorded step with a new value.
+learner sees the effect and not its cause. The trainer records on row t the rate of the update
+from t to t+1 (the `learning_rate` extra), so a change takes effect at the first row with the
+new value, and the mark goes there. A rate changed between two snapshots is written into the
+latest row after that row was sent: the plots then see the new value first on the next
+chunk's first row, and the change belongs to the last row they had (the step it was made at).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ class RateMarks:
         self._plots = tuple(plots)
         self._marks: list[tuple[float, list[pg.InfiniteLine]]] = []
         self._last_rate: float | None = None
+        self._last_step: float | None = None  # the latest step with a known rate
 
     def clear(self) -> None:
         for _step, lines in self._marks:
@@ -32,6 +36,7 @@ class RateMarks:
                 plot.removeItem(line)
         self._marks.clear()
         self._last_rate = None
+        self._last_step = None
 
     def steps(self) -> list[float]:
         """Where the marks are (for tests and the hover readout)."""
@@ -42,12 +47,16 @@ class RateMarks:
         if rates is None or len(rates) == 0:
             return
         rates = np.asarray(rates, dtype=float)
+        at = np.asarray(steps, dtype=float).copy()
         previous = np.empty_like(rates)
         previous[0] = rates[0] if self._last_rate is None else self._last_rate
         previous[1:] = rates[:-1]
+        if self._last_step is not None and rates[0] != previous[0]:
+            at[0] = self._last_step  # changed after the last row sent (see the module's doc)
         for i in np.flatnonzero(rates != previous)[-MAX_MARKS:]:
-            self._mark(float(steps[i]), float(previous[i]), float(rates[i]))
+            self._mark(float(at[i]), float(previous[i]), float(rates[i]))
         self._last_rate = float(rates[-1])
+        self._last_step = float(steps[-1])
 
     def _mark(self, step: float, old: float, new: float) -> None:
         if len(self._marks) == MAX_MARKS:

@@ -14,6 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow, QMenu, QProgressDialog
 
 from gdsim.config import ConfigError, load_config, save_config
+from gdsim.errors import FileRefused, show_path
+from gdsim.session.run_files import check_run_outputs
 
 CONFIG_FILTER = "gdsim config (*.json);;All files (*)"
 
@@ -26,6 +28,9 @@ class ConfigFiles:
         self.path: Path | None = None
         self.recent_menu: QMenu | None = None  # set by the menus (window.actions)
         self._export_dialog: QProgressDialog | None = None
+        # Every config file this window opened or saved: an export never overwrites one (the
+        # trainer protects only the file its run was loaded from).
+        self.config_files: list[Path] = []
 
     def connect(self) -> None:
         session = self._window().session
@@ -59,6 +64,7 @@ class ConfigFiles:
         if not w.confirm_discard(f"Opening {path.name} starts a new run."):
             return False
         self.path = path
+        self._protect(path)
         w.config = config
         self._remember_folder("config", path)
         self._add_recent(path)
@@ -87,14 +93,20 @@ class ConfigFiles:
         try:
             save_config(w.config, path)
         except (OSError, ConfigError) as exc:
-            w.dialogs.error("Cannot save config", f"{path}: {exc}")
+            w.dialogs.error("Cannot save config", _one_line(path, exc))
             return False
         self.path = path
+        self._protect(path)
         self._remember_folder("config", path)
         self._add_recent(path)
         self.set_modified(False)
         w.statusBar().showMessage(f"Saved {path}", 5000)
         return True
+
+    def _protect(self, path: Path) -> None:
+        path = path.absolute()
+        if path not in self.config_files:
+            self.config_files.append(path)
 
     # ------------------------------------------------------------------ exports
     def export_csv_dialog(self) -> None:
@@ -108,6 +120,15 @@ class ConfigFiles:
     def export_csv(self, path: str | Path) -> None:
         """Export in the trainer (it owns the history) with a progress dialog."""
         w = self._window()
+        config = w.session.config
+        if config is not None:
+            try:  # the trainer checks again; this adds the config files saved since it loaded
+                check_run_outputs(path, config, protect=self.config_files)
+            except FileRefused as exc:
+                w.message_bar.show_message(f"Export refused: {exc}", "error")
+                return
+            except OSError:
+                pass  # (a missing folder and the like: the trainer says so)
         self._remember_folder("export", path)
         dialog = QProgressDialog("Writing the run CSV…", "Cancel", 0, 100, w)
         dialog.setWindowTitle("Export run")
@@ -121,20 +142,20 @@ class ConfigFiles:
         if self._export_dialog is not None and total:
             self._export_dialog.setValue(int(100 * done / total))
 
-    def _close_export_dialog(self) -> None:
+    def close_export_dialog(self) -> None:
         if self._export_dialog is not None:
             self._export_dialog.reset()
             self._export_dialog.deleteLater()
             self._export_dialog = None
 
     def _on_exported(self, path: str) -> None:
-        self._close_export_dialog()
+        self.close_export_dialog()
         self._window().statusBar().showMessage(
             f"Exported the run to {path} (config beside it as {Path(path).stem}.json)", 8000
         )
 
     def _on_export_failed(self, message: str) -> None:
-        self._close_export_dialog()
+        self.close_export_dialog()
         self._window().message_bar.show_message(f"Export failed: {message}", "error")
 
     def export_images_dialog(self) -> None:
@@ -188,3 +209,15 @@ class ConfigFiles:
     def update_title(self) -> None:
         name = self.path.name if self.path else "untitled"
         self._window().setWindowTitle(f"{name}[*] — gdsim")
+
+
+def _one_line(path: Path, exc: Exception) -> str:
+    """`exc` about `path` in one line that names the file once."""
+    if isinstance(exc, FileNotFoundError) and not path.parent.is_dir():
+        return f"{show_path(path)}: the folder {show_path(path.parent)} does not exist"
+    if isinstance(exc, OSError) and not isinstance(exc, FileRefused):
+        return f"{show_path(path)}: {exc.strerror or exc}"  # (str() would add the path again)
+    text = str(exc)
+    if text.startswith((str(path), show_path(path))):
+        return text
+    return f"{show_path(path)}: {text}"

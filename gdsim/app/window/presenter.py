@@ -141,11 +141,9 @@ class RunPresenter(QObject):
         self._dirty = True
         if snap.diverged and not self._shown_divergence:
             self._shown_divergence = True
-            self._message_bar.show_message(
+            self._show_divergence(
                 f"<b>{_sentence(snap.diverged)}</b> The plots keep every step up to the last "
-                "finite one; Reset to start again.",
-                "warning",
-                "Reset",
+                "finite one; Reset to start again, or with a smaller learning rate."
             )
         elif snap.stop_reason:
             self._status_bar.showMessage(f"Paused: {snap.stop_reason}.", 8000)
@@ -153,13 +151,23 @@ class RunPresenter(QObject):
     def _on_exported(self, _path: str) -> None:
         self.history_unsaved = False
 
+    def smaller_learning_rate(self) -> float:
+        """What the divergence message offers to reset with: a tenth of the rate now."""
+        return self._config().optimizer.learning_rate / 10
+
+    def _show_divergence(self, text: str) -> None:
+        self._message_bar.show_message(
+            text, "warning", "Reset", f"Reset with learning rate {self.smaller_learning_rate():g}"
+        )
+
     def can_train(self) -> bool:
-        """False (and says why) for a run that diverged or has not started."""
+        """False (and says why) for a run that diverged. Without a run the request goes to the
+        trainer all the same: it answers why not (or trains the run on its way)."""
         last = self.last
         if last is not None and last.diverged:
-            self._message_bar.show_message(f"<b>{_sentence(last.diverged)}</b>", "warning", "Reset")
+            self._show_divergence(f"<b>{_sentence(last.diverged)}</b>")
             return False
-        return self._session.info is not None
+        return True
 
     # ------------------------------------------------------------------ drawing
     def refresh(self) -> None:
