@@ -39,7 +39,8 @@ class DivergenceMark:
                 angle=90,
                 movable=False,
                 label="diverged" if i == 0 else None,
-                labelOpts={"position": 0.92, "anchors": [(1, 0), (1, 0)]},
+                # low on the line: the legend and the rate marks sit at the top
+                labelOpts={"position": 0.06, "anchors": [(1, 1), (1, 1)]},
             )
             line.setToolTip(f"The run diverged at step {step:,}: {why}")
             plot.addItem(line, ignoreBounds=True)
