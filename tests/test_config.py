@@ -1326,9 +1326,11 @@ def valid_network_dicts(draw):
     init = {"scheme": scheme, "seed": draw(st.integers(0, 2**32 - 1))}
     if scheme in ("uniform", "normal"):
         init["scale"] = draw(st.floats(1e-6, 100))
-    # Within the size limits (gdsim.config.memory): the first layer's parameters, then samples.
-    first = hidden[0][0] if hidden else output["units"]
-    inputs = draw(st.integers(1, min(100_000, MAX_NETWORK_PARAMETERS // first - 1)))
+    # Within the size limits (gdsim.config.memory): every layer's parameters, then samples.
+    units = [u for u, _ in hidden] + [output["units"]]
+    first = units[0]
+    rest = sum((a + 1) * b for a, b in zip(units[:-1], units[1:], strict=True))
+    inputs = draw(st.integers(1, min(100_000, (MAX_NETWORK_PARAMETERS - rest) // first - 1)))
     network = config_from_dict(
         {"network": {"inputs": inputs, "layers": _layers(hidden, output)}, "loss": "mse"}
     ).network
