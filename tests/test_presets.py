@@ -22,7 +22,6 @@ from gdsim.app.lessons.presets import (
 from gdsim.config import ConfigError, load_config
 from gdsim.engine.trainer import Trainer
 from gdsim.resources import resource_path
-from gdsim.session.runstate import parameter_layers
 
 PRESET_DIR = resource_path("presets")
 
@@ -172,7 +171,7 @@ def test_two_dips_ends_in_the_nearer_dip():
 
 
 def layer_norms(t: Trainer) -> np.ndarray:
-    layers = np.array(parameter_layers(t.parameter_names))
+    layers = t.parameter_index.layer
     return np.array([np.linalg.norm(t.gradients[layers == k]) for k in sorted(set(layers))])
 
 

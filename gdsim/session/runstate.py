@@ -16,21 +16,10 @@ import numpy as np
 
 from gdsim.config import Config
 from gdsim.engine.history import HistoryChunk
-from gdsim.engine.parameters import ParameterIndex, parse_parameter_name
+from gdsim.engine.parameters import ParameterIndex
 
 if TYPE_CHECKING:
     from gdsim.engine.trainer import Trainer
-
-
-def parameter_layers(names: tuple[str, ...]) -> tuple[int, ...]:
-    """Layer number of each parameter (w2_1_3 -> 2, b1_4 -> 1); 0 for function-mode names."""
-    return tuple(parse_parameter_name(n).layer for n in names)
-
-
-def describe_parameter(name: str) -> str:
-    """Plain words for a parameter name: w2_1_3 -> 'weight into neuron 1 of layer 2 from
-    neuron 3 of layer 1'; b1_4 -> 'bias of neuron 4 of layer 1'; anything else unchanged."""
-    return parse_parameter_name(name).describe()
 
 
 @dataclass(frozen=True)

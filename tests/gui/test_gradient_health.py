@@ -13,7 +13,7 @@ from gdsim.app.views.gradient_health import GradientHealthView
 from gdsim.engine.history import HistoryChunk
 from gdsim.engine.trainer import Trainer
 from gdsim.session.run_files import open_trainer
-from gdsim.session.runstate import RunInfo, Snapshot, parameter_layers
+from gdsim.session.runstate import RunInfo, Snapshot
 from tests.gui.trainer_state import run_info, snapshot
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
@@ -68,7 +68,7 @@ def preset(name: str) -> Trainer:
 
 def layer_norm_rows(t: Trainer, layer: int) -> tuple[np.ndarray, np.ndarray]:
     chunk = t.history.since(-1)
-    mask = np.array(parameter_layers(t.parameter_names)) == layer
+    mask = t.parameter_index.layer == layer
     return chunk.param_steps, np.linalg.norm(chunk.grads[:, mask], axis=1)
 
 
@@ -208,10 +208,7 @@ def test_vanishing_preset_flags_the_first_layers(view):
     assert text.startswith("Vanishing: layer 1")
     assert "1,000x smaller than layer 8's" in text
     assert "sigmoid'(z) \u2264 0.25" in text
-    norms = [
-        np.linalg.norm(t.gradients[np.array(parameter_layers(t.parameter_names)) == k])
-        for k in range(1, 9)
-    ]
+    norms = [np.linalg.norm(t.gradients[t.parameter_index.layer == k]) for k in range(1, 9)]
     assert norms[0] < 1e-3 * max(norms)
     shoot(view, "health-vanishing-sigmoid.png")
 
