@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.state = WindowState(self)
         self.lessons = LessonWindows(self.show_tab, self.open_health_preset)
         self._last_failure = ""
+        self._death_warning: str | None = None  # shown until a new run starts
 
         self.session = TrainingSession(self)  # starts the trainer process and its reader
         try:
@@ -242,6 +243,9 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ answers from the trainer
     def _on_run_started(self, info: RunInfo) -> None:
+        if self._death_warning is not None and self.message_bar.text() == self._death_warning:
+            self.message_bar.hide()  # it spoke of the old run's plots, which are now gone
+        self._death_warning = None
         self.config = info.config
         self.form.set_config(info.config)  # e.g. the seed Re-randomise drew
 
@@ -265,6 +269,7 @@ class MainWindow(QMainWindow):
         text = self._last_failure
         action = None if self.session.trainer_gone else "Reset"
         self.message_bar.show_message(text, "warning", action)
+        self._death_warning = text
 
     # ------------------------------------------------------------------ the form
     def _on_structure_changed(self, config: Config) -> None:

@@ -148,3 +148,16 @@ def test_a_learning_rate_change_is_marked_at_the_step_it_applies_from(qtbot, win
     wait_step(qtbot, window, 5)
     window.presenter.refresh()
     assert window.plots.rate_marks.steps() == [3.0]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="kills the child with SIGKILL")
+def test_the_dead_trainer_warning_goes_when_step_starts_a_new_run(qtbot, window):
+    click(qtbot, window, "stepButton")
+    wait_step(qtbot, window, 1)
+    with qtbot.waitSignal(window.session.trainer_died, timeout=10000):
+        os.kill(window.session.process.pid, signal.SIGKILL)
+    assert window.message_bar.isVisible()
+    with qtbot.waitSignal(window.session.run_started, timeout=10000):
+        click(qtbot, window, "stepButton")  # not the warning's Reset: Step starts again too
+    wait_step(qtbot, window, 1)
+    assert not window.message_bar.isVisible()  # it spoke of plots that are now gone
