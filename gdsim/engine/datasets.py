@@ -58,6 +58,8 @@ class Dataset:
     task: str
     n_classes: int
     name: str
+    # (rows, columns) when each sample's inputs are the pixels of an image, row by row
+    image_shape: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         for field in ("x_train", "y_train", "x_test", "y_test"):
@@ -93,6 +95,15 @@ class Dataset:
                 (self.task == "regression" and self.n_classes == 0)
                 or (self.task == "classification" and self.n_classes >= 2),
                 "n_classes must be 0 for regression and at least 2 for classification",
+            ),
+            (
+                self.image_shape is None
+                or (
+                    len(self.image_shape) == 2
+                    and min(self.image_shape) >= 1
+                    and self.image_shape[0] * self.image_shape[1] == n_in
+                ),
+                f"image_shape {self.image_shape} does not hold the {n_in} inputs",
             ),
         )
         for ok, message in checks:
