@@ -328,7 +328,7 @@ class MainWindow(QMainWindow):
 
     def _inspect_parameter(self, index) -> None:
         """Double-clicked table row: show that parameter's chain rule."""
-        row = self.table.model().mapToSource(index).row()
+        row = self.table.parameter_at(index)
         info = self.session.info
         if info is not None and info.config.mode == "network":
             self.chain_view.select_parameter(info.parameter_names[row])

@@ -8,7 +8,7 @@ never mistaken for its gradient; the update column shows what the last step actu
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTableView
 
@@ -40,12 +40,18 @@ def _fmt(x: float) -> str:
 
 
 class ParameterModel(QAbstractTableModel):
+    """One row per parameter, sorted by NumPy: nothing here does per-row Python work when a run
+    starts or the numbers change, so 10^5+ parameters cost what 10 do (Qt asks only for the rows
+    on screen). `parameter(row)` says which parameter a row shows."""
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self._names: tuple[str, ...] = ()
         self._index = ParameterIndex.from_names(())  # who each parameter is
-        self._layers: tuple[int, ...] = ()
+        self._layers = np.zeros(0, dtype=np.int64)
         self._values = np.zeros((0, 3))  # value, gradient, update
+        self._order = np.zeros(0, dtype=np.int64)  # row -> parameter
+        self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
         self._set_brushes()
         theme.notifier().changed.connect(self._set_brushes)
 
@@ -59,23 +65,68 @@ class ParameterModel(QAbstractTableModel):
         self.beginResetModel()
         self._names = info.parameter_names
         self._index = info.parameter_index
-        self._layers = info.layers
+        self._layers = np.asarray(info.parameter_index.layer, dtype=np.int64)
         self._values = np.zeros((len(self._names), 3))
+        self._order = self._sorted_order(*self._sort)
         self.endResetModel()
 
     def update(self, snap: Snapshot) -> None:
         if snap.parameters.size != len(self._names):
             return
         self._values = np.column_stack([snap.parameters, snap.gradients, snap.last_update])
-        if self._names:
-            self.dataChanged.emit(
-                self.index(0, 2), self.index(len(self._names) - 1, 4), [Qt.ItemDataRole.DisplayRole]
-            )
+        if not self._names:
+            return
+        if self._sort[0] >= 2:  # sorted by a number that just changed: re-sort, as Qt's would
+            self._reorder(self._sorted_order(*self._sort))
+        self.dataChanged.emit(
+            self.index(0, 2), self.index(len(self._names) - 1, 4), [Qt.ItemDataRole.DisplayRole]
+        )
+
+    def parameter(self, row: int) -> int:
+        """The parameter (its position in the run's parameter list) shown on `row`."""
+        return int(self._order[row])
+
+    def row_of(self, parameter: int) -> int:
+        return int(np.flatnonzero(self._order == parameter)[0])
 
     def values(self, row: int) -> tuple[float, float, float]:
-        return tuple(float(v) for v in self._values[row])
+        return tuple(float(v) for v in self._values[self._order[row]])
+
+    def _sorted_order(self, column: int, order: Qt.SortOrder) -> np.ndarray:
+        n = len(self._names)
+        if column <= 0:
+            keys = np.arange(n)
+        elif column == 1:
+            keys = self._layers
+        else:
+            keys = self._values[:, column - 2]
+        descending = order == Qt.SortOrder.DescendingOrder
+        # Stable, ties in parameter order; NaN last either way (as Qt's proxy puts them).
+        rank = np.argsort(-keys if descending else keys, kind="stable")
+        if column >= 2:
+            nan = np.isnan(keys[rank])
+            if nan.any():
+                rank = np.concatenate([rank[~nan], rank[nan]])
+        return rank
+
+    def _reorder(self, order: np.ndarray) -> None:
+        """Show the rows in `order`, keeping selections and the current row on their parameters."""
+        if np.array_equal(order, self._order):
+            return
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        where = np.empty_like(order)
+        where[order] = np.arange(order.size)
+        moved = [self.index(int(where[self._order[i.row()]]), i.column()) for i in old]
+        self._order = order
+        self.changePersistentIndexList(old, moved)
+        self.layoutChanged.emit()
 
     # Qt model interface
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self._sort = (column, order)
+        self._reorder(self._sorted_order(column, order))
+
     def rowCount(self, parent=None):  # noqa: N802 (Qt's name)
         return 0 if parent is not None and parent.isValid() else len(self._names)
 
@@ -93,19 +144,13 @@ class ParameterModel(QAbstractTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        row, col = index.row(), index.column()
+        row, col = int(self._order[index.row()]), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 return self._names[row]
             if col == 1:
                 return str(self._layers[row]) if self._layers[row] else "-"
             return _fmt(self._values[row, col - 2])
-        if role == Qt.ItemDataRole.UserRole:  # sort key
-            if col == 0:
-                return row
-            if col == 1:
-                return self._layers[row]
-            return float(self._values[row, col - 2])
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -128,18 +173,18 @@ class ParameterTable(QTableView):
         super().__init__(parent)
         self.setObjectName("parameterTable")
         self.model_ = ParameterModel(self)
-        proxy = QSortFilterProxyModel(self)
-        proxy.setSourceModel(self.model_)
-        proxy.setSortRole(Qt.ItemDataRole.UserRole)
-        self.setModel(proxy)
+        self.setModel(self.model_)
         self.setSortingEnabled(True)
         self.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.setAlternatingRowColors(False)
         self.verticalHeader().setVisible(False)
+        # Fixed row heights and column widths: nothing measures every row (10^5+ of them).
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.verticalHeader().setDefaultSectionSize(22)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, self.fontMetrics().horizontalAdvance("  layer  ") + 16)
         self.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.setToolTip(
@@ -152,3 +197,7 @@ class ParameterTable(QTableView):
 
     def update_from(self, snap: Snapshot) -> None:
         self.model_.update(snap)
+
+    def parameter_at(self, index) -> int:
+        """The parameter (position in the run's list) that a view index's row shows."""
+        return self.model_.parameter(index.row())

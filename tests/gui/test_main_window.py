@@ -320,7 +320,7 @@ def test_views_follow_the_run(qtbot, window):
 def test_double_clicking_a_parameter_shows_its_chain_rule(qtbot, window):
     table = window.table
     index = table.model().index(3, 0)
-    name = window.session.info.parameter_names[table.model().mapToSource(index).row()]
+    name = window.session.info.parameter_names[table.parameter_at(index)]
     table.doubleClicked.emit(index)
     assert window.bottom_tabs.currentWidget() is window.chain_view
     assert window.chain_view.parameter() == name

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.app import theme
+from gdsim.app.parameter_list import parameter_combo
 from gdsim.app.run_view import Feed
 from gdsim.app.views.chain_table import ChainPathsTable
 from gdsim.app.views.chain_words import (
@@ -52,6 +53,7 @@ from gdsim.app.views.chain_words import (
 )
 from gdsim.engine.chain import MAX_PATHS, ChainBreakdown, chain_rule
 from gdsim.engine.network import Network
+from gdsim.engine.parameters import ParameterIndex
 from gdsim.session.run_model import run_model
 from gdsim.session.runstate import RunInfo, Snapshot
 
@@ -107,10 +109,9 @@ class ChainRuleView(QWidget):
         row.addWidget(QLabel("Parameter:"))
         self.parameter_combo = QComboBox()
         self.parameter_combo.setObjectName("chainParameterCombo")
-        self.parameter_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        self._parameters = parameter_combo(
+            self.parameter_combo, lambda index, i: f"{index.names[i]} — {index.describe(i)}", 24
         )
-        self.parameter_combo.setMinimumContentsLength(24)
         self.parameter_combo.setToolTip("The weight or bias whose derivative dL/dp is spelled out")
         row.addWidget(self.parameter_combo, 1)
         row.addSpacing(8)
@@ -212,7 +213,7 @@ class ChainRuleView(QWidget):
         self.table.forget()
         config = info.config
         with QSignalBlocker(self.parameter_combo), QSignalBlocker(self.sample_spin):
-            self.parameter_combo.clear()
+            self._parameters.set_index(ParameterIndex.from_names(()))
             if config.mode != "network":
                 self.content.setEnabled(False)
                 self._clear_display()
@@ -232,11 +233,8 @@ class ChainRuleView(QWidget):
             self._net, self._x, self._y = net, model.x_train, model.y_train
             self._input_names = dataset.input_names
             self._class_targets = self._y.shape[0] != dataset.y_train.shape[0]
-            params = net.parameter_index
-            for i, name in enumerate(params.names):
-                self.parameter_combo.addItem(f"{name} — {params.describe(i)}", name)
-            index = net.parameter_names.index(previous) if previous in net.parameter_names else 0
-            self.parameter_combo.setCurrentIndex(index)
+            self._parameters.set_index(net.parameter_index)
+            self.parameter_combo.setCurrentIndex(max(0, self._parameters.row_of(previous or "")))
             n = self._x.shape[1]
             self.sample_spin.setRange(1, max(1, n))
             self.sample_spin.setSuffix(f" of {n}")
@@ -259,7 +257,7 @@ class ChainRuleView(QWidget):
 
     def select_parameter(self, name: str) -> bool:
         """Show `name` (e.g. 'w2_1_3'); False when the network has no such parameter."""
-        index = self.parameter_combo.findData(name)
+        index = self._parameters.row_of(name)
         if index < 0:
             return False
         self.parameter_combo.setCurrentIndex(index)

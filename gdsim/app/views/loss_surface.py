@@ -25,22 +25,26 @@ import math
 import time
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gdsim.app import theme
+from gdsim.app.parameter_list import parameter_combo
 from gdsim.app.run_view import Feed
 from gdsim.app.views.surface_grid import (
+    FULL_PATH_MAX_PARAMS,
     GRID,
     MAX_POINTS,
     MIN_HALF_WIDTH,
-    cost_grid,
+    GridSweep,
     default_pair,
     half_widths,
     new_trajectory,
 )
 from gdsim.app.views.surface_plot import SurfacePlot
+from gdsim.engine.decimation import ThinnedSeries
 from gdsim.engine.network import Network
+from gdsim.engine.parameters import ParameterIndex
 from gdsim.session.run_model import run_model
 from gdsim.session.runstate import RunInfo, Snapshot
 
@@ -54,12 +58,21 @@ __all__ = [
 ]
 
 REFRESH_SECONDS = 1.0  # while running, recompute the grid at most this often
+# A big network's grid is computed in slices between events, so it never blocks the window; a
+# small one's (parameters x training samples up to this) at once, as its cells cost microseconds.
+AT_ONCE_WORK = 5_000_000
+SLICE_SECONDS = 0.025
 
 CAPTION = (
     "The colours are a slice through the cost: only the two chosen parameters vary, every "
     "other parameter is frozen at its current value, so the surface changes as they "
     "change. The white path shows where training took these two parameters (orange "
     "square: the start, red dot: now)."
+)
+
+BIG_NETWORK_NOTE = (
+    f" (With over {FULL_PATH_MAX_PARAMS:,} parameters only the chosen pair's path is kept: a "
+    "pair you choose later draws its path from then on.)"
 )
 
 
@@ -81,7 +94,9 @@ class LossSurfaceView(QWidget):
         self._ix = 0
         self._iy = 1
         # the trajectory: full parameter rows so that a new selection shows its path at once
+        # (as many as MAX_STORED_VALUES allows), and the chosen pair's own at full resolution
         self._trajectory = new_trajectory(0)
+        self._pair_path = ThinnedSeries(2, MAX_POINTS, keep_chunk_ends=True)
         # the grid as drawn
         self._xs = np.zeros(0)
         self._ys = np.zeros(0)
@@ -100,7 +115,7 @@ class LossSurfaceView(QWidget):
 
     @_t_max.setter
     def _t_max(self, rows: int) -> None:
-        self._trajectory.max_rows = int(rows)
+        self._trajectory.max_rows = self._pair_path.max_rows = int(rows)
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -145,6 +160,11 @@ class LossSurfaceView(QWidget):
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.caption)
 
+        self._choices = [parameter_combo(c) for c in (self.param_x, self.param_y)]
+        self._sweep: GridSweep | None = None  # a grid being computed, a slice per timer tick
+        self._sweep_timer = QTimer(self)
+        self._sweep_timer.setInterval(0)
+        self._sweep_timer.timeout.connect(self._continue_sweep)
         self.param_x.currentIndexChanged.connect(self._selection_changed)
         self.param_y.currentIndexChanged.connect(self._selection_changed)
         self._apply_theme()
@@ -179,10 +199,11 @@ class LossSurfaceView(QWidget):
         self._xs = self._ys = np.zeros(0)
         self._dirty = False
         self._last_compute = -math.inf
+        self._cancel_sweep()
         self.graphics.clear_items()
-        for combo in (self.param_x, self.param_y):
+        for combo, choices in zip((self.param_x, self.param_y), self._choices, strict=True):
             with QSignalBlocker(combo):
-                combo.clear()
+                choices.set_index(ParameterIndex.from_names(()))
         config = info.config
         if config.mode != "network":
             self._names = ()
@@ -219,16 +240,14 @@ class LossSurfaceView(QWidget):
             and previous[0] != previous[1]
             else default_pair(self._names, net.parameter_index)
         )
-        index = net.parameter_index
-        for combo in (self.param_x, self.param_y):
+        for combo, choices in zip((self.param_x, self.param_y), self._choices, strict=True):
             with QSignalBlocker(combo):
-                for i, name in enumerate(self._names):
-                    combo.addItem(name, name)
-                    combo.setItemData(
-                        combo.count() - 1, index.describe(i), Qt.ItemDataRole.ToolTipRole
-                    )
+                choices.set_index(net.parameter_index)
         self._set_combos(*pair)
         self._ix, self._iy = self._names.index(pair[0]), self._names.index(pair[1])
+        self._follow_pair()
+        big = net.n_params > FULL_PATH_MAX_PARAMS
+        self.caption.setText(CAPTION + (BIG_NETWORK_NOTE if big else ""))
         self._show_plot()
         self._label_axes()
         self.graphics.set_title("waiting for the first parameters")
@@ -273,20 +292,19 @@ class LossSurfaceView(QWidget):
 
     def trajectory(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(steps, x values, y values) of the chosen pair along the training path."""
-        steps, rows = self._trajectory.steps, self._trajectory.rows
-        if rows.shape[1] == 0:
-            empty = np.zeros(0)
-            return steps.copy(), empty, empty.copy()
-        return steps.copy(), rows[:, self._ix].copy(), rows[:, self._iy].copy()
+        path = self._pair_path
+        return path.steps.copy(), path.rows[:, 0].copy(), path.rows[:, 1].copy()
 
     def note_text(self) -> str:
         return self.note.text() if not self.note.isHidden() else ""
 
     # ------------------------------------------------------------------ selection
     def _set_combos(self, px: str, py: str) -> None:
-        for combo, name in ((self.param_x, px), (self.param_y, py)):
+        for combo, choices, name in zip(
+            (self.param_x, self.param_y), self._choices, (px, py), strict=True
+        ):
             with QSignalBlocker(combo):
-                combo.setCurrentIndex(combo.findData(name))
+                combo.setCurrentIndex(choices.row_of(name))
 
     def _selection_changed(self, *_args) -> None:
         if self._net is None:
@@ -295,6 +313,7 @@ class LossSurfaceView(QWidget):
         if ix < 0 or iy < 0:
             return
         self._ix, self._iy = ix, iy
+        self._follow_pair()
         self._label_axes()
         self._draw_path()
         if self._current is not None:
@@ -313,6 +332,15 @@ class LossSurfaceView(QWidget):
         if len(steps) == 0 or rows.ndim != 2 or rows.shape[1] != path.rows.shape[1]:
             return
         path.extend(steps, rows)  # (a replayed chunk: only what is new is kept)
+        self._pair_path.extend(steps, rows[:, [self._ix, self._iy]])
+
+    def _follow_pair(self) -> None:
+        """A new pair: its path so far from the full rows (coarser on a big network)."""
+        full = self._trajectory
+        path = ThinnedSeries(2, self._pair_path.max_rows, keep_chunk_ends=True)
+        if len(full.steps) and full.rows.shape[1] > max(self._ix, self._iy):
+            path.extend(full.steps, full.rows[:, [self._ix, self._iy]])
+        self._pair_path = path
 
     def _draw_path(self) -> None:
         steps, xs, ys = self.trajectory()
@@ -339,8 +367,18 @@ class LossSurfaceView(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if self._dirty and self._net is not None and self._current is not None:
+        if self._sweep is not None:
+            self._sweep_timer.start()
+        elif self._dirty and self._net is not None and self._current is not None:
             self._compute_grid()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self._sweep_timer.stop()  # (resumed when shown again)
+
+    def computing(self) -> bool:
+        """True while a grid is being computed a slice at a time (a big network)."""
+        return self._sweep is not None
 
     def _compute_grid(self) -> None:
         net, cur = self._net, self._current
@@ -348,13 +386,36 @@ class LossSurfaceView(QWidget):
             return
         ix, iy = self._ix, self._iy
         _, xs, ys = self.trajectory()
-        half = half_widths(xs, ys, cur[ix], cur[iy])
-        computed = cost_grid(net, self._x, self._y, cur, ix, iy, half)
-        if computed is None:  # the current pair is not finite
+        self._cancel_sweep()
+        sweep = GridSweep(net, self._x, self._y, cur, ix, iy, half_widths(xs, ys, cur[ix], cur[iy]))
+        if not sweep.finite:  # the current pair is not finite
             return
-        self._xs, self._ys, self._grid = computed
-        self._centre = (float(cur[ix]), float(cur[iy]))
-        self._half = half
+        self._sweep = sweep
+        self._sweep_step = self._step
         self._dirty = False
         self._last_compute = time.monotonic()
-        self.graphics.draw_grid(self._xs, self._ys, self._grid, self._step)
+        at_once = net.n_params * self._x.shape[1] <= AT_ONCE_WORK
+        if sweep.advance(math.inf if at_once else SLICE_SECONDS):
+            self._finish_sweep()
+        else:
+            self.graphics.set_title(f"computing the surface at step {self._step:,}…")
+            self._sweep_timer.start()
+
+    def _continue_sweep(self) -> None:
+        sweep = self._sweep
+        if sweep is None:
+            self._sweep_timer.stop()
+        elif sweep.advance(SLICE_SECONDS):
+            self._finish_sweep()
+
+    def _cancel_sweep(self) -> None:
+        self._sweep_timer.stop()
+        self._sweep = None
+
+    def _finish_sweep(self) -> None:
+        sweep, step = self._sweep, self._sweep_step
+        self._cancel_sweep()
+        self._xs, self._ys, self._grid = sweep.xs, sweep.ys, sweep.costs
+        self._centre = (float(sweep.current[sweep.ix]), float(sweep.current[sweep.iy]))
+        self._half = sweep.half
+        self.graphics.draw_grid(self._xs, self._ys, self._grid, step)
