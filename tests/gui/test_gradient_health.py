@@ -309,3 +309,28 @@ def test_the_step_axis_leaves_room_right_of_the_newest_step_until_the_user_zooms
     feed.steps(50)
     view._redraw()
     assert view.plot.getViewBox().viewRange()[0] == pytest.approx([10, 20])
+
+
+def test_row_norms_are_exact_for_huge_tiny_and_broken_rows():
+    from gdsim.app.views.gradient_record import row_norms
+
+    big, tiny = 1e200, 1e-200
+    g = np.array(
+        [
+            [3.0, 4.0, 0.0],
+            [big * 3, big * 4, 0.0],  # squares overflow
+            [tiny * 3, tiny * 4, 0.0],  # squares underflow
+            [0.0, 0.0, 0.0],
+            [np.inf, 1.0, 0.0],
+            [np.nan, 1.0, 0.0],
+            [np.inf, np.nan, 1.0],
+        ]
+    )
+    out = row_norms(g)
+    assert out[0] == 5.0
+    assert out[1] == pytest.approx(5 * big, rel=1e-15)
+    assert out[2] == pytest.approx(5 * tiny, rel=1e-15)
+    assert out[3] == 0.0 and out[4] == np.inf
+    assert np.isnan(out[5]) and np.isnan(out[6])
+    wide = np.random.default_rng(0).normal(size=(4, 100_000))
+    np.testing.assert_allclose(row_norms(wide), np.linalg.norm(wide, axis=1), rtol=1e-13)

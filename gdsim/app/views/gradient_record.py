@@ -47,13 +47,27 @@ def row_norms(g: np.ndarray) -> np.ndarray:
     if g.shape[1] == 0:
         return np.zeros(g.shape[0])
     with np.errstate(all="ignore"):
-        a = np.abs(g)
-        m = a.max(axis=1)
-        ok = np.isfinite(m) & (m > 0)
-        out = np.where(np.isnan(a).any(axis=1), np.nan, np.where(ok, 0.0, m))
-        if ok.any():
-            s = a[ok] / m[ok, None]
-            out[ok] = m[ok] * np.sqrt(np.einsum("ij,ij->i", s, s))
+        # One pass for the usual rows; the few whose sum of squares overflowed or underflowed
+        # (or holds inf/NaN) are redone scaled by their largest entry.
+        sq = np.einsum("ij,ij->i", g, g)
+        out = np.sqrt(sq)
+        redo = ~np.isfinite(sq) | (sq < _TINY)
+        if redo.any():
+            out[redo] = _scaled_norms(g[redo])
+    return out
+
+
+_TINY = np.finfo(np.float64).tiny * 2**60  # below this a sum of squares may have lost digits
+
+
+def _scaled_norms(g: np.ndarray) -> np.ndarray:
+    a = np.abs(g)
+    m = a.max(axis=1)
+    ok = np.isfinite(m) & (m > 0)
+    out = np.where(np.isnan(a).any(axis=1), np.nan, np.where(ok, 0.0, m))
+    if ok.any():
+        s = a[ok] / m[ok, None]
+        out[ok] = m[ok] * np.sqrt(np.einsum("ij,ij->i", s, s))
     return out
 
 
@@ -78,7 +92,13 @@ class GradientRecord:
         self.names = tuple(names)
         self.param_layer = np.asarray(layers, dtype=np.int64)
         self.layer_ids: list[int] = sorted(set(self.param_layer.tolist()))
-        self._masks = [self.param_layer == lid for lid in self.layer_ids]
+        # each layer's parameters: a slice when they sit together (a network's always do), so
+        # taking a layer's part of 10^5-wide rows copies nothing
+        self._parts: list[slice | np.ndarray] = []
+        for lid in self.layer_ids:
+            where = np.flatnonzero(self.param_layer == lid)
+            contiguous = where[-1] - where[0] + 1 == len(where)
+            self._parts.append(slice(where[0], where[-1] + 1) if contiguous else where)
         self.is_weight = np.asarray(is_weight, dtype=bool)
         n_layers = len(self.layer_ids)
         self.points = ThinnedSeries(n_layers, max_points + 1)  # (+1: the latest row)
@@ -92,9 +112,9 @@ class GradientRecord:
 
     def layer_norms(self, grads: np.ndarray) -> np.ndarray:
         """The norm of each layer's part of each row of `grads` (m, p) -> (m, layers)."""
-        out = np.empty((grads.shape[0], len(self._masks)))
-        for j, mask in enumerate(self._masks):
-            out[:, j] = row_norms(grads[:, mask])
+        out = np.empty((grads.shape[0], len(self._parts)))
+        for j, part in enumerate(self._parts):
+            out[:, j] = row_norms(grads[:, part])
         return out
 
     def update(self, snap: Snapshot, limits: Limits) -> None:

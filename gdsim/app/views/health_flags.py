@@ -110,8 +110,8 @@ def health_flags(
     # zero: parameters stuck at gradient 0 for zero_steps or more
     stuck = np.flatnonzero(record.step - record.zero_since >= limits.zero_steps)
     if len(stuck):
-        names = [record.names[i] for i in stuck]
-        shown = ", ".join(names[:4]) + (", \u2026" if len(names) > 4 else "")
+        names = [record.names[i] for i in stuck[:4]]
+        shown = ", ".join(names) + (", \u2026" if len(stuck) > 4 else "")
         n_w = int(record.is_weight[stuck].sum())
         n_b = len(stuck) - n_w
         what = (
