@@ -18,16 +18,34 @@ _CACHE: dict[tuple[DataConfig, str, int], Dataset] = {}
 _CACHE_SIZE = 4
 
 
-def run_data(config: Config) -> Dataset:
-    """The run's dataset, as the trainer loads it (raises DataError/ConfigError like it)."""
+def _key(config: Config) -> tuple[DataConfig, str, int] | None:
+    """The cache key of the run's data (None: its file cannot be looked at)."""
     path, version = "", 0
     if config.data.source == "csv":
         path = str(config.data_path())
         try:
             version = os.stat(path).st_mtime_ns
         except OSError:
-            return load_dataset(config)  # let the loader name the problem
-    key = (config.data, path, version)
+            return None
+    return config.data, path, version
+
+
+def reads_a_file(config: Config) -> bool:
+    """True when loading the run's data means reading a file not read yet (it may take a
+    while: a window loads it in the background, see :func:`run_data`)."""
+    if config.mode != "network" or config.data.source != "csv":
+        return False
+    key = _key(config)
+    return key is not None and key not in _CACHE
+
+
+def run_data(config: Config) -> Dataset:
+    """The run's dataset, as the trainer loads it (raises DataError/ConfigError like it).
+
+    Safe to call from a worker thread to load it ahead: the cache is a dict written whole."""
+    key = _key(config)
+    if key is None:
+        return load_dataset(config)  # let the loader name the problem
     if key not in _CACHE:
         if len(_CACHE) >= _CACHE_SIZE:
             del _CACHE[next(iter(_CACHE))]  # the oldest

@@ -10,6 +10,7 @@ divergence, a stop rule that paused it).
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable, Sequence
 
@@ -21,9 +22,21 @@ from gdsim.app.message_bar import MessageBar
 from gdsim.app.run_view import RunView
 from gdsim.app.session import TrainingSession
 from gdsim.config import Config
+from gdsim.session.run_model import reads_a_file, run_data
 from gdsim.session.runstate import RunInfo, Snapshot, merge_snapshots
 
 REFRESH_MS = 33  # at most ~30 redraws a second
+LOAD_POLL_MS = 15  # how often to look whether the run's data file has been read
+
+
+def _preload(config: Config, done: threading.Event) -> None:
+    """Read the run's data into the cache the views load from (a worker thread's job)."""
+    try:
+        run_data(config)
+    except Exception:  # noqa: BLE001 (the views load it again and say what is wrong)
+        pass
+    finally:
+        done.set()
 
 
 class _Cadence:
@@ -91,6 +104,11 @@ class RunPresenter(QObject):
         self.history_unsaved = False  # steps taken that no export has written yet
         self._shown_divergence = False
         self._dirty = False
+        # a run whose data file is being read in the background: its start and snapshots wait
+        self._waiting: tuple[RunInfo, list[Snapshot], threading.Event] | None = None
+        self._load_timer = QTimer(self)
+        self._load_timer.setInterval(LOAD_POLL_MS)
+        self._load_timer.timeout.connect(self._check_loaded)
 
         session.run_started.connect(self._on_run_started)
         session.snapshot.connect(self._on_snapshot)
@@ -112,6 +130,39 @@ class RunPresenter(QObject):
 
     # ------------------------------------------------------------------ the session's answers
     def _on_run_started(self, info: RunInfo) -> None:
+        """Start the views on the run; when its data file is not read yet (a 1,000-row CSV of
+        784 columns takes ~0.4 s) read it in a thread first, so the window never waits."""
+        self._waiting = None
+        if reads_a_file(info.config):
+            done = threading.Event()
+            threading.Thread(
+                target=_preload, args=(info.config, done), name="gdsim-data", daemon=True
+            ).start()
+            self._waiting = (info, [], done)
+            self._status_line.setText("reading the data file…")
+            self._load_timer.start()
+            return
+        self._load_timer.stop()
+        self._start_views(info)
+
+    def waiting_for_data(self) -> bool:
+        """True while the run's data file is read in the background (the views wait)."""
+        return self._waiting is not None
+
+    def _check_loaded(self) -> None:
+        if self._waiting is None:
+            self._load_timer.stop()
+            return
+        info, snaps, done = self._waiting
+        if not done.is_set():
+            return
+        self._load_timer.stop()
+        self._waiting = None
+        self._start_views(info)
+        if snaps:
+            self._on_snapshot(merge_snapshots(snaps))
+
+    def _start_views(self, info: RunInfo) -> None:
         self._status_bar.clearMessage()  # messages about the previous run no longer apply
         if info.config.mode == "function":
             names = ", ".join(info.parameter_names)
@@ -131,6 +182,10 @@ class RunPresenter(QObject):
         self._dirty = True
 
     def _on_snapshot(self, snap: Snapshot) -> None:
+        if self._waiting is not None:
+            if snap.run_id == self._waiting[0].run_id:
+                self._waiting[1].append(snap)
+            return
         self.last = snap
         for cadence in self._cadences:
             cadence.pending.append(snap)
