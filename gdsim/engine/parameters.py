@@ -12,6 +12,7 @@ network costs nothing extra at run start.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -84,6 +85,11 @@ def parse_parameter_name(name: str) -> ParameterId:
     return ParameterId(name, BIAS, int(m.group(4)), int(m.group(5)))
 
 
+@functools.lru_cache(maxsize=8)
+def _network_index(cls, sizes: tuple[int, ...]) -> ParameterIndex:
+    return cls._make_for_network(sizes)
+
+
 class ParameterIndex:
     """The identities of all parameters, as columns: ``kind`` (codes into KINDS), ``layer``,
     ``j`` and ``k`` (int arrays), and ``names``. ``index[i]`` is a :class:`ParameterId`.
@@ -114,7 +120,14 @@ class ParameterIndex:
 
     @classmethod
     def for_network(cls, sizes: Sequence[int]) -> ParameterIndex:
-        """The parameters of a network with layer sizes ``sizes`` (inputs first)."""
+        """The parameters of a network with layer sizes ``sizes`` (inputs first).
+
+        Cached by sizes (an index is immutable): every view of a run builds its own network, and
+        10^5 names take a tenth of a second to make."""
+        return _network_index(cls, tuple(int(n) for n in sizes))
+
+    @classmethod
+    def _make_for_network(cls, sizes: tuple[int, ...]) -> ParameterIndex:
         kinds, layers, js, ks = [], [], [], []
         names: list[str] = []
         for layer, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True), 1):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
@@ -43,7 +44,7 @@ def default_selection(
         return tuple(range(n))
     if layers is None:  # (read from the names; a run's info carries them: RunInfo.layers)
         layers = tuple(parse_parameter_name(name).layer for name in names)
-    numbers = sorted({layer for layer in layers if layer > 0})
+    numbers = [int(v) for v in np.unique(layers) if v > 0]
     if not numbers:  # no layer structure: just the first ones
         return tuple(range(limit))
     total = limit + 1
@@ -52,10 +53,9 @@ def default_selection(
     shares = {layer: middle_share for layer in middle}
     shares[numbers[-1]] = 5 if len(numbers) > 1 else 0
     shares[numbers[0]] = max(total - sum(shares.values()), 2)
-    chosen = []
-    for layer in numbers:
-        chosen += [i for i, other in enumerate(layers) if other == layer][: shares[layer]]
-    return tuple(sorted(chosen))
+    layer_of = np.asarray(layers)
+    chosen = [np.flatnonzero(layer_of == layer)[: shares[layer]] for layer in numbers]
+    return tuple(sorted(np.concatenate(chosen).tolist()))
 
 
 class ParameterPicker(QToolButton):
@@ -119,13 +119,14 @@ class ParameterPicker(QToolButton):
             w = self._quick.takeAt(0).widget()
             if w is not None:
                 w.deleteLater()
-        picks: list[tuple[str, tuple[int, ...]]] = [("all", tuple(range(len(names)))), ("none", ())]
-        distinct = sorted({layer for layer in layers if layer > 0})
+        # (only the first MAX_SHOWN of a pick are drawn: no need to list a big layer whole)
+        picks = [("all", tuple(range(min(len(names), MAX_SHOWN)))), ("none", ())]
+        layer_of = np.asarray(layers)
+        distinct = [int(v) for v in np.unique(layer_of) if v > 0]
         if len(distinct) <= 8:
             for layer in distinct:
-                picks.append(
-                    (f"layer {layer}", tuple(i for i, v in enumerate(layers) if v == layer))
-                )
+                first = np.flatnonzero(layer_of == layer)[:MAX_SHOWN]
+                picks.append((f"layer {layer}", tuple(first.tolist())))
         for text, indices in picks:
             button = QPushButton(text)
             button.setObjectName(f"pick_{text.replace(' ', '')}")
@@ -148,7 +149,7 @@ class ParameterPicker(QToolButton):
         self.picked.emit(tuple(indices[:MAX_SHOWN]))
 
     def _update_text(self) -> None:
-        self.setText(f"parameters: {len(self._selected)} of {len(self._names)}  \u25be")
+        self.setText(f"parameters: {len(self._selected):,} of {len(self._names):,}  \u25be")
         more = len(self._names) > MAX_SHOWN
         self._note.setText(
             f"At most {MAX_SHOWN} are drawn at once."
