@@ -12,7 +12,6 @@ network costs nothing extra at run start.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -85,9 +84,8 @@ def parse_parameter_name(name: str) -> ParameterId:
     return ParameterId(name, BIAS, int(m.group(4)), int(m.group(5)))
 
 
-@functools.lru_cache(maxsize=8)
-def _network_index(cls, sizes: tuple[int, ...]) -> ParameterIndex:
-    return cls._make_for_network(sizes)
+_NETWORK_INDEXES: dict[tuple[int, ...], ParameterIndex] = {}  # by layer sizes, newest last
+_CACHED_INDEXES = 8
 
 
 class ParameterIndex:
@@ -124,7 +122,22 @@ class ParameterIndex:
 
         Cached by sizes (an index is immutable): every view of a run builds its own network, and
         10^5 names take a tenth of a second to make."""
-        return _network_index(cls, tuple(int(n) for n in sizes))
+        key = tuple(int(n) for n in sizes)
+        index = _NETWORK_INDEXES.get(key)
+        if index is None:
+            index = cls._make_for_network(key)
+            cls.remember(key, index)
+        return index
+
+    @staticmethod
+    def remember(sizes: Sequence[int], index: ParameterIndex) -> None:
+        """Take `index` (e.g. a run's, received from the trainer process) as the index of
+        networks of these sizes, so that nothing in this process makes their names again."""
+        key = tuple(int(n) for n in sizes)
+        _NETWORK_INDEXES.pop(key, None)
+        if len(_NETWORK_INDEXES) >= _CACHED_INDEXES:
+            del _NETWORK_INDEXES[next(iter(_NETWORK_INDEXES))]
+        _NETWORK_INDEXES[key] = index
 
     @classmethod
     def _make_for_network(cls, sizes: tuple[int, ...]) -> ParameterIndex:

@@ -159,3 +159,16 @@ def test_thinned_series_is_the_gradient_health_record(sizes, max_points):
     steps, rows, stride = _gradient_health_points(chunks, max_points)
     assert s.steps.tolist() == steps.tolist() and s.stride == stride
     assert np.array_equal(s.rows, rows)
+
+
+def test_network_indexes_are_made_once_per_shape_and_can_be_handed_over():
+    from gdsim.engine.parameters import ParameterIndex
+
+    a = ParameterIndex.for_network([7, 5, 3])
+    assert ParameterIndex.for_network((7, 5, 3)) is a
+    assert a.names[:2] == ("w1_1_1", "w1_1_2") and len(a) == 7 * 5 + 5 + 5 * 3 + 3
+    with pytest.raises(ValueError):
+        a.layer[0] = 9  # shared, so read-only
+    received = ParameterIndex._make_for_network((7, 6, 3))  # e.g. unpickled from the trainer
+    ParameterIndex.remember([7, 6, 3], received)
+    assert ParameterIndex.for_network([7, 6, 3]) is received

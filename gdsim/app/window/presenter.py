@@ -22,6 +22,7 @@ from gdsim.app.message_bar import MessageBar
 from gdsim.app.run_view import RunView
 from gdsim.app.session import TrainingSession
 from gdsim.config import Config
+from gdsim.engine.parameters import ParameterIndex
 from gdsim.session.run_model import reads_a_file, run_data
 from gdsim.session.runstate import RunInfo, Snapshot, merge_snapshots
 
@@ -133,6 +134,10 @@ class RunPresenter(QObject):
         """Start the views on the run; when its data file is not read yet (a 1,000-row CSV of
         784 columns takes ~0.4 s) read it in a thread first, so the window never waits."""
         self._waiting = None
+        network = info.config.network
+        if info.config.mode == "network" and info.parameter_index is not None:
+            sizes = (network.inputs, *(layer.units for layer in network.layers))
+            ParameterIndex.remember(sizes, info.parameter_index)  # the views' networks use it
         if reads_a_file(info.config):
             done = threading.Event()
             threading.Thread(
