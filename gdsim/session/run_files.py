@@ -174,6 +174,9 @@ def run_inputs(config: Config) -> list[tuple[Path, str]]:
     if config.mode == "network" and config.data.source == "csv":
         with contextlib.suppress(ConfigError):
             inputs.append((config.data_path(), "the run's data file"))
+    if config.mode == "network" and config.data.shipped:
+        with contextlib.suppress(OSError):  # no resources folder: nothing there to overwrite
+            inputs.append((shipped_path(config.data.name), "the run's data file"))
     return inputs
 
 

@@ -113,3 +113,11 @@ def test_gaussian_with_classes_trains_without_files():
     assert trainer.objective.dataset.n_classes == 4
     trainer.step(200)
     assert accuracy(trainer) >= 0.9
+
+
+def test_an_export_never_overwrites_the_shipped_file(tmp_path):
+    from gdsim.errors import FileRefused
+
+    trainer = open_trainer(resource_path("examples", "iris.json"))
+    with pytest.raises(FileRefused, match="would overwrite the input data"):
+        export_run(trainer, shipped_path("iris"))
