@@ -155,3 +155,8 @@ def test_values_that_do_not_apply_are_kept_for_the_form():
 def test_top_level_keys_are_pointed_into_data():
     assert "data.classes" in str(error({"classes": 3}))
     assert "data.standardize" in str(error({"standardize": True}))
+
+
+def test_a_config_built_in_code_with_a_wrong_name_type_is_refused_cleanly():
+    with pytest.raises(ConfigError, match="data.name: must be one of"):
+        Config().replace(data=DataConfig(name=["digits"]))

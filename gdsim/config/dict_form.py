@@ -108,7 +108,8 @@ def config_to_dict(cfg: Any) -> dict[str, Any]:
         }
     elif data.source == "builtin":
         out["data"] = {"source": "builtin", "name": data.name}
-        if data.name not in SHIPPED_DATASETS:  # real data has its own samples and noise
+        shipped = isinstance(data.name, str) and data.name in SHIPPED_DATASETS
+        if not shipped:  # real data has its own samples and noise
             out["data"].update(samples=data.samples, noise=data.noise)
         if data.name in MULTI_CLASS_DATASETS:
             out["data"]["classes"] = data.classes

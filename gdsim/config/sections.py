@@ -111,13 +111,17 @@ class DataConfig:
     @property
     def shipped(self) -> bool:
         """A real data set read from a shipped file (digits, iris)."""
-        return self.source == "builtin" and self.name in SHIPPED_DATASETS
+        return (
+            self.source == "builtin"
+            and isinstance(self.name, str)  # a config built in code may hold anything here
+            and self.name in SHIPPED_DATASETS
+        )
 
     def class_count(self) -> int | None:
         """The classes of a built-in set (0: regression); None for a CSV file (known once it
         is read). ``classes`` counts only where it applies, so a value kept for a data set
         that takes none (see :class:`~gdsim.config.schema.Config`) changes nothing."""
-        if self.source != "builtin":
+        if self.source != "builtin" or not isinstance(self.name, str):
             return None
         if self.name in SHIPPED_DATASETS:
             return SHIPPED_DATASETS[self.name].classes
