@@ -10,7 +10,8 @@ from __future__ import annotations
 FIELDS: dict[str, str] = {
     # data
     "data.source": "Where the training examples come from: builtin generates a small toy "
-    "problem, csv reads columns of your own CSV file.",
+    "problem or takes a real data set shipped with gdsim, csv reads columns of your own CSV "
+    "file.",
     "data.name": "Which problem to learn. xor, circle, gaussian and spiral are classes of "
     "points to separate; linear and sine are curves to fit; digits and iris are real data. "
     "Hover over a choice for details.",
@@ -189,7 +190,7 @@ CHOICES: dict[str, str] = {
     "l1": "l1: adds rate \u00d7 sum |w|, pushing weights to exactly 0.",
     "l2": "l2: adds rate \u00d7 sum w\u00b2, keeping weights small.",
     # data sources and sets
-    "builtin": "builtin: a generated toy problem.",
+    "builtin": "builtin: a generated toy problem, or real data shipped with gdsim.",
     "csv": "csv: columns of your own CSV file.",
     "xor": "xor: two classes in opposite quadrants; needs a hidden layer.",
     "circle": "circle: one class inside a ring of the other.",
