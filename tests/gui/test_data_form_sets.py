@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QSpinBox
+from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QLabel, QSpinBox
 
 from gdsim.app.forms import ConfigForm, tips
 from gdsim.config import config_from_dict, default_config, validate_config
@@ -74,8 +74,10 @@ def test_standardize_checkbox_round_trips(form, qtbot):
     with qtbot.waitSignal(form.structure_changed, timeout=2000) as blocker:
         check.setChecked(True)
     assert blocker.args[0].data.standardize is True
+    label = form.findChild(QLabel, "dataShapeLabel")
+    assert "standardised" in label.text()
     form.set_config(default_config())
-    assert not check.isChecked()
+    assert not check.isChecked() and "standardised" not in label.text()
 
 
 @pytest.mark.parametrize("name", ["digits", "iris", "spiral-3-classes"])

@@ -164,6 +164,7 @@ class DataForm(Section):
         self.standardize_check.setObjectName("standardizeCheck")
         add_row(form, "Inputs", self.standardize_check, tips.FIELDS["data.standardize"])
         self.watch(self.standardize_check)
+        self.standardize_check.toggled.connect(self._refresh)
 
         self.shape_label = QLabel()
         self.shape_label.setObjectName("dataShapeLabel")
@@ -367,4 +368,7 @@ class DataForm(Section):
             )
             self.file_label.setText(f"<b>{html.escape(path.name)}</b>{cols}")
             self.file_label.setToolTip(str(path))
-        self.shape_label.setText(describe(self.shape()))
+        text = describe(self.shape())
+        if self.standardize_check.isChecked():
+            text += "; inputs standardised (training mean 0, standard deviation 1)"
+        self.shape_label.setText(text)
