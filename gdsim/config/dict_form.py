@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gdsim.config.names import FORMAT_VERSION, OPTIMIZER_DEFAULTS, SCALED_INIT_SCHEMES
+from gdsim.config.names import (
+    FORMAT_VERSION,
+    MULTI_CLASS_DATASETS,
+    OPTIMIZER_DEFAULTS,
+    SCALED_INIT_SCHEMES,
+    SHIPPED_DATASETS,
+)
 from gdsim.config.sections import (
     DataConfig,
     InitConfig,
@@ -98,16 +104,18 @@ def config_to_dict(cfg: Any) -> dict[str, Any]:
             else data.targets,
             "test_fraction": data.test_fraction,
             "seed": data.seed,
+            "standardize": data.standardize,
         }
     elif data.source == "builtin":
-        out["data"] = {
-            "source": "builtin",
-            "name": data.name,
-            "samples": data.samples,
-            "noise": data.noise,
-            "test_fraction": data.test_fraction,
-            "seed": data.seed,
-        }
+        out["data"] = {"source": "builtin", "name": data.name}
+        shipped = isinstance(data.name, str) and data.name in SHIPPED_DATASETS
+        if not shipped:  # real data has its own samples and noise
+            out["data"].update(samples=data.samples, noise=data.noise)
+        if data.name in MULTI_CLASS_DATASETS:
+            out["data"]["classes"] = data.classes
+        out["data"].update(
+            test_fraction=data.test_fraction, seed=data.seed, standardize=data.standardize
+        )
     else:
         out["data"] = {"source": data.source}
     out["evaluate_every"] = cfg.evaluate_every

@@ -3,6 +3,8 @@ config's checks, the engine's tables and the app's combo boxes and spin-box rang
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from gdsim.expression.tree import FUNCTIONS
 
 FORMAT_VERSION = 1
@@ -22,7 +24,25 @@ SCALED_INIT_SCHEMES = ("uniform", "normal")  # the schemes that take "scale"
 OPTIMIZERS = ("sgd", "rmsprop", "adam")
 REGULARIZATIONS = ("none", "l1", "l2")
 DATA_SOURCES = ("builtin", "csv")
-BUILTIN_DATASETS = ("xor", "circle", "gaussian", "spiral", "linear", "sine")
+GENERATED_DATASETS = ("xor", "circle", "gaussian", "spiral", "linear", "sine")
+
+
+class ShippedShape(NamedTuple):
+    """The size of a real data set shipped as ``resources/data/NAME.csv``."""
+
+    samples: int
+    inputs: int
+    classes: int
+
+
+# Real data, read from the shipped files by the session layer (the engine opens no file).
+SHIPPED_DATASETS: dict[str, ShippedShape] = {
+    "digits": ShippedShape(1797, 64, 10),  # UCI optical digits, 8x8 pixels 0..16
+    "iris": ShippedShape(150, 4, 3),  # Fisher's iris, 4 measurements in cm
+}
+BUILTIN_DATASETS = GENERATED_DATASETS + tuple(SHIPPED_DATASETS)
+MULTI_CLASS_DATASETS = ("gaussian", "spiral")  # the generators that take data.classes
+TWO_CLASS_DATASETS = ("xor", "circle")
 FUNCTION_NAMES = FUNCTIONS  # the formula language owns them; not usable as parameter names
 
 # Hyperparameters of each optimizer (the only keys its "optimizer" object may hold besides
@@ -48,6 +68,8 @@ MIN_SAMPLES = 4
 MAX_SAMPLES = 1_000_000
 MAX_NOISE = 10.0
 MAX_TEST_FRACTION = 0.9
+MIN_CLASSES = 2
+MAX_GENERATED_CLASSES = 10  # data.classes of gaussian and spiral
 MAX_PARAMETERS = 2
 
 # Sizes gdsim refuses beyond, with a one-line message naming the figure and the limit (README:

@@ -124,14 +124,21 @@ def validate_config(cfg: Config) -> Config:
         keep.update(function=cfg.function, parameters=parameters)
         if checked.init.scheme not in SCALED_INIT_SCHEMES:
             keep["init"] = dataclasses.replace(checked.init, scale=cfg.init.scale)
-        if checked.data.source == "builtin":
-            keep["data"] = dataclasses.replace(
-                checked.data, path=cfg.data.path, inputs=cfg.data.inputs, targets=cfg.data.targets
-            )
-        else:
-            keep["data"] = dataclasses.replace(
-                checked.data, name=cfg.data.name, samples=cfg.data.samples, noise=cfg.data.noise
-            )
+        # The data fields that do not apply to this source or data set (data.classes of xor,
+        # the samples of digits, ...) are kept unchecked, so a form can switch back.
+        unused = {
+            "path": cfg.data.path,
+            "inputs": cfg.data.inputs,
+            "targets": cfg.data.targets,
+            "name": cfg.data.name,
+            "samples": cfg.data.samples,
+            "noise": cfg.data.noise,
+            "classes": cfg.data.classes,
+        }
+        written = config_to_dict(checked)["data"]
+        keep["data"] = dataclasses.replace(
+            checked.data, **{k: v for k, v in unused.items() if k not in written}
+        )
     else:
         keep.update(
             {

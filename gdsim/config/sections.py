@@ -6,7 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gdsim.config.errors import config_error, unknown_value
-from gdsim.config.names import OPTIMIZER_DEFAULTS, OPTIMIZERS
+from gdsim.config.names import (
+    MULTI_CLASS_DATASETS,
+    OPTIMIZER_DEFAULTS,
+    OPTIMIZERS,
+    SHIPPED_DATASETS,
+    TWO_CLASS_DATASETS,
+)
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,10 @@ class RegularizationConfig:
 
 @dataclass(frozen=True)
 class DataConfig:
-    """A built-in data set (name, samples, noise) or a CSV file (path, inputs, targets)."""
+    """A built-in data set (name, samples, noise, classes) or a CSV file (path, inputs,
+    targets). ``classes`` applies to gaussian and spiral only; samples and noise to the
+    generated sets only (digits and iris are real data of a fixed size). ``standardize`` shifts
+    and scales every input by the training set's mean and standard deviation (any source)."""
 
     source: str = "builtin"
     name: str = "xor"
@@ -96,6 +105,29 @@ class DataConfig:
     path: str = ""
     inputs: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
+    classes: int = 2
+    standardize: bool = False
+
+    @property
+    def shipped(self) -> bool:
+        """A real data set read from a shipped file (digits, iris)."""
+        return (
+            self.source == "builtin"
+            and isinstance(self.name, str)  # a config built in code may hold anything here
+            and self.name in SHIPPED_DATASETS
+        )
+
+    def class_count(self) -> int | None:
+        """The classes of a built-in set (0: regression); None for a CSV file (known once it
+        is read). ``classes`` counts only where it applies, so a value kept for a data set
+        that takes none (see :class:`~gdsim.config.schema.Config`) changes nothing."""
+        if self.source != "builtin" or not isinstance(self.name, str):
+            return None
+        if self.name in SHIPPED_DATASETS:
+            return SHIPPED_DATASETS[self.name].classes
+        if self.name in MULTI_CLASS_DATASETS:
+            return self.classes
+        return 2 if self.name in TWO_CLASS_DATASETS else 0
 
 
 def default_network() -> NetworkConfig:

@@ -13,12 +13,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from gdsim.config.data_section import check_data_fit, read_data
 from gdsim.config.errors import config_error, join_key, show_value
 from gdsim.config.memory import check_run_size
 from gdsim.config.names import (
     ACTIVATIONS,
-    BUILTIN_DATASETS,
-    DATA_SOURCES,
     FORMAT_VERSION,
     FUNCTION_NAMES,
     INIT_SCHEMES,
@@ -27,19 +26,16 @@ from gdsim.config.names import (
     MAX_INPUTS,
     MAX_LAYERS,
     MAX_LEARNING_RATE,
-    MAX_NOISE,
     MAX_PARAMETERS,
-    MAX_SAMPLES,
     MAX_SEED,
     MAX_STEPS,
-    MAX_TEST_FRACTION,
     MAX_UNITS,
-    MIN_SAMPLES,
     MODES,
     OPTIMIZER_DEFAULTS,
     OPTIMIZERS,
     REGULARIZATIONS,
     SCALED_INIT_SCHEMES,
+    SHIPPED_DATASETS,
 )
 from gdsim.config.readers import (
     MISSING,
@@ -51,7 +47,6 @@ from gdsim.config.readers import (
     read_int,
     read_key,
     read_object,
-    read_string,
 )
 from gdsim.config.sections import (
     DEFAULT_FUNCTION,
@@ -81,8 +76,6 @@ _NETWORK_KEYS = (
     "evaluate_every",
 )
 _FUNCTION_KEYS = ("gdsim", "mode", "function", "parameters", "optimizer")
-_BUILTIN_DATA_KEYS = ("source", "name", "samples", "noise", "test_fraction", "seed")
-_CSV_DATA_KEYS = ("source", "path", "inputs", "targets", "test_fraction", "seed")
 # A top-level key that belongs inside a section gets pointed there.
 _TOP_LEVEL_HINTS = {
     "layers": "network.layers",
@@ -95,6 +88,8 @@ _TOP_LEVEL_HINTS = {
     "samples": "data.samples",
     "noise": "data.noise",
     "test_fraction": "data.test_fraction",
+    "classes": "data.classes",
+    "standardize": "data.standardize",
     "source": "data.source",
     "path": "data.path",
     "targets": "data.targets",
@@ -218,75 +213,6 @@ def _regularization(value: Any) -> RegularizationConfig:
     return RegularizationConfig(kind, rate)
 
 
-def _columns(obj: Mapping[str, Any], key: str, most: int) -> tuple[str, ...]:
-    full = f"data.{key}"
-    raw = read_array(read_key(obj, "data", key, MISSING), full)
-    if not raw:
-        raise config_error(full, "must name at least one column")
-    if len(raw) > most:
-        raise config_error(full, f"at most {most:,} columns are allowed, got {len(raw):,}")
-    names: list[str] = []
-    seen: set[str] = set()
-    for i, item in enumerate(raw):
-        if not isinstance(item, str):
-            raise config_error(
-                f"{full}[{i}]", f"must be a column name (a string), got {show_value(item)}"
-            )
-        if not item.strip():
-            raise config_error(f"{full}[{i}]", "must not be empty")
-        if item in seen:
-            raise config_error(f"{full}[{i}]", f"column {show_value(item)} is listed twice")
-        seen.add(item)
-        names.append(item)
-    return tuple(names)
-
-
-def _data(value: Any) -> DataConfig:
-    path = "data"
-    if not isinstance(value, Mapping):
-        raise config_error(path, f"must be an object, got {show_value(value)}")
-    source = read_choice(value, path, "source", DATA_SOURCES, DataConfig.source)
-    allowed = _BUILTIN_DATA_KEYS if source == "builtin" else _CSV_DATA_KEYS
-    other = _CSV_DATA_KEYS if source == "builtin" else _BUILTIN_DATA_KEYS
-
-    def foreign(key: str) -> str | None:
-        if key in other:
-            return f"not used with data.source '{source}' ({source} takes {', '.join(allowed)})"
-        return None
-
-    read_object(value, path, allowed, foreign)
-    if source == "builtin":
-        name = read_choice(value, path, "name", BUILTIN_DATASETS, DataConfig.name)
-        samples = read_int(
-            value, path, "samples", DataConfig.samples, ge=MIN_SAMPLES, le=MAX_SAMPLES
-        )
-        noise = read_float(value, path, "noise", DataConfig.noise, ge=0, le=MAX_NOISE)
-        test_fraction = read_float(
-            value, path, "test_fraction", DataConfig.test_fraction, ge=0, le=MAX_TEST_FRACTION
-        )
-        seed = read_int(value, path, "seed", DataConfig.seed, ge=0, le=MAX_SEED)
-        return DataConfig("builtin", name, samples, noise, test_fraction, seed)
-    data_file = read_string(value, path, "path")
-    inputs = _columns(value, "inputs", MAX_INPUTS)
-    targets = _columns(value, "targets", MAX_UNITS)
-    input_set = set(inputs)
-    for i, name in enumerate(targets):
-        if name in input_set:
-            raise config_error(
-                f"data.targets[{i}]", f"column {show_value(name)} is also one of data.inputs"
-            )
-    test_fraction = read_float(value, path, "test_fraction", 0.0, ge=0, le=MAX_TEST_FRACTION)
-    seed = read_int(value, path, "seed", DataConfig.seed, ge=0, le=MAX_SEED)
-    return DataConfig(
-        "csv",
-        test_fraction=test_fraction,
-        seed=seed,
-        path=data_file,
-        inputs=inputs,
-        targets=targets,
-    )
-
-
 def _parameters(value: Any) -> tuple[tuple[str, float], ...]:
     path = "parameters"
     if not isinstance(value, Mapping):
@@ -379,9 +305,12 @@ def config_fields(data: Any, base_dir: str | os.PathLike[str] | None = None) -> 
         if "regularization" in data
         else RegularizationConfig()
     )
-    data_config = _data(data["data"]) if "data" in data else DataConfig()
+    data_config = read_data(data["data"]) if "data" in data else DataConfig()
     evaluate_every = read_int(data, "", "evaluate_every", 0, ge=0, le=MAX_STEPS)
+    check_data_fit(network, loss, data_config)
     samples = data_config.samples if data_config.source == "builtin" else 0
+    if data_config.shipped:
+        samples = SHIPPED_DATASETS[data_config.name].samples
     check_run_size(network, batch_size, samples)  # a CSV's rows: checked once it is read
     return dict(
         mode="network",

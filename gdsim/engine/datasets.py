@@ -1,17 +1,20 @@
-"""Training data: six built-in toy problems, and data sets made of named columns.
+"""Training data: the built-in toy problems, data sets made of named columns, standardisation.
 
 Every array is float64, C-contiguous and laid out features x samples: X is (n_inputs, n_samples)
 and Y is (n_targets, n_samples). Classification targets are class labels 0.0 .. K-1 in a single
 target row (the consumer one-hot encodes them if it needs to).
 
 Built-in sets are generated only from ``numpy.random.default_rng(seed)``: the same arguments give
-bit-identical arrays, a different seed gives different ones. Problems raise `DataError`, a
-ValueError whose message is one line naming the problem. No file is opened here: a CSV file's
-columns are read by :mod:`gdsim.io.data_csv` and made into a data set by :func:`from_columns`.
+bit-identical arrays, a different seed gives different ones (the makers are in
+:mod:`gdsim.engine.generators`). Problems raise `DataError`, a ValueError whose message is one
+line naming the problem. No file is opened here: a CSV file's columns are read by
+:mod:`gdsim.io.data_csv` and made into a data set by :func:`from_columns`; the shipped real
+data sets (digits, iris) likewise, by :func:`gdsim.engine.shipped.shipped_dataset`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
 from collections.abc import Sequence
@@ -21,23 +24,24 @@ import numpy as np
 
 from gdsim.config.names import (
     BUILTIN_DATASETS,
+    MAX_GENERATED_CLASSES,
     MAX_NOISE,
     MAX_SAMPLES,
     MAX_TEST_FRACTION,
+    MIN_CLASSES,
     MIN_SAMPLES,
+    MULTI_CLASS_DATASETS,
+    SHIPPED_DATASETS,
+    TWO_CLASS_DATASETS,
 )
+from gdsim.engine.generators import MAKERS
 from gdsim.errors import DataError, closest
 
-CLASSIFICATION_DATASETS = ("xor", "circle", "gaussian", "spiral")
+CLASSIFICATION_DATASETS = TWO_CLASS_DATASETS + MULTI_CLASS_DATASETS  # the generated ones
 REGRESSION_DATASETS = ("linear", "sine")
 
 MIN_TRAIN = 2
 MAX_CLASSES = 20
-
-XOR_MARGIN = 0.05  # xor points keep at least this far from both axes (before jitter)
-CIRCLE_INNER = 0.5  # label 1: radius 0 .. CIRCLE_INNER
-CIRCLE_RING = (0.7, 1.0)  # label 0: radius in this ring
-GAUSSIAN_STD = 0.25  # blob std before noise is added to it
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,6 +64,13 @@ class Dataset:
     name: str
     # (rows, columns) when each sample's inputs are the pixels of an image, row by row
     image_shape: tuple[int, int] | None = None
+    # what the labels 0 .. K-1 stand for (iris: the species), or () when they speak for
+    # themselves
+    class_names: tuple[str, ...] = ()
+    # after standardisation (see standardized): the training set's mean and the divisor of
+    # each input, so a view can say what it changed (and undo it); None when not standardised
+    input_mean: np.ndarray | None = None
+    input_scale: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         for field in ("x_train", "y_train", "x_test", "y_test"):
@@ -69,7 +80,15 @@ class Dataset:
             object.__setattr__(self, field, arr)
         object.__setattr__(self, "input_names", tuple(self.input_names))
         object.__setattr__(self, "target_names", tuple(self.target_names))
+        object.__setattr__(self, "class_names", tuple(self.class_names))
         n_in, n_out = len(self.input_names), len(self.target_names)
+        for field in ("input_mean", "input_scale"):
+            value = getattr(self, field)
+            if value is not None:
+                arr = np.ascontiguousarray(value, dtype=np.float64)
+                if arr.shape != (n_in,):
+                    raise DataError(f"{field} needs one number per input ({n_in}), got {arr.shape}")
+                object.__setattr__(self, field, arr)
         checks = (
             (
                 self.x_train.shape[0] == n_in and self.x_test.shape[0] == n_in,
@@ -104,6 +123,15 @@ class Dataset:
                     and self.image_shape[0] * self.image_shape[1] == n_in
                 ),
                 f"image_shape {self.image_shape} does not hold the {n_in} inputs",
+            ),
+            (
+                not self.class_names or len(self.class_names) == self.n_classes,
+                f"class_names needs {self.n_classes} names (one per class), "
+                f"got {len(self.class_names)}",
+            ),
+            (
+                (self.input_mean is None) == (self.input_scale is None),
+                "input_mean and input_scale go together: give both or neither",
             ),
         )
         for ok, message in checks:
@@ -218,99 +246,39 @@ def split(x: np.ndarray, y: np.ndarray, test_fraction: float, rng: np.random.Gen
 # --------------------------------------------------------------------------- built-in sets
 
 
-def _two_classes(samples: int) -> tuple[int, int]:
-    n1 = samples // 2
-    return samples - n1, n1  # class 0 gets the extra sample when `samples` is odd
-
-
-def _make_xor(rng, samples, noise):
-    n0, n1 = _two_classes(samples)
-    mag = rng.uniform(XOR_MARGIN, 1.0, size=(2, samples))
-    s1 = rng.choice([-1.0, 1.0], size=samples)
-    # label 1 (x1*x2 > 0): same signs; label 0: opposite signs
-    same = np.concatenate([np.full(n0, -1.0), np.full(n1, 1.0)])
-    x = mag * np.stack([s1, s1 * same])
-    x += noise * rng.standard_normal(x.shape)
-    y = np.concatenate([np.zeros(n0), np.ones(n1)])
-    return x, y
-
-
-def _make_circle(rng, samples, noise):
-    n0, n1 = _two_classes(samples)
-    lo, hi = CIRCLE_RING
-    # uniform over the area: radius = sqrt(uniform(r_min^2, r_max^2))
-    r = np.sqrt(
-        np.concatenate([rng.uniform(lo * lo, hi * hi, n0), rng.uniform(0.0, CIRCLE_INNER**2, n1)])
-    )
-    theta = rng.uniform(0.0, 2.0 * np.pi, samples)
-    x = np.stack([r * np.cos(theta), r * np.sin(theta)])
-    x += noise * rng.standard_normal(x.shape)
-    y = np.concatenate([np.zeros(n0), np.ones(n1)])
-    return x, y
-
-
-def _make_gaussian(rng, samples, noise):
-    n0, n1 = _two_classes(samples)
-    std = GAUSSIAN_STD + noise
-    centre = np.concatenate([np.full(n0, -0.5), np.full(n1, 0.5)])
-    x = centre + std * rng.standard_normal((2, samples))
-    y = np.concatenate([np.zeros(n0), np.ones(n1)])
-    return x, y
-
-
-def _make_spiral(rng, samples, noise):
-    # TF-playground style: radius grows along the arm, 1.75 turns, second arm rotated by pi.
-    n0, n1 = _two_classes(samples)
-    frac = rng.uniform(0.0, 1.0, samples)
-    shift = np.concatenate([np.zeros(n0), np.full(n1, np.pi)])
-    t = 1.75 * 2.0 * np.pi * frac + shift
-    x = np.stack([frac * np.sin(t), frac * np.cos(t)])
-    x += noise * rng.standard_normal(x.shape)
-    y = np.concatenate([np.zeros(n0), np.ones(n1)])
-    return x, y
-
-
-def _make_linear(rng, samples, noise):
-    x = rng.uniform(-1.0, 1.0, samples)
-    y = 0.8 * x + 0.3 + noise * rng.standard_normal(samples)
-    return x[np.newaxis, :], y
-
-
-def _make_sine(rng, samples, noise):
-    x = rng.uniform(-1.0, 1.0, samples)
-    y = np.sin(np.pi * x) + noise * rng.standard_normal(samples)
-    return x[np.newaxis, :], y
-
-
-_MAKERS = {
-    "xor": _make_xor,
-    "circle": _make_circle,
-    "gaussian": _make_gaussian,
-    "spiral": _make_spiral,
-    "linear": _make_linear,
-    "sine": _make_sine,
-}
-
-
 def make_builtin(
-    name: str, samples: int = 200, noise: float = 0.1, test_fraction: float = 0.2, seed: int = 1
+    name: str,
+    samples: int = 200,
+    noise: float = 0.1,
+    test_fraction: float = 0.2,
+    seed: int = 1,
+    classes: int = 2,
+    standardize: bool = False,
 ) -> Dataset:
     """Generate a built-in data set.
 
-    xor, circle, gaussian, spiral: inputs (x1, x2), one target row of labels 0.0/1.0, half the
-    samples per class (class 0 gets the extra one when `samples` is odd); `noise` is the std of
-    Gaussian jitter added to the inputs (for gaussian it is added to the blob std of 0.25).
+    xor, circle, gaussian, spiral: inputs (x1, x2), one target row of labels 0.0 .. K-1, the
+    samples shared evenly between the classes (the first classes get the extra ones); `noise`
+    is the std of Gaussian jitter added to the inputs (for gaussian it is added to the blob std
+    of 0.25). gaussian and spiral take `classes` K = 2 .. 10 (K blobs round a circle, K spiral
+    arms); xor and circle have 2 classes only.
     linear (y = 0.8 x + 0.3) and sine (y = sin(pi x)): input x uniform in [-1, 1]; `noise` is the
     std of Gaussian noise added to the target.
 
     After generation the samples are shuffled with the same generator and round(test_fraction *
     samples) of them become the test set (so training data is shuffled even at test_fraction 0).
-    The name is matched case-insensitively.
+    `standardize`: see :func:`standardized`. The name is matched case-insensitively. digits and
+    iris are real data read from shipped files: see :func:`gdsim.engine.shipped.shipped_dataset`.
     """
     if not isinstance(name, str):
         raise DataError(f"data set name must be text, got {name!r}")
     key = name.strip().lower()
-    if key not in _MAKERS:
+    if key in SHIPPED_DATASETS:
+        raise DataError(
+            f"'{key}' is real data shipped as a file, not generated: load it with "
+            "gdsim.session.run_files.load_dataset(config) or open_trainer(config)"
+        )
+    if key not in MAKERS:
         raise DataError(
             f"unknown data set '{name}'{_did_you_mean(key, BUILTIN_DATASETS)}; "
             f"choose one of: {', '.join(BUILTIN_DATASETS)}"
@@ -323,6 +291,7 @@ def make_builtin(
         raise DataError(f"samples must be from {MIN_SAMPLES} to {MAX_SAMPLES:,}, got {samples}")
     if not _is_real(noise) or not math.isfinite(noise) or not 0.0 <= noise <= MAX_NOISE:
         raise DataError(f"noise must be a number from 0 to {MAX_NOISE:g}, got {noise!r}")
+    classes = _check_classes(key, classes)
     test_fraction = _check_test_fraction(test_fraction)
     seed = _check_seed(seed)
     samples = int(samples)
@@ -334,10 +303,10 @@ def make_builtin(
         )
 
     rng = np.random.default_rng(seed)
-    x, y = _MAKERS[key](rng, samples, float(noise))
+    x, y = MAKERS[key](rng, samples, float(noise), classes)
     x_train, y_train, x_test, y_test = _shuffle_split(x, y[np.newaxis, :], n_test, rng)
     classification = key in CLASSIFICATION_DATASETS
-    return Dataset(
+    data = Dataset(
         x_train=x_train,
         y_train=y_train,
         x_test=x_test,
@@ -345,8 +314,64 @@ def make_builtin(
         input_names=("x1", "x2") if classification else ("x",),
         target_names=("y",),
         task="classification" if classification else "regression",
-        n_classes=2 if classification else 0,
+        n_classes=classes if classification else 0,
         name=key,
+    )
+    return standardized(data) if standardize else data
+
+
+def _check_classes(key: str, classes) -> int:
+    if not _is_int(classes):
+        raise DataError(f"classes must be a whole number, got {classes!r}")
+    classes = int(classes)
+    if key in MULTI_CLASS_DATASETS:
+        if not MIN_CLASSES <= classes <= MAX_GENERATED_CLASSES:
+            raise DataError(
+                f"classes must be from {MIN_CLASSES} to {MAX_GENERATED_CLASSES}, got {classes}"
+            )
+    elif key in TWO_CLASS_DATASETS:
+        if classes != 2:
+            raise DataError(
+                f"'{key}' has 2 classes only, got {classes}; for more classes use "
+                f"{' or '.join(repr(n) for n in MULTI_CLASS_DATASETS)}"
+            )
+    elif classes != 2:  # the default, for callers that pass the same arguments to every set
+        raise DataError(f"'{key}' has numbers to predict, not classes (got classes={classes})")
+    return classes
+
+
+# --------------------------------------------------------------------------- standardisation
+
+
+def input_statistics(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, scale) of each input (row) of `x`: the mean, and the standard deviation (ddof 0)
+    as the divisor, or 1 for an input that is constant (e.g. a digits corner pixel, always 0),
+    which is then only shifted: dividing by 0 would make it NaN, and by a rounding-error std
+    would blow rounding noise up to a unit-size signal."""
+    x = np.asarray(x, dtype=np.float64)
+    mean = x.mean(axis=1)
+    std = x.std(axis=1)
+    tiny = 64.0 * np.finfo(np.float64).eps * np.abs(x).max(axis=1, initial=0.0)
+    scale = np.where(std > tiny, std, 1.0)
+    return mean, scale
+
+
+def standardized(data: Dataset) -> Dataset:
+    """`data` with each input shifted and scaled by the TRAINING set's mean and standard
+    deviation (mean 0, std 1 on the training set); the test set uses the same numbers, so it
+    tells nothing to the model that the training set did not. Real data needs this: inputs on
+    different scales (pixels 0..16, centimetres) make the cost surface a narrow valley that
+    one learning rate cannot descend well. The numbers used are kept as `input_mean` and
+    `input_scale`; standardising again changes nothing."""
+    if data.input_mean is not None:
+        return data
+    mean, scale = input_statistics(data.x_train)
+    return dataclasses.replace(
+        data,
+        x_train=(data.x_train - mean[:, None]) / scale[:, None],
+        x_test=(data.x_test - mean[:, None]) / scale[:, None],
+        input_mean=mean,
+        input_scale=scale,
     )
 
 
@@ -371,6 +396,7 @@ def from_columns(
     test_fraction: float = 0.0,
     seed: int = 1,
     fname: str = "data",
+    standardize: bool = False,
 ) -> Dataset:
     """A Dataset of named columns: `data` holds the input rows, then the target rows (features
     x samples), as :func:`gdsim.io.data_csv.read_csv_columns` reads them from a file named `fname`.
@@ -382,6 +408,7 @@ def from_columns(
     Task heuristic: "classification" with n_classes = K when there is exactly one target column
     and its values are exactly the integers 0, 1, ..., K-1 (each present at least once, written
     e.g. as 1 or 1.0) with 2 <= K <= 20; otherwise "regression" with n_classes 0.
+    `standardize`: see :func:`standardized`.
     """
     test_fraction, seed = check_split_settings(test_fraction, seed)
     data = np.asarray(data, dtype=np.float64)
@@ -399,7 +426,7 @@ def from_columns(
         )
     x_train, y_train, x_test, y_test = split(x, y, test_fraction, np.random.default_rng(seed))
     k = _classes(y)
-    return Dataset(
+    data = Dataset(
         x_train=x_train,
         y_train=y_train,
         x_test=x_test,
@@ -410,3 +437,4 @@ def from_columns(
         n_classes=k,
         name=fname,
     )
+    return standardized(data) if standardize else data

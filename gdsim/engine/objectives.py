@@ -64,12 +64,21 @@ def builtin_dataset(config: Config) -> Dataset:
             "(the engine opens no files)",
             key="data.source",
         )
+    if data.shipped:
+        raise ConfigError(
+            f"data.name: '{data.name}' is real data read from its shipped file before "
+            "training: use gdsim.session.run_files.open_trainer(config), or pass dataset=... "
+            "(the engine opens no files)",
+            key="data.name",
+        )
     return make_builtin(
         data.name,
         samples=data.samples,
         noise=data.noise,
         test_fraction=data.test_fraction,
         seed=data.seed,
+        classes=data.class_count() or 2,  # a kept value of a set without classes counts not
+        standardize=data.standardize,
     )
 
 

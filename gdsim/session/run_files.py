@@ -33,12 +33,14 @@ from gdsim.config.memory import check_run_size, parameter_count
 from gdsim.config.names import MAX_DATA_FILE_BYTES, MAX_DATA_MEMORY, MAX_DATA_ROWS
 from gdsim.engine.datasets import Dataset, check_split_settings, from_columns
 from gdsim.engine.objectives import builtin_dataset
+from gdsim.engine.shipped import SHIPPED, shipped_dataset
 from gdsim.engine.trainer import DEFAULT_HISTORY_BUDGET, Trainer
 from gdsim.errors import FileRefused, show_bytes
 from gdsim.io.atomic import atomic_files, check_output
 from gdsim.io.data_csv import choose_columns, read_csv_columns
 from gdsim.io.files import same_file
 from gdsim.io.run_csv import run_csv_writer, run_header
+from gdsim.resources import resource_path
 
 
 def load_csv(
@@ -47,11 +49,12 @@ def load_csv(
     targets: Sequence[str] | str,
     test_fraction: float = 0.0,
     seed: int = 1,
+    standardize: bool = False,
 ) -> Dataset:
-    """Named columns of a CSV file as a Dataset (file format: :mod:`gdsim.io.data_csv`; split and
-    task: :func:`gdsim.engine.datasets.from_columns`). Every problem raises DataError, also a
-    file that is not a regular file, over MAX_DATA_FILE_BYTES, with more than MAX_DATA_ROWS
-    rows, or whose chosen columns would take more than MAX_DATA_MEMORY."""
+    """Named columns of a CSV file as a Dataset (file format: :mod:`gdsim.io.data_csv`; split,
+    task and standardisation: :func:`gdsim.engine.datasets.from_columns`). Every problem raises
+    DataError, also a file that is not a regular file, over MAX_DATA_FILE_BYTES, with more than
+    MAX_DATA_ROWS rows, or whose chosen columns would take more than MAX_DATA_MEMORY."""
     input_cols, target_cols = choose_columns(inputs, targets)
     test_fraction, seed = check_split_settings(test_fraction, seed)
     fname, data = read_csv_columns(
@@ -61,11 +64,40 @@ def load_csv(
         max_rows=MAX_DATA_ROWS,
         max_kept_bytes=MAX_DATA_MEMORY,
     )
-    return from_columns(data, input_cols, target_cols, test_fraction, seed, fname)
+    return from_columns(data, input_cols, target_cols, test_fraction, seed, fname, standardize)
+
+
+def shipped_path(name: str) -> Path:
+    """The file of a shipped real data set (digits, iris), found like the examples."""
+    return resource_path("data", SHIPPED[name].file)
+
+
+def load_shipped(
+    name: str, test_fraction: float = 0.2, seed: int = 1, standardize: bool = False
+) -> Dataset:
+    """A shipped real data set (digits, iris) read from its file; see
+    :func:`gdsim.engine.shipped.shipped_dataset`."""
+    spec = SHIPPED[name]
+    test_fraction, seed = check_split_settings(test_fraction, seed)
+    _, data = read_csv_columns(
+        shipped_path(name),
+        [*spec.inputs, spec.target],
+        max_bytes=MAX_DATA_FILE_BYTES,
+        max_rows=MAX_DATA_ROWS,
+        max_kept_bytes=MAX_DATA_MEMORY,
+    )
+    return shipped_dataset(name, data, test_fraction, seed, standardize)
+
+
+def needs_files(config: Config) -> bool:
+    """Whether the config's data is read from a file (a CSV, or a shipped real data set) rather
+    than made by the engine."""
+    return config.mode == "network" and (config.data.source == "csv" or config.data.shipped)
 
 
 def load_dataset(config: Config) -> Dataset:
-    """The config's data set: its CSV file read (relative to the config's folder), or built in."""
+    """The config's data set: its CSV file read (relative to the config's folder), a shipped
+    real data set read from its file, or generated."""
     data = config.data
     if data.source == "csv":
         return load_csv(
@@ -74,7 +106,10 @@ def load_dataset(config: Config) -> Dataset:
             data.targets,
             test_fraction=data.test_fraction,
             seed=data.seed,
+            standardize=data.standardize,
         )
+    if data.shipped:
+        return load_shipped(data.name, data.test_fraction, data.seed, data.standardize)
     return builtin_dataset(config)
 
 
@@ -104,7 +139,7 @@ def open_trainer(
     """
     config = read_config(source)
     if config.mode == "network":
-        if dataset is None and config.data.source == "csv":
+        if dataset is None and needs_files(config):
             dataset = load_dataset(config)
         if dataset is not None:
             samples = dataset.x_train.shape[1] + dataset.x_test.shape[1]
@@ -139,6 +174,9 @@ def run_inputs(config: Config) -> list[tuple[Path, str]]:
     if config.mode == "network" and config.data.source == "csv":
         with contextlib.suppress(ConfigError):
             inputs.append((config.data_path(), "the run's data file"))
+    if config.mode == "network" and config.data.shipped:
+        with contextlib.suppress(OSError):  # no resources folder: nothing there to overwrite
+            inputs.append((shipped_path(config.data.name), "the run's data file"))
     return inputs
 
 

@@ -202,3 +202,43 @@ def test_a_newline_in_the_config_name_keeps_the_error_on_one_line(tmp_path):
     cfg = write(tmp_path / "x\ny.json", '{"loss": 1}')
     err = refused("train", cfg, "--steps", 2, "--out", tmp_path / "r.csv")
     assert r"x\ny.json" in err
+
+
+# ------------------------------------------------------------------------- real data sets
+
+DIGITS_RUN = {
+    "network": {
+        "inputs": 64,
+        "layers": [{"units": 16, "activation": "relu"}, {"units": 10, "activation": "softmax"}],
+    },
+    "loss": "cross_entropy",
+    "optimizer": {"name": "adam", "learning_rate": 0.003},
+    "batch_size": 64,
+    "data": {"name": "digits", "standardize": True},
+}
+
+
+def test_train_on_digits_writes_the_run(tmp_path):
+    cfg = write(tmp_path / "digits.json", DIGITS_RUN)
+    code, out, err = gdsim("train", cfg, "--steps", 30, "--out", tmp_path / "run.csv")
+    assert code == 0, err
+    assert "trained 30 steps" in out
+    table = read_run_csv(tmp_path / "run.csv")
+    assert table.data.shape[0] == 31
+    saved = json.loads((tmp_path / "run.json").read_text())
+    assert saved["data"]["name"] == "digits" and saved["data"]["standardize"] is True
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        ({"name": "digits", "samples": 500}, "data.samples: not used with 'digits'"),
+        ({"name": "digits", "classes": 3}, "data.classes: not used with 'digits'"),
+        ({"name": "iris"}, "network.inputs: 'iris' has 4 inputs, got 64"),
+    ],
+)
+def test_real_data_refusals_are_one_line(tmp_path, data, fragment):
+    cfg = write(tmp_path / "bad.json", {**DIGITS_RUN, "data": data})
+    err = refused("train", cfg, "--steps", 5, "--out", tmp_path / "run.csv")
+    assert fragment in err, err
+    assert names(tmp_path) == ["bad.json"]

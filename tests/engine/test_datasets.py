@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gdsim.config.names import GENERATED_DATASETS
 from gdsim.engine.datasets import (
     BUILTIN_DATASETS,
     DataError,
@@ -52,10 +53,11 @@ def error_of(path, inputs=("x1", "x2"), targets=("y",), **kwargs) -> str:
 
 
 def test_builtin_names():
-    assert BUILTIN_DATASETS == ("xor", "circle", "gaussian", "spiral", "linear", "sine")
+    assert GENERATED_DATASETS == ("xor", "circle", "gaussian", "spiral", "linear", "sine")
+    assert (*GENERATED_DATASETS, "digits", "iris") == BUILTIN_DATASETS
 
 
-@pytest.mark.parametrize("name", BUILTIN_DATASETS)
+@pytest.mark.parametrize("name", GENERATED_DATASETS)
 def test_builtin_shapes_dtypes_and_metadata(name):
     ds = make_builtin(name, samples=101, noise=0.1, test_fraction=0.2, seed=3)
     n_in = 2 if name in CLASSIFIERS else 1
@@ -77,7 +79,7 @@ def test_builtin_shapes_dtypes_and_metadata(name):
         assert ds.task == "regression" and ds.n_classes == 0
 
 
-@pytest.mark.parametrize("name", BUILTIN_DATASETS)
+@pytest.mark.parametrize("name", GENERATED_DATASETS)
 def test_builtin_is_deterministic_per_seed(name):
     a = make_builtin(name, samples=50, noise=0.2, test_fraction=0.3, seed=7)
     b = make_builtin(name, samples=50, noise=0.2, test_fraction=0.3, seed=7)
@@ -85,7 +87,7 @@ def test_builtin_is_deterministic_per_seed(name):
         assert u.tobytes() == v.tobytes()
 
 
-@pytest.mark.parametrize("name", BUILTIN_DATASETS)
+@pytest.mark.parametrize("name", GENERATED_DATASETS)
 @pytest.mark.parametrize("noise", [0.0, 0.1])
 def test_builtin_differs_across_seeds(name, noise):
     a = make_builtin(name, samples=50, noise=noise, seed=1)
@@ -114,7 +116,7 @@ def test_classifier_balance(name, samples):
     assert samples - ones == samples - samples // 2
 
 
-@pytest.mark.parametrize("name", BUILTIN_DATASETS)
+@pytest.mark.parametrize("name", GENERATED_DATASETS)
 def test_builtin_training_data_is_shuffled(name):
     ds = make_builtin(name, samples=200, test_fraction=0.0)
     y = ds.y_train[0]

@@ -146,6 +146,16 @@ def test_about_dialog_shows_version_and_licences(qtbot):
     assert "LGPL" in dialog.findChild(type(dialog.title_label), "lgplNote").text()
 
 
+def test_about_dialog_credits_the_shipped_data_sets(qtbot):
+    dialog = AboutDialog()
+    qtbot.addWidget(dialog)
+    tabs = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    assert "Data sets" in tabs
+    text = dialog.data_credits.text()
+    for words in ("Alpaydin", "Kaynak", "1998", "Fisher", "1936", "CC BY 4.0", "digits", "iris"):
+        assert words in text, words
+
+
 def test_copy_details_puts_the_versions_on_the_clipboard(qtbot):
     dialog = AboutDialog()
     qtbot.addWidget(dialog)

@@ -1,4 +1,5 @@
-"""The data source: a built-in toy problem or columns of a CSV file.
+"""The data source: a built-in data set (generated, or real data shipped with gdsim) or columns
+of a CSV file, and whether the inputs are standardised.
 
 Choosing a CSV file goes: "Choose CSV..." -> ``file_chooser`` (a QFileDialog by default;
 replace the attribute to script it) -> :class:`CsvColumnsDialog`, opened window-modal with
@@ -14,8 +15,9 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -41,10 +43,14 @@ from gdsim.app.forms.widgets import (
 from gdsim.config import (
     BUILTIN_DATASETS,
     DATA_SOURCES,
+    MAX_GENERATED_CLASSES,
     MAX_NOISE,
     MAX_SAMPLES,
     MAX_TEST_FRACTION,
+    MIN_CLASSES,
     MIN_SAMPLES,
+    MULTI_CLASS_DATASETS,
+    SHIPPED_DATASETS,
     Config,
 )
 from gdsim.errors import DataError
@@ -61,7 +67,9 @@ def choose_csv_file(parent: QWidget, caption: str, directory: str) -> str:
 
 
 class DataForm(Section):
-    """Source, built-in set or CSV file, test fraction and seed.
+    """Source, built-in set (samples, noise, classes) or CSV file, test fraction, seed and
+    standardisation. Fields that do not apply to the chosen set are greyed out, their tooltip
+    saying why (digits and iris have their own samples; only gaussian and spiral take classes).
 
     ``shape_changed(DataShape)`` is emitted before ``edited`` when the user's change alters the
     number of inputs, targets or classes (another data set, another source, new CSV columns).
@@ -109,6 +117,19 @@ class DataForm(Section):
         add_row(form, "Noise", self.noise_spin, tips.FIELDS["data.noise"])
         self.watch(self.noise_spin)
 
+        self.classes_spin = IntSpinBox()
+        self.classes_spin.setObjectName("classesSpin")
+        self.classes_spin.setRange(MIN_CLASSES, MAX_GENERATED_CLASSES)
+        add_row(form, "Classes", self.classes_spin, tips.FIELDS["data.classes"])
+        # The class count changes the network's outputs: reported like a data set choice (the
+        # shape first), not as typing; the wheel still needs the focus, as in watch().
+        self.classes_spin.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.classes_spin.installEventFilter(self)
+        self.classes_spin.valueChanged.connect(self._classes_picked)
+        # data.classes as set for gaussian/spiral; while another set is chosen the greyed box
+        # shows that set's own class count, and this value comes back with gaussian or spiral
+        self._classes = 2
+
         buttons = self._file_buttons = QWidget()
         line = QHBoxLayout(buttons)
         line.setContentsMargins(0, 0, 0, 0)
@@ -139,6 +160,12 @@ class DataForm(Section):
         add_row(form, "Data seed", self.seed_spin, tips.FIELDS["data.seed"])
         self.watch(self.seed_spin)
 
+        self.standardize_check = QCheckBox("Standardize inputs")
+        self.standardize_check.setObjectName("standardizeCheck")
+        add_row(form, "Inputs", self.standardize_check, tips.FIELDS["data.standardize"])
+        self.watch(self.standardize_check)
+        self.standardize_check.toggled.connect(self._refresh)
+
         self.shape_label = QLabel()
         self.shape_label.setObjectName("dataShapeLabel")
         self.shape_label.setWordWrap(True)
@@ -150,6 +177,8 @@ class DataForm(Section):
         self.register("data.name", self.dataset_combo, "Data set")
         self.register("data.samples", self.samples_spin, "Samples")
         self.register("data.noise", self.noise_spin, "Noise")
+        self.register("data.classes", self.classes_spin, "Classes")
+        self.register("data.standardize", self.standardize_check, "Standardize inputs")
         self.register("data.test_fraction", self.test_fraction_spin, "Test fraction")
         self.register("data.seed", self.seed_spin, "Data seed")
         self.register("data.path", self.choose_button, "CSV file")
@@ -165,7 +194,7 @@ class DataForm(Section):
     def shape(self) -> DataShape:
         if self.source() == "csv":
             return csv_shape(self._csv_inputs, self._csv_targets, self._csv_classes)
-        return builtin_shape(self.dataset_combo.currentData())
+        return builtin_shape(self.dataset_combo.currentData(), self._classes)
 
     def problem(self) -> str:
         """Why the data cannot be used yet ("" when it can): CSV chosen but no file yet."""
@@ -194,6 +223,8 @@ class DataForm(Section):
             select(self.dataset_combo, data.name)
             self.samples_spin.setValue(data.samples)
             self.noise_spin.setValue(data.noise)
+            self._classes = data.classes
+            self.standardize_check.setChecked(data.standardize)
             self.test_fraction_spin.setValue(data.test_fraction)
             self.seed_spin.set_seed(data.seed)
         self._refresh()
@@ -205,6 +236,8 @@ class DataForm(Section):
             name=self.dataset_combo.currentData(),
             samples=self.samples_spin.value(),
             noise=self.noise_spin.value(),
+            classes=self._classes,
+            standardize=self.standardize_check.isChecked(),
             test_fraction=self.test_fraction_spin.value(),
             seed=self.seed_spin.seed(),
             path=self._csv_path,
@@ -226,6 +259,11 @@ class DataForm(Section):
         if not self.is_quiet:
             self.shape_changed.emit(self.shape())
             self.edited.emit(True)
+
+    def _classes_picked(self, value: int) -> None:
+        if self.classes_spin.isEnabled():
+            self._classes = value
+            self._dataset_picked()
 
     def choose_csv(self) -> None:
         """Ask for a file, then open the column dialog for it."""
@@ -296,6 +334,22 @@ class DataForm(Section):
         csv_mode = self.source() == "csv"
         for widget in (self.dataset_combo, self.samples_spin, self.noise_spin):
             self._form.setRowVisible(widget, not csv_mode)
+        name = self.dataset_combo.currentData()
+        real = name in SHIPPED_DATASETS
+        for widget, key in ((self.samples_spin, "data.samples"), (self.noise_spin, "data.noise")):
+            widget.setEnabled(not real)
+            set_tip(widget, tips.FIELDS["data.real" if real else key])
+        takes_classes = name in MULTI_CLASS_DATASETS
+        own = builtin_shape(name, self._classes).n_classes or 0
+        self._form.setRowVisible(self.classes_spin, not csv_mode and own > 0)
+        self.classes_spin.setEnabled(takes_classes)
+        self.classes_spin.blockSignals(True)  # showing a value is not an edit
+        self.classes_spin.setValue(min(max(own, MIN_CLASSES), MAX_GENERATED_CLASSES))
+        self.classes_spin.blockSignals(False)
+        set_tip(
+            self.classes_spin,
+            tips.FIELDS["data.classes" if takes_classes else "data.classes.fixed"],
+        )
         self._form.setRowVisible(self._file_buttons, csv_mode)
         self._form.setRowVisible(self.file_label, csv_mode)
         path = self.csv_path()
@@ -314,4 +368,7 @@ class DataForm(Section):
             )
             self.file_label.setText(f"<b>{html.escape(path.name)}</b>{cols}")
             self.file_label.setToolTip(str(path))
-        self.shape_label.setText(describe(self.shape()))
+        text = describe(self.shape())
+        if self.standardize_check.isChecked():
+            text += "; inputs standardised (training mean 0, standard deviation 1)"
+        self.shape_label.setText(text)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gdsim.config import ACTIVATIONS
+from gdsim.config import ACTIVATIONS, DataConfig
 from gdsim.engine.datasets import CLASSIFICATION_DATASETS
+from gdsim.engine.shipped import SHIPPED
 
 HIDDEN_ACTIVATIONS = tuple(a for a in ACTIVATIONS if a != "softmax")
 
@@ -23,6 +24,8 @@ class DataShape:
 
     ``n_classes`` is K >= 2 for classification with one label column (labels 0..K-1), 0 for
     regression, and None when not known yet (a CSV file that has not been read).
+    ``strict`` marks a built-in set with K > 2 classes, for which the config accepts only
+    cross_entropy with K softmax outputs (a CSV file's labels may also be fitted with mse).
     """
 
     n_inputs: int
@@ -30,12 +33,18 @@ class DataShape:
     n_classes: int | None
     input_names: tuple[str, ...] = ()
     target_names: tuple[str, ...] = ()
+    strict: bool = False
 
 
-def builtin_shape(name: str) -> DataShape:
-    """Built-in sets: xor, circle, gaussian, spiral have 2 inputs and 2 classes; linear, sine 1."""
+def builtin_shape(name: str, classes: int = 2) -> DataShape:
+    """Built-in sets: xor, circle have 2 inputs and 2 classes, gaussian and spiral `classes`;
+    linear, sine 1 input; digits 64 inputs and 10 classes, iris 4 and 3."""
+    k = DataConfig(name=name, classes=classes).class_count() or 0
+    if name in SHIPPED:
+        spec = SHIPPED[name]
+        return DataShape(len(spec.inputs), 1, k, spec.inputs, (spec.target,), k > 2)
     if name in CLASSIFICATION_DATASETS:
-        return DataShape(2, 1, 2, ("x1", "x2"), ("y",))
+        return DataShape(2, 1, k, ("x1", "x2"), ("y",), k > 2)
     return DataShape(1, 1, 0, ("x",), ("y",))
 
 
@@ -113,9 +122,12 @@ def describe(shape: DataShape) -> str:
 def fitting_loss(loss: str, shape: DataShape) -> str | None:
     """The loss the data needs when ``loss`` cannot train on it (None when it can, or when the
     data does not say): numbers to predict -> mse (with a linear output); one label column with
-    K >= 3 classes -> cross_entropy (with K softmax units) instead of bce, which takes 0/1."""
+    K >= 3 classes -> cross_entropy (with K softmax units) instead of bce, which takes 0/1, and
+    instead of mse too for a built-in set (``strict``: the config refuses anything else)."""
     if shape.n_classes == 0 and loss in ("bce", "cross_entropy"):
         return "mse"
+    if shape.strict and loss != "cross_entropy":
+        return "cross_entropy"
     if loss == "bce" and shape.n_targets == 1 and shape.n_classes and shape.n_classes >= 3:
         return "cross_entropy"
     return None
@@ -132,6 +144,9 @@ def fitting_loss_note(loss: str, shape: DataShape) -> str:
         return (
             f"Loss set to cross_entropy with {shape.n_classes} softmax outputs: this data set "
             f"has {shape.n_classes} classes, and bce only takes labels 0 and 1."
+            if not shape.strict
+            else f"Loss set to cross_entropy with {shape.n_classes} softmax outputs: this data "
+            f"set has {shape.n_classes} classes."
         )
     return ""
 

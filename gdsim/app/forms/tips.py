@@ -10,14 +10,27 @@ from __future__ import annotations
 FIELDS: dict[str, str] = {
     # data
     "data.source": "Where the training examples come from: builtin generates a small toy "
-    "problem, csv reads columns of your own CSV file.",
-    "data.name": "Which toy problem to learn. xor, circle, gaussian and spiral are two classes "
-    "of points to separate; linear and sine are curves to fit. Hover over a choice for details.",
+    "problem or takes a real data set shipped with gdsim, csv reads columns of your own CSV "
+    "file.",
+    "data.name": "Which problem to learn. xor, circle, gaussian and spiral are classes of "
+    "points to separate; linear and sine are curves to fit; digits and iris are real data. "
+    "Hover over a choice for details.",
     "data.samples": "How many examples are generated, training and test together. More "
     "examples show the pattern better but make each full-batch step slower; 100\u2013500 is "
     "typical.",
     "data.noise": "How much random jitter is added to the examples. 0 gives perfectly clean "
     "data; more noise blurs the pattern and makes it harder to learn (0.1\u20130.3 is typical).",
+    "data.classes": "How many classes of points: gaussian makes that many blobs round a circle, "
+    "spiral that many arms. With more than 2 the output layer needs one softmax unit per class "
+    "and the cross_entropy loss.",
+    "data.classes.fixed": "Only gaussian and spiral can make more than 2 classes; this data set "
+    "has its own.",
+    "data.real": "Does not apply: digits and iris are real data with their own examples and "
+    "their own noise.",
+    "data.standardize": "Shift and scale each input to mean 0 and standard deviation 1, using "
+    "the training examples' mean and spread (the test examples get the same shift and scale). "
+    "Real data needs it: inputs on very different scales (pixels 0–16, centimetres) make "
+    "the cost a long narrow valley that one learning rate descends badly.",
     "data.test_fraction": "The share of examples held back to test the network on data it never "
     "trained on, e.g. 0.2 = 20\u00a0%. 0 trains on everything, so there is no test cost to "
     "compare.",
@@ -177,13 +190,16 @@ CHOICES: dict[str, str] = {
     "l1": "l1: adds rate \u00d7 sum |w|, pushing weights to exactly 0.",
     "l2": "l2: adds rate \u00d7 sum w\u00b2, keeping weights small.",
     # data sources and sets
-    "builtin": "builtin: a generated toy problem.",
+    "builtin": "builtin: a generated toy problem, or real data shipped with gdsim.",
     "csv": "csv: columns of your own CSV file.",
     "xor": "xor: two classes in opposite quadrants; needs a hidden layer.",
     "circle": "circle: one class inside a ring of the other.",
-    "gaussian": "gaussian: two overlapping blobs; a single neuron can separate them.",
-    "spiral": "spiral: two interleaved spirals; needs a bigger network.",
+    "gaussian": "gaussian: overlapping blobs, one per class; a single neuron can separate two.",
+    "spiral": "spiral: interleaved spiral arms, one per class; needs a bigger network.",
     "sine": "sine: numbers on a sine wave, y = sin(\u03c0 x) (regression).",
+    "digits": "digits: 1,797 handwritten digits, 8\u00d78 pixels (64 inputs), 10 classes; real "
+    "data (UCI, Alpaydin & Kaynak 1998).",
+    "iris": "iris: 150 iris flowers, 4 measurements in cm, 3 species; real data (Fisher 1936).",
 }
 
 # "linear" is both an activation and a data set: data-set combos look here first.

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 import gdsim
-from gdsim.app.help.components import Component, components, gdsim_licence
+from gdsim.app.help.components import DATA_CREDITS, Component, components, gdsim_licence
 
 ABOUT_TEXT = (
     "gdsim is a gradient-descent simulator for learning how neural networks learn. Build a "
@@ -114,6 +114,7 @@ class AboutDialog(QDialog):
         self.licence_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.licence_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.tabs.addTab(self.licence_view, "Licence")
+        self.tabs.addTab(self._data_page(), "Data sets")
         layout.addWidget(self.tabs, 1)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -187,6 +188,30 @@ class AboutDialog(QDialog):
         note.setOpenExternalLinks(True)
         note.setTextFormat(Qt.TextFormat.RichText)
         column.addWidget(note)
+        column.addStretch(1)
+        return page
+
+    def _data_page(self) -> QWidget:
+        """Who made the real data sets gdsim ships, and their licence (CC BY 4.0 asks for it)."""
+        page = QWidget()
+        column = QVBoxLayout(page)
+        items = "".join(
+            f"<li><b>{c.name}</b>: {c.title}, by {c.creators} ({c.year}); licensed under "
+            f"<a href='https://creativecommons.org/licenses/by/4.0/'>CC BY 4.0</a>; "
+            f"<a href='{c.url}'>{c.url}</a></li>"
+            for c in DATA_CREDITS
+        )
+        self.data_credits = QLabel(
+            "The built-in data sets <b>digits</b> and <b>iris</b> are real data, shipped as CSV "
+            f"files in gdsim's resources/data folder (copied from scikit-learn's):<ul>{items}</ul>"
+            "The numbers are unchanged; gdsim added the column names."
+        )
+        self.data_credits.setObjectName("dataCredits")
+        self.data_credits.setWordWrap(True)
+        self.data_credits.setOpenExternalLinks(True)
+        self.data_credits.setTextFormat(Qt.TextFormat.RichText)
+        self.data_credits.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        column.addWidget(self.data_credits)
         column.addStretch(1)
         return page
 

@@ -89,6 +89,38 @@ _DEPENDENCIES: tuple[tuple[str, tuple[str, ...], str, str, str, str], ...] = (
     ),
 )
 
+
+@dataclass(frozen=True)
+class DataCredit:
+    """A real data set gdsim ships (resources/data/README.md says the same)."""
+
+    name: str  # the built-in name: "digits"
+    title: str
+    creators: str
+    year: str
+    licence: str
+    url: str
+
+
+DATA_CREDITS: tuple[DataCredit, ...] = (
+    DataCredit(
+        "digits",
+        "Optical Recognition of Handwritten Digits (UCI Machine Learning Repository)",
+        "E. Alpaydin, C. Kaynak",
+        "1998",
+        "CC-BY-4.0",
+        "https://doi.org/10.24432/C50P49",
+    ),
+    DataCredit(
+        "iris",
+        "Iris (UCI Machine Learning Repository)",
+        "R. A. Fisher",
+        "1936",
+        "CC-BY-4.0",
+        "https://doi.org/10.24432/C56C76",
+    ),
+)
+
 # Licence fields too vague to show when a more precise licence is known.
 _VAGUE = {"bsd", "bsd license", "mit license", "lgpl", "gpl", "apache", "apache license"}
 
