@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -283,7 +283,12 @@ class ChainRuleView(QWidget):
     # ------------------------------------------------------------------ events
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
-        if self._dirty:
+        # after the event: the window's presenter may be about to hand over newer parameters,
+        # and one breakdown of 512 paths is enough
+        QTimer.singleShot(0, self._refresh_if_dirty)
+
+    def _refresh_if_dirty(self) -> None:
+        if self._dirty and self.isVisible():
             self._refresh()
 
     def _on_parameter(self, _index: int) -> None:

@@ -38,6 +38,8 @@ class ChainPathsTable(QTableWidget):
         self.setAlternatingRowColors(True)
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # columns fit the first rows' numbers (alike in width), not all 512 rows' at each step
+        self.horizontalHeader().setResizeContentsPrecision(4 * VISIBLE_ROWS)
         self.horizontalHeader().setStretchLastSection(True)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
