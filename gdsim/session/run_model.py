@@ -12,7 +12,7 @@ import os
 from gdsim.config import Config, DataConfig
 from gdsim.engine.datasets import Dataset
 from gdsim.engine.objectives import NetworkObjective
-from gdsim.session.run_files import load_dataset
+from gdsim.session.run_files import load_dataset, needs_files
 
 _CACHE: dict[tuple[DataConfig, str, int], Dataset] = {}
 _CACHE_SIZE = 4
@@ -33,7 +33,7 @@ def _key(config: Config) -> tuple[DataConfig, str, int] | None:
 def reads_a_file(config: Config) -> bool:
     """True when loading the run's data means reading a file not read yet (it may take a
     while: a window loads it in the background, see :func:`run_data`)."""
-    if config.mode != "network" or config.data.source != "csv":
+    if not needs_files(config):
         return False
     key = _key(config)
     return key is not None and key not in _CACHE
