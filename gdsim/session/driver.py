@@ -1,9 +1,10 @@
 """The training side of a session: the TrainingDriver, which owns the Trainer (no Qt here).
 
 The driver turns `Command`s into training and answers with `Message`s (gdsim.session.protocol)
-through a `send` callable. While running it trains in ~16 ms chunks and sends one SnapshotReady
-per chunk (every row recorded since the previous one, as copies); commands are handled between
-chunks. It has no threads and no loop of its own: the trainer's child process
+through a `send` callable. While running it trains in ~16 ms chunks and sends a SnapshotReady
+after each (every row recorded since the previous one, as copies; for a big network when due,
+with rows on a stride: gdsim.session.stream); commands are handled between chunks. It has no
+threads and no loop of its own: the trainer's child process
 (gdsim.session.child) calls `handle` and `tick` in a loop on its pipes, the lessons'
 LocalSession calls them from a QTimer in the GUI thread.
 
@@ -48,6 +49,7 @@ from gdsim.session.protocol import (
 )
 from gdsim.session.run_files import export_run, open_trainer
 from gdsim.session.runstate import RunInfo, Snapshot
+from gdsim.session.stream import StreamPacer
 
 Clock = Callable[[], float]  # seconds, monotonic (time.perf_counter; a fake one in tests)
 
@@ -114,6 +116,7 @@ class TrainingDriver:
         self.paced_since = (0.0, 0)
         self.rate = 0.0
         self.last_sent = (0.0, 0)  # (time, step) of the previous snapshot, for the rate
+        self.pacer = StreamPacer(clock)  # a big network's snapshots and rows, paced by bytes
 
     def handle(self, command: Command) -> bool:
         """Carry out one command; False for shutdown."""
@@ -283,6 +286,7 @@ class TrainingDriver:
         t = self.trainer
         self.run_id = run_id
         self.sent_step = -1
+        self.pacer.start(t.parameters.size)
         self.send(RunStarted(RunInfo.of_trainer(t, run_id)))
         self._snapshot()
 
@@ -337,14 +341,15 @@ class TrainingDriver:
                 stop_reason = self._rule(t)
         if t.diverged or stop_reason or self.remaining <= 0:
             self._stop()
-        self._snapshot(stop_reason)
+        if not self.running or self.pacer.due():  # (the last one of a run always goes)
+            self._snapshot(stop_reason)
         return 0.0
 
     def _snapshot(self, stop_reason: str | None = None) -> None:
         t = self.trainer
         if t is None:
             return
-        chunk = t.history.since(self.sent_step)
+        chunk = self.pacer.thin(t.history.since(self.sent_step))
         self.sent_step = t.step_count
         now = self.clock()
         then, step = self.last_sent
