@@ -295,7 +295,7 @@ def test_picker_list_and_quick_picks(panel, qtbot):
     feed = Feed(panel).start()
     feed.step(5)
     picker = panel.picker
-    assert picker.text().startswith("parameters: 13 of 17")
+    assert picker.text().startswith("showing 13 of 17 parameters")
     picker._populate()  # what opening the popup does
     lst = picker.list_widget
     assert lst.count() == 17
@@ -339,7 +339,7 @@ def test_picker_list_and_quick_picks(panel, qtbot):
     assert panel.selection() == ()
     picker.findChild(QPushButton, "pick_all").click()
     assert panel.selection() == tuple(range(17))
-    assert picker.text().startswith("parameters: 17 of 17")
+    assert picker.text().startswith("showing 17 of 17 parameters")
     # the filter narrows the list
     picker._filter.setText("b2")
     assert [lst.item(r).text() for r in range(lst.count())] == ["b2_1"]

@@ -59,7 +59,7 @@ def default_selection(
 
 
 class ParameterPicker(QToolButton):
-    """A button showing "parameters: 13 of 17" whose popup chooses the shown parameters.
+    """A button saying "showing 13 of 17 parameters" whose popup chooses the shown parameters.
 
     It only proposes: ``picked`` carries the wanted indices; the owner decides and reports the
     outcome back with :meth:`set_selected`.
@@ -149,7 +149,7 @@ class ParameterPicker(QToolButton):
         self.picked.emit(tuple(indices[:MAX_SHOWN]))
 
     def _update_text(self) -> None:
-        self.setText(f"parameters: {len(self._selected):,} of {len(self._names):,}  \u25be")
+        self.setText(f"showing {len(self._selected):,} of {len(self._names):,} parameters  \u25be")
         more = len(self._names) > MAX_SHOWN
         self._note.setText(
             f"At most {MAX_SHOWN} are drawn at once."
