@@ -68,7 +68,7 @@ def test_full_batch_accuracy_equals_a_direct_computation_at_every_step(changes):
         probe.objective.theta[...] = history_params(t, step)
         assert train[step] == direct_accuracy(probe, data.x_train, data.y_train[0])
         assert test[step] == direct_accuracy(probe, data.x_test, data.y_test[0])
-    assert 0.0 <= train.min() and train.max() <= 1.0
+    assert train.min() >= 0.0 and train.max() <= 1.0
 
 
 def test_minibatch_accuracy_only_where_the_costs_are_evaluated():
@@ -115,9 +115,7 @@ def test_run_csv_has_the_accuracy_columns_for_classification_only(tmp_path):
     t.step(5)
     table = read_run_csv(export_run(t, tmp_path / "run.csv"))
     assert table.header[-3:] == ("train_accuracy", "test_accuracy", "learning_rate")
-    np.testing.assert_array_equal(
-        table.column("train_accuracy"), t.history.extra("train_accuracy")
-    )
+    np.testing.assert_array_equal(table.column("train_accuracy"), t.history.extra("train_accuracy"))
     regression = Trainer(
         network_config(
             network={"inputs": 1, "layers": [{"units": 1, "activation": "linear"}]},
