@@ -72,6 +72,7 @@ class PredictionPlot(pg.GraphicsLayoutWidget):
         # beside the plot, not under it (see the module doc)
         self.legend = pg.LegendItem(colCount=1, labelTextSize="8pt", verSpacing=-6)
         gl.addItem(self.legend, row=0, col=2)
+        gl.layout.setColumnMinimumWidth(2, 118)  # (the plot gives way first when narrow)
         self.boundary_sample = pg.PlotDataItem()  # the boundary's line in the legend
 
         # the regression pieces
@@ -187,7 +188,7 @@ class PredictionPlot(pg.GraphicsLayoutWidget):
         self.plot.setXRange(lo[0], hi[0], padding=0.0)
         self.plot.setYRange(lo[1], hi[1], padding=0.0)
         self.plot.setTitle(
-            "what the network predicts (background) vs the true classes (points)",
+            "predicted (background) vs true classes (points)",
             color=theme.colors().foreground,
             size="9pt",
         )
