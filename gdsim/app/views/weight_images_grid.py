@@ -75,6 +75,7 @@ class NeuronGrid(QWidget):
         self.gradients = np.zeros((0, 0))
         self.shape = (1, 1)
         self._images: list[tuple[QImage, QImage]] = []
+        self.rgba_w = self.rgba_g = np.zeros((0, 1, 1, 4), dtype=np.ubyte)
         self.fit = GridFit(MIN_TILE, 1, 1)
         self._capacity = 0
 
@@ -93,9 +94,18 @@ class NeuronGrid(QWidget):
         """Show `neurons` (1-based) with their values (shown x inputs) and colours (shown x rows
         x cols x 4)."""
         self.neurons, self.weights, self.gradients, self.shape = neurons, weights, gradients, shape
+        self.rgba_w, self.rgba_g = rgba_w, rgba_g  # (what the images show, for tests)
         self._images = [(_qimage(w), _qimage(g)) for w, g in zip(rgba_w, rgba_g, strict=True)]
         self.fit = grid_fit(self.width(), self.height(), len(neurons))
         self.update()
+
+    def images(self, i: int) -> tuple[QImage, QImage]:
+        """The weight and gradient images of the i-th neuron shown."""
+        return self._images[i]
+
+    def image_rect(self, i: int, which: str = "weight") -> QRect:
+        """Where the i-th neuron's weight (or "gradient") image is drawn."""
+        return self._boxes(i)[1 if which == "weight" else 2]
 
     def capacity(self) -> int:
         """How many neurons fit now (the view pages by this)."""
