@@ -20,7 +20,7 @@ LABEL_H = 15  # the neuron's number above its pair
 INNER_GAP = 3  # between a neuron's weight and gradient images
 PAIR_GAP = 14  # between neighbouring neurons
 ROW_GAP = 6
-MIN_TILE = 44
+MIN_TILE = 36
 MAX_TILE = 132
 
 
