@@ -108,7 +108,7 @@ def test_the_strip_lists_only_misclassified_samples(view):
     strip = view.classes.strip
     assert wrong.size > 0
     assert strip.shown.tolist() == wrong[: len(strip.shown)].tolist()
-    assert f"{wrong.size} of {data.x_test.shape[1]} test samples" in strip.title.text()
+    assert f"{wrong.size} of {data.x_test.shape[1]}" in strip.title.text()
     for i, line in zip(strip.shown, strip.lines, strict=True):
         assert line.startswith(f"#{i + 1}: {true[i]} → {pred[i]} · x1 ")
         assert pred[i] != true[i]

@@ -169,9 +169,11 @@ class PredictionView(QWidget):
             self._image_shape = image_shape_of(data, data.n_inputs, config.data.source == "csv")
             self.classes.start(info.extra_names, data.x_test.shape[1] > 0)
             self.classes.show()
+        self.graphics.set_compact(classify)
         if classify and data.n_inputs == 2:
             self._setup_boundary(data)
-            self.body.setSizes([540, 510])
+            self.picture.setMinimumWidth(300)  # the map and its colour bar
+            self.body.setSizes([350, 650])
         elif (
             data.task == "regression"
             and data.n_inputs == 1
@@ -293,6 +295,7 @@ class PredictionView(QWidget):
         self._predicted = {}
         self._dirty = False
         self.classes.hide()
+        self.picture.setMinimumWidth(0)
         self.graphics.reset()
         self.caption.clear()
 

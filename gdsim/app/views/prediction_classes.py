@@ -149,28 +149,25 @@ class ClassesPanel(QWidget):
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.setSpacing(4)
-        self.title = QLabel("Confusion matrix on")
+        self.title = QLabel("Confusion matrix and misclassified samples of the")
         self.test_button = QRadioButton()
         self.train_button = QRadioButton()
         self._group = QButtonGroup(self)
         for button, key in ((self.test_button, "test"), (self.train_button, "train")):
-            button.setText(key)
+            button.setText(f"{key} set")
             button.setToolTip(
                 f"the confusion matrix and the misclassified samples of the {key} set"
             )
             self._group.addButton(button)
             button.clicked.connect(lambda _=False, key=key: self.choose(key))
         self.test_button.setChecked(True)
-        top.addWidget(self.title)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.title, 1)
         top.addWidget(self.test_button)
         top.addWidget(self.train_button)
-        top.addStretch(1)
 
         self.matrix = ConfusionMatrix()
-        left = QVBoxLayout()
-        left.setContentsMargins(0, 0, 0, 0)
-        left.addLayout(top)
-        left.addWidget(self.matrix, 1)
 
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("accuracyPlot")
@@ -189,13 +186,24 @@ class ClassesPanel(QWidget):
         self.strip = MisclassifiedStrip()
         self.strip.setMinimumWidth(120)
 
-        layout = QHBoxLayout(self)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(10)
+        row.addWidget(self.matrix, 0)
+        row.addWidget(self.plot, 1)
+        row.addWidget(self.strip, 1)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(10)
-        layout.addLayout(left, 0)
-        layout.addWidget(self.plot, 1)
-        layout.addWidget(self.strip, 1)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addLayout(row, 1)
         self.apply_theme()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        # the matrix is square: as wide as it is high (within limits), the rest to the others
+        side = self.height() - self.test_button.sizeHint().height() - 2
+        self.matrix.setFixedWidth(max(100, min(side, 300, self.width() // 3)))
 
     # ------------------------------------------------------------------ public
     def start(self, extra_names: Sequence[str], has_test: bool) -> None:

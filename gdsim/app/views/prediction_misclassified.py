@@ -141,9 +141,7 @@ class MisclassifiedStrip(QWidget):
         """Draw samples `shown` (column indices of x) of the `which` ("train"/"test") set."""
         self.shown = shown
         more = f", the first {len(shown)} shown" if len(shown) < n_wrong else ""
-        self.title.setText(
-            f"misclassified (true → predicted): {n_wrong} of {n_total} {which} samples{more}"
-        )
+        self.title.setText(f"misclassified (true → predicted): {n_wrong} of {n_total}{more}")
         self.title.setToolTip(self.title.text())
         true = labels.astype(np.intp)
         self.lines = [

@@ -96,6 +96,14 @@ class PredictionPlot(pg.GraphicsLayoutWidget):
             self._style_points(item, hollow, color_of(c))
         self.legend.update()
 
+    def set_compact(self, compact: bool) -> None:
+        """Compact (a class panel beside takes the width): no legend column; the title says
+        what the points are instead."""
+        self._compact = compact
+        self.legend.setVisible(not compact)
+        self.ci.layout.setColumnMinimumWidth(2, 0 if compact else 118)
+        self.ci.layout.setColumnMaximumWidth(2, 0 if compact else 10_000)
+
     def reset(self) -> None:
         """No points, map, curve or legend entries."""
         for item in self.points:
@@ -188,7 +196,9 @@ class PredictionPlot(pg.GraphicsLayoutWidget):
         self.plot.setXRange(lo[0], hi[0], padding=0.0)
         self.plot.setYRange(lo[1], hi[1], padding=0.0)
         self.plot.setTitle(
-            "predicted (background) vs true classes (points)",
+            "true class: ● train ○ test"
+            if getattr(self, "_compact", False)
+            else "predicted (map) vs true class (points)",
             color=theme.colors().foreground,
             size="9pt",
         )
