@@ -183,3 +183,17 @@ def test_in_the_window_the_tab_computes_only_when_shown(qtbot, make_window, tmp_
     # every step's accuracy, although the view was hidden for most of them
     steps, values = view.classes.train_curve.getData()
     assert steps.tolist() == list(range(16)) and np.isfinite(values).all()
+
+
+def test_a_slow_redraw_waits_while_running_and_draws_when_paused(view):
+    t = open_trainer(EXAMPLES / "xor.json")
+    view.start_run(run_info(t))
+    view.update_from(snapshot(t))
+    assert view.redraws == 1
+    view._draw_cost = 10.0  # as if predicting a huge data set took 10 s
+    t.step(2)
+    view.update_from(snapshot(t, since=0, running=True))
+    assert view.redraws == 1  # the GUI is not kept busy
+    t.step(2)
+    view.update_from(snapshot(t, since=2, running=False))  # the run paused: draw it now
+    assert view.redraws == 2 and view.classes.accuracy.curve(0)[0].tolist() == list(range(5))

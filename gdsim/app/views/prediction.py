@@ -28,6 +28,7 @@ colours, the accuracy and error and the caption are :mod:`gdsim.app.views.predic
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 from PySide6.QtCore import Qt
@@ -55,6 +56,11 @@ from gdsim.session.run_model import run_data, run_model
 from gdsim.session.runstate import RunInfo, Snapshot
 
 __all__ = ["PredictionView", "GRID", "CURVE_POINTS", "CLASS_COLORS"]
+
+# While a run goes on, a redraw waits until this many times its own duration has passed since
+# the last one (the GUI spends at most ~1/(1 + BUSY_SHARE) of its time here, e.g. predicting a
+# large data set); small data sets redraw at the feed's rate all the same.
+BUSY_SHARE = 9.0
 
 
 class PredictionView(QWidget):
@@ -84,6 +90,8 @@ class PredictionView(QWidget):
         self._image_shape: tuple[int, int] | None = None
         self._predicted: dict[str, np.ndarray] = {}
         self._dirty = False
+        self._drawn_at = -math.inf  # when the last redraw ended, and how long it took
+        self._draw_cost = 0.0
         self.redraws = 0  # how many times the view computed a picture (tests: idle when hidden)
 
         layout = QVBoxLayout(self)
@@ -214,10 +222,12 @@ class PredictionView(QWidget):
             self.classes.accuracy.add(snap.chunk)
         net.theta[...] = params
         self._step = snap.step
-        if self.isVisible():
-            self._redraw()
-        else:
+        if not self.isVisible():
             self._dirty = True
+        elif snap.running and time.monotonic() - self._drawn_at < BUSY_SHARE * self._draw_cost:
+            self._dirty = True  # a big data set: the pause's final update draws it
+        else:
+            self._redraw()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
@@ -227,6 +237,12 @@ class PredictionView(QWidget):
     def _redraw(self) -> None:
         self._dirty = False
         self.redraws += 1
+        start = time.monotonic()
+        self._draw()
+        self._drawn_at = time.monotonic()
+        self._draw_cost = self._drawn_at - start
+
+    def _draw(self) -> None:
         if self._kind == "boundary":
             self._draw_boundary()
         elif self._kind == "curve":
