@@ -198,3 +198,22 @@ def test_the_window_draws_a_square_csv_as_images_only_on_its_tab(qtbot, make_win
     snap = window.session.last
     block = first_layer_block(window.session.info.parameter_index)
     np.testing.assert_array_equal(view.grid.weights, snap.parameters[block])
+
+
+def test_each_neuron_on_its_own_scale(view):
+    t = image_trainer(hidden=5)
+    t.step(4)
+    info, snap = run_state(t)
+    view.start_run(info)
+    view.update_from(snap)
+    view.own_scale.setChecked(True)  # redraws at once
+    grid = view.grid
+    lut = view._lut()
+    for i in range(5):
+        w = grid.weights[i]
+        expected = to_rgba(w.reshape(8, 8), np.abs(w).max(), lut)
+        np.testing.assert_array_equal(grid.rgba_w[i], expected)
+        # every neuron reaches an end of the map
+        ends = {tuple(lut[0]), tuple(lut[-1])}
+        assert ends & {tuple(px) for px in grid.rgba_w[i].reshape(64, 4)}
+    assert view.weight_bar.text() == "w  −max … 0 … +max"

@@ -17,6 +17,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -35,6 +36,7 @@ from gdsim.app.views.weight_images_numbers import (
     image_shape_of,
     page_bounds,
     page_text,
+    row_scales,
     symmetric_scale,
     to_rgba,
 )
@@ -94,7 +96,7 @@ class WeightImagesView(QWidget):
             button.clicked.connect(lambda _=False, s=step: self.turn_page(s))
         self.page_label = QLabel()
         self.page_label.setObjectName("weightImagesPage")
-        self.explain = QLabel("left: w · right: dC/dw")
+        self.explain = QLabel("each neuron: w | dC/dw")
         self.explain.setStyleSheet("color: palette(placeholder-text);")
         self.explain.setToolTip(
             "Each neuron of layer 1 as two images of the input: its incoming weights (left) and "
@@ -102,13 +104,21 @@ class WeightImagesView(QWidget):
             "its values."
         )
         self.explain.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.weight_bar = ColourBar("weight")
-        self.gradient_bar = ColourBar("gradient")
+        self.own_scale = QCheckBox("scale per neuron")
+        self.own_scale.setObjectName("weightImagesOwnScale")
+        self.own_scale.setToolTip(
+            "Off: one colour scale for all neurons (compare them). On: each neuron on its own "
+            "scale (see the pattern of a neuron whose weights are small)."
+        )
+        self.own_scale.toggled.connect(lambda _on: self._redraw())
+        self.weight_bar = ColourBar("w")
+        self.gradient_bar = ColourBar("dC/dw")
         bar.addWidget(self.prev_button)
         bar.addWidget(self.page_label)
         bar.addWidget(self.next_button)
         bar.addSpacing(10)
         bar.addWidget(self.explain, 1)
+        bar.addWidget(self.own_scale)
         bar.addWidget(self.weight_bar)
         bar.addWidget(self.gradient_bar)
 
@@ -195,16 +205,20 @@ class WeightImagesView(QWidget):
         theta = np.asarray(snap.parameters)
         grads = np.asarray(snap.gradients)
         all_w, all_g = theta[block], grads[block]  # layer 1 only: the shared scales
-        w_scale, g_scale = symmetric_scale(all_w), symmetric_scale(all_g)
         page = slice(start, stop)
         w, g = all_w[page], all_g[page]
+        if self.own_scale.isChecked():  # one scale per neuron shown
+            w_scale, g_scale = row_scales(w)[:, :, None], row_scales(g)[:, :, None]
+        else:
+            w_scale, g_scale = symmetric_scale(all_w), symmetric_scale(all_g)
         lut = self._lut()
         rows, cols = shape
         rgba_w = to_rgba(w.reshape(-1, rows, cols), w_scale, lut)
         rgba_g = to_rgba(g.reshape(-1, rows, cols), g_scale, lut)
         self.grid.set_page(np.arange(start + 1, stop + 1), w, g, rgba_w, rgba_g, shape)
-        self.weight_bar.set_scale(w_scale, lut)
-        self.gradient_bar.set_scale(g_scale, lut)
+        own = self.own_scale.isChecked()
+        self.weight_bar.set_scale(None if own else w_scale, lut)
+        self.gradient_bar.set_scale(None if own else g_scale, lut)
         self._update_page_label(start, stop)
 
     def _update_page_label(self, start: int, stop: int) -> None:

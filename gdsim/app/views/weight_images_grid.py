@@ -207,30 +207,45 @@ class ColourBar(QWidget):
         self.setFixedHeight(22)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
-    def set_scale(self, scale: float, lut: np.ndarray) -> None:
+    def set_scale(self, scale: float | None, lut: np.ndarray) -> None:
+        """The shared scale, or None: each neuron on its own (its largest |value|)."""
         self.scale, self.lut = scale, lut
-        self.setToolTip(
-            f"{self.title}: colours from −{scale:.3g} (red) through 0 (background) to "
-            f"+{scale:.3g} (blue); the scale is the largest |value| in layer 1, shared by all "
-            "neurons"
-        )
+        if scale is None:
+            tip = (
+                f"{self.title}: each neuron on its own scale, from −(its largest |value|) (red) "
+                "through 0 (background) to +(its largest |value|) (blue); hover a pixel for "
+                "the values"
+            )
+        else:
+            tip = (
+                f"{self.title}: colours from −{scale:.3g} (red) through 0 (background) to "
+                f"+{scale:.3g} (blue); the scale is the largest |value| in layer 1, shared by "
+                "all neurons"
+            )
+        self.setToolTip(tip)
         self.updateGeometry()
         self.update()
 
+    def _ends(self) -> tuple[str, str]:
+        if self.scale is None:
+            return "−max", "+max"
+        return f"−{self.scale:.2g}", f"+{self.scale:.2g}"
+
     def text(self) -> str:
-        return f"{self.title}  −{self.scale:.2g} … 0 … +{self.scale:.2g}"
+        lo, hi = self._ends()
+        return f"{self.title}  {lo} … 0 … {hi}"
 
     def paintEvent(self, _event) -> None:  # noqa: N802 (Qt's name)
         c = theme.colors()
         p = QPainter(self)
         fm = p.fontMetrics()
-        lo, hi = f"−{self.scale:.2g}", f"+{self.scale:.2g}"
+        lo, hi = self._ends()
         x = 0
         h = self.height()
         p.setPen(QColor(c.foreground))
         for part, bar in ((self.title, False), (lo, False), (None, True), (hi, False)):
             if bar:
-                w = 90
+                w = 70
                 strip = np.ascontiguousarray(self.lut[None, :, :])
                 p.drawImage(QRect(x, 5, w, h - 10), _qimage(strip))
                 p.setPen(QColor(c.grid))
@@ -246,9 +261,9 @@ class ColourBar(QWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         fm = self.fontMetrics()
-        lo, hi = f"−{self.scale:.2g}", f"+{self.scale:.2g}"
+        lo, hi = self._ends()
         text = sum(fm.horizontalAdvance(t) + 4 for t in (self.title, lo, hi))
-        return QSize(text + 8 + 94 + 4, 22)
+        return QSize(text + 8 + 74 + 4, 22)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         return self.sizeHint()

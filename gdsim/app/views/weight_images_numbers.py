@@ -6,8 +6,9 @@ neuron's weights sit in the flat parameter vector, a page of them as images, and
 * The layer-1 weight block comes from the ParameterIndex with whole-array operations (no Python
   work per parameter): ``block[j, k]`` is the position of w1_{j+1}_{k+1}.
 * Colours: a diverging map, symmetric about 0 (0 is the plot background, negative red, positive
-  blue, as in the network diagram). One shared scale for all weights and another for all
-  gradients of layer 1, +-(largest |value|), so neurons can be compared with each other.
+  blue, as in the network diagram). By default one shared scale for all weights and another for
+  all gradients of layer 1, +-(largest |value|), so neurons can be compared with each other; on
+  request each neuron on its own scale (its pattern shows even when its weights are small).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __all__ = [
     "image_shape_of",
     "page_bounds",
     "page_text",
+    "row_scales",
     "symmetric_scale",
     "to_rgba",
 ]
@@ -84,6 +86,14 @@ def symmetric_scale(values: np.ndarray) -> float:
     return top if top > 0.0 else 1.0
 
 
+def row_scales(values: np.ndarray) -> np.ndarray:
+    """Each row's largest finite |value| (1 where there is none or it is 0), as a column."""
+    if values.size == 0:
+        return np.ones((values.shape[0], 1))
+    top = np.max(np.where(np.isfinite(values), np.abs(values), 0.0), axis=1, keepdims=True)
+    return np.where(top > 0.0, top, 1.0)
+
+
 def diverging_lut(negative: np.ndarray, middle: np.ndarray, positive: np.ndarray) -> np.ndarray:
     """LUT_SIZE x 4 bytes from `negative` (at -scale) through `middle` (0) to `positive`, the
     colours as 0-255 RGB triples."""
@@ -95,9 +105,10 @@ def diverging_lut(negative: np.ndarray, middle: np.ndarray, positive: np.ndarray
     return lut
 
 
-def to_rgba(values: np.ndarray, scale: float, lut: np.ndarray) -> np.ndarray:
+def to_rgba(values: np.ndarray, scale: float | np.ndarray, lut: np.ndarray) -> np.ndarray:
     """`values` (any shape) as colours (shape + (4,)): -scale -> lut[0], 0 -> the middle, +scale
-    -> lut[-1]; beyond the scale clipped; not finite -> the middle."""
+    -> lut[-1]; beyond the scale clipped; not finite -> the middle. `scale` may be an array that
+    broadcasts against `values` (one scale per neuron)."""
     finite = np.isfinite(values)
     v = np.where(finite, values, 0.0) / scale
     idx = np.rint((np.clip(v, -1.0, 1.0) + 1.0) * ((LUT_SIZE - 1) / 2)).astype(np.intp)
