@@ -3,6 +3,10 @@
     QT_QPA_PLATFORM=offscreen python docs/take_screenshots.py [--config resources/examples/xor.json]
         [--out /tmp/gdsim-shots] [--themes light dark] [--steps 40]
 
+Then the same window opens an image-like run (``--image-config``; by default the shipped digits
+example if there is one, else a synthetic 8x8 CSV written to a temporary folder) and shoots its
+Weight images and Prediction tabs as ``image-weights.png`` and ``image-prediction.png``.
+
 Under a real (or virtual) X server: ``xvfb-run -a -s "-screen 0 1600x1000x24" python
 docs/take_screenshots.py``; for HiDPI add ``QT_SCALE_FACTOR=2``. Writes <out>/<theme>/*.png: the
 main window, the plot panel (also with the hover readout and with a message), every bottom tab,
@@ -13,6 +17,7 @@ to a temporary folder, never to the user's own.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -44,12 +49,68 @@ def _settle(app, seconds: float = 0.3) -> None:
     _wait(app, lambda: False, seconds)
 
 
+def synthetic_image_config(folder: Path) -> Path:
+    """An 8x8, 3-class CSV (a horizontal bar, a vertical bar or the diagonal, with noise) and a
+    config for it: 64 inputs, read as an 8x8 image because 64 is a square."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    n, side = 600, 8
+    labels = rng.integers(0, 3, size=n)
+    images = rng.normal(0.0, 0.2, size=(n, side, side))
+    for i, (c, o) in enumerate(zip(labels, rng.integers(1, side - 1, size=n), strict=True)):
+        if c == 0:
+            images[i, o, :] += 1.0
+        elif c == 1:
+            images[i, :, o] += 1.0
+        else:
+            images[i][np.eye(side, dtype=bool)] += 1.0
+    names = [f"p{i}" for i in range(side * side)]
+    lines = [",".join([*names, "label"])]
+    for image, label in zip(images.reshape(n, -1), labels, strict=True):
+        lines.append(",".join(f"{v:.4f}" for v in image) + f",{label}")
+    (folder / "bars8x8.csv").write_text("\n".join(lines) + "\n")
+    config = {
+        "gdsim": 1,
+        "mode": "network",
+        "network": {
+            "inputs": side * side,
+            "layers": [
+                {"units": 32, "activation": "tanh"},
+                {"units": 3, "activation": "softmax"},
+            ],
+        },
+        "loss": "cross_entropy",
+        "init": {"scheme": "normal", "scale": 0.02, "seed": 1},
+        "optimizer": {"name": "adam", "learning_rate": 0.01},
+        "batch_size": 50,
+        "data": {
+            "source": "csv",
+            "path": "bars8x8.csv",
+            "inputs": names,
+            "targets": ["label"],
+            "test_fraction": 0.25,
+            "seed": 1,
+        },
+    }
+    path = folder / "bars8x8.json"
+    path.write_text(json.dumps(config, indent=1))
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", default=str(ROOT / "resources/examples/xor.json"))
     parser.add_argument("--out", default="/tmp/gdsim-shots")
     parser.add_argument("--themes", nargs="+", default=["light", "dark"])
     parser.add_argument("--steps", type=int, default=40, help="steps to train before the shots")
+    parser.add_argument(
+        "--image-config",
+        default=None,
+        help="an image-like run for the Weight images shots (default: resources/examples/"
+        "digits.json if shipped, else a synthetic 8x8 data set)",
+    )
+    parser.add_argument("--image-steps", type=int, default=300)
     args = parser.parse_args(argv)
 
     from PySide6.QtCore import QSettings
@@ -123,6 +184,33 @@ def main(argv: list[str] | None = None) -> int:
         _settle(app, 1.5)
         shot(lessons["two_parameters"], "lesson-two_parameters-race")
         lessons["two_parameters"].set_race(False)
+
+    image_config = args.image_config
+    if image_config is None:
+        digits = ROOT / "resources/examples/digits.json"
+        image_config = digits if digits.exists() else synthetic_image_config(Path(settings))
+    if window.open_config(image_config) and _wait(
+        app, lambda: window.session.last is not None and window.session.info is not None
+    ):
+        before = window.session.last.step
+        window.step(args.image_steps)
+        _wait(app, lambda: window.session.last.step >= before + args.image_steps, 60.0)
+        window.splitter.setSizes([360, 440])  # more room for the tabs under the plots
+        _settle(app)
+        for name in args.themes:
+            theme.apply_theme(app, name)
+            folder = Path(args.out) / name
+            for key, file in (
+                ("weight_images", "image-weights"),
+                ("prediction", "image-prediction"),
+            ):
+                window.show_tab(key)
+                _settle(app, 0.4)
+                path = folder / f"{file}.png"
+                window.grab().save(str(path))
+                written.append(path)
+    else:
+        print(f"could not open {image_config}", file=sys.stderr)
 
     window.close()
     for path in written:

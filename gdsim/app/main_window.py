@@ -39,6 +39,7 @@ from gdsim.app.views.gradient_health import GradientHealthView
 from gdsim.app.views.loss_surface import LossSurfaceView
 from gdsim.app.views.network_diagram import NetworkDiagramView
 from gdsim.app.views.prediction import PredictionView
+from gdsim.app.views.weight_images import WeightImagesView
 from gdsim.app.window.actions import build_menus
 from gdsim.app.window.files import ConfigFiles
 from gdsim.app.window.lessons import LessonWindows
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.plots = PlotPanel()
         self.table = ParameterTable()
         self.prediction_view = PredictionView()
+        self.weight_images_view = WeightImagesView()
         self.health_view = GradientHealthView()
         self.chain_view = ChainRuleView()
         self.surface_view = LossSurfaceView()
@@ -121,6 +123,7 @@ class MainWindow(QMainWindow):
         self.tab_views: dict[str, QWidget] = {  # by the keys of gdsim.app.window.tabs
             "parameters": self.table,
             "prediction": self.prediction_view,
+            "weight_images": self.weight_images_view,
             "gradient_health": self.health_view,
             "chain_rule": self.chain_view,
             "loss_surface": self.surface_view,

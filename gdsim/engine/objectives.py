@@ -170,7 +170,17 @@ class NetworkObjective:
         every = config.evaluate_every or self.steps_per_epoch
         self.evaluate_every = every
         self.has_test = self.x_test.shape[1] > 0
+        # Classification (labels 0..K-1, one output per class or one sigmoid-like output) also
+        # records the fraction of samples classified right, where the costs are evaluated.
+        self.classifies = self.dataset.task == "classification" and n_out in (
+            1,
+            self.dataset.n_classes,
+        )
         self.extra_names = ("train_cost", "test_cost", "epoch")
+        if self.classifies:
+            self.extra_names += ("train_accuracy", "test_accuracy")
+            self._labels_train = self.dataset.y_train[0].astype(np.intp)
+            self._labels_test = self.dataset.y_test[0].astype(np.intp)
         self.epoch = 0
         self._x, self._y = self.x_train, self.y_train
         self._rng = np.random.default_rng()
@@ -211,16 +221,53 @@ class NetworkObjective:
         return self.network.cost_and_gradient(self._x, self._y)
 
     def extras(self, step: int, cost: float, out: np.ndarray) -> None:
-        """train_cost, test_cost (every `evaluate_every` steps, else NaN) and epoch."""
+        """train_cost, test_cost (every `evaluate_every` steps, else NaN) and epoch; for
+        classification then train_accuracy and test_accuracy (fractions 0..1, at the same steps
+        as the costs: train every step with full batches). Each accuracy is read from the
+        forward pass that gave its cost, so it costs a comparison, not another pass."""
         evaluate = step % self.evaluate_every == 0
+        classifies = self.classifies
         if self.full_batch:
             out[0] = cost
+            if classifies:  # evaluate() just ran the forward pass on the whole training set
+                out[3] = self._accuracy(self.x_train, self._labels_train)
+        elif evaluate:
+            out[0] = self.network.cost(self.x_train, self.y_train)
+            if classifies:
+                out[3] = self._accuracy(self.x_train, self._labels_train)
         else:
-            out[0] = self.network.cost(self.x_train, self.y_train) if evaluate else math.nan
-        out[1] = (
-            self.network.cost(self.x_test, self.y_test) if evaluate and self.has_test else math.nan
-        )
+            out[0] = math.nan
+            if classifies:
+                out[3] = math.nan
+        if evaluate and self.has_test:
+            out[1] = self.network.cost(self.x_test, self.y_test)
+            if classifies:
+                out[4] = self._accuracy(self.x_test, self._labels_test)
+        else:
+            out[1] = math.nan
+            if classifies:
+                out[4] = math.nan
         out[2] = self.epoch
+
+    def _accuracy(self, x: np.ndarray, labels: np.ndarray) -> float:
+        """The fraction of `labels` that the latest forward pass on `x` predicts: class 1 where a
+        single output is >= 0.5, else the most likely class (argmax)."""
+        output = _latest_output(self.network, x)
+        if output.shape[0] == 1:
+            right = np.count_nonzero((output[0] >= 0.5) == (labels == 1))
+        else:
+            right = np.count_nonzero(np.argmax(output, axis=0) == labels)
+        return right / labels.size
+
+
+def _latest_output(network: Network, x: np.ndarray) -> np.ndarray:
+    """The network's output from its latest forward pass on `x` (it keeps the activations of
+    each batch size in a workspace until the next pass of that size); a new pass if there is
+    none. The caller runs this right after the pass on `x`, before any other of that size."""
+    workspace = getattr(network, "_workspaces", {}).get(x.shape[1])
+    if workspace is None:  # (not expected; stays right if the network's buffers change)
+        return network.predict(x)
+    return workspace.a[-1]
 
 
 def make_objective(

@@ -7,6 +7,13 @@
   less sure.
 * regression with 1 input: the data points and the fitted curve yhat(x).
 * anything else: a note, and the accuracy or mean squared error in the caption.
+* classification (any number of inputs or classes), beside the picture: the confusion matrix on
+  the test or training set, the accuracy over time (train and test, from the trainer's accuracy
+  extras) and the misclassified samples, as images for image-like inputs
+  (:class:`gdsim.app.views.prediction_classes.ClassesPanel`).
+
+The view takes every snapshot's rows (for the accuracy over time, a few numbers a step) but
+computes and draws only while it shows, at most 5 times a second.
 
 The view keeps its own `Network` built from the run's config and copies each snapshot's
 parameters into it: the GUI never touches the trainer. One redraw of the default 2-4-1 network
@@ -20,12 +27,17 @@ colours, the accuracy and error and the caption are :mod:`gdsim.app.views.predic
 
 from __future__ import annotations
 
+import math
+import time
+
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from gdsim.app import theme
 from gdsim.app.run_view import Feed
+from gdsim.app.views.prediction_classes import ClassesPanel
+from gdsim.app.views.prediction_classes_numbers import predicted_classes
 from gdsim.app.views.prediction_numbers import (
     CURVE_POINTS,
     GRID,
@@ -33,10 +45,10 @@ from gdsim.app.views.prediction_numbers import (
     boundary_values,
     caption_text,
     curve_inputs,
-    fraction_correct,
     squared_error,
 )
 from gdsim.app.views.prediction_plot import CLASS_COLORS, PredictionPlot
+from gdsim.app.views.weight_images_numbers import image_shape_of
 from gdsim.config import ConfigError
 from gdsim.engine.datasets import DataError, Dataset
 from gdsim.engine.network import Network
@@ -45,11 +57,17 @@ from gdsim.session.runstate import RunInfo, Snapshot
 
 __all__ = ["PredictionView", "GRID", "CURVE_POINTS", "CLASS_COLORS"]
 
+# While a run goes on, a redraw waits until this many times its own duration has passed since
+# the last one (the GUI spends at most ~1/(1 + BUSY_SHARE) of its time here, e.g. predicting a
+# large data set); small data sets redraw at the feed's rate all the same.
+BUSY_SHARE = 9.0
+
 
 class PredictionView(QWidget):
     """Live predictions of the network: decision boundary, fitted curve, or a note."""
 
-    run_feed = Feed(only_visible=True)  # the latest state, while its tab shows
+    # every row (the accuracy over time), but it computes and draws only while it shows
+    run_feed = Feed(every_row=True)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -68,6 +86,13 @@ class PredictionView(QWidget):
         self._accuracy: tuple[float, float] | None = None
         self._mse: tuple[float, float] | None = None
         self._step: int | None = None
+        self._classify = False
+        self._image_shape: tuple[int, int] | None = None
+        self._predicted: dict[str, np.ndarray] = {}
+        self._dirty = False
+        self._drawn_at = -math.inf  # when the last redraw ended, and how long it took
+        self._draw_cost = 0.0
+        self.redraws = 0  # how many times the view computed a picture (tests: idle when hidden)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -86,8 +111,22 @@ class PredictionView(QWidget):
         self.caption.setObjectName("predictionCaption")
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
-        layout.addWidget(self.note, 1)
-        layout.addWidget(self.graphics, 1)
+        self.picture = QWidget()  # the note or the plot
+        column = QVBoxLayout(self.picture)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.note, 1)
+        column.addWidget(self.graphics, 1)
+        self.classes = ClassesPanel()
+        self.classes.set_changed.connect(self._on_set_changed)
+        self.body = QSplitter(Qt.Orientation.Horizontal)
+        self.body.setObjectName("predictionSplitter")
+        self.body.setChildrenCollapsible(False)
+        self.body.addWidget(self.picture)
+        self.body.addWidget(self.classes)
+        self.body.setStretchFactor(0, 2)
+        self.body.setStretchFactor(1, 3)
+        self.classes.hide()
+        layout.addWidget(self.body, 1)
         layout.addWidget(self.caption)
 
         self._show_note("Prediction view: start a run to see what the network predicts.")
@@ -97,8 +136,11 @@ class PredictionView(QWidget):
     def _apply_theme(self, *_args) -> None:
         """Colours from the theme in force; the points are drawn again if there are any."""
         self.graphics.apply_theme()
+        self.classes.apply_theme()
         if self._kind == "boundary" and self._grid_values is not None:
             self._draw_boundary()  # (a softmax map blends into the background)
+        if self._classify and self._predicted:
+            self._show_classes()  # (sample images are drawn in the theme's ink)
 
     # ------------------------------------------------------------------ public API
     def start_run(self, info: RunInfo, dataset: Dataset | None = None) -> None:
@@ -130,8 +172,16 @@ class PredictionView(QWidget):
         self._net, self._data = net, data
         self._n_out = net.sizes[-1]
         classify = data.task == "classification" and self._n_out in (1, data.n_classes)
+        self._classify = classify
+        if classify:
+            self._image_shape = image_shape_of(data, data.n_inputs, config.data.source == "csv")
+            self.classes.start(info.extra_names, data.x_test.shape[1] > 0)
+            self.classes.show()
+        self.graphics.set_compact(classify)
         if classify and data.n_inputs == 2:
             self._setup_boundary(data)
+            self.picture.setMinimumWidth(300)  # the map and its colour bar
+            self.body.setSizes([350, 650])
         elif (
             data.task == "regression"
             and data.n_inputs == 1
@@ -142,6 +192,15 @@ class PredictionView(QWidget):
         else:
             self._kind = "other"
             what = "classification" if data.task == "classification" else "regression"
+            if classify:  # the class panel beside says the rest
+                self._show_note(
+                    f"No picture for {data.n_inputs} inputs: a decision-boundary map needs 2 "
+                    "inputs (a fitted curve, 1 input). Beside it: how the network classifies."
+                )
+                self.caption.show()
+                self.body.setSizes([200, 800])
+                self._update_caption()
+                return
             self._show_note(
                 f"Prediction view: this {what} has {data.n_inputs} input(s) and "
                 f"{self._n_out} output(s); the picture needs 1 input (regression) or 2 inputs "
@@ -151,21 +210,53 @@ class PredictionView(QWidget):
         self._update_caption()
 
     def update_from(self, snap: Snapshot) -> None:
-        """Copy the snapshot's parameters into the view's network and redraw."""
+        """Keep the snapshot's accuracy rows; copy its parameters into the view's network and
+        redraw, now if the view shows, else when it is shown."""
         net = self._net
         if net is None or snap.run_id != self._run_id:
             return
         params = np.asarray(snap.parameters, dtype=np.float64)
         if params.shape != net.theta.shape:
             return
+        if self._classify:
+            self.classes.accuracy.add(snap.chunk)
         net.theta[...] = params
         self._step = snap.step
+        if not self.isVisible():
+            self._dirty = True
+        elif snap.running and time.monotonic() - self._drawn_at < BUSY_SHARE * self._draw_cost:
+            self._dirty = True  # a big data set: the pause's final update draws it
+        else:
+            self._redraw()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if self._dirty and self._net is not None:
+            self._redraw()
+
+    def _redraw(self) -> None:
+        self._dirty = False
+        self.redraws += 1
+        start = time.monotonic()
+        self._draw()
+        self._drawn_at = time.monotonic()
+        self._draw_cost = self._drawn_at - start
+
+    def _draw(self) -> None:
         if self._kind == "boundary":
             self._draw_boundary()
         elif self._kind == "curve":
             self._draw_curve()
         self._measure()
         self._update_caption()
+        if self._classify:
+            self._show_classes()
+            self.classes.draw_accuracy()
+
+    def predicted(self, which: str) -> np.ndarray | None:
+        """The class each sample of the "train" or "test" set is predicted as now, or None."""
+        p = self._predicted.get(which)
+        return None if p is None else p.copy()
 
     def grid_values(self) -> np.ndarray | None:
         """The 2-D array behind the heat map, [i, j] at (grid_axes()[0][i], grid_axes()[1][j]).
@@ -215,6 +306,12 @@ class PredictionView(QWidget):
         self._accuracy = None
         self._mse = None
         self._step = None
+        self._classify = False
+        self._image_shape = None
+        self._predicted = {}
+        self._dirty = False
+        self.classes.hide()
+        self.picture.setMinimumWidth(0)
         self.graphics.reset()
         self.caption.clear()
 
@@ -258,16 +355,35 @@ class PredictionView(QWidget):
         data, net = self._data, self._net
         if data is None or net is None:
             return
-        if data.task == "classification" and self._n_out in (1, data.n_classes):
-            self._accuracy = (
-                fraction_correct(net, data.x_train, data.y_train),
-                fraction_correct(net, data.x_test, data.y_test),
-            )
+        if self._classify:  # one forward pass a set, for the caption and the class panel
+            accuracy = []
+            for which, x, y in (
+                ("train", data.x_train, data.y_train),
+                ("test", data.x_test, data.y_test),
+            ):
+                predicted = predicted_classes(net.predict(x))
+                self._predicted[which] = predicted
+                accuracy.append(float(np.mean(predicted == y[0])) if y.size else math.nan)
+            self._accuracy = (accuracy[0], accuracy[1])
         elif data.task == "regression" and self._n_out == data.y_train.shape[0]:
             self._mse = (
                 squared_error(net, data.x_train, data.y_train),
                 squared_error(net, data.x_test, data.y_test),
             )
+
+    def _show_classes(self) -> None:
+        """The class panel for the chosen set, from the predictions of the last redraw."""
+        data, which = self._data, self.classes.which
+        predicted = self._predicted.get(which)
+        if data is None or predicted is None:
+            return
+        x, y = (data.x_test, data.y_test) if which == "test" else (data.x_train, data.y_train)
+        k = max(2, data.n_classes)
+        self.classes.show_set(x, y[0], predicted, k, data.input_names, self._image_shape)
+
+    def _on_set_changed(self, _which: str) -> None:
+        if self._predicted:
+            self._show_classes()
 
     def _update_caption(self) -> None:
         if self._net is None:

@@ -7,7 +7,8 @@ and colours behind it, and how well the network does (accuracy or mean squared e
   K > 2 classes, the predicted class's probability, drawn as that class's colour blended into
   the background the less sure the network is (none at 1/K, 55% at certainty).
 * A single output predicts class 1 at p >= 0.5; several outputs predict their argmax (outputs
-  that are not finite never win). Without test data the test figures are NaN.
+  that are not finite never win): :func:`gdsim.app.views.prediction_classes_numbers.
+  predicted_classes`. Without test data the test figures are NaN.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ __all__ = [
     "caption_text",
     "class_rgba",
     "curve_inputs",
-    "fraction_correct",
     "squared_error",
 ]
 
@@ -108,18 +108,6 @@ def class_rgba(out: np.ndarray, class_rgb: np.ndarray, background: np.ndarray) -
     rgba[:, :3] = np.clip(rgb, 0, 255).astype(np.ubyte)
     rgba[:, 3] = 255
     return rgba.reshape(GRID, GRID, 4)
-
-
-def fraction_correct(net: Network, x: np.ndarray, y: np.ndarray) -> float:
-    """The fraction of samples (columns of x; class labels in y[0]) predicted right."""
-    if x.shape[1] == 0:
-        return math.nan
-    out = net.predict(x)
-    if out.shape[0] == 1:
-        predicted = (out[0] >= 0.5).astype(np.float64)
-    else:
-        predicted = np.argmax(np.where(np.isfinite(out), out, -np.inf), axis=0)
-    return float(np.mean(predicted == y[0]))
 
 
 def squared_error(net: Network, x: np.ndarray, y: np.ndarray) -> float:

@@ -72,6 +72,7 @@ class PredictionPlot(pg.GraphicsLayoutWidget):
         # beside the plot, not under it (see the module doc)
         self.legend = pg.LegendItem(colCount=1, labelTextSize="8pt", verSpacing=-6)
         gl.addItem(self.legend, row=0, col=2)
+        gl.layout.setColumnMinimumWidth(2, 118)  # (the plot gives way first when narrow)
         self.boundary_sample = pg.PlotDataItem()  # the boundary's line in the legend
 
         # the regression pieces
@@ -94,6 +95,14 @@ class PredictionPlot(pg.GraphicsLayoutWidget):
         for item, hollow, color_of in self._point_styles:
             self._style_points(item, hollow, color_of(c))
         self.legend.update()
+
+    def set_compact(self, compact: bool) -> None:
+        """Compact (a class panel beside takes the width): no legend column; the title says
+        what the points are instead."""
+        self._compact = compact
+        self.legend.setVisible(not compact)
+        self.ci.layout.setColumnMinimumWidth(2, 0 if compact else 118)
+        self.ci.layout.setColumnMaximumWidth(2, 0 if compact else 10_000)
 
     def reset(self) -> None:
         """No points, map, curve or legend entries."""
@@ -187,7 +196,9 @@ class PredictionPlot(pg.GraphicsLayoutWidget):
         self.plot.setXRange(lo[0], hi[0], padding=0.0)
         self.plot.setYRange(lo[1], hi[1], padding=0.0)
         self.plot.setTitle(
-            "what the network predicts (background) vs the true classes (points)",
+            "true class: ● train ○ test"
+            if getattr(self, "_compact", False)
+            else "predicted (map) vs true class (points)",
             color=theme.colors().foreground,
             size="9pt",
         )

@@ -17,6 +17,11 @@ TABS = {  # key: (title, tooltip), in tab order
         "Prediction",
         "What the network predicts now: decision boundary or fitted curve",
     ),
+    "weight_images": (
+        "Weight images",
+        "Image-like inputs (such as 8×8 digits): each first-layer neuron's weights drawn as an "
+        "image beside its gradient",
+    ),
     "gradient_health": (
         "Gradient health",
         "Gradient size per layer over time, with warnings for zero, vanishing or exploding "
