@@ -57,11 +57,18 @@ class AppSettings:
         self.store.setValue("window/state", state)
         self.store.setValue("window/splitter", splitter)
 
-    def bottom_tab(self) -> int:
-        return self._int("window/bottomTab", 0)
+    def bottom_tab(self, keys: tuple[str, ...], old_order: tuple[str, ...]) -> str | None:
+        """The tab under the plots last shown, one of `keys`: remembered by name (before 0.2 by
+        position in `old_order`, the tabs of that version)."""
+        name = self.store.value("window/bottomTabName")
+        if isinstance(name, str):
+            return name if name in keys else None
+        index = self._int("window/bottomTab", -1)
+        return old_order[index] if 0 <= index < len(old_order) else None
 
-    def set_bottom_tab(self, index: int) -> None:
-        self.store.setValue("window/bottomTab", int(index))
+    def set_bottom_tab(self, key: str) -> None:
+        self.store.setValue("window/bottomTabName", str(key))
+        self.store.remove("window/bottomTab")
 
     # ------------------------------------------------------------------ files and folders
     def recent_files(self) -> list[str]:

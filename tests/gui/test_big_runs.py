@@ -17,7 +17,9 @@ def csv_config(tmp_path, rows=300, inputs=20):
     x = rng.normal(size=(rows, inputs))
     y = rng.integers(0, 3, rows)
     header = [f"x{i}" for i in range(inputs)] + ["label"]
-    lines = [",".join(header)] + [",".join(f"{v:.6f}" for v in r) + f",{c}" for r, c in zip(x, y)]
+    lines = [",".join(header)] + [
+        ",".join(f"{v:.6f}" for v in r) + f",{c}" for r, c in zip(x, y, strict=True)
+    ]
     (tmp_path / "wide.csv").write_text("\n".join(lines) + "\n")
     config = {
         "gdsim": 1,

@@ -149,3 +149,21 @@ def test_the_first_window_fits_a_small_screen(make_window):
     assert w.height() <= free.height() and w.default_size()[0] <= max(free.width(), 800)
     plots, tabs = w.splitter.sizes()
     assert tabs >= 0.3 * (plots + tabs)  # the tabs keep room for their plots
+
+
+def test_the_tab_under_the_plots_is_remembered_by_name(make_window, settings_sandbox):
+    raw = QSettings()
+    raw.setValue("window/bottomTab", "2")  # as 0.1 kept it: a position among its six tabs
+    raw.sync()
+    w = make_window()
+    assert w.bottom_tabs.currentWidget() is w.health_view  # 0.1's third tab, not today's third
+    w.show_tab("weight_images")
+    w.close()
+    assert QSettings().value("window/bottomTabName") == "weight_images"
+    again = make_window()
+    assert again.bottom_tabs.currentWidget() is again.tab_views["weight_images"]
+    again.close()
+    raw = QSettings()
+    raw.setValue("window/bottomTabName", "no such tab")
+    raw.sync()
+    assert make_window().bottom_tabs.currentIndex() == 0

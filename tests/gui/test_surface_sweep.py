@@ -32,7 +32,7 @@ def network(sizes, activations, loss, reg, seed=0):
 
 
 def pairs(net):
-    """Pairs in one neuron, two neurons of a layer, two layers, weight with bias, first with last."""
+    """In one neuron, two of a layer, two layers, a weight with a bias, the first with the last."""
     names = net.parameter_names
     first, last = names.index("w1_1_1"), len(names) - 1
     second_layer = names.index("w2_1_1")

@@ -68,8 +68,10 @@ class WindowState:
             self._default_split()
         w.plots.set_log_cost(s.log_cost())
         self.sync_log_action(s.log_cost())
-        if 0 <= s.bottom_tab() < w.bottom_tabs.count():
-            w.bottom_tabs.setCurrentIndex(s.bottom_tab())
+        views = w.tab_views
+        key = s.bottom_tab(tuple(views), tuple(k for k in views if k != "weight_images"))
+        if key is not None:
+            w.bottom_tabs.setCurrentWidget(views[key])
         w.controls.step_n_spin.setValue(s.step_n())
         if 0 <= s.speed_index() < w.controls.speed_combo.count():
             w.controls.speed_combo.setCurrentIndex(s.speed_index())
@@ -80,7 +82,8 @@ class WindowState:
         s = w.settings
         s.save_layout(w.saveGeometry(), w.saveState(), w.splitter.saveState())
         s.set_log_cost(w.plots.log_cost())
-        s.set_bottom_tab(w.bottom_tabs.currentIndex())
+        current = w.bottom_tabs.currentWidget()
+        s.set_bottom_tab(next((k for k, v in w.tab_views.items() if v is current), ""))
         s.set_step_n(w.controls.step_n_spin.value())
         s.set_speed_index(w.controls.speed_combo.currentIndex())
 
