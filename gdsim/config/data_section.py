@@ -164,6 +164,8 @@ def read_data(value: Any) -> DataConfig:
             standardize=standardize,
         )
     data_file = read_string(value, path, "path")
+    if "\0" in data_file:  # (JSON can carry one; no file name can hold it)
+        raise config_error("data.path", "holds a NUL character (\\u0000), which no file name can")
     inputs = _columns(value, "inputs", MAX_INPUTS)
     targets = _columns(value, "targets", MAX_UNITS)
     input_set = set(inputs)

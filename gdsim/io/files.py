@@ -65,6 +65,8 @@ def open_regular(
     Refuses (FileRefused) anything that is not a regular file, and a file larger than
     `max_bytes` (`what` names the kind of file in that message: "a config file").
     """
+    if "\0" in os.fsdecode(path):  # os.open would raise a bare ValueError
+        raise FileRefused(path, "the name holds a NUL character, which no file name can")
     fd = os.open(path, _READ_FLAGS)
     try:
         st = os.fstat(fd)

@@ -153,3 +153,20 @@ def test_a_wide_file_is_read_quickly(tmp_path):
     path.write_text(",".join(f"c{i}" for i in range(cols)) + "\n" + ",".join(["1"] * cols) + "\n")
     _, data = read_csv_columns(path, [f"c{i}" for i in range(cols)])
     assert data.shape == (cols, 1)
+
+
+def test_a_name_with_a_nul_character_is_refused_in_one_line(tmp_path):
+    from gdsim.config import ConfigError, config_from_dict
+    from gdsim.errors import FileRefused
+    from gdsim.io.files import open_regular
+
+    with pytest.raises(FileRefused, match="NUL character"):
+        open_regular(str(tmp_path / "a\0b.csv"))
+    config = {
+        "mode": "network",
+        "network": {"inputs": 1, "layers": [{"units": 1, "activation": "linear"}]},
+        "loss": "mse",
+        "data": {"source": "csv", "path": "a\0b.csv", "inputs": ["x"], "targets": ["y"]},
+    }
+    with pytest.raises(ConfigError, match=r"^data.path: holds a NUL character"):
+        config_from_dict(config)
