@@ -32,6 +32,7 @@ from gdsim.app.forms import ConfigForm, describe_change
 from gdsim.app.message_bar import MessageBar
 from gdsim.app.parameter_table import ParameterTable
 from gdsim.app.plots.panel import PlotPanel
+from gdsim.app.plots.states import StoreStates
 from gdsim.app.session import TrainingSession
 from gdsim.app.settings import AppSettings
 from gdsim.app.views.chain_rule import ChainRuleView
@@ -46,6 +47,7 @@ from gdsim.app.window.lessons import LessonWindows
 from gdsim.app.window.presenter import REFRESH_MS, RunPresenter
 from gdsim.app.window.state import WindowState
 from gdsim.app.window.tabs import bottom_tabs
+from gdsim.app.window.timeline import TimelineBar
 from gdsim.config import Config, default_config, load_config
 from gdsim.resources import resource_path
 from gdsim.session.runstate import RunInfo
@@ -131,9 +133,18 @@ class MainWindow(QMainWindow):
         }
         self.bottom_tabs = bottom_tabs(self.tab_views)
 
+        # the timeline sits right under the plots its cursor is drawn on
+        self.timeline = TimelineBar(self._timeline_steps)
+        top = QWidget()
+        top_column = QVBoxLayout(top)
+        top_column.setContentsMargins(0, 0, 0, 0)
+        top_column.setSpacing(2)
+        top_column.addWidget(self.plots, 1)
+        top_column.addWidget(self.timeline)
+
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName("mainSplitter")
-        splitter.addWidget(self.plots)
+        splitter.addWidget(top)
         splitter.addWidget(self.bottom_tabs)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
@@ -163,7 +174,13 @@ class MainWindow(QMainWindow):
             self.statusBar(),
             config=lambda: window().config,
             parent=self,
+            timeline=self.timeline,
+            states=StoreStates(self.plots.store, lambda: window().presenter.last),
         )
+
+    def _timeline_steps(self):
+        """The steps the timeline's arrow keys move between (those the window has a state of)."""
+        return self.presenter.states.steps()
 
     def _build_actions(self) -> None:
         build_menus(self)

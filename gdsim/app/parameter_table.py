@@ -39,6 +39,12 @@ def _fmt(x: float) -> str:
     return f"{x:.6g}"
 
 
+def _fmt_update(x: float) -> str:
+    # NaN here means "not known" (a past step whose previous row decimation dropped), not a
+    # diverged value: say so with a dash
+    return "—" if np.isnan(x) else _fmt(x)
+
+
 class ParameterModel(QAbstractTableModel):
     """One row per parameter, sorted by NumPy: nothing here does per-row Python work when a run
     starts or the numbers change, so 10^5+ parameters cost what 10 do (Qt asks only for the rows
@@ -150,7 +156,8 @@ class ParameterModel(QAbstractTableModel):
                 return self._names[row]
             if col == 1:
                 return str(self._layers[row]) if self._layers[row] else "-"
-            return _fmt(self._values[row, col - 2])
+            v = self._values[row, col - 2]
+            return _fmt_update(v) if col == 4 else _fmt(v)
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole:

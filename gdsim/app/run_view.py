@@ -44,3 +44,16 @@ class RunView(Protocol):
 
     def update_from(self, snap: Snapshot) -> None:
         """Show a snapshot (merged from several if the feed wants every row)."""
+
+
+@runtime_checkable
+class PinnableView(Protocol):
+    """A view fed every row that can also show a past step (the window's timeline).
+
+    While pinned to a state it keeps recording the rows `update_from` brings (the plots grow,
+    the loss surface's path is complete when live is chosen again) but shows `state`. A view
+    fed only the latest state needs no pin: the presenter hands it the past state instead.
+    """
+
+    def pin(self, state: Snapshot | None) -> None:
+        """Show `state` (a past step: running False, no rows); None: the latest again."""

@@ -60,6 +60,7 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.app import theme
+from gdsim.app.plots.cursor import StepCursor
 from gdsim.app.plots.curve import BoundedCurve
 from gdsim.app.plots.curves import PanelCurves
 from gdsim.app.plots.divergence import DivergenceMark
@@ -152,6 +153,7 @@ class PlotPanel(QWidget):
         self._plots = (self.cost_plot, self.parameter_plot, self.gradient_plot)
         self.rate_marks = RateMarks(self._plots)
         self.divergence = DivergenceMark(self._plots)
+        self.cursor = StepCursor(self._plots)  # the step the timeline shows
         self._fit_before: int | None = None  # after a divergence (see _fit_steps)
         self._vbs = tuple(p.getPlotItem().getViewBox() for p in self._plots)
         # the x and y ranges are ours, not pyqtgraph's (why: plots.ranges)
@@ -222,6 +224,7 @@ class PlotPanel(QWidget):
         self._curves.restyle()
         self.rate_marks.restyle()
         self.divergence.restyle()
+        self.cursor.restyle()
         self.key_label.show_values(None)
         self._drawn_key = None  # the now-dots take their brushes when drawn
         self._dirty = True
@@ -240,6 +243,7 @@ class PlotPanel(QWidget):
         self._curves.build_cost(list(self._store.evals), full_batch=full_batch)
         self.rate_marks.clear()
         self.divergence.clear()
+        self.cursor.show_at(None)
         layers = info.layers
         self.picker.set_names(self._names, layers)
         self._selection = ()
@@ -269,6 +273,15 @@ class PlotPanel(QWidget):
         self._dirty = True
 
     update_from = add_snapshot  # (gdsim.app.run_view.RunView)
+
+    def pin(self, state: Snapshot | None) -> None:
+        """The timeline shows `state`: a cursor at its step (the curves keep growing)."""
+        self.cursor.show_at(state.step if state is not None else None)
+
+    @property
+    def store(self) -> PlotStore:
+        """What the plots hold (the timeline's past states come from its rows)."""
+        return self._store
 
     @property
     def _names(self) -> tuple[str, ...]:

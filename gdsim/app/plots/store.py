@@ -22,14 +22,18 @@ import numpy as np
 from gdsim.engine.history import HistoryChunk
 from gdsim.session.series import Series
 
-__all__ = ["EVALUATED", "PlotStore"]
+__all__ = ["EVALUATED", "ROW_META", "PlotStore"]
 
 EVALUATED = ("train_cost", "test_cost")  # extras evaluated now and then (NaN in between)
+# what each parameter row also keeps of its step, after the parameters and gradients, so the
+# timeline can rebuild the whole state at a recorded step (NaN where the chunk had no value)
+ROW_META = ("cost", "learning_rate", "epoch")
 
 
 class PlotStore:
     """The decimating stores of one run: ``cost`` (dense), ``evals`` (evaluated costs by name)
-    and ``rows`` (parameters then gradients, 2p columns; None without parameters)."""
+    and ``rows`` (parameters, gradients, then ROW_META: 2p + 3 columns; None without
+    parameters)."""
 
     def __init__(self) -> None:
         self.names: tuple[str, ...] = ()
@@ -42,7 +46,7 @@ class PlotStore:
         self.names = tuple(names)
         p = len(self.names)
         evals = [n for n in EVALUATED if n in extra_names]
-        self.rows = Series(2 * p, budget * 3 // 4) if p else None
+        self.rows = Series(2 * p + len(ROW_META), budget * 3 // 4) if p else None
         self.cost = Series(1, budget // 8)
         self.evals = {n: Series(1, budget // 8 // max(1, len(evals))) for n in evals}
 
@@ -61,7 +65,7 @@ class PlotStore:
                 elif evaluated.any():
                     series.extend(steps[evaluated], [v[evaluated].reshape(-1, 1)])
         if len(chunk.param_steps) and self.rows is not None:
-            self.rows.extend(chunk.param_steps, [chunk.params, chunk.grads])
+            self.rows.extend(chunk.param_steps, [chunk.params, chunk.grads, _row_meta(chunk)])
 
     def series(self, name: str) -> Series:
         """The cost series `name`: "cost" or one of the evaluated costs."""
@@ -102,6 +106,11 @@ class PlotStore:
             f"unknown curve {which!r}; expected cost, train_cost, test_cost, parameter or gradient"
         )
 
+    def row_steps(self) -> np.ndarray:
+        """The steps of the stored parameter rows (a view, valid until the next `add`)."""
+        rows = self.rows
+        return rows.steps[: rows.n] if rows is not None else np.empty(0, dtype=np.int64)
+
     @property
     def nbytes(self) -> int:
         """Bytes held (bounded by the budget)."""
@@ -110,3 +119,17 @@ class PlotStore:
             if s is not None:
                 total += s.nbytes
         return total
+
+
+def _row_meta(chunk: HistoryChunk) -> np.ndarray:
+    """ROW_META at each of the chunk's parameter rows, looked up among its dense steps (m, 3)."""
+    steps, at = chunk.steps, chunk.param_steps
+    meta = np.full((len(at), len(ROW_META)), np.nan)
+    if len(steps):
+        i = np.minimum(np.searchsorted(steps, at), len(steps) - 1)
+        found = steps[i] == at
+        for c, name in enumerate(ROW_META):
+            v = chunk.cost if name == "cost" else chunk.extras.get(name)
+            if v is not None:
+                meta[found, c] = v[i[found]]
+    return meta

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.app import theme
+from gdsim.app.plots.cursor import StepCursor
 from gdsim.app.plots.ranges import round_up
 from gdsim.app.plots.style import PALETTE
 from gdsim.app.run_view import Feed
@@ -131,11 +132,13 @@ class GradientHealthView(QWidget):
         self._flags: list[tuple[str, str]] = []
         self._curves: list[pg.PlotDataItem] = []
         self._record = GradientRecord((), (), (), self.max_points)
+        self.cursor = StepCursor([self.plot])  # the step the timeline shows
         theme.style_plot(self.plot)
         theme.notifier().changed.connect(self._apply_theme)
 
     def _apply_theme(self, *_args) -> None:
         theme.style_plot(self.plot)
+        self.cursor.restyle()
         self._set_flags(self._flags)
 
     # ------------------------------------------------------------------ feeding
@@ -146,6 +149,7 @@ class GradientHealthView(QWidget):
         """Forget the previous run; one curve per layer of this one."""
         self._info = info
         self._follow_steps = True
+        self.cursor.show_at(None)
         index = info.parameter_index
         layers = index.layer
         if info.config.mode == "function":
@@ -176,6 +180,11 @@ class GradientHealthView(QWidget):
         self._record.update(snap, self)
         self._redraw()
         self._set_flags(self._evaluate())
+
+    def pin(self, state: Snapshot | None) -> None:
+        """The timeline shows `state`: a cursor at its step. The norms go on being recorded and
+        the flags keep describing the latest step (they are about where the run is going)."""
+        self.cursor.show_at(state.step if state is not None else None)
 
     def series(self, position: int) -> tuple[np.ndarray, np.ndarray]:
         """(steps, norms) plotted for the layer at `position` (raw norms, not log)."""

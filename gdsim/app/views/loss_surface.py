@@ -91,6 +91,9 @@ class LossSurfaceView(QWidget):
         self._y: np.ndarray | None = None
         self._current: np.ndarray | None = None
         self._step: int | None = None
+        # the timeline's past state shown instead of the latest, and the latest meanwhile
+        self._pinned: Snapshot | None = None
+        self._latest: tuple[np.ndarray, int] | None = None
         self._ix = 0
         self._iy = 1
         # the trajectory: full parameter rows so that a new selection shows its path at once
@@ -194,6 +197,7 @@ class LossSurfaceView(QWidget):
         self._net = self._x = self._y = None
         self._current = None
         self._step = None
+        self._pinned = self._latest = None
         self._grid = None
         self._centre = None
         self._xs = self._ys = np.zeros(0)
@@ -260,15 +264,44 @@ class LossSurfaceView(QWidget):
         params = np.asarray(snap.parameters, dtype=np.float64)
         if params.shape != net.theta.shape:
             return
-        self._current = params.copy()
-        self._step = snap.step
+        self._latest = (params.copy(), snap.step)
         self._append_rows(snap.chunk.param_steps, snap.chunk.params)
+        if self._pinned is not None:
+            return  # the timeline's step stays; the path is complete when it goes live
+        self._current, self._step = self._latest
         self._draw_path()
         if self._needs_grid(snap.running):
             if self.isVisible():
                 self._compute_grid()
             else:
                 self._dirty = True
+
+    def pin(self, state: Snapshot | None) -> None:
+        """Show `state` (the timeline's past step): the path up to it, its point, and the grid
+        at its parameters; None: the latest again."""
+        net = self._net
+        if net is None or (state is not None and state.run_id != self._run_id):
+            return
+        if state is not None and np.shape(state.parameters) != net.theta.shape:
+            return
+        self._pinned = state
+        if state is None:
+            if self._latest is None:
+                return
+            self._current, self._step = self._latest
+        else:
+            self._current = np.array(state.parameters, dtype=np.float64)
+            self._step = state.step
+        self._draw_path()
+        if self.isVisible():
+            self._compute_grid()
+        else:
+            self._dirty = True
+
+    def current_point(self) -> tuple[float, float] | None:
+        """The chosen pair's values at the step shown (the red dot), or None."""
+        cur = self._current
+        return None if cur is None else (float(cur[self._ix]), float(cur[self._iy]))
 
     def select(self, px: str, py: str) -> bool:
         """Show the surface over parameters `px` (horizontal) and `py` (vertical)."""
@@ -344,6 +377,9 @@ class LossSurfaceView(QWidget):
 
     def _draw_path(self) -> None:
         steps, xs, ys = self.trajectory()
+        if self._pinned is not None:  # looking back: the path as it was then
+            upto = steps <= self._pinned.step
+            steps, xs, ys = steps[upto], xs[upto], ys[upto]
         current = None
         if self._current is not None:
             cx, cy = self._current[self._ix], self._current[self._iy]

@@ -74,6 +74,8 @@ class PredictionView(QWidget):
         self.setObjectName("predictionView")
         self._kind = "none"  # "none" | "boundary" | "curve" | "other"
         self._run_id: int | None = None
+        self._pinned: Snapshot | None = None  # the timeline's past step, shown instead
+        self._latest: tuple[np.ndarray, int] | None = None  # the latest, meanwhile
         self._net: Network | None = None
         self._data: Dataset | None = None
         self._n_out = 0
@@ -148,6 +150,7 @@ class PredictionView(QWidget):
 
         `dataset` stands in for the config's data section (as it does for `Trainer`)."""
         self._run_id = info.run_id
+        self._pinned = self._latest = None
         self._reset()
         config = info.config
         if config.mode != "network":
@@ -220,6 +223,9 @@ class PredictionView(QWidget):
             return
         if self._classify:
             self.classes.accuracy.add(snap.chunk)
+        self._latest = (params, snap.step)
+        if self._pinned is not None:
+            return  # the timeline's step stays shown
         net.theta[...] = params
         self._step = snap.step
         if not self.isVisible():
@@ -228,6 +234,22 @@ class PredictionView(QWidget):
             self._dirty = True  # a big data set: the pause's final update draws it
         else:
             self._redraw()
+
+    def pin(self, state: Snapshot | None) -> None:
+        """Predict with `state`'s parameters (the timeline's past step); None: the latest."""
+        net = self._net
+        if net is None or (state is not None and state.run_id != self._run_id):
+            return
+        shown = (state.parameters, state.step) if state is not None else self._latest
+        if shown is None or np.shape(shown[0]) != net.theta.shape:
+            return
+        self._pinned = state
+        net.theta[...] = shown[0]
+        self._step = shown[1]
+        if self.isVisible():
+            self._redraw()
+        else:
+            self._dirty = True
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)

@@ -5,6 +5,11 @@ often, only while its tab shows. Everything visible is refreshed from one ~30 Hz
 when a snapshot arrived since the last refresh, so drawing never starves the trainer. The
 presenter also writes the step/cost status line and the messages about the run (function mode,
 divergence, a stop rule that paused it).
+
+The timeline (gdsim.app.window.timeline) asks to look back at step k: the presenter takes the
+state at k from its StateSource and shows it in every view (views fed every row are pinned to
+it, the others are handed it), and from then on feeds rows but not states until live is chosen
+again, when every view catches up at once.
 """
 
 from __future__ import annotations
@@ -19,12 +24,14 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QTabWidget
 
 from gdsim.app import theme
 from gdsim.app.message_bar import MessageBar
-from gdsim.app.run_view import RunView
+from gdsim.app.run_view import PinnableView, RunView
 from gdsim.app.session import TrainingSession
+from gdsim.app.window.timeline import TimelineBar
 from gdsim.config import Config
 from gdsim.engine.parameters import ParameterIndex
 from gdsim.session.run_model import reads_a_file, run_data
 from gdsim.session.runstate import RunInfo, Snapshot, merge_snapshots
+from gdsim.session.timeline import StateSource, nearest_step
 
 REFRESH_MS = 33  # at most ~30 redraws a second
 LOAD_POLL_MS = 15  # how often to look whether the run's data file has been read
@@ -52,10 +59,13 @@ class _Cadence:
     def due(self, snap: Snapshot, now: float) -> bool:
         return not snap.running or now - self.shown >= self.interval
 
-    def feed(self, snap: Snapshot, current: object, catch_up: bool = False) -> None:
+    def feed(
+        self, snap: Snapshot, current: object, catch_up: bool = False, hold: bool = False
+    ) -> None:
         """Every-row views get the pending rows, latest-state views `snap`. `catch_up` (the tabs
         changed): the views that skip updates while hidden get `snap` whether showing or not,
-        the others only their pending rows."""
+        the others only their pending rows. `hold` (the timeline shows a past step): only the
+        rows go."""
         merged = merge_snapshots(self.pending) if self.pending else None
         self.pending = []
         for view in self.views:
@@ -63,6 +73,8 @@ class _Cadence:
             if feed.every_row:
                 if merged is not None:
                     view.update_from(merged)
+            elif hold:
+                continue
             elif feed.only_visible:
                 if catch_up or view is current:
                     view.update_from(snap)
@@ -84,6 +96,8 @@ class RunPresenter(QObject):
         status_bar: QStatusBar,
         config: Callable[[], Config],
         parent: QObject | None = None,
+        timeline: TimelineBar | None = None,
+        states: StateSource | None = None,
     ):
         super().__init__(parent)
         self._session = session
@@ -93,6 +107,12 @@ class RunPresenter(QObject):
         self._message_bar = message_bar
         self._status_bar = status_bar
         self._config = config
+        self._timeline = timeline
+        self.states = states  # where the timeline's past states come from
+        self.shown: Snapshot | None = None  # the past state every view shows (None: live)
+        self._asked: int | None = None  # the step the timeline asked for (shown: the nearest)
+        self._request: int | None = None  # a step asked for while dragging, shown on the tick
+        self._pinnable = [v for v in self._views if isinstance(v, PinnableView)]
         self._live = [v for v in self._views if v.run_feed.interval_ms is None]
         intervals = dict.fromkeys(
             v.run_feed.interval_ms for v in self._views if v.run_feed.interval_ms is not None
@@ -118,6 +138,9 @@ class RunPresenter(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
+        if timeline is not None:
+            timeline.step_requested.connect(self.request_step)
+            timeline.live_requested.connect(self.show_live)
 
     # ------------------------------------------------------------------ the timer
     def start(self) -> None:
@@ -180,10 +203,13 @@ class RunPresenter(QObject):
         self.last = None
         self.history_unsaved = False
         self._shown_divergence = False
+        self.shown = self._asked = self._request = None  # a new run is shown live
         for cadence in self._cadences:
             cadence.pending = []
         for view in self._views:
-            view.start_run(info)
+            view.start_run(info)  # (which unpins a pinned view)
+        if self._timeline is not None:
+            self._timeline.show_live(0)
         self._dirty = True
 
     def _on_snapshot(self, snap: Snapshot) -> None:
@@ -229,9 +255,70 @@ class RunPresenter(QObject):
             return False
         return True
 
+    # ------------------------------------------------------------------ the timeline
+    def request_step(self, step: int) -> None:
+        """Show step `step` on the next tick (a drag asks faster than views can draw)."""
+        self._request = int(step)
+
+    def show_step(self, step: int) -> Snapshot | None:
+        """Show the state at `step` (or the nearest step the StateSource knows) in every view,
+        now; returns it (None when there is none). At or past the latest step: live."""
+        self._request = None
+        last, states = self.last, self.states
+        if last is None or states is None or self._waiting is not None:
+            return None
+        if step >= last.step:
+            self.show_live()
+            return None
+        shown = nearest_step(states.steps(), step)
+        state = states.state_at(shown) if shown is not None else None
+        if state is None:
+            return None
+        self.shown, self._asked = state, int(step)
+        for view in self._views:
+            if isinstance(view, PinnableView):
+                view.pin(state)
+            elif not view.run_feed.every_row:
+                view.update_from(state)
+        self._show_timeline()
+        return state
+
+    def show_live(self) -> None:
+        """Back to the latest step: every view catches up at once."""
+        self._request = None
+        was_past = self.shown is not None
+        self.shown = self._asked = None
+        snap = self.last
+        if was_past and snap is not None:
+            current = self._tabs.currentWidget()
+            for cadence in self._cadences:
+                cadence.shown = time.monotonic()
+                cadence.feed(snap, current, hold=True)  # the rows still pending
+            for view in self._views:
+                if isinstance(view, PinnableView):
+                    view.pin(None)
+                elif not view.run_feed.every_row:
+                    view.update_from(snap)
+        self._show_timeline()
+
+    def is_live(self) -> bool:
+        return self.shown is None
+
+    def _show_timeline(self) -> None:
+        bar, last = self._timeline, self.last
+        if bar is None:
+            return
+        latest = last.step if last is not None else 0
+        if self.shown is None:
+            bar.show_live(latest)
+        else:
+            bar.show_past(self._asked, self.shown.step, latest)
+
     # ------------------------------------------------------------------ drawing
     def refresh(self) -> None:
         """The only place that repaints: at most every REFRESH_MS, only after new data."""
+        if self._request is not None:
+            self.show_step(self._request)
         for view in self._live:
             view.refresh()
         if not self._dirty:
@@ -242,13 +329,15 @@ class RunPresenter(QObject):
             return
         now = time.monotonic()
         current = self._tabs.currentWidget()
+        hold = self.shown is not None
         for cadence in self._cadences:
             if cadence.due(snap, now):
                 cadence.shown = now
-                cadence.feed(snap, current)
+                cadence.feed(snap, current, hold=hold)
             else:
                 self._dirty = True  # show the final numbers once the run pauses
         self._status_line.setText(self._status_text(snap))
+        self._show_timeline()
 
     def _catch_up(self, _index: int = -1) -> None:
         """The tabs changed: bring the views that wait while hidden up to date."""
@@ -257,7 +346,7 @@ class RunPresenter(QObject):
             return
         current = self._tabs.currentWidget()
         for cadence in self._cadences:
-            cadence.feed(snap, current, catch_up=True)
+            cadence.feed(snap, current, catch_up=True, hold=self.shown is not None)
 
     def _status_text(self, snap: Snapshot) -> str:
         config = self._config()
