@@ -21,8 +21,9 @@ class StepCursor:
 
     def __init__(self, plots: Sequence[pg.PlotWidget]):
         self.step: int | None = None
+        self._plots = tuple(plots)
         self.lines: list[pg.InfiniteLine] = []
-        for i, plot in enumerate(plots):
+        for i in range(len(self._plots)):
             line = pg.InfiniteLine(
                 pos=0,
                 angle=90,
@@ -32,21 +33,22 @@ class StepCursor:
                 labelOpts={"position": 0.9, "anchors": [(0, 1), (0, 1)]},
             )
             line.setZValue(20)  # above the curves
-            line.hide()
-            plot.addItem(line, ignoreBounds=True)  # (it never widens a range)
             self.lines.append(line)
         self.restyle()
 
     def show_at(self, step: int | None) -> None:
-        """The line at `step`; None hides it (live)."""
+        """The line at `step`; None takes it off the plots (live: they hold only their marks)."""
+        was = self.step
         self.step = step
-        for line in self.lines:
+        for plot, line in zip(self._plots, self.lines, strict=True):
             if step is None:
-                line.hide()
-            else:
-                line.setValue(step)
-                line.setToolTip(f"Every view shows step {step:,} (the timeline below)")
-                line.show()
+                if was is not None:
+                    plot.removeItem(line)
+                continue
+            line.setValue(step)
+            line.setToolTip(f"Every view shows step {step:,} (the timeline below)")
+            if was is None:
+                plot.addItem(line, ignoreBounds=True)  # (it never widens a range)
 
     def restyle(self) -> None:
         c = theme.colors()

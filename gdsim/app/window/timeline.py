@@ -49,9 +49,11 @@ class TimelineSlider(QSlider):
             here = self.shown if self.shown is not None else int(steps[-1])
             to = neighbour_step(steps, here, -1 if key == Qt.Key.Key_Left else 1)
             if to is not None:
+                self.shown = to  # (a second press before the views are drawn goes on from here)
                 self.step_key.emit(to)
         elif key == Qt.Key.Key_Home and len(steps):
-            self.step_key.emit(int(steps[0]))
+            self.shown = int(steps[0])
+            self.step_key.emit(self.shown)
         elif key == Qt.Key.Key_End:
             self.end_key.emit()
         else:
