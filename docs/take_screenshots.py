@@ -10,6 +10,7 @@ Weight images and Prediction tabs as ``image-weights.png`` and ``image-predictio
 Under a real (or virtual) X server: ``xvfb-run -a -s "-screen 0 1600x1000x24" python
 docs/take_screenshots.py``; for HiDPI add ``QT_SCALE_FACTOR=2``. Writes <out>/<theme>/*.png: the
 main window, the plot panel (also with the hover readout and with a message), every bottom tab,
+the timeline scrubbed back (the plots with their cursor, and the window on the Chain rule tab),
 the exported plot images, and both lessons (also the two-parameter optimizer race). Settings go
 to a temporary folder, never to the user's own.
 """
@@ -168,6 +169,18 @@ def main(argv: list[str] | None = None) -> int:
             window.bottom_tabs.setCurrentIndex(i)
             title = window.bottom_tabs.tabText(i).lower().replace(" ", "-")
             shot(window.bottom_tabs, f"tab-{i}-{title}")
+        # the timeline: every view at an earlier step, a cursor on the plots
+        window.show_tab("chain_rule")
+        window.presenter.show_step(step // 4)
+        top = window.timeline.parentWidget()  # the plots with the timeline under them
+        shot(top, "timeline")
+        size, sizes = window.size(), window.splitter.sizes()
+        window.resize(1400, 1000)  # room for the whole breakdown under the plots
+        window.splitter.setSizes([480, 440])
+        shot(window, "chain-rule-scrubbed")
+        window.resize(size)
+        window.splitter.setSizes(sizes)
+        window.presenter.show_live()
         window.bottom_tabs.setCurrentIndex(0)
         for kind in ("warning", "error", "info"):
             window.message_bar.show_message(

@@ -17,21 +17,15 @@ __all__ = ["StepCursor"]
 
 
 class StepCursor:
-    """One vertical line per plot at a step, labelled on the first plot; hidden while live."""
+    """One vertical line per plot at a step; off the plots while live. (Unlabelled: a label
+    at the top ran into the legend, and the timeline under the plots names the step.)"""
 
     def __init__(self, plots: Sequence[pg.PlotWidget]):
         self.step: int | None = None
         self._plots = tuple(plots)
         self.lines: list[pg.InfiniteLine] = []
-        for i in range(len(self._plots)):
-            line = pg.InfiniteLine(
-                pos=0,
-                angle=90,
-                movable=False,
-                label="step {value:,.0f}" if i == 0 else None,
-                # high on the line: the divergence mark's label sits low
-                labelOpts={"position": 0.9, "anchors": [(0, 1), (0, 1)]},
-            )
+        for _plot in self._plots:
+            line = pg.InfiniteLine(pos=0, angle=90, movable=False)
             line.setZValue(20)  # above the curves
             self.lines.append(line)
         self.restyle()
@@ -55,8 +49,3 @@ class StepCursor:
         pen = pg.mkPen(c.highlight, width=theme.px(2))
         for line in self.lines:
             line.setPen(pen)
-            label = getattr(line, "label", None)
-            if label is not None:
-                label.setColor(c.highlight)
-                label.fill = pg.mkBrush(c.background)
-                label.update()

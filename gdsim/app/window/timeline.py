@@ -121,9 +121,11 @@ class TimelineBar(QWidget):
         with QSignalBlocker(self.slider):
             self.slider.setRange(0, self._latest)
             self.slider.setValue(self._latest)
-        self.label.setText(timeline_text(None, None, self._latest))
+        self._set_page()
+        if self._latest == 0:  # a new run: the words may be short again
+            self.label.setMinimumWidth(0)
+        self._say(timeline_text(None, None, self._latest))
         self.live_button.setEnabled(False)
-        self._apply_theme()
 
     def show_past(self, asked: int, shown: int, latest: int) -> None:
         """The views show step `shown` (the nearest the window holds to `asked`) of `latest`."""
@@ -134,9 +136,20 @@ class TimelineBar(QWidget):
             self.slider.setMaximum(self._latest)
             if not self.slider.isSliderDown():  # (a drag keeps its own position)
                 self.slider.setValue(int(asked))
-        self.label.setText(timeline_text(asked, shown, self._latest))
+        self._set_page()
+        self._say(timeline_text(asked, shown, self._latest))
         self.live_button.setEnabled(True)
+
+    def _say(self, text: str) -> None:
         self._apply_theme()
+        self.label.setText(text)
+        # the words only ever widen during a run, so the slider never changes length under a
+        # dragging mouse as they change from "step 9" to "step 10" or to "the nearest recorded"
+        self.label.setMinimumWidth(max(self.label.minimumWidth(), self.label.sizeHint().width()))
+
+    def _set_page(self) -> None:
+        # Page Up/Down and a click beside the handle: a twentieth of the run, whatever its length
+        self.slider.setPageStep(max(1, self._latest // 20))
 
     def _apply_theme(self, *_args) -> None:
         # while looking back the words are in the diagrams' highlight colour: the views do not
