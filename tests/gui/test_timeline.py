@@ -169,6 +169,7 @@ def test_scrubbing_to_step_20_shows_step_20_in_every_view(qtbot, run100):
     assert np.array_equal(w.diagram_view._net.theta, params)
     w.show_tab("prediction")
     assert np.array_equal(w.prediction_view._net.theta, params)
+    assert w.prediction_view.classes.cursor.step == 20  # on the accuracy over time
     grid = w.prediction_view.grid_points()
     np.testing.assert_allclose(
         w.prediction_view.grid_values().ravel(), t.predict(grid).ravel(), rtol=0, atol=1e-12

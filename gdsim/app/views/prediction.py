@@ -244,6 +244,7 @@ class PredictionView(QWidget):
         if shown is None or np.shape(shown[0]) != net.theta.shape:
             return
         self._pinned = state
+        self.classes.cursor.show_at(state.step if state is not None else None)
         net.theta[...] = shown[0]
         self._step = shown[1]
         if self.isVisible():

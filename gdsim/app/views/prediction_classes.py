@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.app import theme
+from gdsim.app.plots.cursor import StepCursor
 from gdsim.app.views.prediction_classes_numbers import (
     AccuracyStore,
     cell_text,
@@ -182,6 +183,7 @@ class ClassesPanel(QWidget):
         self.legend = item.addLegend(offset=(-4, -4), labelTextSize="8pt", verSpacing=-6)
         self.train_curve = item.plot([], [], name="train")
         self.test_curve = item.plot([], [], name="test")
+        self.cursor = StepCursor([self.plot])  # the step the timeline shows
 
         self.strip = MisclassifiedStrip()
         self.strip.setMinimumWidth(120)
@@ -214,6 +216,7 @@ class ClassesPanel(QWidget):
             self.test_button.setToolTip("this run has no test data")
         self.choose("test" if has_test else "train", emit=False)
         self.matrix.set_counts(np.zeros((0, 0), dtype=np.int64))
+        self.cursor.show_at(None)
         self.plot.setVisible(self.accuracy.active)
         self.draw_accuracy()
 
@@ -255,4 +258,5 @@ class ClassesPanel(QWidget):
         self.train_curve.setPen(pg.mkPen(c.series[0], width=theme.px(1.6)))
         self.test_curve.setPen(pg.mkPen(c.series[1], width=theme.px(1.6)))
         self.legend.setLabelTextColor(c.foreground)
+        self.cursor.restyle()
         self.matrix.update()
