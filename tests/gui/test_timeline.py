@@ -195,6 +195,9 @@ def test_arrow_keys_move_by_one_recorded_step(qtbot, run100):
     assert s.value() == 0 and w.presenter.shown.step == 0
     qtbot.keyClick(s, Qt.Key.Key_End)
     assert w.presenter.is_live() and s.value() == 100
+    qtbot.keyClick(s, Qt.Key.Key_PageDown)  # a twentieth of the run back
+    w.presenter.refresh()
+    assert s.value() == 95 and w.presenter.shown.step == 95
 
 
 def test_training_while_scrubbed_keeps_the_views_at_k_and_live_catches_up(qtbot, run100):

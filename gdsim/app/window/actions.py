@@ -139,8 +139,9 @@ def build_menus(w: QMainWindow) -> None:  # a gdsim.app.main_window.MainWindow
 
 def _show_shortcuts(window: QMainWindow) -> None:
     from gdsim.app.help import show_shortcuts
+    from gdsim.app.window.timeline import TIMELINE_KEYS
 
-    show_shortcuts(window, window.actions())
+    show_shortcuts(window, window.actions(), extra=TIMELINE_KEYS)
 
 
 def _show_about(window: QMainWindow) -> None:

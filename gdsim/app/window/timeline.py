@@ -19,7 +19,15 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSl
 from gdsim.app import theme
 from gdsim.session.timeline import neighbour_step
 
-__all__ = ["TimelineBar", "TimelineSlider", "timeline_text"]
+__all__ = ["TIMELINE_KEYS", "TimelineBar", "TimelineSlider", "timeline_text"]
+
+GROUP = "Timeline (the slider focused)"
+TIMELINE_KEYS = (  # for the keyboard shortcuts list: (group, what, keys)
+    (GROUP, "Previous / next recorded step", "Left, Right"),
+    (GROUP, "First step", "Home"),
+    (GROUP, "Back to live", "End"),
+    (GROUP, "A twentieth of the run forward / back", "Page Up, Page Down"),
+)
 
 
 def timeline_text(asked: int | None, shown: int | None, latest: int) -> str:
