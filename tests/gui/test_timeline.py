@@ -271,3 +271,27 @@ def test_a_decimated_step_shows_the_nearest_recorded_one(qtbot, window):
     qtbot.keyClick(slider(w), Qt.Key.Key_Right)
     w.presenter.refresh()
     assert w.presenter.shown.step == steps[list(steps).index(nearest) + 1]
+
+
+def test_a_function_mode_run_scrubs_too(qtbot, make_window, tmp_path):
+    path = tmp_path / "one.json"
+    path.write_text(
+        '{"mode": "function", "function": "(w - 3)**2", "parameters": {"w": 1.0},'
+        ' "optimizer": {"name": "sgd", "learning_rate": 0.1}}'
+    )
+    w = make_window(path)
+    w.step(10)
+    wait_step(qtbot, w, 10)
+    w.form.optimizer_form.learning_rate_spin.setValue(0.5)  # a live change: the rate at 2 is 0.1
+    qtbot.waitUntil(lambda: w.config.optimizer.learning_rate == 0.5, timeout=5000)
+    w.step(5)
+    wait_step(qtbot, w, 15)
+    scrub(w, 2)
+    expected = 3 - 2 * 0.8**2  # w_t = 3 - 2 (1 - 2 * 0.1)^t
+    value, grad, update = table_numbers(w, 0)
+    assert value == pytest.approx(expected, abs=1e-12)
+    assert grad == pytest.approx(2 * (expected - 3), abs=1e-12)
+    assert update == pytest.approx(-0.1 * 2 * (3 - 2 * 0.8 - 3), abs=1e-12)
+    assert w.presenter.shown.learning_rate == 0.1 and w.presenter.shown.cost == pytest.approx(
+        (expected - 3) ** 2, abs=1e-12
+    )
