@@ -112,7 +112,6 @@ class RunPresenter(QObject):
         self.shown: Snapshot | None = None  # the past state every view shows (None: live)
         self._asked: int | None = None  # the step the timeline asked for (shown: the nearest)
         self._request: int | None = None  # a step asked for while dragging, shown on the tick
-        self._pinnable = [v for v in self._views if isinstance(v, PinnableView)]
         self._live = [v for v in self._views if v.run_feed.interval_ms is None]
         intervals = dict.fromkeys(
             v.run_feed.interval_ms for v in self._views if v.run_feed.interval_ms is not None
