@@ -23,6 +23,9 @@ nothing except for the amortised growth):
 The tail: the last slot of both stores always holds the latest appended step. If that step is not
 on the current stride it is provisional — the next append overwrites it instead of taking a new
 slot — which is how "the latest step is always available" costs no extra buffer or copy.
+With ``append(..., live=True)`` (the trainer) a provisional row is not even copied: the history
+keeps the caller's vectors and copies them into the tail slot only when a reader asks for it
+(`_settle`), so rows that the next append replaces cost nothing to record.
 
 Budget: the dense series may use at most budget // 4 bytes; the rows get the rest. `nbytes`
 counts the allocated (capacity) bytes of all arrays and never exceeds `budget_bytes` (transiently,
@@ -37,11 +40,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from gdsim.engine.decimation import compact, on_stride
+from gdsim.engine.history_chunk import HistoryChunk
 
 __all__ = ["History", "HistoryChunk", "DEFAULT_BUDGET_BYTES"]
 
@@ -51,31 +54,6 @@ _INITIAL_DENSE = 4096  # entries
 _INITIAL_ROW_BYTES = 2**20  # first row allocation is at most this big (and at most 64 rows)
 _RESERVE_ROW_BYTES = 64 * 1024  # rows this large reserve their whole store at once
 _INITIAL_ROWS = 64
-
-
-@dataclass(frozen=True)
-class HistoryChunk:
-    """What was appended after some step, as copies that the History never touches again.
-
-    The last param row may be the latest step stored off-stride (its values are exact, but the
-    History itself will drop it on the next append). `latest_step` is -1 and `latest_params` /
-    `latest_grads` are empty (shape (0,)) when the History is empty.
-    """
-
-    steps: np.ndarray  # (n,) int64
-    cost: np.ndarray  # (n,) float64
-    extras: dict[str, np.ndarray]  # name -> (n,) float64
-    param_steps: np.ndarray  # (m,) int64
-    params: np.ndarray  # (m, P) float64
-    grads: np.ndarray  # (m, P) float64
-    latest_step: int
-    latest_params: np.ndarray  # (P,) float64
-    latest_grads: np.ndarray  # (P,) float64
-
-    @property
-    def is_empty(self) -> bool:
-        """True when nothing new was appended (no dense entry and no param row)."""
-        return len(self.steps) == 0 and len(self.param_steps) == 0
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -134,7 +112,8 @@ class History:
     def _allocate(self) -> None:
         dcap = min(_INITIAL_DENSE, self._max_dense)
         rcap = min(self._max_rows, _INITIAL_ROWS, max(2, _INITIAL_ROW_BYTES // self._row_bytes))
-        if self._row_bytes >= _RESERVE_ROW_BYTES:
+        reserve = self._row_bytes >= _RESERVE_ROW_BYTES
+        if reserve:
             # Large rows (big networks): reserve the whole row store now. np.zeros of this size
             # is mapped lazily by the OS, so memory is committed only as rows are written, and
             # growth never copies megabytes of rows (measured: a quarter of a 784-128-64-10
@@ -147,8 +126,11 @@ class History:
         self._dstride = 1
         self._dtail_off = False
         self._rsteps = np.zeros(rcap, dtype=np.int64)
-        self._rparams = np.zeros((rcap, self.n_params), dtype=np.float64)
-        self._rgrads = np.zeros((rcap, self.n_params), dtype=np.float64)
+        if not (reserve and getattr(self, "_rcap", 0) == rcap):
+            # (A reserved store is kept by clear(): its pages are mapped already, and writing a
+            # row into fresh pages cost 3-5x more, measured on 784-128-64-10 after a reset.)
+            self._rparams = np.zeros((rcap, self.n_params), dtype=np.float64)
+            self._rgrads = np.zeros((rcap, self.n_params), dtype=np.float64)
         self._rmeta = np.zeros((self._n_vals, rcap), dtype=np.float64)
         self._rcap = rcap
         # Row cost/extras are copied into _rmeta only once the dense series has been decimated;
@@ -157,6 +139,7 @@ class History:
         self._k = 0
         self._stride = 1
         self._rtail_off = False
+        self._live: tuple[np.ndarray, np.ndarray] | None = None  # the tail row, not yet copied
         self._last = -1  # latest appended step (Python int); -1 = none yet (steps are >= 0)
 
     def _dense_make_room(self) -> int:
@@ -220,10 +203,16 @@ class History:
         params: np.ndarray,
         grads: np.ndarray,
         extras: Sequence[float] | np.ndarray = (),
+        *,
+        live: bool = False,
     ) -> None:
         """Record one step. `params`/`grads` are copied. `extras` is one value per extra name
         (in `extra_names` order) or empty for all-NaN. Steps must be >= 0 and strictly increasing
-        (ValueError otherwise; nothing is recorded then)."""
+        (ValueError otherwise; nothing is recorded then).
+
+        `live=True`: `params`/`grads` are float64 vectors that the caller leaves unchanged until
+        its next append (or calls `lose_live` if it cannot); a row off the stride, which that
+        append replaces, is then copied only if it is read before."""
         step = operator.index(step)
         if step <= self._last:
             if self._last < 0:
@@ -258,14 +247,35 @@ class History:
             k -= 1
         elif k == self._rcap:
             k = self._rows_make_room()
+        off = step % self._stride != 0
         self._rsteps[k] = step
-        self._rparams[k] = params
-        self._rgrads[k] = grads
+        if live and off:
+            self._live = (params, grads)
+        else:
+            self._live = None
+            self._rparams[k] = params
+            self._rgrads[k] = grads
         if self._meta_eager:
             self._rmeta[:, k] = vals[:, n]
         self._k = k + 1
-        self._rtail_off = step % self._stride != 0
+        self._rtail_off = off
         self._last = step
+
+    def _settle(self) -> None:
+        """Copy a live tail row into its slot (before anything reads the rows)."""
+        if self._live is not None:
+            params, grads = self._live
+            self._live = None
+            self._rparams[self._k - 1] = params
+            self._rgrads[self._k - 1] = grads
+
+    def lose_live(self) -> None:
+        """The live vectors changed before the next append (an update failed half-way): a tail
+        row not yet copied can no longer be read from them and becomes NaN, not wrong values."""
+        if self._live is not None:
+            self._live = None
+            self._rparams[self._k - 1] = np.nan
+            self._rgrads[self._k - 1] = np.nan
 
     def set_latest_extra(self, name: str, value: float) -> None:
         """Overwrite extra `name` of the latest appended step (its dense entry and its row).
@@ -295,7 +305,8 @@ class History:
         return params, grads
 
     def clear(self) -> None:
-        """Forget everything (and release grown buffers); strides go back to 1."""
+        """Forget everything (and release grown buffers, but not a reserved row store); strides
+        go back to 1."""
         self._allocate()
 
     # ------------------------------------------------------------------ dense series
@@ -336,15 +347,18 @@ class History:
 
     def params(self) -> np.ndarray:
         """θ rows aligned with `param_steps()`, shape (len, P) (read-only view)."""
+        self._settle()
         return _readonly(self._rparams[: self._k])
 
     def grads(self) -> np.ndarray:
         """g rows aligned with `param_steps()`, shape (len, P) (read-only view)."""
+        self._settle()
         return _readonly(self._rgrads[: self._k])
 
     def _require_nonempty(self) -> int:
         if self._k == 0:
             raise IndexError("the history is empty")
+        self._settle()
         return self._k - 1
 
     def latest_params(self) -> np.ndarray:
@@ -378,6 +392,7 @@ class History:
     def param_row(self, step: int) -> tuple[np.ndarray, np.ndarray] | None:
         """(θ, g) copies for `step` if a row for exactly that step is stored, else None."""
         step = operator.index(step)
+        self._settle()
         k = self._k
         i = int(np.searchsorted(self._rsteps[:k], step))
         if i < k and self._rsteps[i] == step:
@@ -416,6 +431,7 @@ class History:
         every = operator.index(every)
         if every < 1:
             raise ValueError(f"every must be >= 1, got {every}")
+        self._settle()
         k, p = self._k, self.n_params
         rsteps = self._rsteps[:k]
         if every == 1:
@@ -441,6 +457,7 @@ class History:
         After a decimation this is simply what is stored now after `step`.
         """
         step = operator.index(step)
+        self._settle()
         n, k = self._n, self._k
         d0 = int(np.searchsorted(self._steps[:n], step, side="right"))
         r0 = int(np.searchsorted(self._rsteps[:k], step, side="right"))
