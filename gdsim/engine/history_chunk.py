@@ -30,3 +30,10 @@ class HistoryChunk:
     def is_empty(self) -> bool:
         """True when nothing new was appended (no dense entry and no param row)."""
         return len(self.steps) == 0 and len(self.param_steps) == 0
+
+
+def readonly(a: np.ndarray) -> np.ndarray:
+    """A read-only view of `a`."""
+    v = a.view()
+    v.flags.writeable = False
+    return v
