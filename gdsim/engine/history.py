@@ -19,9 +19,9 @@ Storage (preallocated, grown by doubling up to the budget: `append` allocates no
   filled from the first dense decimation on; before that the dense series is complete and a row's
   cost/extras are looked up there by step.)
 
-Row i's θ and g are in row ``_slot[i]`` of ``_rparams`` / ``_rgrads`` (slots k.. are free), so a
-decimation moves no θ/g row (on 784-128-64-10 each one copied ~100 MB): it compacts the small
-arrays and the slot map, and a dropped row's slot takes a later row.
+Row i's θ and g are in row ``_slot[i]`` of ``_rparams`` / ``_rgrads`` (slots k.. are free). In a
+reserved store (big rows) a decimation moves no θ/g row (on 784-128-64-10 each one copied
+~100 MB): it compacts the small arrays and the slot map; a dropped row's slot takes a later row.
 
 The tail: the last row always holds the latest appended step. If that step is not on the current
 stride it is provisional — the next append overwrites it instead of taking a new slot — so "the
@@ -109,7 +109,7 @@ class History:
     def _allocate(self) -> None:
         dcap = min(_INITIAL_DENSE, self._max_dense)
         rcap = min(self._max_rows, _INITIAL_ROWS, max(2, _INITIAL_ROW_BYTES // self._row_bytes))
-        reserve = self._row_bytes >= _RESERVE_ROW_BYTES
+        reserve = self._reserved = self._row_bytes >= _RESERVE_ROW_BYTES
         if reserve:
             # Large rows (big networks): reserve the whole row store now. np.zeros of this size
             # is mapped lazily by the OS, so memory is committed only as rows are written, and
@@ -186,8 +186,12 @@ class History:
         while k >= cap:
             keep = on_stride(self._rsteps[:k], 2 * self._stride)
             idx = np.flatnonzero(keep)
-            slot = self._slot
-            slot[:] = np.concatenate([slot[:k][keep], slot[:k][~keep], slot[k:]])
+            if self._reserved:  # big rows stay put; their slots are reused
+                slot = self._slot
+                slot[:] = np.concatenate([slot[:k][keep], slot[:k][~keep], slot[k:]])
+            else:  # small rows are compacted, so params() and grads() stay views
+                compact(self._rparams, idx)
+                compact(self._rgrads, idx)
             compact(self._rsteps, idx)
             compact(self._rmeta.T, idx)
             k = len(idx)
@@ -340,8 +344,8 @@ class History:
         return _readonly(self._rsteps[: self._k])
 
     def params(self) -> np.ndarray:
-        """θ rows aligned with `param_steps()`, shape (len, P) (read-only; a view while the rows
-        lie in order, a copy once decimation has reused slots)."""
+        """θ rows aligned with `param_steps()`, shape (len, P) (read-only; a view, except in a
+        reserved store once decimation has reused slots: a copy)."""
         return _readonly(self._rows(self._rparams, 0, self._k))
 
     def grads(self) -> np.ndarray:

@@ -35,9 +35,12 @@ def append_until_off_stride(src: LiveSource) -> None:
     assert h.stride > 1
 
 
-@pytest.mark.parametrize("read_every", [1, 3, 7, 1000])
-def test_live_rows_read_like_copied_ones(read_every):
-    p, n_ex = 5, 2
+@pytest.mark.parametrize(
+    ("p", "read_every"),
+    [(5, 1), (5, 3), (5, 7), (5, 1000), (4100, 3), (4100, 1000)],  # 4100: a reserved store
+)
+def test_live_rows_read_like_copied_ones(p, read_every):
+    n_ex = 2
     budget = 4 * (8 + 8 * (1 + n_ex)) * 64 + 9 * row_bytes(p, n_ex)  # decimates rows often
     live, copied = History(p, ("a", "b"), budget), History(p, ("a", "b"), budget)
     src = LiveSource(live)
@@ -60,6 +63,8 @@ def test_live_rows_read_like_copied_ones(read_every):
     np.testing.assert_array_equal(live.table(), copied.table())
     np.testing.assert_array_equal(live.table(every=4), copied.table(every=4))
     assert live.param_row(appended[-1])[0].tolist() == theta(appended[-1], p).tolist()
+    # Small rows are compacted on decimation (views stay views); big ones reuse slots.
+    assert np.shares_memory(live.params(), live.params()) == (p < 4096)
 
 
 def test_off_stride_rows_are_not_copied_until_read():
