@@ -4,7 +4,10 @@ export speed.
 Both training loops record every step (cost, all parameters, all gradients), float64, full batch
 unless stated, and neither evaluates the whole training set between steps (gdsim's
 `evaluate_every` is set out of reach; by default it adds one full-set pass per epoch with
-mini-batches); both gather their mini-batches every step.
+mini-batches); both gather their mini-batches every step. Both record into memory that is
+already mapped (gdsim's history store is filled once before a Reset, PyTorch's ring of rows is
+written once), so the first-touch page faults of a fresh store, 0.2-10 ms a row on this VM, are
+not timed.
 
 The matmul-only loop (mini-batch networks) is the bound: exactly the matrix products of gdsim's
 forward and backward pass, with the same shapes, layouts and preallocated outputs (z = W a,
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import multiprocessing
+import os
 import statistics
 import sys
 import tempfile
@@ -101,7 +105,11 @@ def gdsim_rate(sizes, hidden, out, loss, data, batch, seconds) -> float:
         }
     )
     trainer = Trainer(cfg, dataset=data)
-    trainer.step(20)  # warm-up: buffers allocated
+    # Warm-up: buffers allocated, and the history's row store written once (until its first
+    # decimation), so it is mapped memory, as in every run after a Reset.
+    trainer.step(20)
+    while trainer.history.stride == 1 and trainer.step_count < 2000:
+        trainer.step(100)
     trainer.reset()
     start = time.perf_counter()
     done = trainer.step(10**9, max_seconds=seconds)
@@ -137,9 +145,9 @@ def torch_rate(torch, sizes, hidden, out, loss, data, batch, seconds) -> float:
     n = x.shape[0]
     batch = batch or n
     generator = torch.Generator().manual_seed(0)
-    capacity = 4096
-    costs = np.empty(capacity)
-    rows_p, rows_g = np.empty((capacity, n_params)), np.empty((capacity, n_params))
+    capacity = 128  # a ring of rows, written once before timing (mapped memory, as gdsim's)
+    costs = np.zeros(capacity)
+    rows_p, rows_g = np.ones((capacity, n_params)), np.ones((capacity, n_params))
     order = torch.randperm(n, generator=generator)
 
     def one_step(i):
@@ -281,12 +289,23 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="shorter timings")
     parser.add_argument("--only", default="", help="run only networks whose name contains this")
     parser.add_argument("--repeats", type=int, default=0, help="rounds (default 3, quick; 5)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="BLAS/OpenMP threads for NumPy and PyTorch alike (default: theirs). With other "
+        "work on a 2-core machine, 2-thread matrix products wait for a descheduled thread and "
+        "rates fall 10-fold; 1 thread measures the engines rather than the scheduler",
+    )
     args = parser.parse_args()
     seconds, repeats = (0.5, 3) if args.quick else (1.5, 5)
     repeats = args.repeats or repeats
     has_torch = importlib.util.find_spec("torch") is not None
     if not has_torch:
         print("PyTorch is not installed: showing gdsim only (pip install torch==2.13.0)")
+    if args.threads:  # read by OpenBLAS and OpenMP when the workers start
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[name] = str(args.threads)
     workers = Workers(has_torch)
     print(", ".join([f"numpy {np.__version__}", *filter(None, workers.versions)]))
     print(
