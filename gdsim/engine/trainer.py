@@ -24,6 +24,7 @@ from gdsim.engine.optimizers import make_optimizer
 from gdsim.engine.parameters import ParameterIndex
 
 DEFAULT_HISTORY_BUDGET = 256 * 2**20
+_min, _max = np.minimum.reduce, np.maximum.reduce
 
 
 def _check_seed(seed: Any) -> int:
@@ -85,7 +86,6 @@ class Trainer:
             self.objective.theta.size, self.extra_names, budget_bytes=history_budget
         )
         self._extras = np.full(len(self.extra_names), math.nan)
-        self._zeros = np.zeros_like(self.objective.theta)
         self.seed = config.init.seed
         self.reset()
 
@@ -238,8 +238,11 @@ class Trainer:
         self.objective.extras(step, cost, extras)
         extras[-1] = self.optimizer.learning_rate
         theta = self.objective.theta
-        # theta . 0 is NaN exactly when some parameter is inf or NaN (one cheap call).
-        if not math.isfinite(cost) or not math.isfinite(float(np.dot(theta, self._zeros))):
+        # min and max propagate NaN and reach ±inf: together they see any non-finite parameter.
+        # (Not theta . 0: OpenBLAS runs a dot this long on 2 threads, a wake-up every step.)
+        if not math.isfinite(cost) or not (
+            math.isfinite(_min(theta, initial=0.0)) and math.isfinite(_max(theta, initial=0.0))
+        ):
             self._diverged = self._divergence_message(step, cost)
         # Last, so that a row is recorded only once all went well. `live`: theta and grad change
         # only in step(), which tells the history if it fails half-way (a row that the next
