@@ -297,6 +297,14 @@ def main() -> int:
         "work on a 2-core machine, 2-thread matrix products wait for a descheduled thread and "
         "rates fall 10-fold; 1 thread measures the engines rather than the scheduler",
     )
+    parser.add_argument(
+        "--openblas-timeout",
+        type=int,
+        default=0,
+        help="OPENBLAS_THREAD_TIMEOUT for the workers (4..30; OpenBLAS's default 28 lets an "
+        "idle thread spin ~2^28 cycles after each product: on this 2-core VM 4 took gdsim on "
+        "784-128-64-10 from ~290 to ~495 steps/s and the matmul-only loop from ~530 to ~735)",
+    )
     args = parser.parse_args()
     seconds, repeats = (0.5, 3) if args.quick else (1.5, 5)
     repeats = args.repeats or repeats
@@ -306,8 +314,12 @@ def main() -> int:
     if args.threads:  # read by OpenBLAS and OpenMP when the workers start
         for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ[name] = str(args.threads)
+    if args.openblas_timeout:
+        os.environ["OPENBLAS_THREAD_TIMEOUT"] = str(args.openblas_timeout)
     workers = Workers(has_torch)
     print(", ".join([f"numpy {np.__version__}", *filter(None, workers.versions)]))
+    blas = {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS_", "OMP_", "MKL_"))}
+    print("environment: " + (", ".join(f"{k}={v}" for k, v in sorted(blas.items())) or "none"))
     print(
         f"median of {repeats} interleaved rounds of {seconds} s per variant, recording every step\n"
     )
