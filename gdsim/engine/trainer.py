@@ -24,7 +24,8 @@ from gdsim.engine.optimizers import make_optimizer
 from gdsim.engine.parameters import ParameterIndex
 
 DEFAULT_HISTORY_BUDGET = 256 * 2**20
-_min, _max = np.minimum.reduce, np.maximum.reduce
+_min, _max, _dot = np.minimum.reduce, np.maximum.reduce, np.dot
+_DOT_MAX = 10_000  # OpenBLAS's ddot uses one thread up to this length
 
 
 def _check_seed(seed: Any) -> int:
@@ -86,6 +87,8 @@ class Trainer:
             self.objective.theta.size, self.extra_names, budget_bytes=history_budget
         )
         self._extras = np.full(len(self.extra_names), math.nan)
+        n = self.objective.theta.size
+        self._zeros = np.zeros(n) if n <= _DOT_MAX else None
         self.seed = config.init.seed
         self.reset()
 
@@ -238,10 +241,13 @@ class Trainer:
         self.objective.extras(step, cost, extras)
         extras[-1] = self.optimizer.learning_rate
         theta = self.objective.theta
-        # min and max propagate NaN and reach ±inf: together they see any non-finite parameter.
-        # (Not theta . 0: OpenBLAS runs a dot this long on 2 threads, a wake-up every step.)
+        # theta . 0 is NaN exactly when some parameter is inf or NaN (one cheap call); past
+        # 10,000 OpenBLAS runs a dot on 2 threads, so min and max (which propagate NaN) instead.
+        zeros = self._zeros
         if not math.isfinite(cost) or not (
-            math.isfinite(_min(theta, initial=0.0)) and math.isfinite(_max(theta, initial=0.0))
+            math.isfinite(_dot(theta, zeros))
+            if zeros is not None
+            else math.isfinite(_min(theta, initial=0.0)) and math.isfinite(_max(theta, initial=0.0))
         ):
             self._diverged = self._divergence_message(step, cost)
         # Last, so that a row is recorded only once all went well. `live`: theta and grad change
