@@ -4,13 +4,12 @@ For every appended step the *dense series* keeps the step number, the cost and e
 (train_cost, test_cost, learning_rate, ...; NaN when not evaluated). The parameter vector θ and
 the gradient g are kept as *rows* only for steps that are multiples of `stride`. When one more row
 would not fit in the budget, rows are decimated by stride doubling: only rows whose step is a
-multiple of 2*stride stay (compacted in place) and the stride doubles. Step 0 is a multiple of
+multiple of 2*stride stay and the stride doubles. Step 0 is a multiple of
 every stride, so it always stays; the latest step's row is always kept as well (see "tail" below).
 If the dense series would outgrow a quarter of the budget it is decimated the same way with its
 own stride (`dense_stride`), keeping step 0 and the latest step.
 
-Storage layout (all preallocated, grown by doubling up to the budget, so `append` allocates
-nothing except for the amortised growth):
+Storage (preallocated, grown by doubling up to the budget: `append` allocates nothing else):
 
 * dense: ``_steps`` (cap,) int64 and ``_vals`` (1 + n_extras, cap) float64 — row 0 is the cost,
   row 1+i is extra i, so every series is a contiguous slice.
@@ -20,9 +19,15 @@ nothing except for the amortised growth):
   filled from the first dense decimation on; before that the dense series is complete and a row's
   cost/extras are looked up there by step.)
 
-The tail: the last slot of both stores always holds the latest appended step. If that step is not
-on the current stride it is provisional — the next append overwrites it instead of taking a new
-slot — which is how "the latest step is always available" costs no extra buffer or copy.
+Row i's θ and g are in row ``_slot[i]`` of ``_rparams`` / ``_rgrads`` (slots k.. are free). In a
+reserved store (big rows) a decimation moves no θ/g row (on 784-128-64-10 each one copied
+~100 MB): it compacts the small arrays and the slot map; a dropped row's slot takes a later row.
+
+The tail: the last row always holds the latest appended step. If that step is not on the current
+stride it is provisional — the next append overwrites it instead of taking a new slot — so "the
+latest step is always available" costs no extra buffer. With ``append(..., live=True)`` (the
+trainer) it is not even copied: the caller's vectors are copied into its slot only when a reader
+asks (`_settle`), so rows that the next append replaces cost nothing to record.
 
 Budget: the dense series may use at most budget // 4 bytes; the rows get the rest. `nbytes`
 counts the allocated (capacity) bytes of all arrays and never exceeds `budget_bytes` (transiently,
@@ -37,11 +42,12 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from gdsim.engine.decimation import compact, on_stride
+from gdsim.engine.history_chunk import HistoryChunk
+from gdsim.engine.history_chunk import readonly as _readonly
 
 __all__ = ["History", "HistoryChunk", "DEFAULT_BUDGET_BYTES"]
 
@@ -51,37 +57,6 @@ _INITIAL_DENSE = 4096  # entries
 _INITIAL_ROW_BYTES = 2**20  # first row allocation is at most this big (and at most 64 rows)
 _RESERVE_ROW_BYTES = 64 * 1024  # rows this large reserve their whole store at once
 _INITIAL_ROWS = 64
-
-
-@dataclass(frozen=True)
-class HistoryChunk:
-    """What was appended after some step, as copies that the History never touches again.
-
-    The last param row may be the latest step stored off-stride (its values are exact, but the
-    History itself will drop it on the next append). `latest_step` is -1 and `latest_params` /
-    `latest_grads` are empty (shape (0,)) when the History is empty.
-    """
-
-    steps: np.ndarray  # (n,) int64
-    cost: np.ndarray  # (n,) float64
-    extras: dict[str, np.ndarray]  # name -> (n,) float64
-    param_steps: np.ndarray  # (m,) int64
-    params: np.ndarray  # (m, P) float64
-    grads: np.ndarray  # (m, P) float64
-    latest_step: int
-    latest_params: np.ndarray  # (P,) float64
-    latest_grads: np.ndarray  # (P,) float64
-
-    @property
-    def is_empty(self) -> bool:
-        """True when nothing new was appended (no dense entry and no param row)."""
-        return len(self.steps) == 0 and len(self.param_steps) == 0
-
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    v = a.view()
-    v.flags.writeable = False
-    return v
 
 
 class History:
@@ -119,7 +94,7 @@ class History:
 
         self._dense_entry_bytes = 8 + 8 * n_vals
         self._max_dense = (budget_bytes // 4) // self._dense_entry_bytes
-        self._row_bytes = 16 * n_params + 8 + 8 * n_vals
+        self._row_bytes = 16 * n_params + 16 + 8 * n_vals  # θ, g, step, slot, cost and extras
         rows_budget = budget_bytes - self._max_dense * self._dense_entry_bytes
         self._max_rows = rows_budget // self._row_bytes
         if self._max_dense < 2 or self._max_rows < 2:
@@ -134,7 +109,8 @@ class History:
     def _allocate(self) -> None:
         dcap = min(_INITIAL_DENSE, self._max_dense)
         rcap = min(self._max_rows, _INITIAL_ROWS, max(2, _INITIAL_ROW_BYTES // self._row_bytes))
-        if self._row_bytes >= _RESERVE_ROW_BYTES:
+        reserve = self._reserved = self._row_bytes >= _RESERVE_ROW_BYTES
+        if reserve:
             # Large rows (big networks): reserve the whole row store now. np.zeros of this size
             # is mapped lazily by the OS, so memory is committed only as rows are written, and
             # growth never copies megabytes of rows (measured: a quarter of a 784-128-64-10
@@ -147,9 +123,13 @@ class History:
         self._dstride = 1
         self._dtail_off = False
         self._rsteps = np.zeros(rcap, dtype=np.int64)
-        self._rparams = np.zeros((rcap, self.n_params), dtype=np.float64)
-        self._rgrads = np.zeros((rcap, self.n_params), dtype=np.float64)
+        if not (reserve and getattr(self, "_rcap", 0) == rcap):
+            # (A reserved store is kept by clear(): its pages are mapped already, and writing a
+            # row into fresh pages cost 3-5x more, measured on 784-128-64-10 after a reset.)
+            self._rparams = np.zeros((rcap, self.n_params), dtype=np.float64)
+            self._rgrads = np.zeros((rcap, self.n_params), dtype=np.float64)
         self._rmeta = np.zeros((self._n_vals, rcap), dtype=np.float64)
+        self._slot = np.arange(rcap)
         self._rcap = rcap
         # Row cost/extras are copied into _rmeta only once the dense series has been decimated;
         # until then every row's step is in the (complete) dense series and is looked up there.
@@ -157,6 +137,7 @@ class History:
         self._k = 0
         self._stride = 1
         self._rtail_off = False
+        self._live: tuple[np.ndarray, np.ndarray] | None = None  # the tail row, not yet copied
         self._last = -1  # latest appended step (Python int); -1 = none yet (steps are >= 0)
 
     def _dense_make_room(self) -> int:
@@ -192,19 +173,25 @@ class History:
             rsteps = np.zeros(new, dtype=np.int64)
             rsteps[:k] = self._rsteps[:k]
             rparams = np.zeros((new, self.n_params), dtype=np.float64)
-            rparams[:k] = self._rparams[:k]
+            rparams[:cap] = self._rparams  # (full: every physical row is in use)
             self._rparams = rparams  # drop the old one before allocating the next
             rgrads = np.zeros((new, self.n_params), dtype=np.float64)
-            rgrads[:k] = self._rgrads[:k]
+            rgrads[:cap] = self._rgrads
             self._rgrads = rgrads
+            self._slot = np.concatenate([self._slot, np.arange(cap, new)])
             rmeta = np.zeros((self._n_vals, new), dtype=np.float64)
             rmeta[:, :k] = self._rmeta[:, :k]
             self._rsteps, self._rmeta, self._rcap = rsteps, rmeta, new
             return k
         while k >= cap:
-            idx = np.flatnonzero(on_stride(self._rsteps[:k], 2 * self._stride))
-            compact(self._rparams, idx)
-            compact(self._rgrads, idx)
+            keep = on_stride(self._rsteps[:k], 2 * self._stride)
+            idx = np.flatnonzero(keep)
+            if self._reserved:  # big rows stay put; their slots are reused
+                slot = self._slot
+                slot[:] = np.concatenate([slot[:k][keep], slot[:k][~keep], slot[k:]])
+            else:  # small rows are compacted, so params() and grads() stay views
+                compact(self._rparams, idx)
+                compact(self._rgrads, idx)
             compact(self._rsteps, idx)
             compact(self._rmeta.T, idx)
             k = len(idx)
@@ -220,10 +207,14 @@ class History:
         params: np.ndarray,
         grads: np.ndarray,
         extras: Sequence[float] | np.ndarray = (),
+        *,
+        live: bool = False,
     ) -> None:
         """Record one step. `params`/`grads` are copied. `extras` is one value per extra name
         (in `extra_names` order) or empty for all-NaN. Steps must be >= 0 and strictly increasing
-        (ValueError otherwise; nothing is recorded then)."""
+        (ValueError otherwise; nothing is recorded then). `live=True`: float64 vectors that the
+        caller leaves unchanged until its next append (else it calls `lose_live`); a row that
+        that append replaces is copied only if read before."""
         step = operator.index(step)
         if step <= self._last:
             if self._last < 0:
@@ -258,21 +249,38 @@ class History:
             k -= 1
         elif k == self._rcap:
             k = self._rows_make_room()
+        off = step % self._stride != 0
         self._rsteps[k] = step
-        self._rparams[k] = params
-        self._rgrads[k] = grads
+        if live and off:
+            self._live = (params, grads)
+        else:
+            self._live = None
+            r = self._slot[k]
+            self._rparams[r] = params
+            self._rgrads[r] = grads
         if self._meta_eager:
             self._rmeta[:, k] = vals[:, n]
         self._k = k + 1
-        self._rtail_off = step % self._stride != 0
+        self._rtail_off = off
         self._last = step
+
+    def _settle(self, lost: bool = False) -> None:
+        """Copy a live tail row into its slot (before anything reads the rows); NaN if `lost`."""
+        if self._live is not None:
+            r = self._slot[self._k - 1]
+            self._rparams[r], self._rgrads[r] = (np.nan, np.nan) if lost else self._live
+            self._live = None
+
+    def lose_live(self) -> None:
+        """The live vectors changed before the next append (an update failed half-way): a tail
+        row not yet copied is lost (NaN rather than another step's values)."""
+        self._settle(lost=True)
 
     def set_latest_extra(self, name: str, value: float) -> None:
         """Overwrite extra `name` of the latest appended step (its dense entry and its row).
 
-        For a value that belongs to a step but is only known after it was appended: the
-        trainer's `learning_rate` on row t is the rate of the update from t to t+1, so a rate
-        changed at step t is written into row t. IndexError when empty."""
+        For a value known only after its step was appended: the trainer's `learning_rate` on row
+        t is the rate of the update from t to t+1 (a rate changed at step t goes into row t)."""
         try:
             i = self._extra_index[name]
         except KeyError:
@@ -295,7 +303,8 @@ class History:
         return params, grads
 
     def clear(self) -> None:
-        """Forget everything (and release grown buffers); strides go back to 1."""
+        """Forget everything (and release grown buffers, but not a reserved row store); strides
+        go back to 1."""
         self._allocate()
 
     # ------------------------------------------------------------------ dense series
@@ -335,25 +344,37 @@ class History:
         return _readonly(self._rsteps[: self._k])
 
     def params(self) -> np.ndarray:
-        """θ rows aligned with `param_steps()`, shape (len, P) (read-only view)."""
-        return _readonly(self._rparams[: self._k])
+        """θ rows aligned with `param_steps()`, shape (len, P) (read-only; a view, except in a
+        reserved store once decimation has reused slots: a copy)."""
+        return _readonly(self._rows(self._rparams, 0, self._k))
 
     def grads(self) -> np.ndarray:
-        """g rows aligned with `param_steps()`, shape (len, P) (read-only view)."""
-        return _readonly(self._rgrads[: self._k])
+        """g rows aligned with `param_steps()`, shape (len, P) (read-only, as `params`)."""
+        return _readonly(self._rows(self._rgrads, 0, self._k))
+
+    def _rows(self, store: np.ndarray, lo: int, hi: int, copy: bool = False) -> np.ndarray:
+        """Rows lo..hi-1 of `store` in order: a view if their slots are consecutive, else new."""
+        self._settle()
+        slots = self._slot[lo:hi]
+        if hi - lo < 2 or (slots[-1] - slots[0] == hi - lo - 1 and np.all(np.diff(slots) == 1)):
+            first = int(slots[0]) if hi > lo else 0
+            view = store[first : first + hi - lo]
+            return view.copy() if copy else view
+        return store[slots]
 
     def _require_nonempty(self) -> int:
         if self._k == 0:
             raise IndexError("the history is empty")
+        self._settle()
         return self._k - 1
 
     def latest_params(self) -> np.ndarray:
         """θ of the latest step (read-only view). IndexError when empty."""
-        return _readonly(self._rparams[self._require_nonempty()])
+        return _readonly(self._rparams[self._slot[self._require_nonempty()]])
 
     def latest_grads(self) -> np.ndarray:
         """g of the latest step (read-only view). IndexError when empty."""
-        return _readonly(self._rgrads[self._require_nonempty()])
+        return _readonly(self._rgrads[self._slot[self._require_nonempty()]])
 
     @property
     def latest_step(self) -> int | None:
@@ -378,10 +399,12 @@ class History:
     def param_row(self, step: int) -> tuple[np.ndarray, np.ndarray] | None:
         """(θ, g) copies for `step` if a row for exactly that step is stored, else None."""
         step = operator.index(step)
+        self._settle()
         k = self._k
         i = int(np.searchsorted(self._rsteps[:k], step))
         if i < k and self._rsteps[i] == step:
-            return self._rparams[i].copy(), self._rgrads[i].copy()
+            r = self._slot[i]
+            return self._rparams[r].copy(), self._rgrads[r].copy()
         return None
 
     # ------------------------------------------------------------------ export
@@ -395,6 +418,7 @@ class History:
             + self._rparams.nbytes
             + self._rgrads.nbytes
             + self._rmeta.nbytes
+            + self._slot.nbytes
         )
 
     def table_columns(self) -> list[str]:
@@ -416,6 +440,7 @@ class History:
         every = operator.index(every)
         if every < 1:
             raise ValueError(f"every must be >= 1, got {every}")
+        self._settle()
         k, p = self._k, self.n_params
         rsteps = self._rsteps[:k]
         if every == 1:
@@ -429,8 +454,8 @@ class History:
         out[:, 0] = rsteps[idx]
         meta = self._row_meta(idx)
         out[:, 1] = meta[0]
-        out[:, 2 : 2 + p] = self._rparams[idx]
-        out[:, 2 + p : 2 + 2 * p] = self._rgrads[idx]
+        out[:, 2 : 2 + p] = self._rparams[self._slot[idx]]
+        out[:, 2 + p : 2 + 2 * p] = self._rgrads[self._slot[idx]]
         out[:, 2 + 2 * p :] = meta[1:].T
         return out
 
@@ -441,14 +466,15 @@ class History:
         After a decimation this is simply what is stored now after `step`.
         """
         step = operator.index(step)
+        self._settle()
         n, k = self._n, self._k
         d0 = int(np.searchsorted(self._steps[:n], step, side="right"))
         r0 = int(np.searchsorted(self._rsteps[:k], step, side="right"))
         vals = self._vals[:, d0:n].copy()
         if k:
             latest_step = int(self._rsteps[k - 1])
-            latest_params = self._rparams[k - 1].copy()
-            latest_grads = self._rgrads[k - 1].copy()
+            latest_params = self._rparams[self._slot[k - 1]].copy()
+            latest_grads = self._rgrads[self._slot[k - 1]].copy()
         else:
             latest_step = -1
             latest_params = np.empty(0, dtype=np.float64)
@@ -458,8 +484,8 @@ class History:
             cost=vals[0],
             extras={name: vals[i + 1] for i, name in enumerate(self.extra_names)},
             param_steps=self._rsteps[r0:k].copy(),
-            params=self._rparams[r0:k].copy(),
-            grads=self._rgrads[r0:k].copy(),
+            params=self._rows(self._rparams, r0, k, copy=True),
+            grads=self._rows(self._rgrads, r0, k, copy=True),
             latest_step=latest_step,
             latest_params=latest_params,
             latest_grads=latest_grads,

@@ -24,6 +24,8 @@ from gdsim.engine.optimizers import make_optimizer
 from gdsim.engine.parameters import ParameterIndex
 
 DEFAULT_HISTORY_BUDGET = 256 * 2**20
+_min, _max, _dot = np.minimum.reduce, np.maximum.reduce, np.dot
+_DOT_MAX = 10_000  # OpenBLAS's ddot uses one thread up to this length
 
 
 def _check_seed(seed: Any) -> int:
@@ -85,7 +87,8 @@ class Trainer:
             self.objective.theta.size, self.extra_names, budget_bytes=history_budget
         )
         self._extras = np.full(len(self.extra_names), math.nan)
-        self._zeros = np.zeros_like(self.objective.theta)
+        n = self.objective.theta.size
+        self._zeros = np.zeros(n) if n <= _DOT_MAX else None
         self.seed = config.init.seed
         self.reset()
 
@@ -210,18 +213,26 @@ class Trainer:
         deadline = None if max_seconds is None else time.perf_counter() + max_seconds
         target = -math.inf if until_cost is None else until_cost
         done = 0
-        with np.errstate(all="ignore"):
-            while done < n and self._diverged is None:
-                optimizer.step(theta, grad)  # theta <- theta + update(grad)
-                self._step += 1
-                objective.advance(self._step)
-                self._cost = objective.evaluate()  # forward pass, cost, backward pass
-                self._record()
-                done += 1
-                if self._cost <= target or (
-                    deadline is not None and time.perf_counter() >= deadline
-                ):
-                    break
+        moved = False  # theta/grad no longer hold the latest row (the history reads them live)
+        try:
+            with np.errstate(all="ignore"):
+                while done < n and self._diverged is None:
+                    moved = True
+                    optimizer.step(theta, grad)  # theta <- theta + update(grad)
+                    self._step += 1
+                    objective.advance(self._step)
+                    self._cost = objective.evaluate()  # forward pass, cost, backward pass
+                    self._record()
+                    moved = False
+                    done += 1
+                    if self._cost <= target or (
+                        deadline is not None and time.perf_counter() >= deadline
+                    ):
+                        break
+        except BaseException:
+            if moved:
+                self.history.lose_live()
+            raise
         return done
 
     def _record(self) -> None:
@@ -230,10 +241,19 @@ class Trainer:
         self.objective.extras(step, cost, extras)
         extras[-1] = self.optimizer.learning_rate
         theta = self.objective.theta
-        self.history.append(step, cost, theta, self.objective.grad, extras)
-        # theta . 0 is NaN exactly when some parameter is inf or NaN (one cheap call).
-        if not math.isfinite(cost) or not math.isfinite(float(np.dot(theta, self._zeros))):
+        # theta . 0 is NaN exactly when some parameter is inf or NaN (one cheap call); past
+        # 10,000 OpenBLAS runs a dot on 2 threads, so min and max (which propagate NaN) instead.
+        zeros = self._zeros
+        if not math.isfinite(cost) or not (
+            math.isfinite(_dot(theta, zeros))
+            if zeros is not None
+            else math.isfinite(_min(theta, initial=0.0)) and math.isfinite(_max(theta, initial=0.0))
+        ):
             self._diverged = self._divergence_message(step, cost)
+        # Last, so that a row is recorded only once all went well. `live`: theta and grad change
+        # only in step(), which tells the history if it fails half-way (a row that the next
+        # append replaces is then never copied).
+        self.history.append(step, cost, theta, self.objective.grad, extras, live=True)
 
     def _divergence_message(self, step: int, cost: float) -> str:
         theta = self.objective.theta

@@ -56,7 +56,7 @@ def max_dense(h: History) -> int:
 
 
 def row_bytes(p: int, n_extras: int) -> int:
-    return 16 * p + 8 + 8 * (1 + n_extras)
+    return 16 * p + 16 + 8 * (1 + n_extras)
 
 
 def is_power_of_two(x: int) -> bool:

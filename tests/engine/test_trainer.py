@@ -315,3 +315,38 @@ def test_training_trajectory_equals_pytorch_over_60_steps(optimizer):
     ours = t.parameters
     theirs = torch.cat([p.detach().reshape(-1) for p in params]).numpy()
     np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-11)
+
+
+def _relu_net(units: int = 3) -> Trainer:
+    return Trainer(
+        {
+            "mode": "network",
+            "network": {
+                "inputs": 2,
+                "layers": [
+                    {"units": units, "activation": "relu"},
+                    {"units": 1, "activation": "linear"},
+                ],
+            },
+            "loss": "mse",
+            "optimizer": {"name": "sgd", "learning_rate": 0.01},
+            "data": {"source": "builtin", "name": "xor"},
+        }
+    )
+
+
+@pytest.mark.parametrize("units", [3, 5000])  # checked by a dot product; by min and max
+def test_a_non_finite_parameter_stops_training_even_when_the_cost_stays_finite(units):
+    t = _relu_net(units)
+    t.objective.theta[t.parameter_names.index("b1_1")] = -math.inf  # a dead unit: finite cost
+    t.step(1)
+    assert math.isfinite(t.cost)
+    assert t.diverged and "b1_1" in t.diverged
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf, math.nan])
+def test_any_non_finite_parameter_stops_training(value):
+    t = _relu_net()
+    t.objective.theta[-1] = value  # the output bias
+    t.step(1)
+    assert t.diverged
