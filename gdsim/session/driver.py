@@ -2,9 +2,9 @@
 
 The driver turns `Command`s into training and answers with `Message`s (gdsim.session.protocol)
 through a `send` callable. While running it trains in ~16 ms chunks and sends a SnapshotReady
-after each (every row recorded since the previous one, as copies; for a big network when due,
-with rows on a stride: gdsim.session.stream); commands are handled between chunks. It has no
-threads and no loop of its own: the trainer's child process
+after each (every row recorded since the previous one, as copies; for a big network the state
+only when due and rows on a stride: gdsim.session.stream); commands are handled between
+chunks. It has no threads and no loop of its own: the trainer's child process
 (gdsim.session.child) calls `handle` and `tick` in a loop on its pipes, the lessons'
 LocalSession calls them from a QTimer in the GUI thread.
 
@@ -341,15 +341,15 @@ class TrainingDriver:
                 stop_reason = self._rule(t)
         if t.diverged or stop_reason or self.remaining <= 0:
             self._stop()
-        if not self.running or self.pacer.due():  # (the last one of a run always goes)
-            self._snapshot(stop_reason)
+        # (a stop always sends the state; while running, a big network's only when due)
+        self._snapshot(stop_reason, with_state=not self.running or self.pacer.state_due())
         return 0.0
 
-    def _snapshot(self, stop_reason: str | None = None) -> None:
+    def _snapshot(self, stop_reason: str | None = None, with_state: bool = True) -> None:
         t = self.trainer
         if t is None:
             return
-        chunk = self.pacer.thin(t.history.since(self.sent_step))
+        chunk = self.pacer.thin(t.history.since(self.sent_step), with_state)
         self.sent_step = t.step_count
         now = self.clock()
         then, step = self.last_sent
@@ -367,6 +367,7 @@ class TrainingDriver:
                     running=self.running,
                     steps_per_second=self.rate if self.running else 0.0,
                     stop_reason=stop_reason,
+                    with_state=with_state,
                 ),
                 self.requests,
             )

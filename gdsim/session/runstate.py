@@ -55,6 +55,10 @@ class RunInfo:
         return tuple(self.parameter_index.layer.tolist())
 
 
+_NO_STATE = np.empty(0, dtype=np.float64)
+_NO_STATE.setflags(write=False)
+
+
 @dataclass(frozen=True, eq=False)
 class Snapshot:
     run_id: int
@@ -72,6 +76,11 @@ class Snapshot:
     stop_reason: str | None = None  # why a stop rule paused the run, e.g. the target cost
     history_bytes: int = 0  # memory the trainer's history holds (bounded by its budget)
 
+    @property
+    def has_state(self) -> bool:
+        """False for a snapshot sent without the parameters, gradients and last update."""
+        return self.parameters.size > 0
+
     @classmethod
     def of_trainer(
         cls,
@@ -82,9 +91,29 @@ class Snapshot:
         running: bool = False,
         steps_per_second: float = 0.0,
         stop_reason: str | None = None,
+        with_state: bool = True,
     ) -> Snapshot:
-        """The trainer's state now, with `chunk` (the rows recorded since the last snapshot)."""
+        """The trainer's state now, with `chunk` (the rows recorded since the last snapshot).
+        `with_state` False: without the parameters, gradients and last update (empty arrays:
+        see `has_state`), for a big network's snapshots between those that carry them."""
         t = trainer
+        if not with_state:
+            return cls(
+                run_id=run_id,
+                chunk=chunk,
+                step=t.step_count,
+                epoch=t.epoch,
+                cost=t.cost,
+                parameters=_NO_STATE,
+                gradients=_NO_STATE,
+                last_update=_NO_STATE,
+                learning_rate=t.learning_rate,
+                running=running,
+                diverged=t.diverged,
+                steps_per_second=steps_per_second,
+                stop_reason=stop_reason,
+                history_bytes=t.history.nbytes,
+            )
         return cls(
             run_id=run_id,
             chunk=chunk,

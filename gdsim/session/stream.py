@@ -3,14 +3,15 @@ by bytes, so a big network's run streams what the window can take (no Qt here).
 
 A snapshot carries the current parameters, gradients and last update (24 bytes a parameter) and
 the parameter rows recorded since the previous one (16 bytes a parameter each). For the default
-network that is a few hundred bytes, and a snapshot goes after every ~16 ms chunk with every row,
-as always. For 784-128-64-10 (109,386 parameters) it is 2.6 MB plus 1.75 MB a row, and at 300
-steps a second a snapshot per chunk with every row would be ~300 MB/s: the pipe, the window's
-unpickling and its stores could not keep up, and the trainer would wait on the pipe. So half of
-STREAM_BYTES_PER_SECOND goes to snapshots (they are sent when due) and half to rows: rows are
-kept on a power-of-two stride of steps, doubled whenever the rows would overrun their share (the
-window's stores thin the same way, by stride doubling). The costs and extras of every step always
-go; the latest state is always in the snapshot itself.
+network that is a few hundred bytes, and a snapshot with its state goes after every ~16 ms chunk
+with every row, as always. For 784-128-64-10 (109,386 parameters) it is 2.6 MB plus 1.75 MB a
+row, and at 300 steps a second that would be ~300 MB/s: the pipe, the window's unpickling and
+its stores could not keep up, and the trainer would wait on the pipe. So half of
+STREAM_BYTES_PER_SECOND goes to the state: a snapshot carries it when it is due, and in between
+a snapshot goes without it (the costs and rows only: the plots still redraw ~30 times a second).
+The other half goes to rows: they are kept on a power-of-two stride of steps, doubled whenever
+they would overrun their share (the window's stores thin the same way, by stride doubling). The
+costs and extras of every step always go; a run that stops always ends with its state.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ _EMPTY = np.empty(0, dtype=np.float64)
 
 
 class StreamPacer:
-    """When the next snapshot is due, and which parameter rows it carries (see module doc)."""
+    """Whether the next snapshot carries the state, and which parameter rows (see module doc)."""
 
     def __init__(
         self, clock: Callable[[], float], bytes_per_second: float = STREAM_BYTES_PER_SECOND
@@ -46,19 +47,21 @@ class StreamPacer:
         self.n_params = n_params
         self.row_stride = 1
         self.interval = STATE_BYTES * n_params / self.share  # seconds between snapshots
-        self.sent = -math.inf  # when the last snapshot went
+        self.sent = -math.inf  # when the last snapshot with the state went
         self.allowance = self.share  # bytes of rows that may go now (a second's worth at first)
         self.filled = self.clock()
 
-    def due(self) -> bool:
-        """True when a snapshot may go now (always for a small network)."""
+    def state_due(self) -> bool:
+        """True when the next snapshot should carry the state (always for a small network)."""
         return self.interval < ALWAYS_DUE or self.clock() - self.sent >= self.interval
 
-    def thin(self, chunk: HistoryChunk) -> HistoryChunk:
+    def thin(self, chunk: HistoryChunk, with_state: bool = True) -> HistoryChunk:
         """The chunk with its parameter rows on the stride that fits the rows' share, and
-        without the history's own copy of the latest state (the snapshot carries it)."""
+        without the history's own copy of the latest state (a snapshot carries it when due).
+        `with_state`: the snapshot it goes with carries the state."""
         now = self.clock()
-        self.sent = now
+        if with_state:
+            self.sent = now
         self.allowance = min(self.share, self.allowance + (now - self.filled) * self.share)
         self.filled = now
         steps = chunk.param_steps

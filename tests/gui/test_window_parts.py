@@ -154,3 +154,24 @@ def test_every_lesson_target_opens_something_the_window_has():
     assert PRESET_LESSONS == ("one_parameter", "two_parameters", "main")
     for key in PRESET_LESSONS:
         assert presets_for(key), key
+
+
+def test_a_snapshot_without_the_state_feeds_rows_and_the_status_but_not_the_state(fed):
+    presenter, session, tabs, views, trainer = fed
+    _step(session, trainer, 2, running=True)  # with the state: steps 0..2
+    full = presenter.last
+    before = trainer.step_count
+    trainer.step(3)
+    light = snapshot(trainer, before, running=True)
+    light = type(light).of_trainer(
+        trainer, 1, light.chunk, running=True, with_state=False
+    )  # as a big network's trainer sends between states
+    assert not light.has_state and light.parameters.size == 0
+    session.snapshot.emit(light)
+    assert presenter.last is full and presenter.newest is light
+    assert views["live"].latest[-1] == 5  # the plots get every snapshot
+    presenter.refresh()
+    assert views["table"].latest[-1] == 2  # the newest state, not an empty one
+    merged = views["rows"].shown[-1]
+    assert merged == (0, 1, 2, 3, 4, 5)  # every row, with the newest state
+    assert "step <b>5</b>" in presenter._status_line.text()

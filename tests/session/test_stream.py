@@ -38,7 +38,7 @@ def test_a_small_network_gets_every_row_after_every_chunk():
     pacer.start(17)
     sent = []
     for i in range(200):
-        assert pacer.due()  # without the clock moving: always
+        assert pacer.state_due()  # without the clock moving: always
         out = pacer.thin(chunk(50 * i, 50 * i + 49, 17))
         sent += out.param_steps.tolist()
         assert np.array_equal(out.params[:, 0], out.param_steps)
@@ -55,17 +55,16 @@ def test_a_big_network_streams_within_its_bytes_per_second():
     seconds = 10.0
     while clock.now < 100.0 + seconds:
         clock.now += 0.016  # a chunk of training: 5 steps
-        if pacer.due():
-            out = pacer.thin(chunk(step, step + 4, n))
-            step += 5
-            snapshots += 1
-            rows += out.param_steps.tolist()
-            assert out.latest_params.size == 0  # (the snapshot carries the state)
-            assert np.array_equal(out.grads[:, 0], -np.asarray(out.param_steps, float))
-        # (rows between snapshots would come in the next one: the test keeps it simple)
+        with_state = pacer.state_due()
+        out = pacer.thin(chunk(step, step + 4, n), with_state)
+        step += 5
+        snapshots += with_state
+        rows += out.param_steps.tolist()
+        assert out.latest_params.size == 0  # (a snapshot carries the state when due)
+        assert np.array_equal(out.grads[:, 0], -np.asarray(out.param_steps, float))
     sent = snapshots * STATE_BYTES * n + len(rows) * ROW_BYTES * n
     assert sent <= budget * (seconds + 1)  # (+1: the first second's allowance)
-    assert 5 <= snapshots / seconds <= 20  # a few times a second, not after every chunk
+    assert 5 <= snapshots / seconds <= 20  # the state a few times a second, not every chunk
     assert len(rows) >= 10 and rows == sorted(rows)
     assert all(r % pacer.row_stride == 0 for r in rows[-5:])  # thinned on a stride
 
@@ -78,3 +77,43 @@ def test_a_new_run_starts_with_every_row_again():
     assert pacer.row_stride > 1
     pacer.start(10)
     assert pacer.row_stride == 1
+
+
+def test_a_big_networks_trainer_sends_the_state_when_due_and_always_at_a_stop():
+    from gdsim.config import config_from_dict
+    from gdsim.session.protocol import Load, Pause, Run
+    from tests.session.fakes import make_driver, snapshots
+
+    big = config_from_dict(
+        {
+            "mode": "network",
+            "network": {
+                "inputs": 64,
+                "layers": [
+                    {"units": 1500, "activation": "relu"},
+                    {"units": 10, "activation": "softmax"},
+                ],
+            },
+            "loss": "cross_entropy",
+            "batch_size": 32,
+            "data": {"source": "builtin", "name": "digits"},
+        }
+    )
+    driver, outbox, clock = make_driver()
+    driver.handle(Load(big, 1))
+    assert driver.pacer.interval > 0.01  # 113,010 parameters: the state is big
+    assert snapshots(outbox)[-1].has_state  # a new run shows its start
+    driver.handle(Run())
+    for _ in range(3):  # the clock stands still: no state is due
+        driver.tick()
+    clock.advance(1.0)
+    driver.tick()  # now it is
+    driver.tick()
+    driver.handle(Pause())
+    sent = snapshots(outbox)[1:]
+    assert [s.has_state for s in sent] == [False, False, False, True, False, True]
+    last = sent[-1]
+    assert not last.running and last.step == driver.trainer.step_count
+    assert np.array_equal(last.parameters, driver.trainer.parameters)
+    steps = [int(s) for snap in snapshots(outbox) for s in snap.chunk.steps]
+    assert steps == list(range(driver.trainer.step_count + 1))  # every cost, in order

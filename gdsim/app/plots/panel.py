@@ -259,7 +259,8 @@ class PlotPanel(QWidget):
         info = self._info
         if info is None or snap.run_id != info.run_id:
             return
-        self._now = (snap.step, snap.cost, snap.parameters, snap.gradients)
+        if snap.has_state:  # (between those, a big network's snapshots carry only rows)
+            self._now = (snap.step, snap.cost, snap.parameters, snap.gradients)
         if snap.diverged and self.divergence.step is None:
             self.divergence.show(snap.step, snap.diverged)
             self._fit_before = None  # (worked out when the chunk is stored)

@@ -14,6 +14,7 @@ again, when every view catches up at once.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 import time
@@ -67,6 +68,8 @@ class _Cadence:
         the others only their pending rows. `hold` (the timeline shows a past step): only the
         rows go."""
         merged = merge_snapshots(self.pending) if self.pending else None
+        if merged is not None and not merged.has_state:  # the newest state with every row
+            merged = dataclasses.replace(snap, chunk=merged.chunk)
         self.pending = []
         for view in self.views:
             feed = view.run_feed
@@ -120,7 +123,10 @@ class RunPresenter(QObject):
             _Cadence(ms, [v for v in self._views if v.run_feed.interval_ms == ms])
             for ms in intervals
         ]
+        # the newest snapshot with the state (what the views show), and the newest of all (its
+        # step and cost for the status line: a big network's state comes a few times a second)
         self.last: Snapshot | None = None
+        self.newest: Snapshot | None = None
         self.history_unsaved = False  # steps taken that no export has written yet
         self._shown_divergence = False
         self._dirty = False
@@ -199,7 +205,7 @@ class RunPresenter(QObject):
                 "work as usual. Open a network config (File ▸ Open) to build a network again.",
                 "info",
             )
-        self.last = None
+        self.last = self.newest = None
         self.history_unsaved = False
         self._shown_divergence = False
         self.shown = self._asked = self._request = None  # a new run is shown live
@@ -216,7 +222,9 @@ class RunPresenter(QObject):
             if snap.run_id == self._waiting[0].run_id:
                 self._waiting[1].append(snap)
             return
-        self.last = snap
+        self.newest = snap
+        if snap.has_state:
+            self.last = snap
         for cadence in self._cadences:
             cadence.pending.append(snap)
         for view in self._live:
@@ -335,7 +343,7 @@ class RunPresenter(QObject):
                 cadence.feed(snap, current, hold=hold)
             else:
                 self._dirty = True  # show the final numbers once the run pauses
-        self._status_line.setText(self._status_text(snap))
+        self._status_line.setText(self._status_text(self.newest or snap))
         self._show_timeline()
 
     def _catch_up(self, _index: int = -1) -> None:
