@@ -104,11 +104,7 @@ def start_trainer(budget_bytes: int) -> TrainerProcess:
         command = [sys.executable, "--gdsim-trainer", *args]
     else:
         command = [sys.executable, "-m", "gdsim.session.child", *args]
-    env = dict(os.environ)
-    # OpenBLAS's worker threads spin for a while after each product; on 2 cores that spinning
-    # took the CPU from the window and from the trainer's own next product (784-128-64-10 ran
-    # ~290 steps/s with the default, ~490 with this). A value the user set wins.
-    env.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+    env = child_environment(os.environ)
     package_root = str(Path(__file__).resolve().parents[2])  # gdsim importable from a checkout
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     try:
@@ -150,3 +146,18 @@ class MessageReader(QThread):
             self.received.emit(message)
         self.done = True
         self.ended.emit()
+
+
+def child_environment(environ) -> dict[str, str]:
+    """The trainer process's environment: the window's, with BLAS settings that keep the window
+    live (a value the user set wins)."""
+    env = dict(environ)
+    # OpenBLAS's worker threads spin for a while after each product; on 2 cores that spinning
+    # took the CPU from the window and from the trainer's own next product (784-128-64-10 ran
+    # ~290 steps/s with the default, ~490 with this).
+    env.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+    # One core stays the window's: with BLAS on every core a big network's products preempted
+    # the GUI thread (p99 delay 50 ms on 2 cores, 17 ms with this; the rate went up, as the
+    # trainer no longer waits for a preempted window to read its pipe).
+    env.setdefault("OPENBLAS_NUM_THREADS", str(max(1, (os.cpu_count() or 2) - 1)))
+    return env

@@ -342,7 +342,10 @@ class TrainingDriver:
         if t.diverged or stop_reason or self.remaining <= 0:
             self._stop()
         # (a stop always sends the state; while running, a big network's only when due)
-        self._snapshot(stop_reason, with_state=not self.running or self.pacer.state_due())
+        if not self.running:
+            self._snapshot(stop_reason)
+        elif self.pacer.any_due():
+            self._snapshot(stop_reason, with_state=self.pacer.state_due())
         return 0.0
 
     def _snapshot(self, stop_reason: str | None = None, with_state: bool = True) -> None:

@@ -8,7 +8,8 @@ with every row, as always. For 784-128-64-10 (109,386 parameters) it is 2.6 MB p
 row, and at 300 steps a second that would be ~300 MB/s: the pipe, the window's unpickling and
 its stores could not keep up, and the trainer would wait on the pipe. So half of
 STREAM_BYTES_PER_SECOND goes to the state: a snapshot carries it when it is due, and in between
-a snapshot goes without it (the costs and rows only: the plots still redraw ~30 times a second).
+snapshots go without it, LIGHT_PER_SECOND times a second (costs and rows: the plots still redraw
+~30 times a second).
 The other half goes to rows: they are kept on a power-of-two stride of steps, doubled whenever
 they would overrun their share (the window's stores thin the same way, by stride doubling). The
 costs and extras of every step always go; a run that stops always ends with its state.
@@ -29,6 +30,7 @@ STREAM_BYTES_PER_SECOND = 64 * 2**20
 STATE_BYTES = 24  # per parameter: value, gradient, last update
 ROW_BYTES = 16  # per parameter and row: value and gradient
 ALWAYS_DUE = 0.001  # seconds: snapshots this small go after every chunk
+LIGHT_PER_SECOND = 60  # a big network's snapshots at most this often (the window draws ~30/s)
 _EMPTY = np.empty(0, dtype=np.float64)
 
 
@@ -48,8 +50,14 @@ class StreamPacer:
         self.row_stride = 1
         self.interval = STATE_BYTES * n_params / self.share  # seconds between snapshots
         self.sent = -math.inf  # when the last snapshot with the state went
+        self.sent_any = -math.inf  # ... and the last one of all
         self.allowance = self.share  # bytes of rows that may go now (a second's worth at first)
         self.filled = self.clock()
+
+    def any_due(self) -> bool:
+        """True when a snapshot should go now: after every chunk for a small network; for a big
+        one at most LIGHT_PER_SECOND times a second (as often as the window redraws)."""
+        return self.interval < ALWAYS_DUE or self.clock() - self.sent_any >= 1 / LIGHT_PER_SECOND
 
     def state_due(self) -> bool:
         """True when the next snapshot should carry the state (always for a small network)."""
@@ -60,6 +68,7 @@ class StreamPacer:
         without the history's own copy of the latest state (a snapshot carries it when due).
         `with_state`: the snapshot it goes with carries the state."""
         now = self.clock()
+        self.sent_any = now
         if with_state:
             self.sent = now
         self.allowance = min(self.share, self.allowance + (now - self.filled) * self.share)

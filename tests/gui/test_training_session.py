@@ -166,3 +166,16 @@ def test_a_run_that_cannot_be_loaded_again_is_said(qtbot, session, tmp_path):
     qtbot.waitUntil(lambda: len(session.failures) == 3, timeout=5000)
     assert session.failures[2] == "there is no run to step: open a config that loads"
     assert not session.running
+
+
+def test_the_trainer_process_leaves_the_window_a_core_unless_told_otherwise(monkeypatch):
+    from gdsim.app import trainer_process
+
+    monkeypatch.setattr(trainer_process.os, "cpu_count", lambda: 8)
+    env = trainer_process.child_environment({"HOME": "/h"})
+    assert env["OPENBLAS_NUM_THREADS"] == "7" and env["OPENBLAS_THREAD_TIMEOUT"] == "4"
+    assert env["HOME"] == "/h"
+    monkeypatch.setattr(trainer_process.os, "cpu_count", lambda: 1)
+    assert trainer_process.child_environment({})["OPENBLAS_NUM_THREADS"] == "1"
+    mine = trainer_process.child_environment({"OPENBLAS_NUM_THREADS": "2"})
+    assert mine["OPENBLAS_NUM_THREADS"] == "2"  # the user's setting wins
