@@ -244,7 +244,7 @@ class PlotPanel(QWidget):
         self.rate_marks.clear()
         self.divergence.clear()
         self.cursor.show_at(None)
-        layers = info.layers
+        layers = info.parameter_index.layer  # (an array: no 10^6-element tuple)
         self.picker.set_names(self._names, layers)
         self._selection = ()
         self._apply_selection(default_selection(self._names, layers=layers))

@@ -44,7 +44,7 @@ def default_selection(
         return tuple(range(n))
     if layers is None:  # (read from the names; a run's info carries them: RunInfo.layers)
         layers = tuple(parse_parameter_name(name).layer for name in names)
-    numbers = [int(v) for v in np.unique(layers) if v > 0]
+    numbers = [v for v in _distinct(layers) if v > 0]
     if not numbers:  # no layer structure: just the first ones
         return tuple(range(limit))
     total = limit + 1
@@ -56,6 +56,17 @@ def default_selection(
     layer_of = np.asarray(layers)
     chosen = [np.flatnonzero(layer_of == layer)[: shares[layer]] for layer in numbers]
     return tuple(sorted(np.concatenate(chosen).tolist()))
+
+
+def _distinct(layers) -> list[int]:
+    """The layer numbers present, ascending; a network's come in order, so no sort is needed."""
+    layer_of = np.asarray(layers)
+    if len(layer_of) == 0:
+        return []
+    if np.all(layer_of[1:] >= layer_of[:-1]):
+        starts = np.flatnonzero(np.diff(layer_of)) + 1
+        return [int(layer_of[0]), *(int(v) for v in layer_of[starts])]
+    return [int(v) for v in np.unique(layer_of)]
 
 
 class ParameterPicker(QToolButton):
@@ -122,7 +133,7 @@ class ParameterPicker(QToolButton):
         # (only the first MAX_SHOWN of a pick are drawn: no need to list a big layer whole)
         picks = [("all", tuple(range(min(len(names), MAX_SHOWN)))), ("none", ())]
         layer_of = np.asarray(layers)
-        distinct = [int(v) for v in np.unique(layer_of) if v > 0]
+        distinct = [v for v in _distinct(layer_of) if v > 0]
         if len(distinct) <= 8:
             for layer in distinct:
                 first = np.flatnonzero(layer_of == layer)[:MAX_SHOWN]
