@@ -202,12 +202,26 @@ def main(argv: list[str] | None = None) -> int:
     if image_config is None:
         digits = ROOT / "resources/examples/digits.json"
         image_config = digits if digits.exists() else synthetic_image_config(Path(settings))
-    if window.open_config(image_config) and _wait(
-        app, lambda: window.session.last is not None and window.session.info is not None
-    ):
-        before = window.session.last.step
+    old_run = window.session.info.run_id if window.session.info is not None else 0
+
+    def new_run_shown() -> bool:  # (the views show the image run, not the one before it)
+        info, last = window.session.info, window.presenter.last
+        return (
+            info is not None
+            and info.run_id > old_run
+            and last is not None
+            and (last.run_id == info.run_id and not window.presenter.waiting_for_data())
+        )
+
+    if window.open_config(image_config) and _wait(app, new_run_shown):
         window.step(args.image_steps)
-        _wait(app, lambda: window.session.last.step >= before + args.image_steps, 60.0)
+        _wait(
+            app,
+            lambda: (
+                window.session.last is not None and window.session.last.step >= args.image_steps
+            ),
+            60.0,
+        )
         window.splitter.setSizes([360, 440])  # more room for the tabs under the plots
         _settle(app)
         for name in args.themes:

@@ -197,3 +197,30 @@ def test_a_slow_redraw_waits_while_running_and_draws_when_paused(view):
     t.step(2)
     view.update_from(snapshot(t, since=2, running=False))  # the run paused: draw it now
     assert view.redraws == 2 and view.classes.accuracy.curve(0)[0].tolist() == list(range(5))
+
+
+def test_misclassified_samples_are_drawn_as_the_data_has_them_not_standardised(view, monkeypatch):
+    import json
+
+    from gdsim.config import config_from_dict
+
+    config = json.loads((EXAMPLES / "digits.json").read_text())
+    assert config["data"]["standardize"] is True
+    t = open_trainer(config_from_dict(config))
+    t.step(5)
+    raw = open_trainer(
+        config_from_dict({**config, "data": {**config["data"], "standardize": False}})
+    )
+    seen = {}
+    original = view.classes.show_set
+
+    def capture(x, *args):
+        seen["x"] = x
+        return original(x, *args)
+
+    monkeypatch.setattr(view.classes, "show_set", capture)
+    view.start_run(run_info(t))
+    view.update_from(snapshot(t))
+    view.classes.choose("test")
+    np.testing.assert_allclose(seen["x"], raw.objective.dataset.x_test, rtol=0, atol=1e-12)
+    assert seen["x"].max() == pytest.approx(16.0, abs=1e-12)  # pixels 0..16, as in the file

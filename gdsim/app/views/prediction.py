@@ -401,6 +401,8 @@ class PredictionView(QWidget):
         if data is None or predicted is None:
             return
         x, y = (data.x_test, data.y_test) if which == "test" else (data.x_train, data.y_train)
+        if data.input_mean is not None:  # the samples as the data has them, not standardised
+            x = x * data.input_scale[:, None] + data.input_mean[:, None]
         k = max(2, data.n_classes)
         self.classes.show_set(x, y[0], predicted, k, data.input_names, self._image_shape)
 
