@@ -319,3 +319,28 @@ def test_comparable_inputs_are_drawn_to_the_same_scale_and_curves_are_not(qtbot)
         view.update_from(snapshot(t))
         assert view.kind() == kind
         assert bool(view.plot.getViewBox().state["aspectLocked"]) is locked, example
+
+
+def test_a_big_network_draws_a_coarser_map_so_a_redraw_stays_quick(view):
+    import json
+
+    from gdsim.app.views.prediction_numbers import GRID_WORK, MIN_GRID, grid_size
+    from gdsim.config import config_from_dict
+
+    assert grid_size(17) == GRID and grid_size(1_004_001) == MIN_GRID
+    config = json.loads(example("xor.json").read_text())
+    config["network"]["layers"] = [
+        {"units": 300, "activation": "tanh"},
+        {"units": 300, "activation": "tanh"},
+        {"units": 1, "activation": "sigmoid"},
+    ]
+    t = open_trainer(config_from_dict(config, base_dir=example("xor.json").parent))
+    side = grid_size(t.parameters.size)
+    assert MIN_GRID < side < GRID and t.parameters.size * side * side <= GRID_WORK
+    view.start_run(run_info(t))
+    view.update_from(snapshot(t))
+    values = view.grid_values()
+    assert values.shape == (side, side)
+    expected = t.predict(view.grid_points())[0].reshape(side, side)
+    np.testing.assert_allclose(values, expected, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(view.image.image, values)

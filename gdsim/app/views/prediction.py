@@ -45,6 +45,7 @@ from gdsim.app.views.prediction_numbers import (
     boundary_values,
     caption_text,
     curve_inputs,
+    grid_size,
     squared_error,
 )
 from gdsim.app.views.prediction_plot import CLASS_COLORS, PredictionPlot
@@ -352,7 +353,7 @@ class PredictionView(QWidget):
     def _setup_boundary(self, data: Dataset) -> None:
         self._kind = "boundary"
         self._show_plot()
-        grid = boundary_grid(data)
+        grid = boundary_grid(data, grid_size(self._net.n_params))
         self._grid_x, self._grid_y, self._grid_points = grid.x, grid.y, grid.points
         self.graphics.show_boundary(data, grid, self._n_out)
 

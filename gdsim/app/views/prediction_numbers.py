@@ -34,7 +34,9 @@ __all__ = [
     "squared_error",
 ]
 
-GRID = 60  # the heat map has GRID x GRID cells
+GRID = 60  # the heat map has GRID x GRID cells ...
+MIN_GRID = 20  # ... or fewer, down to this, for a network too big to run 3,600 inputs through
+GRID_WORK = 200_000_000  # parameters x grid points a redraw may cost (~40 ms here)
 CURVE_POINTS = 200  # points on the fitted regression curve
 MARGIN = 0.10  # the heat map extends this fraction of the data range beyond it
 
@@ -57,19 +59,27 @@ class BoundaryGrid:
     rect: tuple[float, float, float, float]  # the image's (left, top, width, height)
 
 
-def boundary_grid(data: Dataset) -> BoundaryGrid:
-    """The grid over a 2-input dataset's range (train and test, plus the margin)."""
+def grid_size(n_params: int) -> int:
+    """GRID, or a coarser grid for a network so big that GRID x GRID points would make every
+    redraw slow (1.0 million parameters: 20 x 20)."""
+    if n_params * GRID * GRID <= GRID_WORK:
+        return GRID
+    return max(MIN_GRID, math.isqrt(GRID_WORK // max(1, n_params)))
+
+
+def boundary_grid(data: Dataset, size: int = GRID) -> BoundaryGrid:
+    """The grid (size x size) over a 2-input dataset's range (train and test, plus the margin)."""
     x_all = np.hstack([data.x_train, data.x_test])
     lo, hi = x_all.min(axis=1), x_all.max(axis=1)
     span = np.where(hi > lo, hi - lo, 1.0)
     lo, hi = lo - MARGIN * span, hi + MARGIN * span
-    grid_x = np.linspace(lo[0], hi[0], GRID)
-    grid_y = np.linspace(lo[1], hi[1], GRID)
+    grid_x = np.linspace(lo[0], hi[0], size)
+    grid_y = np.linspace(lo[1], hi[1], size)
     g1, g2 = np.meshgrid(grid_x, grid_y, indexing="ij")
     points = np.ascontiguousarray(np.vstack([g1.ravel(), g2.ravel()]))
-    dx = (hi[0] - lo[0]) / (GRID - 1)
-    dy = (hi[1] - lo[1]) / (GRID - 1)
-    rect = (lo[0] - dx / 2, lo[1] - dy / 2, GRID * dx, GRID * dy)
+    dx = (hi[0] - lo[0]) / (size - 1)
+    dy = (hi[1] - lo[1]) / (size - 1)
+    rect = (lo[0] - dx / 2, lo[1] - dy / 2, size * dx, size * dy)
     return BoundaryGrid(lo, hi, grid_x, grid_y, points, rect)
 
 
@@ -83,7 +93,7 @@ def curve_inputs(data: Dataset) -> np.ndarray:
 
 
 def boundary_values(out: np.ndarray) -> np.ndarray:
-    """The map's values (GRID x GRID) from the network's outputs on the grid's points."""
+    """The map's values (side x side) from the network's outputs on the grid's points."""
     n_out = out.shape[0]
     if n_out == 1:
         values = out[0]
@@ -91,12 +101,13 @@ def boundary_values(out: np.ndarray) -> np.ndarray:
         values = out[1]
     else:
         values = out.max(axis=0)
-    return values.reshape(GRID, GRID)
+    side = math.isqrt(values.size)
+    return values.reshape(side, side)
 
 
 def class_rgba(out: np.ndarray, class_rgb: np.ndarray, background: np.ndarray) -> np.ndarray:
     """Softmax over K > 2 classes: the argmax class's colour, paler where less sure.
-    `class_rgb` is (at least K) x 3, `background` 3 (0-255 floats); GRID x GRID x 4 bytes."""
+    `class_rgb` is (at least K) x 3, `background` 3 (0-255 floats); side x side x 4 bytes."""
     k = out.shape[0]
     finite = np.isfinite(out).all(axis=0)
     safe = np.where(finite, out, 1.0 / k)
@@ -107,7 +118,8 @@ def class_rgba(out: np.ndarray, class_rgb: np.ndarray, background: np.ndarray) -
     rgba = np.empty((out.shape[1], 4), dtype=np.ubyte)
     rgba[:, :3] = np.clip(rgb, 0, 255).astype(np.ubyte)
     rgba[:, 3] = 255
-    return rgba.reshape(GRID, GRID, 4)
+    side = math.isqrt(out.shape[1])
+    return rgba.reshape(side, side, 4)
 
 
 def squared_error(net: Network, x: np.ndarray, y: np.ndarray) -> float:

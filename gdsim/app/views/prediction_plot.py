@@ -154,7 +154,7 @@ class PredictionPlot(pg.GraphicsLayoutWidget):
         self.plot.addItem(self.image)
         self.image.clear()
         # cell centres on the grid points; applied after each setImage (setRect scales by the
-        # current image's size, so it must see a GRID x GRID image)
+        # current image's size, so it must see the grid's image)
         self._rect = QRectF(*grid.rect)
         self.boundary.setData(None)
         multi = n_out > 2
@@ -234,7 +234,7 @@ class PredictionPlot(pg.GraphicsLayoutWidget):
 
     # ------------------------------------------------------------------ drawing
     def draw_boundary(self, out: np.ndarray, values: np.ndarray) -> None:
-        """The map: `values` (GRID x GRID) for up to two outputs, else the class colours of the
+        """The map: `values` (side x side) for up to two outputs, else the class colours of the
         outputs `out` on the grid."""
         shown = np.where(np.isfinite(values), values, 0.5)
         if out.shape[0] <= 2:
