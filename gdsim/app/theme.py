@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -301,6 +301,9 @@ def _apply(app: QApplication, resolved: str) -> None:
         app.setStyle("Fusion")
     app.setPalette(palette(resolved))
     pg.setConfigOptions(background=c.background, foreground=c.axis, antialias=True)
+    # Finish deleting what was closed first: a window closed with deleteLater() is still among
+    # allWidgets() until then, and restyling its half-torn-down plots crashed once in a test run.
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     for widget in app.allWidgets():
         if isinstance(widget, pg.GraphicsView):
             style_plot(widget)
