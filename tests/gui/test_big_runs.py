@@ -83,3 +83,42 @@ def test_steps_taken_while_the_data_loads_reach_the_views(qtbot, window, tmp_pat
     assert window.presenter.last.step == 5
     steps, _ = window.health_view.series(0)
     assert steps.tolist() == [0, 1, 2, 3, 4, 5]
+
+
+def test_a_run_of_100k_parameters_starts_without_per_parameter_python_work(
+    qtbot, window, tmp_path, monkeypatch
+):
+    import sys
+
+    path = csv_config(tmp_path, rows=40, inputs=400)
+    config = json.loads(path.read_text())
+    config["network"]["layers"] = [
+        {"units": 250, "activation": "relu"},
+        {"units": 3, "activation": "softmax"},
+    ]
+    path.write_text(json.dumps(config))
+    calls = []
+    original = window.presenter._start_views
+
+    def counted(info):
+        count = [0]
+
+        def profile(frame, event, arg):
+            if event == "call":
+                count[0] += 1
+
+        sys.setprofile(profile)
+        try:
+            original(info)
+        finally:
+            sys.setprofile(None)
+        calls.append((len(info.parameter_names), count[0]))
+
+    monkeypatch.setattr(window.presenter, "_start_views", counted)
+    assert window.open_config(path)
+    qtbot.waitUntil(lambda: bool(calls), timeout=20000)
+    n_params, n_calls = calls[0]
+    assert n_params == 400 * 250 + 250 + 250 * 3 + 3  # 101,003
+    # every view of the window started on it: Python calls in the thousands, not one or more
+    # per parameter (the parameter table's sort proxy alone made 5.5 million)
+    assert n_calls < 50_000, n_calls  # (about 23,000 today)
