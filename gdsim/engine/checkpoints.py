@@ -7,8 +7,8 @@ the objective's batch state (batch order, position, epoch, the batch RNG's state
 parameters and the config in force. Rewinding to step k restores the newest checkpoint at or
 before k and replays the updates from there, which NumPy makes bit for bit the same.
 
-Memory: at most `budget_bytes` (at least two checkpoints are always kept). When one more would
-not fit, the checkpoints are decimated by stride doubling as the history's rows are: only those
+Memory: at most `budget_bytes` and `MAX_CHECKPOINTS` (at least two are always kept). When one more
+would not fit, the checkpoints are decimated by stride doubling as the history's rows are: only those
 on twice the stride stay (step 0 always does), so replaying never takes more than `stride` steps.
 """
 
@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 INITIAL_STRIDE = 16
+MAX_CHECKPOINTS = 128  # also by count: fewer copies per step as the run grows
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,7 +87,7 @@ class Checkpoints:
             raise ValueError(f"checkpoint steps must increase: {checkpoint.step}")
         items.append(checkpoint)
         self.nbytes += checkpoint.nbytes
-        while self.nbytes > self.budget_bytes and len(items) > 2:
+        while (self.nbytes > self.budget_bytes or len(items) > MAX_CHECKPOINTS) and len(items) > 2:
             self.stride *= 2
             keep = [c for c in items if c.step % self.stride == 0 or c is checkpoint]
             self._items = items = keep
