@@ -119,4 +119,11 @@ def config_to_dict(cfg: Any) -> dict[str, Any]:
     else:
         out["data"] = {"source": data.source}
     out["evaluate_every"] = cfg.evaluate_every
+    # Written only when given, so that a config without them keeps its canonical form.
+    start_values = getattr(cfg, "start_values", ())
+    if start_values:
+        out["parameters"] = _parameters_to_dict(start_values)
+    frozen = getattr(cfg, "frozen", ())
+    if frozen:
+        out["frozen"] = list(frozen) if isinstance(frozen, (list, tuple)) else frozen
     return out

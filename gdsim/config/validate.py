@@ -37,6 +37,7 @@ from gdsim.config.names import (
     SCALED_INIT_SCHEMES,
     SHIPPED_DATASETS,
 )
+from gdsim.config.network_parameters import read_frozen, read_start_values
 from gdsim.config.readers import (
     MISSING,
     as_float,
@@ -74,6 +75,8 @@ _NETWORK_KEYS = (
     "regularization",
     "data",
     "evaluate_every",
+    "parameters",
+    "frozen",
 )
 _FUNCTION_KEYS = ("gdsim", "mode", "function", "parameters", "optimizer")
 # A top-level key that belongs inside a section gets pointed there.
@@ -312,6 +315,8 @@ def config_fields(data: Any, base_dir: str | os.PathLike[str] | None = None) -> 
     if data_config.shipped:
         samples = SHIPPED_DATASETS[data_config.name].samples
     check_run_size(network, batch_size, samples)  # a CSV's rows: checked once it is read
+    start_values = read_start_values(data["parameters"], network) if "parameters" in data else ()
+    frozen = read_frozen(data["frozen"], network) if "frozen" in data else ()
     return dict(
         mode="network",
         network=network,
@@ -322,5 +327,7 @@ def config_fields(data: Any, base_dir: str | os.PathLike[str] | None = None) -> 
         regularization=regularization,
         data=data_config,
         evaluate_every=evaluate_every,
+        start_values=start_values,
+        frozen=frozen,
         base_dir=base,
     )

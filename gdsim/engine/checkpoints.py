@@ -7,9 +7,10 @@ the objective's batch state (batch order, position, epoch, the batch RNG's state
 parameters and the config in force. Rewinding to step k restores the newest checkpoint at or
 before k and replays the updates from there, which NumPy makes bit for bit the same.
 
-Memory: at most `budget_bytes` and `MAX_CHECKPOINTS` (at least two are always kept). When one more
-would not fit, the checkpoints are decimated by stride doubling as the history's rows are: only those
-on twice the stride stay (step 0 always does), so replaying never takes more than `stride` steps.
+Memory: at most `budget_bytes` and `MAX_CHECKPOINTS` (at least two are always kept). When one
+more would not fit, the checkpoints are decimated by stride doubling as the history's rows are:
+only those on twice the stride stay (step 0 always does), so replaying never takes more than
+`stride` steps.
 """
 
 from __future__ import annotations

@@ -165,6 +165,9 @@ class Trainer(TimeTravel):
                 )
             self.seed = seed
         self.objective.initialize(self.seed)
+        if self.config.mode == "network" and self.config.start_values:  # override the init
+            idx, vals = self._names.values(dict(self.config.start_values), "parameters")
+            self.objective.theta[idx] = vals
         self._frozen = start_frozen(self)
         self.optimizer.reset()
         self.history.clear()
