@@ -714,7 +714,7 @@ BAD_CONFIGS = [
         {"mode": "function", "paramters": {"w": 1}},
         "paramters",
         "unknown key; did you mean 'parameters'? (allowed: gdsim, mode, function, parameters, "
-        "optimizer)",
+        "optimizer, changes)",
     ),
     ({"mode": "function", "parameters": {}}, "parameters", "must name 1 or 2 parameters, got none"),
     (
@@ -798,7 +798,7 @@ def test_unknown_key_without_close_match():
     err = error_of({"zzz": 1})
     assert str(err) == (
         "zzz: unknown key (allowed: gdsim, mode, network, loss, init, optimizer, "
-        "batch_size, regularization, data, evaluate_every, parameters, frozen)"
+        "batch_size, regularization, data, evaluate_every, parameters, frozen, changes)"
     )
 
 

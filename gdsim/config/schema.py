@@ -63,6 +63,8 @@ class Config:
     # Network mode: start values by name (the file's "parameters") and frozen names/patterns.
     start_values: tuple[tuple[str, float], ...] = ()
     frozen: tuple[str, ...] = ()
+    # A run's live changes in order, for replaying it (RUN.json; see gdsim.config.changes).
+    changes: tuple[dict[str, Any], ...] = field(default=(), hash=False)
     base_dir: Path | None = field(default=None, compare=False, hash=False)
     config_file: Path | None = field(default=None, compare=False, hash=False)
 

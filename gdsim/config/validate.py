@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from gdsim.config.changes import read_changes
 from gdsim.config.data_section import check_data_fit, read_data
 from gdsim.config.errors import config_error, join_key, show_value
 from gdsim.config.memory import check_run_size
@@ -77,8 +78,9 @@ _NETWORK_KEYS = (
     "evaluate_every",
     "parameters",
     "frozen",
+    "changes",
 )
-_FUNCTION_KEYS = ("gdsim", "mode", "function", "parameters", "optimizer")
+_FUNCTION_KEYS = ("gdsim", "mode", "function", "parameters", "optimizer", "changes")
 # A top-level key that belongs inside a section gets pointed there.
 _TOP_LEVEL_HINTS = {
     "layers": "network.layers",
@@ -285,6 +287,7 @@ def config_fields(data: Any, base_dir: str | os.PathLike[str] | None = None) -> 
     read_object(data, "", allowed, foreign, _TOP_LEVEL_HINTS)
     base = Path(base_dir) if base_dir is not None else None
     optimizer = _optimizer(data["optimizer"]) if "optimizer" in data else default_optimizer()
+    changes = read_changes(data["changes"]) if "changes" in data else ()
     if mode == "function":
         parameters = _parameters(data["parameters"]) if "parameters" in data else DEFAULT_PARAMETERS
         function = _function(
@@ -295,6 +298,7 @@ def config_fields(data: Any, base_dir: str | os.PathLike[str] | None = None) -> 
             optimizer=optimizer,
             function=function,
             parameters=parameters,
+            changes=changes,
             base_dir=base,
         )
 
@@ -329,5 +333,6 @@ def config_fields(data: Any, base_dir: str | os.PathLike[str] | None = None) -> 
         evaluate_every=evaluate_every,
         start_values=start_values,
         frozen=frozen,
+        changes=changes,
         base_dir=base,
     )

@@ -18,16 +18,14 @@ a list to a trainer fresh from ``reset()`` and so reproduces the run exactly.
 from __future__ import annotations
 
 import copy
-import math
 import operator
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from gdsim.config.changes import check_change
 from gdsim.engine import checkpoints as _ck
-
-CHANGE_KINDS = ("optimizer", "parameters", "freeze", "unfreeze", "rewind")
 
 
 def start_frozen(trainer: Any) -> np.ndarray | None:
@@ -151,7 +149,8 @@ class TimeTravel:
 
     def replay(self, changes: Sequence[Mapping[str, Any]], steps: int | None = None) -> None:
         """Apply a recorded list of changes (see :attr:`changes`) from the current step on, each
-        at its step, then train to `steps` (if given): a run replayed from its start."""
+        at its step, then train to `steps` (if given; rewound to it if the changes went past
+        it): a run replayed from its start. A bad change: ValueError naming ``changes[i]``."""
         for i, change in enumerate(changes):
             check_change(change, i)
             at = change["step"]
@@ -174,6 +173,8 @@ class TimeTravel:
                 self.rewind(change["to"])
         if steps is not None and steps > self._step:
             self.step(steps - self._step)
+        elif steps is not None and steps < self._step:
+            self.rewind(steps)
 
     # ------------------------------------------------------------------ bookkeeping
     def _log(self, change: dict[str, Any]) -> None:
@@ -196,42 +197,3 @@ class TimeTravel:
                 self.config,
             )
         )
-
-
-def check_change(change: Any, i: int) -> None:
-    """ValueError naming `changes[i]` if it is not a change as `TimeTravel.changes` writes."""
-    where = f"changes[{i}]"
-    if not isinstance(change, Mapping):
-        raise ValueError(f"{where}: expected an object, got {type(change).__name__}")
-    step = change.get("step")
-    if isinstance(step, bool) or not isinstance(step, int) or step < 0:
-        raise ValueError(f"{where}.step: expected a whole number >= 0, got {step!r}")
-    kind = change.get("kind")
-    if kind not in CHANGE_KINDS:
-        raise ValueError(f"{where}.kind: expected one of {', '.join(CHANGE_KINDS)}, got {kind!r}")
-    need = {
-        "optimizer": ("name", "settings"),
-        "parameters": ("values",),
-        "freeze": ("names",),
-        "unfreeze": ("names",),
-        "rewind": ("to",),
-    }[kind]
-    for key in need:
-        if key not in change:
-            raise ValueError(f"{where}: a '{kind}' change needs '{key}'")
-    if kind == "optimizer" and not isinstance(change["settings"], Mapping):
-        raise ValueError(f"{where}.settings: expected an object")
-    if kind == "parameters" and not isinstance(change["values"], Mapping):
-        raise ValueError(f"{where}.values: expected an object")
-    if kind in ("freeze", "unfreeze") and not (
-        isinstance(change["names"], list) and all(isinstance(n, str) for n in change["names"])
-    ):
-        raise ValueError(f"{where}.names: expected a list of parameter names")
-    if kind == "rewind" and (isinstance(change["to"], bool) or not isinstance(change["to"], int)):
-        raise ValueError(f"{where}.to: expected a whole number")
-    if kind == "parameters":
-        for name, value in change["values"].items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValueError(f"{where}.values.{name}: expected a number, got {value!r}")
-            if not math.isfinite(value):
-                raise ValueError(f"{where}.values.{name}: must be finite, got {value!r}")

@@ -148,6 +148,14 @@ class Trainer(TimeTravel):
         return self.optimizer.learning_rate
 
     @property
+    def run_config(self) -> Config:
+        """The config that replays this run: the config with its settings in force now if
+        nothing was changed live, else the settings at the start with the `changes`."""
+        if not self._changes:
+            return self.config
+        return self.start_config.replace(changes=tuple(self.changes))
+
+    @property
     def diverged(self) -> str | None:
         """Why training stopped (a non-finite cost or parameter), or None."""
         return self._diverged
@@ -164,6 +172,7 @@ class Trainer(TimeTravel):
                     init=dataclasses.replace(self.config.init, seed=seed)
                 )
             self.seed = seed
+        self.start_config: Config = self.config  # the settings at step 0 (see run_config)
         self.objective.initialize(self.seed)
         if self.config.mode == "network" and self.config.start_values:  # override the init
             idx, vals = self._names.values(dict(self.config.start_values), "parameters")

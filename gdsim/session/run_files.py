@@ -259,7 +259,8 @@ def export_run(
     write_csv = run_csv_writer(
         header, trainer.history.table(every=every), blank_nan_from=2 + 2 * len(names)
     )
-    config_text = dumps_config(config_for_folder(trainer.config, json_path.absolute().parent))
+    # RUN.json replays the run: its settings at the start and its live changes, if any.
+    config_text = dumps_config(config_for_folder(trainer.run_config, json_path.absolute().parent))
     with atomic_files([csv_path, json_path], ["wb", "w"]) as (csv_file, json_file):
         write_csv(csv_file, progress)
         json_file.write(config_text)
