@@ -7,10 +7,13 @@ the objective's batch state (batch order, position, epoch, the batch RNG's state
 parameters and the config in force. Rewinding to step k restores the newest checkpoint at or
 before k and replays the updates from there, which NumPy makes bit for bit the same.
 
-Memory: at most `budget_bytes` and `MAX_CHECKPOINTS` (at least two are always kept). When one
-more would not fit, the checkpoints are decimated by stride doubling as the history's rows are:
-only those on twice the stride stay (step 0 always does), so replaying never takes more than
-`stride` steps.
+Step 0 needs no checkpoint: the trainer makes its state again as `reset` does (from the seed and
+the settings at the start), so a run can always be rewound.
+
+Memory: at most `budget_bytes` (the trainer gives them a quarter of the history's budget) and
+`MAX_CHECKPOINTS`. When one more would not fit, the checkpoints are decimated by stride doubling
+as the history's rows are: only those on twice the stride stay, so replaying takes at most about
+`stride` steps; a checkpoint bigger than the whole budget is not kept (replay from step 0).
 """
 
 from __future__ import annotations
@@ -38,6 +41,20 @@ class Checkpoint:
     nbytes: int
 
 
+def _copy_optimizer(optimizer: Any) -> Any:
+    """A copy of `optimizer` sharing nothing mutable with it; its scratch vector (which no step
+    reads before writing) is not copied but made anew, so a checkpoint does not keep one."""
+    opt = copy.copy(optimizer)
+    for key, value in vars(optimizer).items():
+        if key == "_scratch":
+            opt.__dict__[key] = None
+        elif isinstance(value, np.ndarray):
+            opt.__dict__[key] = value.copy()
+        elif not isinstance(value, (bool, int, float, str, type(None))):
+            opt.__dict__[key] = copy.deepcopy(value)  # the settings, the lerp's weight
+    return opt
+
+
 def take(
     step: int,
     cost: float,
@@ -48,7 +65,7 @@ def take(
     frozen: np.ndarray | None,
     config: Any,
 ) -> Checkpoint:
-    opt = copy.deepcopy(optimizer)
+    opt = _copy_optimizer(optimizer)
     nbytes = theta.nbytes + grad.nbytes + sum(b.nbytes for b in opt.buffers.values())
     nbytes += sum(v.nbytes for v in batch_state.values() if isinstance(v, np.ndarray))
     if frozen is not None:
@@ -88,21 +105,23 @@ class Checkpoints:
             raise ValueError(f"checkpoint steps must increase: {checkpoint.step}")
         items.append(checkpoint)
         self.nbytes += checkpoint.nbytes
-        while (self.nbytes > self.budget_bytes or len(items) > MAX_CHECKPOINTS) and len(items) > 2:
+        while self.nbytes > self.budget_bytes or len(items) > MAX_CHECKPOINTS:
+            if len(items) == 1:  # too big on its own: rewinding replays from the start
+                self._items = []
+                self.nbytes = 0
+                break
             self.stride *= 2
             keep = [c for c in items if c.step % self.stride == 0 or c is checkpoint]
             self._items = items = keep
             self.nbytes = sum(c.nbytes for c in items)
 
-    def at_or_before(self, step: int) -> Checkpoint:
-        """The newest checkpoint at or before `step` (LookupError if there is none)."""
+    def at_or_before(self, step: int) -> Checkpoint | None:
+        """The newest checkpoint at or before `step`; None: replay from the start."""
         best = None
         for c in self._items:
             if c.step > step:
                 break
             best = c
-        if best is None:
-            raise LookupError(f"no checkpoint at or before step {step}")
         return best
 
     def drop_after(self, step: int) -> None:
@@ -113,4 +132,7 @@ class Checkpoints:
 
 def restore_optimizer(checkpoint: Checkpoint) -> Any:
     """A fresh copy of the checkpoint's optimizer (the checkpoint stays as it was)."""
-    return copy.deepcopy(checkpoint.optimizer)
+    opt = _copy_optimizer(checkpoint.optimizer)
+    if "_scratch" in vars(opt):
+        opt._scratch = np.zeros(opt.n_params)
+    return opt

@@ -26,14 +26,15 @@ import numpy as np
 
 from gdsim.config.changes import check_change
 from gdsim.engine import checkpoints as _ck
+from gdsim.engine.edits import NameLookup
+from gdsim.engine.optimizers import make_optimizer
 
 
-def start_frozen(trainer: Any) -> np.ndarray | None:
+def start_frozen(config: Any, names: NameLookup) -> np.ndarray | None:
     """Positions of the parameters the config freezes (network mode), or None."""
-    patterns = getattr(trainer.config, "frozen", ())
-    if trainer.config.mode != "network" or not patterns:
+    if config.mode != "network" or not config.frozen:
         return None
-    return trainer._names.matching(patterns, "frozen")
+    return names.matching(config.frozen, "frozen")
 
 
 class TimeTravel:
@@ -105,14 +106,27 @@ class TimeTravel:
         checkpoint = self.checkpoints.at_or_before(k)
         self._log({"kind": "rewind", "to": k})
         kept = [c for c in self._timeline if c["step"] <= k]
-        self._timeline = [c for c in kept if c["step"] < checkpoint.step]  # _run_to adds the rest
+        at = 0 if checkpoint is None else checkpoint.step
+        self._timeline = [c for c in kept if c["step"] < at]  # _run_to adds the rest
         self.checkpoints.drop_after(k)
-        self.history.truncate_before(checkpoint.step)
+        self.history.truncate_before(at)
         self._restore(checkpoint)
-        self._run_to(k, [c for c in kept if c["step"] >= checkpoint.step])
+        self._run_to(k, [c for c in kept if c["step"] >= at])
 
-    def _restore(self, c: _ck.Checkpoint) -> None:
+    def _restore(self, c: _ck.Checkpoint | None) -> None:
+        """Back to checkpoint `c`, or to the start (None: made again, as `reset` makes it)."""
         obj = self.objective
+        if c is None:
+            self.config = config = self.start_config
+            self._start()
+            opt = config.optimizer
+            self.optimizer = make_optimizer(opt.name, obj.theta.size, **opt.hyperparameters())
+            self._step = 0
+            self._diverged = None
+            with np.errstate(all="ignore"):
+                self._cost = obj.evaluate()
+                self._record()
+            return
         obj.theta[...] = c.theta
         obj.restore_batch(c.batch_state, c.step)
         self.optimizer = _ck.restore_optimizer(c)

@@ -173,11 +173,7 @@ class Trainer(TimeTravel):
                 )
             self.seed = seed
         self.start_config: Config = self.config  # the settings at step 0 (see run_config)
-        self.objective.initialize(self.seed)
-        if self.config.mode == "network" and self.config.start_values:  # override the init
-            idx, vals = self._names.values(dict(self.config.start_values), "parameters")
-            self.objective.theta[idx] = vals
-        self._frozen = start_frozen(self)
+        self._start()
         self.optimizer.reset()
         self.history.clear()
         self.checkpoints.clear()
@@ -188,7 +184,15 @@ class Trainer(TimeTravel):
         with np.errstate(all="ignore"):
             self._cost = self.objective.evaluate()
             self._record()
-        self._checkpoint()
+
+    def _start(self) -> None:
+        """Parameters, batches and frozen parameters as at step 0 (of `start_config`)."""
+        self.objective.initialize(self.seed)
+        config = self.start_config
+        if config.mode == "network" and config.start_values:  # they override the initialiser
+            idx, vals = self._names.values(dict(config.start_values), "parameters")
+            self.objective.theta[idx] = vals
+        self._frozen = start_frozen(config, self._names)
 
     def set_learning_rate(self, learning_rate: float) -> None:
         """Applies from the next update on (the optimizer keeps its state). The history's
