@@ -7,7 +7,7 @@ import pytest
 
 from gdsim.config import ConfigError, config_from_dict
 from gdsim.config.dict_form import config_to_dict
-from gdsim.config.network_parameters import network_parameter_names
+from gdsim.config.network_parameters import is_parameter_name, network_parameter_names
 from gdsim.engine.parameters import ParameterIndex
 from gdsim.engine.trainer import Trainer
 
@@ -148,4 +148,10 @@ def test_config_keys_round_trip_and_function_mode_keeps_its_parameters():
 
 @pytest.mark.parametrize("sizes", [(2, 3, 1), (1, 1), (4, 5, 3, 2)])
 def test_the_config_makes_the_engines_names(sizes):
-    assert network_parameter_names(sizes) == ParameterIndex.for_network(sizes).names
+    names = ParameterIndex.for_network(sizes).names
+    assert network_parameter_names(sizes) == names
+    assert all(is_parameter_name(n, sizes) for n in names)
+    layers = len(sizes) - 1
+    wrong = [f"w{layers + 1}_1_1", f"b{layers + 1}_1", f"w1_{sizes[1] + 1}_1", "w1_1_0", "b1_01"]
+    wrong += [f"w1_1_{sizes[0] + 1}", f"b1_{sizes[1] + 1}", "w1_1", "b1_1_1", "x1_1", "w1_1_1 "]
+    assert not any(is_parameter_name(n, sizes) for n in wrong)
