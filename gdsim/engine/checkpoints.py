@@ -10,10 +10,11 @@ before k and replays the updates from there, which NumPy makes bit for bit the s
 Step 0 needs no checkpoint: the trainer makes its state again as `reset` does (from the seed and
 the settings at the start), so a run can always be rewound.
 
-Memory: at most `budget_bytes` (the trainer gives them a quarter of the history's budget) and
-`MAX_CHECKPOINTS`. When one more would not fit, the checkpoints are decimated by stride doubling
-as the history's rows are: only those on twice the stride stay, so replaying takes at most about
-`stride` steps; a checkpoint bigger than the whole budget is not kept (replay from step 0).
+Memory: at most `budget_bytes` (an eighth of the trainer's history budget; the history gets the
+rest) and `MAX_CHECKPOINTS`. When one more would not fit, the checkpoints are decimated by stride
+doubling as the history's rows are: only those on twice the stride stay, so replaying takes at
+most about `stride` steps; a checkpoint bigger than the whole budget is not kept (replay from
+step 0).
 """
 
 from __future__ import annotations

@@ -27,6 +27,13 @@ from gdsim.engine.parameters import ParameterIndex
 from gdsim.engine.time_travel import TimeTravel, start_frozen
 
 DEFAULT_HISTORY_BUDGET = 256 * 2**20
+
+
+def checkpoint_share(history_budget: int) -> int:
+    """The part of the trainer's history budget that its rewind checkpoints may use."""
+    return history_budget // 8
+
+
 _min, _max, _dot = np.minimum.reduce, np.maximum.reduce, np.dot
 _DOT_MAX = 10_000  # OpenBLAS's ddot uses one thread up to this length
 
@@ -86,11 +93,15 @@ class Trainer(TimeTravel):
             opt.name, self.objective.theta.size, **opt.hyperparameters()
         )
         self.extra_names: tuple[str, ...] = (*self.objective.extra_names, "learning_rate")
+        # The history budget holds both the history (7/8) and the checkpoints that rewinding
+        # replays from (1/8; see checkpoints.py).
+        checkpoint_budget = checkpoint_share(history_budget)
         self.history = EditableHistory(
-            self.objective.theta.size, self.extra_names, budget_bytes=history_budget
+            self.objective.theta.size,
+            self.extra_names,
+            budget_bytes=history_budget - checkpoint_budget,
         )
-        # Rewinding: checkpoints within a quarter of the history's budget (see checkpoints.py).
-        self.checkpoints = _ck.Checkpoints(history_budget // 4)
+        self.checkpoints = _ck.Checkpoints(checkpoint_budget)
         self._names = NameLookup(self.objective.parameter_names)
         self._frozen: np.ndarray | None = None  # positions of the frozen parameters
         self._changes: list[dict[str, Any]] = []  # every live change, in order (see changes)

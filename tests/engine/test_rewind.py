@@ -267,3 +267,11 @@ def test_checkpoints_keep_no_scratch_vector():
     assert t.checkpoints.steps == [16, 32]
     kept = vars(t.checkpoints.at_or_before(40).optimizer)
     assert kept["_scratch"] is None and kept["_exp_avg"] is not t.optimizer._exp_avg
+
+
+def test_the_history_and_the_checkpoints_share_the_history_budget():
+    t = Trainer(network(OPTIMIZERS["adam"], 16), history_budget=2**22)
+    assert t.history.budget_bytes + t.checkpoints.budget_bytes == 2**22
+    assert t.checkpoints.budget_bytes == 2**22 // 8
+    t.step(5000)
+    assert t.history.nbytes + t.checkpoints.nbytes <= 2**22
