@@ -154,7 +154,13 @@ def train(argv: list[str]) -> int:
 
     started = time.perf_counter()
     try:
-        done = trainer.step(args.steps)
+        if trainer.config.changes:  # a RUN.json with its live changes: replayed, then on to N
+            trainer.replay(trainer.config.changes, steps=args.steps)
+            done = trainer.step_count
+        else:
+            done = trainer.step(args.steps)
+    except ValueError as exc:  # a change that cannot be applied (e.g. a name of another run)
+        raise UsageError(f"{config_path.name}: {exc}") from None
     except MemoryError:
         raise UsageError(f"{config_path.name}: ran out of memory while training") from None
     seconds = time.perf_counter() - started

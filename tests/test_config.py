@@ -703,7 +703,10 @@ BAD_CONFIGS = [
         "data.test_fraction",
         "must be <= 0.9, got 1",
     ),
-    ({"parameters": {"w": 1.0}}, "parameters", "not used in network mode"),
+    ({"parameters": {"w": 1.0}}, "parameters.w", "this network has no parameter named 'w'"),
+    ({"frozen": ["w1_9_1"]}, "frozen[0]", "did you mean 'w1_4_1'?"),
+    ({"frozen": ["c*"]}, "frozen[0]", "the pattern 'c*' matches no parameter"),
+    ({"mode": "function", "frozen": ["w"]}, "frozen", "not used in function mode"),
     # function mode (these fail before the formula is parsed)
     ({"mode": "function", "network": {}}, "network", "not used in function mode"),
     ({"mode": "function", "data": {}}, "data", "not used in function mode"),
@@ -711,7 +714,7 @@ BAD_CONFIGS = [
         {"mode": "function", "paramters": {"w": 1}},
         "paramters",
         "unknown key; did you mean 'parameters'? (allowed: gdsim, mode, function, parameters, "
-        "optimizer)",
+        "optimizer, changes)",
     ),
     ({"mode": "function", "parameters": {}}, "parameters", "must name 1 or 2 parameters, got none"),
     (
@@ -795,7 +798,7 @@ def test_unknown_key_without_close_match():
     err = error_of({"zzz": 1})
     assert str(err) == (
         "zzz: unknown key (allowed: gdsim, mode, network, loss, init, optimizer, "
-        "batch_size, regularization, data, evaluate_every)"
+        "batch_size, regularization, data, evaluate_every, parameters, frozen, changes)"
     )
 
 
@@ -1362,7 +1365,7 @@ def valid_network_dicts(draw):
         cut = draw(st.integers(1, len(cols) - 1))
         data = {
             "source": "csv",
-            "path": draw(st.text(min_size=1).filter(str.strip)),
+            "path": draw(st.text(min_size=1).filter(lambda s: s.strip() and "\x00" not in s)),
             "inputs": cols[:cut],
             "targets": cols[cut:],
         }

@@ -68,7 +68,7 @@ def config_to_dict(cfg: Any) -> dict[str, Any]:
         out["function"] = cfg.function
         out["parameters"] = _parameters_to_dict(cfg.parameters)
         out["optimizer"] = _optimizer_to_dict(cfg.optimizer)
-        return out
+        return _with_changes(out, cfg)
     net = cfg.network
     if isinstance(net, NetworkConfig):
         layers = net.layers
@@ -119,4 +119,18 @@ def config_to_dict(cfg: Any) -> dict[str, Any]:
     else:
         out["data"] = {"source": data.source}
     out["evaluate_every"] = cfg.evaluate_every
+    # Written only when given, so that a config without them keeps its canonical form.
+    start_values = getattr(cfg, "start_values", ())
+    if start_values:
+        out["parameters"] = _parameters_to_dict(start_values)
+    frozen = getattr(cfg, "frozen", ())
+    if frozen:
+        out["frozen"] = list(frozen) if isinstance(frozen, (list, tuple)) else frozen
+    return _with_changes(out, cfg)
+
+
+def _with_changes(out: dict[str, Any], cfg: Any) -> dict[str, Any]:
+    changes = getattr(cfg, "changes", ())
+    if changes:  # (written only when there are some)
+        out["changes"] = list(changes) if isinstance(changes, (list, tuple)) else changes
     return out

@@ -60,6 +60,11 @@ class Config:
     evaluate_every: int = 0
     function: str = DEFAULT_FUNCTION
     parameters: tuple[tuple[str, float], ...] = DEFAULT_PARAMETERS
+    # Network mode: start values by name (the file's "parameters") and frozen names/patterns.
+    start_values: tuple[tuple[str, float], ...] = ()
+    frozen: tuple[str, ...] = ()
+    # A run's live changes in order, for replaying it (RUN.json; see gdsim.config.changes).
+    changes: tuple[dict[str, Any], ...] = field(default=(), hash=False)
     base_dir: Path | None = field(default=None, compare=False, hash=False)
     config_file: Path | None = field(default=None, compare=False, hash=False)
 
@@ -151,6 +156,8 @@ def validate_config(cfg: Config) -> Config:
                     "regularization",
                     "data",
                     "evaluate_every",
+                    "start_values",
+                    "frozen",
                 )
             }
         )

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from gdsim.config.changes import read_changes
 from gdsim.config.data_section import check_data_fit, read_data
 from gdsim.config.errors import config_error, join_key, show_value
 from gdsim.config.memory import check_run_size
@@ -37,6 +38,7 @@ from gdsim.config.names import (
     SCALED_INIT_SCHEMES,
     SHIPPED_DATASETS,
 )
+from gdsim.config.network_parameters import read_frozen, read_start_values
 from gdsim.config.readers import (
     MISSING,
     as_float,
@@ -74,8 +76,11 @@ _NETWORK_KEYS = (
     "regularization",
     "data",
     "evaluate_every",
+    "parameters",
+    "frozen",
+    "changes",
 )
-_FUNCTION_KEYS = ("gdsim", "mode", "function", "parameters", "optimizer")
+_FUNCTION_KEYS = ("gdsim", "mode", "function", "parameters", "optimizer", "changes")
 # A top-level key that belongs inside a section gets pointed there.
 _TOP_LEVEL_HINTS = {
     "layers": "network.layers",
@@ -282,6 +287,7 @@ def config_fields(data: Any, base_dir: str | os.PathLike[str] | None = None) -> 
     read_object(data, "", allowed, foreign, _TOP_LEVEL_HINTS)
     base = Path(base_dir) if base_dir is not None else None
     optimizer = _optimizer(data["optimizer"]) if "optimizer" in data else default_optimizer()
+    changes = read_changes(data["changes"]) if "changes" in data else ()
     if mode == "function":
         parameters = _parameters(data["parameters"]) if "parameters" in data else DEFAULT_PARAMETERS
         function = _function(
@@ -292,6 +298,7 @@ def config_fields(data: Any, base_dir: str | os.PathLike[str] | None = None) -> 
             optimizer=optimizer,
             function=function,
             parameters=parameters,
+            changes=changes,
             base_dir=base,
         )
 
@@ -312,6 +319,8 @@ def config_fields(data: Any, base_dir: str | os.PathLike[str] | None = None) -> 
     if data_config.shipped:
         samples = SHIPPED_DATASETS[data_config.name].samples
     check_run_size(network, batch_size, samples)  # a CSV's rows: checked once it is read
+    start_values = read_start_values(data["parameters"], network) if "parameters" in data else ()
+    frozen = read_frozen(data["frozen"], network) if "frozen" in data else ()
     return dict(
         mode="network",
         network=network,
@@ -322,5 +331,8 @@ def config_fields(data: Any, base_dir: str | os.PathLike[str] | None = None) -> 
         regularization=regularization,
         data=data_config,
         evaluate_every=evaluate_every,
+        start_values=start_values,
+        frozen=frozen,
+        changes=changes,
         base_dir=base,
     )

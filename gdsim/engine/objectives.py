@@ -44,6 +44,12 @@ class FunctionObjective:
     def advance(self, step: int) -> None:
         pass
 
+    def batch_state(self) -> dict:
+        return {}
+
+    def restore_batch(self, state: dict, step: int) -> None:
+        pass
+
     def evaluate(self) -> float:
         cost, grad = self.expression.value_and_gradient(self.theta)
         self.grad[...] = grad
@@ -209,6 +215,9 @@ class NetworkObjective:
         self.epoch, index = divmod(step, self.steps_per_epoch)
         if index == 0:
             self._order = self._rng.permutation(self.x_train.shape[1])
+        self._select(index)
+
+    def _select(self, index: int) -> None:
         idx = self._order[index * self.batch_size : (index + 1) * self.batch_size]
         n = idx.size
         if n not in self._xb:
@@ -216,6 +225,22 @@ class NetworkObjective:
             self._yb[n] = np.empty((n, self._y_rows.shape[1]))
         self._x = np.take(self._x_rows, idx, axis=0, out=self._xb[n]).T
         self._y = np.take(self._y_rows, idx, axis=0, out=self._yb[n]).T
+
+    def batch_state(self) -> dict:
+        """Where the mini-batches are (for a checkpoint): epoch, order, the RNG's state."""
+        return {
+            "epoch": self.epoch,
+            "order": self._order.copy(),
+            "rng": self._rng.bit_generator.state,
+        }
+
+    def restore_batch(self, state: dict, step: int) -> None:
+        """Back to `batch_state()` taken at `step`, with that step's batch selected again."""
+        self._rng.bit_generator.state = state["rng"]
+        self._order = state["order"].copy()
+        self.epoch = state["epoch"]
+        if not self.full_batch:
+            self._select(step % self.steps_per_epoch)
 
     def evaluate(self) -> float:
         return self.network.cost_and_gradient(self._x, self._y)

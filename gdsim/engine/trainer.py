@@ -17,13 +17,23 @@ from typing import Any
 import numpy as np
 
 from gdsim.config import MAX_SEED, Config, config_from_dict, default_config
+from gdsim.engine import checkpoints as _ck
 from gdsim.engine.datasets import Dataset
-from gdsim.engine.history import History
+from gdsim.engine.edits import NameLookup
+from gdsim.engine.history_edit import EditableHistory
 from gdsim.engine.objectives import make_objective
 from gdsim.engine.optimizers import make_optimizer
 from gdsim.engine.parameters import ParameterIndex
+from gdsim.engine.time_travel import TimeTravel, start_frozen
 
 DEFAULT_HISTORY_BUDGET = 256 * 2**20
+
+
+def checkpoint_share(history_budget: int) -> int:
+    """The part of the trainer's history budget that its rewind checkpoints may use."""
+    return history_budget // 8
+
+
 _min, _max, _dot = np.minimum.reduce, np.maximum.reduce, np.dot
 _DOT_MAX = 10_000  # OpenBLAS's ddot uses one thread up to this length
 
@@ -36,7 +46,7 @@ def _check_seed(seed: Any) -> int:
     return int(seed)
 
 
-class Trainer:
+class Trainer(TimeTravel):
     """Train a network (or minimise a formula) step by step.
 
     `config` is a Config or a dict in the config-file format (None: the default run).
@@ -83,9 +93,19 @@ class Trainer:
             opt.name, self.objective.theta.size, **opt.hyperparameters()
         )
         self.extra_names: tuple[str, ...] = (*self.objective.extra_names, "learning_rate")
-        self.history = History(
-            self.objective.theta.size, self.extra_names, budget_bytes=history_budget
+        # The history budget holds both the history (7/8) and the checkpoints that rewinding
+        # replays from (1/8; see checkpoints.py).
+        checkpoint_budget = checkpoint_share(history_budget)
+        self.history = EditableHistory(
+            self.objective.theta.size,
+            self.extra_names,
+            budget_bytes=history_budget - checkpoint_budget,
         )
+        self.checkpoints = _ck.Checkpoints(checkpoint_budget)
+        self._names = NameLookup(self.objective.parameter_names)
+        self._frozen: np.ndarray | None = None  # positions of the frozen parameters
+        self._changes: list[dict[str, Any]] = []  # every live change, in order (see changes)
+        self._timeline: list[dict[str, Any]] = []  # those still in force (not cut by a rewind)
         self._extras = np.full(len(self.extra_names), math.nan)
         n = self.objective.theta.size
         self._zeros = np.zeros(n) if n <= _DOT_MAX else None
@@ -139,6 +159,14 @@ class Trainer:
         return self.optimizer.learning_rate
 
     @property
+    def run_config(self) -> Config:
+        """The config that replays this run: the config with its settings in force now if
+        nothing was changed live, else the settings at the start with the `changes`."""
+        if not self._changes:
+            return self.config
+        return self.start_config.replace(changes=tuple(self.changes))
+
+    @property
     def diverged(self) -> str | None:
         """Why training stopped (a non-finite cost or parameter), or None."""
         return self._diverged
@@ -155,14 +183,27 @@ class Trainer:
                     init=dataclasses.replace(self.config.init, seed=seed)
                 )
             self.seed = seed
-        self.objective.initialize(self.seed)
+        self.start_config: Config = self.config  # the settings at step 0 (see run_config)
+        self._start()
         self.optimizer.reset()
         self.history.clear()
+        self.checkpoints.clear()
+        self._changes.clear()
+        self._timeline.clear()
         self._step = 0
         self._diverged: str | None = None
         with np.errstate(all="ignore"):
             self._cost = self.objective.evaluate()
             self._record()
+
+    def _start(self) -> None:
+        """Parameters, batches and frozen parameters as at step 0 (of `start_config`)."""
+        self.objective.initialize(self.seed)
+        config = self.start_config
+        if config.mode == "network" and config.start_values:  # they override the initialiser
+            idx, vals = self._names.values(dict(config.start_values), "parameters")
+            self.objective.theta[idx] = vals
+        self._frozen = start_frozen(config, self._names)
 
     def set_learning_rate(self, learning_rate: float) -> None:
         """Applies from the next update on (the optimizer keeps its state). The history's
@@ -179,6 +220,11 @@ class Trainer:
     def set_optimizer(self, name: str, **hyperparameters: Any) -> None:
         """Change optimizer settings live; switching to another optimizer starts it fresh.
         Values outside the config's limits are refused (ValueError) and nothing changes."""
+        self._set_optimizer(name, hyperparameters)
+        settings = self.optimizer.hyperparameters
+        self._log({"kind": "optimizer", "name": self.optimizer.name, "settings": settings})
+
+    def _set_optimizer(self, name: str, hyperparameters: dict[str, Any]) -> None:
         same = name == self.optimizer.name
         settings = (
             {**self.optimizer.hyperparameters, **hyperparameters} if same else hyperparameters
@@ -210,6 +256,7 @@ class Trainer:
         """
         objective, optimizer = self.objective, self.optimizer
         theta, grad = objective.theta, objective.grad
+        frozen, checkpoints = self._frozen, self.checkpoints
         deadline = None if max_seconds is None else time.perf_counter() + max_seconds
         target = -math.inf if until_cost is None else until_cost
         done = 0
@@ -218,12 +265,20 @@ class Trainer:
             with np.errstate(all="ignore"):
                 while done < n and self._diverged is None:
                     moved = True
-                    optimizer.step(theta, grad)  # theta <- theta + update(grad)
+                    if frozen is None:
+                        optimizer.step(theta, grad)  # theta <- theta + update(grad)
+                    else:  # the optimizer's state moves on; the frozen values stay
+                        kept = theta[frozen]
+                        optimizer.step(theta, grad)
+                        theta[frozen] = kept
+                        optimizer.update[frozen] = 0.0
                     self._step += 1
                     objective.advance(self._step)
                     self._cost = objective.evaluate()  # forward pass, cost, backward pass
                     self._record()
                     moved = False
+                    if self._step % checkpoints.stride == 0:
+                        self._checkpoint()
                     done += 1
                     if self._cost <= target or (
                         deadline is not None and time.perf_counter() >= deadline
@@ -235,7 +290,7 @@ class Trainer:
             raise
         return done
 
-    def _record(self) -> None:
+    def _record(self, replace: bool = False) -> None:
         cost, step = self._cost, self._step
         extras = self._extras
         self.objective.extras(step, cost, extras)
@@ -253,7 +308,10 @@ class Trainer:
         # Last, so that a row is recorded only once all went well. `live`: theta and grad change
         # only in step(), which tells the history if it fails half-way (a row that the next
         # append replaces is then never copied).
-        self.history.append(step, cost, theta, self.objective.grad, extras, live=True)
+        if replace:
+            self.history.replace_latest(cost, theta, self.objective.grad, extras)
+        else:
+            self.history.append(step, cost, theta, self.objective.grad, extras, live=True)
 
     def _divergence_message(self, step: int, cost: float) -> str:
         theta = self.objective.theta

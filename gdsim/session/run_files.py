@@ -34,7 +34,7 @@ from gdsim.config.names import MAX_DATA_FILE_BYTES, MAX_DATA_MEMORY, MAX_DATA_RO
 from gdsim.engine.datasets import Dataset, check_split_settings, from_columns
 from gdsim.engine.objectives import builtin_dataset
 from gdsim.engine.shipped import SHIPPED, shipped_dataset
-from gdsim.engine.trainer import DEFAULT_HISTORY_BUDGET, Trainer
+from gdsim.engine.trainer import DEFAULT_HISTORY_BUDGET, Trainer, checkpoint_share
 from gdsim.errors import FileRefused, show_bytes
 from gdsim.io.atomic import atomic_files, check_output
 from gdsim.io.data_csv import choose_columns, read_csv_columns
@@ -150,12 +150,15 @@ def open_trainer(
 
 def _check_history_budget(n_params: int, budget: int) -> None:
     """The history keeps the cost in a quarter of its budget and parameter rows (value and
-    gradient, 16 bytes a parameter) in the rest, at least two of them."""
+    gradient, 16 bytes a parameter) in the rest, at least two of them. Its budget is the
+    trainer's less the rewind checkpoints' share."""
+    history = budget - checkpoint_share(budget)
     row = 16 * n_params + 64
-    if 2 * row > budget * 3 // 4 - 64:
+    if 2 * row > history * 3 // 4 - 64:
+        need = 8 * row / 3 * budget / max(history, 1)
         raise ConfigError(
             f"network.layers: this network has {n_params:,} parameters; its history needs "
-            f"{show_bytes(8 * row / 3)} but the trainer has {show_bytes(budget)} (use fewer or "
+            f"{show_bytes(need)} but the trainer has {show_bytes(budget)} (use fewer or "
             f"smaller layers)",
             "network.layers",
         )
@@ -259,7 +262,8 @@ def export_run(
     write_csv = run_csv_writer(
         header, trainer.history.table(every=every), blank_nan_from=2 + 2 * len(names)
     )
-    config_text = dumps_config(config_for_folder(trainer.config, json_path.absolute().parent))
+    # RUN.json replays the run: its settings at the start and its live changes, if any.
+    config_text = dumps_config(config_for_folder(trainer.run_config, json_path.absolute().parent))
     with atomic_files([csv_path, json_path], ["wb", "w"]) as (csv_file, json_file):
         write_csv(csv_file, progress)
         json_file.write(config_text)
