@@ -65,9 +65,9 @@ SLICE_SECONDS = 0.025
 
 CAPTION = (
     "The colours are a slice through the cost: only the two chosen parameters vary, every "
-    "other parameter is frozen at its current value, so the surface changes as they "
+    "other parameter is frozen at its value at the step shown, so the surface changes as they "
     "change. The white path shows where training took these two parameters (orange "
-    "square: the start, red dot: now)."
+    "square: the start, red dot: the current step, or the one the timeline shows)."
 )
 
 BIG_NETWORK_NOTE = (
