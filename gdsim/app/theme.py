@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 __all__ = [
     "THEMES",
@@ -301,10 +301,12 @@ def _apply(app: QApplication, resolved: str) -> None:
         app.setStyle("Fusion")
     app.setPalette(palette(resolved))
     pg.setConfigOptions(background=c.background, foreground=c.axis, antialias=True)
-    # Finish deleting what was closed first: a window closed with deleteLater() is still among
-    # allWidgets() until then, and restyling its half-torn-down plots crashed once in a test run.
+    # Finish deleting what was closed first, then walk the live windows' widget trees rather
+    # than QApplication.allWidgets(): in long test runs, taking every entry of that global list
+    # into Python crashed a few times in 3.10-3.13 (a widget type lookup on a stale entry; the
+    # root cause is not found). Every widget is a window or inside one, so the set is the same.
     app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    for widget in app.allWidgets():
+    for widget in _every_widget(app):
         if isinstance(widget, pg.GraphicsView):
             style_plot(widget)
         elif widget.styleSheet():
@@ -312,6 +314,15 @@ def _apply(app: QApplication, resolved: str) -> None:
             # had when the sheet was set: set it again.
             widget.setStyleSheet(widget.styleSheet())
     notifier().changed.emit(resolved)
+
+
+def _every_widget(app: QApplication) -> list[QWidget]:
+    """Each window and every widget inside it."""
+    out: list[QWidget] = []
+    for window in app.topLevelWidgets():
+        out.append(window)
+        out.extend(window.findChildren(QWidget))
+    return out
 
 
 def style_plot(view: pg.GraphicsView, background: str | None = None) -> None:
