@@ -77,10 +77,15 @@ def test_steps_taken_while_the_data_loads_reach_the_views(qtbot, window, tmp_pat
     qtbot.waitUntil(lambda: window.session.info.config.network.inputs == 20, timeout=10000)
     qtbot.waitUntil(window.presenter.waiting_for_data, timeout=5000)
     window.step(5)
-    qtbot.waitUntil(lambda: window.session.last.step == 5, timeout=10000)
+    # (the new run's first snapshot may not have come yet: last is None until it does)
+    qtbot.waitUntil(
+        lambda: window.session.last is not None and window.session.last.step == 5, timeout=10000
+    )
     qtbot.waitUntil(lambda: not window.presenter.waiting_for_data(), timeout=10000)
-    qtbot.waitUntil(lambda: window.presenter.last is not None, timeout=5000)
-    assert window.presenter.last.step == 5
+    qtbot.waitUntil(
+        lambda: window.presenter.last is not None and window.presenter.last.step == 5,
+        timeout=5000,
+    )
     steps, _ = window.health_view.series(0)
     assert steps.tolist() == [0, 1, 2, 3, 4, 5]
 
