@@ -97,32 +97,16 @@ class Snapshot:
         `with_state` False: without the parameters, gradients and last update (empty arrays:
         see `has_state`), for a big network's snapshots between those that carry them."""
         t = trainer
-        if not with_state:
-            return cls(
-                run_id=run_id,
-                chunk=chunk,
-                step=t.step_count,
-                epoch=t.epoch,
-                cost=t.cost,
-                parameters=_NO_STATE,
-                gradients=_NO_STATE,
-                last_update=_NO_STATE,
-                learning_rate=t.learning_rate,
-                running=running,
-                diverged=t.diverged,
-                steps_per_second=steps_per_second,
-                stop_reason=stop_reason,
-                history_bytes=t.history.nbytes,
-            )
+        state = (t.parameters, t.gradients, t.last_update) if with_state else (_NO_STATE,) * 3
         return cls(
             run_id=run_id,
             chunk=chunk,
             step=t.step_count,
             epoch=t.epoch,
             cost=t.cost,
-            parameters=t.parameters,
-            gradients=t.gradients,
-            last_update=t.last_update,
+            parameters=state[0],
+            gradients=state[1],
+            last_update=state[2],
             learning_rate=t.learning_rate,
             running=running,
             diverged=t.diverged,

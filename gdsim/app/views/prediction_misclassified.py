@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from gdsim.app import theme
 from gdsim.app.views.prediction_classes_numbers import sample_text
+from gdsim.app.views.weight_images_grid import rgba_image
 
 __all__ = ["MisclassifiedStrip"]
 
@@ -161,12 +162,8 @@ class MisclassifiedStrip(QWidget):
         for i in shown:  # (at most MAX_SHOWN: what is on screen)
             t = ((x[:, i] - lo) / span).reshape(rows, cols, 1)
             rgb = np.clip(paper + (ink - paper) * t, 0, 255).astype(np.ubyte)
-            rgba = np.ascontiguousarray(
-                np.concatenate([rgb, np.full((rows, cols, 1), 255, np.ubyte)], axis=2)
-            )
-            images.append(
-                QImage(rgba.data, cols, rows, 4 * cols, QImage.Format.Format_RGBA8888).copy()
-            )
+            alpha = np.full((rows, cols, 1), 255, np.ubyte)
+            images.append(rgba_image(np.concatenate([rgb, alpha], axis=2)))
             captions.append(f"{true[i]} → {predicted[i]}")
         tips = [
             f"{which} sample {int(i) + 1}: true class {true[i]}, predicted {predicted[i]}"

@@ -51,7 +51,7 @@ def grid_fit(width: int, height: int, n: int) -> GridFit:
     return fit(MIN_TILE)
 
 
-def _qimage(rgba: np.ndarray) -> QImage:
+def rgba_image(rgba: np.ndarray) -> QImage:
     """A QImage that owns a copy of `rgba` (rows x cols x 4 bytes)."""
     data = np.ascontiguousarray(rgba)
     h, w = data.shape[:2]
@@ -95,7 +95,7 @@ class NeuronGrid(QWidget):
         x cols x 4)."""
         self.neurons, self.weights, self.gradients, self.shape = neurons, weights, gradients, shape
         self.rgba_w, self.rgba_g = rgba_w, rgba_g  # (what the images show, for tests)
-        self._images = [(_qimage(w), _qimage(g)) for w, g in zip(rgba_w, rgba_g, strict=True)]
+        self._images = [(rgba_image(w), rgba_image(g)) for w, g in zip(rgba_w, rgba_g, strict=True)]
         self.fit = grid_fit(self.width(), self.height(), len(neurons))
         self.update()
 
@@ -247,7 +247,7 @@ class ColourBar(QWidget):
             if bar:
                 w = 70
                 strip = np.ascontiguousarray(self.lut[None, :, :])
-                p.drawImage(QRect(x, 5, w, h - 10), _qimage(strip))
+                p.drawImage(QRect(x, 5, w, h - 10), rgba_image(strip))
                 p.setPen(QColor(c.grid))
                 p.drawRect(QRect(x, 5, w - 1, h - 11))
                 p.drawLine(x + w // 2, 3, x + w // 2, h - 4)  # where 0 is
