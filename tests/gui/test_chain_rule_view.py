@@ -187,3 +187,16 @@ def test_generic_headers_name_the_varying_neurons():
         "dŷo/dz3_n",
         "dL/dŷo",
     ]
+
+
+def test_a_sample_with_many_inputs_names_a_few_and_keeps_all_in_the_tooltip(qtbot):
+    from gdsim.app.views.chain_rule import SHOWN_INPUTS, ChainRuleView
+    from tests.gui.trainer_state import show_view, trained
+
+    t = trained("digits.json", 3)
+    view = show_view(qtbot, ChainRuleView(), t, (900, 500))
+    view.select_sample(0)
+    text = view.sample_label.text()
+    assert text.count(" = ") <= SHOWN_INPUTS + 3  # a few inputs, the target, ŷ and L
+    assert "(64 inputs: all in the tooltip)" in text
+    assert view.sample_label.toolTip().count(",") >= 63

@@ -70,6 +70,9 @@ __all__ = [
 ]
 
 
+SHOWN_INPUTS = 6  # inputs named in the sample line; the rest are in its tooltip
+
+
 class ChainRuleView(QWidget):
     """Choose a parameter and a training sample; see dL/dp as the chain rule, factor by factor."""
 
@@ -347,9 +350,10 @@ class ChainRuleView(QWidget):
     def _show_sample(self, b: ChainBreakdown, prediction: np.ndarray) -> None:
         x = self._x[:, b.sample]
         y = self._y[:, b.sample]
-        inputs = ", ".join(
-            f"{n} = {short(float(v))}" for n, v in zip(self._input_names, x, strict=False)
-        )
+        named = [f"{n} = {short(float(v))}" for n, v in zip(self._input_names, x, strict=False)]
+        inputs = ", ".join(named[:SHOWN_INPUTS])
+        if len(named) > SHOWN_INPUTS:  # (64 pixels would push the table off its place)
+            inputs += f", … ({len(named)} inputs: all in the tooltip)"
         if self._class_targets:
             target = f"class {int(np.argmax(y))} (one-hot {vector_text(y)})"
         else:
