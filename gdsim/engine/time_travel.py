@@ -48,6 +48,19 @@ class TimeTravel:
         return copy.deepcopy(self._changes)
 
     @property
+    def branch_changes(self) -> list[dict[str, Any]]:
+        """The changes in force on the run as it is now (those a rewind cut away are not), in
+        order, without the rewinds themselves: what a plot marks (a copy)."""
+        return copy.deepcopy(self._timeline)
+
+    @property
+    def frozen_positions(self) -> np.ndarray:
+        """Positions of the frozen parameters, ascending (a copy; empty when none is frozen)."""
+        if self._frozen is None:
+            return np.empty(0, dtype=np.intp)
+        return self._frozen.copy()
+
+    @property
     def frozen(self) -> tuple[str, ...]:
         """Names of the frozen parameters, in parameter order."""
         if self._frozen is None:

@@ -31,6 +31,11 @@ class RunInfo:
     seed: int
     # who each parameter is (kind, layer, j, k); read from the names when not given
     parameter_index: ParameterIndex | None = None
+    # the live changes in force, in order (Trainer.branch_changes): the plots mark hand edits
+    changes: tuple[dict, ...] = ()
+    # True when this is the same run cut at a step or edited by hand (Rewind, SetParameters),
+    # sent again from its history: views rebuild but keep what the learner chose to look at
+    continued: bool = False
 
     def __post_init__(self) -> None:
         if self.parameter_index is None:
@@ -39,8 +44,8 @@ class RunInfo:
             )
 
     @classmethod
-    def of_trainer(cls, trainer: Trainer, run_id: int) -> RunInfo:
-        """What a run that starts now is: its config, parameters and extra columns."""
+    def of_trainer(cls, trainer: Trainer, run_id: int, continued: bool = False) -> RunInfo:
+        """What a run that starts now is: its config, parameters, extra columns and changes."""
         return cls(
             run_id=run_id,
             config=trainer.config,
@@ -48,6 +53,8 @@ class RunInfo:
             extra_names=trainer.extra_names,
             seed=trainer.seed,
             parameter_index=trainer.parameter_index,
+            changes=tuple(trainer.branch_changes),
+            continued=continued,
         )
 
     @property
@@ -57,6 +64,8 @@ class RunInfo:
 
 _NO_STATE = np.empty(0, dtype=np.float64)
 _NO_STATE.setflags(write=False)
+_NO_FROZEN = np.empty(0, dtype=np.intp)
+_NO_FROZEN.setflags(write=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,6 +84,8 @@ class Snapshot:
     steps_per_second: float  # measured over the last chunk (0 when stepping by hand)
     stop_reason: str | None = None  # why a stop rule paused the run, e.g. the target cost
     history_bytes: int = 0  # memory the trainer's history holds (bounded by its budget)
+    # positions of the frozen parameters, ascending
+    frozen: np.ndarray = dataclasses.field(default_factory=lambda: _NO_FROZEN)
 
     @property
     def has_state(self) -> bool:
@@ -113,6 +124,7 @@ class Snapshot:
             steps_per_second=steps_per_second,
             stop_reason=stop_reason,
             history_bytes=t.history.nbytes,
+            frozen=t.frozen_positions,
         )
 
 

@@ -86,6 +86,7 @@ class StoreStates:
             diverged=None if step < _diverged_at(latest) else latest.diverged,
             steps_per_second=0.0,
             history_bytes=latest.history_bytes,
+            frozen=latest.frozen,  # (the set in force now: a past freeze is not kept per row)
         )
 
 
