@@ -36,6 +36,7 @@ SPEEDS = [
 
 class TrainingControls(QWidget):
     step_requested = Signal(int)
+    step_back_requested = Signal()
     run_toggled = Signal(bool)  # True = run, False = pause
     reset_requested = Signal()
     rerandomize_requested = Signal()
@@ -44,14 +45,21 @@ class TrainingControls(QWidget):
     stop_conditions_changed = Signal(object, object)  # max steps or None, target cost or None
     refused = Signal(str)  # "Stop at cost: must be ... (kept none)." typing that was put back
 
-    def __init__(self, parent=None, *, shortcuts: bool = True):
+    def __init__(self, parent=None, *, shortcuts: bool = True, step_back: bool = False):
         """`shortcuts`: F10, Shift+F10, F5, Ctrl+R (and Ctrl+Shift+R, Ctrl+E when those buttons
         show) work anywhere in this widget's window; a window with its own menu actions for
-        them (the main window) passes False, or Qt would find the keys ambiguous."""
+        them (the main window) passes False, or Qt would find the keys ambiguous.
+        `step_back`: show the Step back button (F9), for a window that handles it."""
         super().__init__(parent)
         style = self.style()
         icon = style.standardIcon
 
+        self.step_back_button = QPushButton(
+            icon(QStyle.StandardPixmap.SP_MediaSeekBackward), "Step back"
+        )
+        self.step_back_button.setObjectName("stepBackButton")
+        self.step_back_button.setToolTip(CONTROLS["step_back"])
+        self.step_back_button.setVisible(step_back)
         self.step_button = QPushButton(icon(QStyle.StandardPixmap.SP_MediaSkipForward), "Step")
         self.step_button.setObjectName("stepButton")
         self.step_button.setToolTip(CONTROLS["step"])
@@ -107,6 +115,7 @@ class TrainingControls(QWidget):
         rows.setSpacing(4)
         row = QHBoxLayout()
         for widget in (
+            self.step_back_button,
             self.step_button,
             self.step_n_spin,
             self.step_n_button,
@@ -136,6 +145,7 @@ class TrainingControls(QWidget):
         rows.addLayout(self.second_row)
 
         self.step_button.clicked.connect(lambda: self.step_requested.emit(1))
+        self.step_back_button.clicked.connect(self.step_back_requested)
         self.step_n_button.clicked.connect(self._step_n_clicked)
         for label, spin in (("Step N", self.step_n_spin), ("Stop at step", self.max_steps_spin)):
             spin.refused.connect(lambda why, label=label: self.refused.emit(f"{label}: {why}."))
@@ -155,6 +165,7 @@ class TrainingControls(QWidget):
     def _add_shortcuts(self) -> None:
         """The keys the buttons' tooltips name, for windows without menus (the lessons)."""
         for keys, button in (
+            ("F9", self.step_back_button),
             ("F10", self.step_button),
             ("Shift+F10", self.step_n_button),
             ("F5", self.run_button),

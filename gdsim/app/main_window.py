@@ -43,6 +43,7 @@ from gdsim.app.views.prediction import PredictionView
 from gdsim.app.views.weight_images import WeightImagesView
 from gdsim.app.window.actions import build_menus
 from gdsim.app.window.files import ConfigFiles
+from gdsim.app.window.hands_on import HandsOn
 from gdsim.app.window.lessons import LessonWindows
 from gdsim.app.window.presenter import REFRESH_MS, RunPresenter
 from gdsim.app.window.state import WindowState
@@ -108,7 +109,7 @@ class MainWindow(QMainWindow):
         )
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.form_dock)
 
-        self.controls = TrainingControls(shortcuts=False)  # the menus hold these keys
+        self.controls = TrainingControls(shortcuts=False, step_back=True)  # keys: the menus
         self.message_bar = MessageBar()
         self.status_line = QLabel()
         self.status_line.setObjectName("statusLine")
@@ -178,6 +179,8 @@ class MainWindow(QMainWindow):
             states=StoreStates(self.plots.store, lambda: window().presenter.last),
         )
 
+        self.hands_on = HandsOn(self, lambda text: self.statusBar().showMessage(text, 10000))
+
     def _timeline_steps(self):
         """The steps the timeline's arrow keys move between (those the window has a state of)."""
         return self.presenter.states.steps()
@@ -201,6 +204,7 @@ class MainWindow(QMainWindow):
         s.trainer_died.connect(self._on_trainer_died)
         s.running_changed.connect(self.controls.set_running)
         self.files.connect()
+        self.hands_on.connect()
 
         self.form.structure_changed.connect(self._on_structure_changed)
         self.form.live_changed.connect(self._on_live_changed)

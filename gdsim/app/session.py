@@ -40,15 +40,18 @@ from gdsim.session.protocol import (
     ExportFailed,
     ExportProgress,
     Failed,
+    Freeze,
     Load,
     LoadFailed,
     Message,
     Pause,
     Reset,
+    Rewind,
     Run,
     RunStarted,
     SetLearningRate,
     SetOptimizer,
+    SetParameters,
     SetSpeedLimit,
     SetStopRules,
     Shutdown,
@@ -60,6 +63,10 @@ from gdsim.session.runstate import RunInfo, Snapshot
 DEFAULT_TRAINER_BUDGET = 128 * 2**20  # the plots keep their own copy within the same again
 RESTARTS = 3  # trainer processes started again within RESTART_WINDOW seconds, at most
 RESTART_WINDOW = 60.0
+LOST = (
+    "the run shown was lost with the trainer process that stopped, so it cannot be {}; "
+    "Step, Run or Reset starts it again"
+)
 
 
 def _whole(value):
@@ -112,6 +119,7 @@ class SessionBase(QObject):
         self.config: Config | None = None
         self._speed_limit: float | None = None
         self._stop_rules: tuple[int | None, float | None] = (None, None)
+        self._edit_ids: set[int] = set()  # run ids asked for by Rewind and SetParameters
 
     @property
     def running(self) -> bool:
@@ -120,7 +128,7 @@ class SessionBase(QObject):
     def _send(self, command: Command) -> None:
         self._send_command(command)
 
-    def _request(self, command: Load | Reset | Step | Run) -> None:
+    def _request(self, command: Load | Reset | Rewind | Step | Run) -> None:
         """A command the driver counts (see protocol: the running state)."""
         self._requests += 1
         self._send(command)
@@ -153,6 +161,24 @@ class SessionBase(QObject):
 
     def pause(self) -> None:
         self._send(Pause())
+
+    def rewind(self, step: int) -> None:
+        """Cut the run at `step` and go on from the exact state there (training pauses)."""
+        self._run_id = self._new_run_id()
+        self._edit_ids.add(self._run_id)
+        self._set_running(False)
+        self._request(Rewind(_whole(step), self._run_id))
+
+    def set_parameters(self, values: dict[str, float]) -> None:
+        """Set parameters by name; the cost and gradients at the new values come back at once
+        (a run that is training goes on from them)."""
+        self._run_id = self._new_run_id()
+        self._edit_ids.add(self._run_id)
+        self._send(SetParameters({k: _real(v) for k, v in dict(values).items()}, self._run_id))
+
+    def freeze(self, names: tuple[str, ...] | list[str], frozen: bool = True) -> None:
+        """Freeze (or unfreeze) parameters by name or shell-style pattern."""
+        self._send(Freeze(tuple(names), bool(frozen)))
 
     def set_learning_rate(self, learning_rate: float) -> None:
         learning_rate = _real(learning_rate)
@@ -217,13 +243,14 @@ class SessionBase(QObject):
                     self.config = info.config
                     self.last = None
                     self.run_started.emit(info)
-            case LoadFailed(text, current, refused, requests):
+            case LoadFailed(text, current, refused, requests, running):
                 asked_last = refused == self._run_id
                 if asked_last:  # the run asked for last was refused: the current
                     self._run_id = current  # one goes on; accept its snapshots again
                 if self._answers_all(requests):
-                    self._set_running(False)
-                self._fail(text, refused_load=asked_last and self.info is not None)
+                    self._set_running(running)
+                a_load = refused not in self._edit_ids  # (a refused edit says why itself)
+                self._fail(text, refused_load=asked_last and a_load and self.info is not None)
             case Failed(text, running, requests):
                 if self._answers_all(requests):
                     self._set_running(running)
@@ -341,12 +368,21 @@ class TrainingSession(SessionBase):
 
     def export(self, path: str, every: int = 1) -> None:
         if self._standby is not None:
-            self.export_failed.emit(
-                "the run shown was lost with the trainer process that stopped, so it cannot "
-                "be exported; Step, Run or Reset starts it again"
-            )
+            self.export_failed.emit(LOST.format("exported"))
             return
         super().export(path, every)
+
+    def rewind(self, step: int) -> None:
+        if self._standby is not None:
+            self._fail(LOST.format("cut at a step") + ".")
+            return
+        super().rewind(step)
+
+    def set_parameters(self, values: dict[str, float]) -> None:
+        if self._standby is not None:
+            self._fail(LOST.format("changed") + ".")
+            return
+        super().set_parameters(values)
 
     # ------------------------------------------------------------------ a trainer that died
     def _on_reader_ended(self) -> None:

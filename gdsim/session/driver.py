@@ -32,15 +32,18 @@ from gdsim.session.protocol import (
     ExportFailed,
     ExportProgress,
     Failed,
+    Freeze,
     Load,
     LoadFailed,
     Message,
     Pause,
     Reset,
+    Rewind,
     Run,
     RunStarted,
     SetLearningRate,
     SetOptimizer,
+    SetParameters,
     SetSpeedLimit,
     SetStopRules,
     Shutdown,
@@ -120,7 +123,7 @@ class TrainingDriver:
 
     def handle(self, command: Command) -> bool:
         """Carry out one command; False for shutdown."""
-        if isinstance(command, (Load, Reset, Step, Run)):
+        if isinstance(command, (Load, Reset, Rewind, Step, Run)):
             self.requests += 1
         try:
             return self._dispatch(command)
@@ -148,6 +151,12 @@ class TrainingDriver:
                 self._set_learning_rate(learning_rate)
             case SetOptimizer(optimizer):
                 self._set_optimizer(optimizer)
+            case Rewind(step, run_id):
+                self._rewind(step, run_id)
+            case SetParameters(values, run_id):
+                self._set_parameters(values, run_id)
+            case Freeze(names, frozen):
+                self._freeze(names, frozen)
             case SetSpeedLimit(steps_per_second):
                 self._set_speed_limit(steps_per_second)
             case SetStopRules(max_steps, target_cost):
@@ -190,6 +199,39 @@ class TrainingDriver:
             self.send(LoadFailed(describe(exc), self.run_id, run_id, self.requests))
             return
         self._start_run(run_id)
+
+    def _rewind(self, step: int, run_id: int) -> None:
+        """Cut the run at `step`; the views rebuild from the trainer's history (protocol)."""
+        self._stop()
+        self._edit_history(run_id, "go back in", lambda t: t.rewind(step))
+
+    def _set_parameters(self, values: dict[str, float], run_id: int) -> None:
+        """Values typed by hand; a run that was training goes on from them."""
+        self._edit_history(run_id, "change", lambda t: t.set_parameters(values))
+
+    def _edit_history(self, run_id: int, what: str, edit: Callable[[Trainer], None]) -> None:
+        """An edit that changes the run's history (refused: the run goes on unchanged)."""
+        t = self.trainer
+        if t is None:
+            self.send(LoadFailed(NO_RUN.format(what), self.run_id, run_id, self.requests))
+            return
+        try:
+            edit(t)  # (the trainer checks everything before it changes anything)
+        except (ValueError, TypeError) as exc:
+            self.send(LoadFailed(str(exc), self.run_id, run_id, self.requests, self.running))
+            return
+        self._start_run(run_id, continued=True)
+
+    def _freeze(self, names: tuple[str, ...], frozen: bool) -> None:
+        if self.trainer is None:
+            self._refuse(NO_RUN.format("change"))
+            return
+        try:
+            (self.trainer.freeze if frozen else self.trainer.unfreeze)(list(names))
+        except (ValueError, TypeError) as exc:
+            self._refuse(str(exc))
+        if not self.running:
+            self._snapshot()  # show it now, not at the next step
 
     def _set_learning_rate(self, learning_rate: float) -> None:
         self._change_optimizer(lambda t: t.set_learning_rate(learning_rate))
@@ -282,12 +324,13 @@ class TrainingDriver:
             self.send(Exported(path))
 
     # ------------------------------------------------------------------ training
-    def _start_run(self, run_id: int) -> None:
+    def _start_run(self, run_id: int, continued: bool = False) -> None:
+        """Send the run as new: its info, then every row it holds (one row after a start)."""
         t = self.trainer
         self.run_id = run_id
         self.sent_step = -1
         self.pacer.start(t.parameters.size)
-        self.send(RunStarted(RunInfo.of_trainer(t, run_id)))
+        self.send(RunStarted(RunInfo.of_trainer(t, run_id, continued)))
         self._snapshot()
 
     def _stop(self) -> None:

@@ -9,6 +9,9 @@ when the driver runs in the GUI thread, as for the lessons). In short:
     Step(n), Run()        -> a SnapshotReady per ~16 ms chunk until done, paused or stopped
     Pause()               -> SnapshotReady(running=False), when running
     SetLearningRate, SetOptimizer -> SnapshotReady when idle
+    Rewind(step, run_id)  -> RunStarted(continued), SnapshotReady of every row  (or LoadFailed)
+    SetParameters(values, run_id) -> the same; training goes on if it was running
+    Freeze(names, frozen) -> SnapshotReady when idle
     SetSpeedLimit, SetStopRules   -> nothing; they rule the chunks that follow
     Export(path, every)   -> ExportProgress..., then Exported or ExportFailed
     CancelExport()        -> ends a running export with ExportFailed; otherwise nothing
@@ -22,12 +25,17 @@ Requests add up: Step(n) while a Step is still running adds n updates to those s
 (n clicks are n updates), and Run() turns what is owed into running until paused. Stop rules
 (SetStopRules) pause a Run; the updates a Step asks for are always carried out.
 
-Run ids: the session numbers each Load and Reset; every RunStarted and SnapshotReady carries
+Rewind and SetParameters change the run's history (steps cut away, the current row computed
+again), so they start the run again under a new id, as `RunStarted` with `info.continued` True
+and a snapshot holding every row the trainer kept: the views rebuild from the trainer's own
+record instead of patching theirs.
+
+Run ids: the session numbers each Load, Reset, Rewind and SetParameters; every RunStarted and SnapshotReady carries
 the id of the run it belongs to, so the session drops those of a run it has since replaced.
 Commands that arrive during an export wait, in order, until the export ends.
 
 Running state: SnapshotReady, Failed and LoadFailed say whether the driver is training, and
-`requests` counts the Load, Reset, Step and Run commands it had received when it sent them. The
+`requests` counts the Load, Reset, Rewind, Step and Run commands it had received when it sent them. The
 session shows a request's effect at once (Run shows Pause) and takes the driver's word only
 from messages that answer every such request it sent, so a message already on its way when the
 user clicked never flips the state back (no flicker).
@@ -45,6 +53,7 @@ __all__ = [
     "CancelExport",
     "Command",
     "Export",
+    "Freeze",
     "ExportFailed",
     "ExportProgress",
     "Exported",
@@ -54,10 +63,12 @@ __all__ = [
     "Message",
     "Pause",
     "Reset",
+    "Rewind",
     "Run",
     "RunStarted",
     "SetLearningRate",
     "SetOptimizer",
+    "SetParameters",
     "SetSpeedLimit",
     "SetStopRules",
     "Shutdown",
@@ -111,6 +122,32 @@ class SetOptimizer:
 
 
 @dataclass(frozen=True)
+class Rewind:
+    """Cut the run at `step` and go on from the exact state there (Trainer.rewind), as
+    `run_id`; training pauses."""
+
+    step: int
+    run_id: int
+
+
+@dataclass(frozen=True)
+class SetParameters:
+    """Set parameters by name (Trainer.set_parameters), as `run_id`: the cost and gradients at
+    the new values show at once. A run that was training goes on."""
+
+    values: dict[str, float]
+    run_id: int
+
+
+@dataclass(frozen=True)
+class Freeze:
+    """Freeze (`frozen` True) or unfreeze parameters by name or shell-style pattern."""
+
+    names: tuple[str, ...]
+    frozen: bool = True
+
+
+@dataclass(frozen=True)
 class SetSpeedLimit:
     """At most this many steps per second of wall time; None (or 0) for as fast as possible."""
 
@@ -151,6 +188,9 @@ Command = (
     | Pause
     | SetLearningRate
     | SetOptimizer
+    | Rewind
+    | SetParameters
+    | Freeze
     | SetSpeedLimit
     | SetStopRules
     | Export
@@ -172,7 +212,7 @@ class SnapshotReady:
     """The state after a chunk (or a change while idle), with every row since the last one."""
 
     snapshot: Snapshot
-    requests: int = 0  # Load/Reset/Step/Run commands received so far (see the module doc)
+    requests: int = 0  # Load/Reset/Rewind/Step/Run commands received so far (see the module doc)
 
 
 @dataclass(frozen=True)
@@ -188,13 +228,15 @@ class Failed:
 
 @dataclass(frozen=True)
 class LoadFailed:
-    """A Load or Reset was refused; the run numbered `current_run_id` (0: none) goes on,
-    paused. `refused_run_id` is the id the refused command asked for."""
+    """A Load, Reset, Rewind or SetParameters was refused; the run numbered `current_run_id`
+    (0: none) goes on, paused (`running` True: a refused SetParameters left it training).
+    `refused_run_id` is the id the refused command asked for."""
 
     text: str
     current_run_id: int
     refused_run_id: int = 0
     requests: int = 0
+    running: bool = False
 
 
 @dataclass(frozen=True)

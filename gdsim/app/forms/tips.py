@@ -122,6 +122,8 @@ FIELDS: dict[str, str] = {
 CONTROLS: dict[str, str] = {
     "step": "Apply one update: compute the gradient of the cost and move every parameter a "
     "little against it, downhill (F10).",
+    "step_back": "Undo the last update: go back one step to the exact state before it "
+    "(parameters, optimizer state, batch order), as if it had not happened (F9).",
     "step_n": "Apply N updates in a row (N is the number beside this button), then pause "
     "(Shift+F10).",
     "step_n_count": "How many updates \u201cStep N\u201d applies, e.g. 10 or 100.",

@@ -242,12 +242,14 @@ class PlotPanel(QWidget):
         full_batch = getattr(info.config, "batch_size", 1) == 0
         self._curves.build_cost(list(self._store.evals), full_batch=full_batch)
         self.rate_marks.clear()
+        self.rate_marks.add_edits(info.changes)
         self.divergence.clear()
         self.cursor.show_at(None)
         layers = info.parameter_index.layer  # (an array: no 10^6-element tuple)
         self.picker.set_names(self._names, layers)
-        self._selection = ()
-        self._apply_selection(default_selection(self._names, layers=layers))
+        kept, self._selection = self._selection, ()  # a cut or edited run keeps the learner's
+        chosen = kept if info.continued else default_selection(self._names, layers=layers)
+        self._apply_selection(chosen)
         self.hide_readout()
         self._drawn_key = None
         self._viewport.drawn_latest = None

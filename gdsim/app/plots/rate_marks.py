@@ -6,6 +6,10 @@ from t to t+1 (the `learning_rate` extra), so a change takes effect at the first
 new value, and the mark goes there. A rate changed between two snapshots is written into the
 latest row after that row was sent: the plots then see the new value first on the next
 chunk's first row, and the change belongs to the last row they had (the step it was made at).
+
+Values set by hand and parameters frozen or let go are marked the same way, from the run's list
+of changes (RunInfo.changes): an edit restarts the views from the trainer's history, so the
+list is always complete when the marks are drawn.
 """
 
 from __future__ import annotations
@@ -19,6 +23,21 @@ from PySide6.QtCore import Qt
 from gdsim.app import theme
 
 MAX_MARKS = 20  # the newest ones; after that many changes old marks would only clutter
+EDITS = ("parameters", "freeze", "unfreeze")
+SHOWN_NAMES = 2  # names spelled out in a mark's label; the tooltip has them all
+
+
+def edit_words(change: dict) -> tuple[str, str]:
+    """A hand edit's label on the plot and its tooltip, e.g. ("set w1_1_1 = 0.5", ...)."""
+    if change["kind"] == "parameters":
+        parts = [f"{name} = {value:g}" for name, value in change["values"].items()]
+        verb, tip_verb = "set", "Set by hand:"
+    else:
+        parts = list(change["names"])
+        verb = "froze" if change["kind"] == "freeze" else "unfroze"
+        tip_verb = "Frozen (no updates):" if verb == "froze" else "Updated again:"
+    shown = ", ".join(parts[:SHOWN_NAMES]) + (" …" if len(parts) > SHOWN_NAMES else "")
+    return f"{verb} {shown}", f"{tip_verb} {', '.join(parts)}"
 
 
 class RateMarks:
@@ -58,14 +77,24 @@ class RateMarks:
         self._last_rate = float(rates[-1])
         self._last_step = float(steps[-1])
 
+    def add_edits(self, changes: Sequence[dict]) -> None:
+        """Mark the hand edits and freezes of a run's list of changes (gdsim.engine.time_travel)."""
+        for change in [c for c in changes if c["kind"] in EDITS][-MAX_MARKS:]:
+            label, tip = edit_words(change)
+            self._add(float(change["step"]), label, f"{tip} at step {change['step']:,}")
+
     def _mark(self, step: float, old: float, new: float) -> None:
+        tip = f"Learning rate changed from {old:g} to {new:g} at step {step:,.0f}"
+        self._add(step, f"lr {old:g} → {new:g}", tip)
+
+    def _add(self, step: float, text: str, tip: str) -> None:
         if len(self._marks) == MAX_MARKS:
             _step, lines = self._marks.pop(0)
             for plot, line in zip(self._plots, lines, strict=True):
                 plot.removeItem(line)
         lines = []
         for i, plot in enumerate(self._plots):
-            label = f"lr {old:g} → {new:g}" if i == 0 else None
+            label = text if i == 0 else None
             line = pg.InfiniteLine(
                 pos=step,
                 angle=90,
@@ -74,7 +103,7 @@ class RateMarks:
                 # near the bottom: the legend sits top right, and costs fall away from it
                 labelOpts={"position": 0.04, "anchors": [(0, 1), (0, 1)]},
             )
-            line.setToolTip(f"Learning rate changed from {old:g} to {new:g} at step {step:,.0f}")
+            line.setToolTip(tip)
             line.setZValue(-5)  # behind the curves
             plot.addItem(line, ignoreBounds=True)
             lines.append(line)

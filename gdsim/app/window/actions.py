@@ -2,8 +2,8 @@
 
 Each action is added to the window too, so its shortcut works whatever has focus (and the
 Keyboard shortcuts dialog lists it). `build_menus` keeps on the window the actions others use:
-step_action, step_n_action, run_action, reset_action, rerandomize_action, export_action,
-log_cost_action, theme_actions, lesson_actions and the recent-files menu.
+step_action, step_back_action, step_n_action, run_action, reset_action, rerandomize_action,
+export_action, log_cost_action, theme_actions, lesson_actions and the recent-files menu.
 """
 
 from __future__ import annotations
@@ -57,6 +57,9 @@ def build_menus(w: QMainWindow) -> None:  # a gdsim.app.main_window.MainWindow
 
     run_menu = bar.addMenu("&Training")
     w.step_action = action("&Step", lambda: w.step(1), "F10", "Apply one update")
+    w.step_back_action = action(
+        "Step &back", w.hands_on.step_back, "F9", "Undo the last update (its exact state before)"
+    )
     w.step_n_action = action(
         "Step &N", lambda: (n := w.controls.step_n()) and w.step(n), "Shift+F10", "Apply N updates"
     )
@@ -66,6 +69,7 @@ def build_menus(w: QMainWindow) -> None:  # a gdsim.app.main_window.MainWindow
         "Re-&randomise", w.rerandomize, "Ctrl+Shift+R", "Back to step 0 with a new random seed"
     )
     for training in (
+        w.step_back_action,
         w.step_action,
         w.step_n_action,
         w.run_action,

@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QStatusBar, QTabWidget
 
 from gdsim.app import theme
@@ -88,6 +88,9 @@ class _Cadence:
 class RunPresenter(QObject):
     """Feeds `views` from `session`; `tabs` tells which view is showing. `config()` is the
     window's config (the status line counts epochs only for mini-batches)."""
+
+    # a run's first state arrived, a run (re)started, or the timeline went to the past or live
+    shown_changed = Signal()
 
     def __init__(
         self,
@@ -196,8 +199,9 @@ class RunPresenter(QObject):
             self._on_snapshot(merge_snapshots(snaps))
 
     def _start_views(self, info: RunInfo) -> None:
-        self._status_bar.clearMessage()  # messages about the previous run no longer apply
-        if info.config.mode == "function":
+        if not info.continued:  # (a cut or edited run is the same run: its messages stand)
+            self._status_bar.clearMessage()  # messages about the previous run no longer apply
+        if info.config.mode == "function" and not info.continued:
             names = ", ".join(info.parameter_names)
             self._message_bar.show_message(
                 f"<b>Function mode</b>: minimising C({names}) = {info.config.function}. Only "
@@ -206,7 +210,7 @@ class RunPresenter(QObject):
                 "info",
             )
         self.last = self.newest = None
-        self.history_unsaved = False
+        self.history_unsaved = info.continued  # (a cut or a hand edit is work not yet exported)
         self._shown_divergence = False
         self.shown = self._asked = self._request = None  # a new run is shown live
         for cadence in self._cadences:
@@ -216,6 +220,7 @@ class RunPresenter(QObject):
         if self._timeline is not None:
             self._timeline.show_live(0)
         self._dirty = True
+        self.shown_changed.emit()
 
     def _on_snapshot(self, snap: Snapshot) -> None:
         if self._waiting is not None:
@@ -224,7 +229,9 @@ class RunPresenter(QObject):
             return
         self.newest = snap
         if snap.has_state:
-            self.last = snap
+            first, self.last = self.last is None, snap
+            if first:
+                self.shown_changed.emit()
         for cadence in self._cadences:
             cadence.pending.append(snap)
         for view in self._live:
@@ -288,6 +295,7 @@ class RunPresenter(QObject):
             elif not view.run_feed.every_row:
                 view.update_from(state)
         self._show_timeline()
+        self.shown_changed.emit()
         return state
 
     def show_live(self) -> None:
@@ -307,6 +315,8 @@ class RunPresenter(QObject):
                 elif not view.run_feed.every_row:
                     view.update_from(snap)
         self._show_timeline()
+        if was_past:
+            self.shown_changed.emit()
 
     def is_live(self) -> bool:
         return self.shown is None

@@ -1,7 +1,8 @@
 """The timeline under the plots: a slider over the run's steps, what is shown, "Back to live".
 
 The bar only asks: moving the slider emits `step_requested(k)`, End or the button
-`live_requested()`. The run presenter decides what is shown (gdsim.app.window.presenter) and
+`live_requested()`, "Continue from here" `continue_requested()` (the window cuts the run at the
+step shown and trains on from there). The run presenter decides what is shown (gdsim.app.window.presenter) and
 tells the bar with :meth:`TimelineBar.show_live` / :meth:`TimelineBar.show_past`. Left/Right
 go to the previous/next step the window holds a state of (`steps()`), not the next integer:
 after decimation most integers have no state of their own.
@@ -75,6 +76,7 @@ class TimelineBar(QWidget):
 
     step_requested = Signal(int)
     live_requested = Signal()
+    continue_requested = Signal()
 
     def __init__(self, steps: Callable[[], np.ndarray], parent: QWidget | None = None):
         super().__init__(parent)
@@ -94,6 +96,14 @@ class TimelineBar(QWidget):
         self.live_button.setObjectName("timelineLiveButton")
         self.live_button.setAutoDefault(False)
         self.live_button.setToolTip("Show the latest step again in every view (End)")
+        self.continue_button = QPushButton("Continue from here")
+        self.continue_button.setObjectName("timelineContinueButton")
+        self.continue_button.setAutoDefault(False)
+        self.continue_button.setToolTip(
+            "Cut the run at the step shown and train on from its exact state (parameters, "
+            "optimizer state, batch order): the later steps are dropped, and Step or Run goes "
+            "on from here. With nothing changed, the same steps come again, bit for bit."
+        )
         caption = QLabel("Timeline")
         caption.setObjectName("timelineCaption")
         row = QHBoxLayout(self)
@@ -102,11 +112,13 @@ class TimelineBar(QWidget):
         row.addWidget(caption)
         row.addWidget(self.slider, 1)
         row.addWidget(self.label)
+        row.addWidget(self.continue_button)
         row.addWidget(self.live_button)
         self.slider.valueChanged.connect(self._moved)
         self.slider.step_key.connect(self.step_requested)
         self.slider.end_key.connect(self.live_requested)
         self.live_button.clicked.connect(self.live_requested)
+        self.continue_button.clicked.connect(self.continue_requested)
         self._latest = 0
         self._past = False
         self.show_live(0)
@@ -134,6 +146,7 @@ class TimelineBar(QWidget):
             self.label.setMinimumWidth(0)
         self._say(timeline_text(None, None, self._latest))
         self.live_button.setEnabled(False)
+        self.continue_button.setEnabled(False)
 
     def show_past(self, asked: int, shown: int, latest: int) -> None:
         """The views show step `shown` (the nearest the window holds to `asked`) of `latest`."""
@@ -147,6 +160,7 @@ class TimelineBar(QWidget):
         self._set_page()
         self._say(timeline_text(asked, shown, self._latest))
         self.live_button.setEnabled(True)
+        self.continue_button.setEnabled(True)
 
     def _say(self, text: str) -> None:
         self._apply_theme()
