@@ -30,15 +30,15 @@ again), so they start the run again under a new id, as `RunStarted` with `info.c
 and a snapshot holding every row the trainer kept: the views rebuild from the trainer's own
 record instead of patching theirs.
 
-Run ids: the session numbers each Load, Reset, Rewind and SetParameters; every RunStarted and SnapshotReady carries
-the id of the run it belongs to, so the session drops those of a run it has since replaced.
-Commands that arrive during an export wait, in order, until the export ends.
+Run ids: the session numbers each Load, Reset, Rewind and SetParameters; every RunStarted and
+SnapshotReady carries the id of the run it belongs to, so the session drops those of a run it
+has since replaced. Commands that arrive during an export wait, in order, until the export ends.
 
 Running state: SnapshotReady, Failed and LoadFailed say whether the driver is training, and
-`requests` counts the Load, Reset, Rewind, Step and Run commands it had received when it sent them. The
-session shows a request's effect at once (Run shows Pause) and takes the driver's word only
-from messages that answer every such request it sent, so a message already on its way when the
-user clicked never flips the state back (no flicker).
+`requests` counts the Load, Reset, Rewind, Step and Run commands it had received when it sent
+them. The session shows a request's effect at once (Run shows Pause) and takes the driver's word
+only from messages that answer every such request it sent, so a message already on its way when
+the user clicked never flips the state back (no flicker).
 See docs/architecture.md for the layers and the process model.
 """
 

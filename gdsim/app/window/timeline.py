@@ -2,10 +2,10 @@
 
 The bar only asks: moving the slider emits `step_requested(k)`, End or the button
 `live_requested()`, "Continue from here" `continue_requested()` (the window cuts the run at the
-step shown and trains on from there). The run presenter decides what is shown (gdsim.app.window.presenter) and
-tells the bar with :meth:`TimelineBar.show_live` / :meth:`TimelineBar.show_past`. Left/Right
-go to the previous/next step the window holds a state of (`steps()`), not the next integer:
-after decimation most integers have no state of their own.
+step shown and trains on from there). The run presenter decides what is shown
+(gdsim.app.window.presenter) and tells the bar with :meth:`TimelineBar.show_live` /
+:meth:`TimelineBar.show_past`. Left/Right go to the previous/next step the window holds a state
+of (`steps()`), not the next integer: after decimation most integers have no state of their own.
 """
 
 from __future__ import annotations
