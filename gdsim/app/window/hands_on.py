@@ -13,12 +13,9 @@ here" does that, and then the value can be typed).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-
-if TYPE_CHECKING:
-    from gdsim.app.main_window import MainWindow
+from PySide6.QtWidgets import QMainWindow
 
 __all__ = ["HandsOn", "cut_words"]
 
@@ -40,7 +37,8 @@ def cut_words(step: int, latest: int) -> str:
 class HandsOn(QObject):
     """Turns the window's hands-on controls into session requests (see the module doc)."""
 
-    def __init__(self, window: MainWindow, say: Callable[[str], None]):
+    def __init__(self, window: QMainWindow, say: Callable[[str], None]):
+        """`window`: a gdsim.app.main_window.MainWindow (its controls, views and session)."""
         super().__init__(window)
         self._window = window
         self._say = say  # a one-line message in the status bar
