@@ -215,6 +215,15 @@ def measure(probe: AppProbe, seconds: float, repeats: int, export_to: Path) -> d
     out["export"] = probe.stall(
         lambda: w.export_csv(export_to), lambda: export_to.exists(), settle=0.5
     )[0]
+    run = w.session.info.run_id  # the run sent again from the trainer's history
+    out["step_back"] = probe.stall(w.hands_on.step_back, lambda: probe.views_ready(after_run=run))[
+        0
+    ]
+    run = w.session.info.run_id
+    name = w.session.info.parameter_names[0]
+    out["set_value"] = probe.stall(
+        lambda: w.hands_on.set_value(name, 0.25), lambda: probe.views_ready(after_run=run)
+    )[0]
     out["rss_gui"] = rss_mib()
     out["rss_trainer"] = rss_mib(w.session.process.pid)
     run = w.session.info.run_id
@@ -230,6 +239,8 @@ ROWS = [  # key, label, target key, format
     ("tabs", "switching tabs: longest stall", "stall", "{:.0f} ms"),
     ("step", "one step: longest stall", "stall", "{:.0f} ms"),
     ("export", "export CSV: longest stall", "stall", "{:.0f} ms"),
+    ("step_back", "step back: longest stall", "stall", "{:.0f} ms"),
+    ("set_value", "set a value by hand: longest stall", "stall", "{:.0f} ms"),
     ("rate", "running: steps per second", None, "{:,.0f}"),
     ("p99", "running: event-loop delay, p99", "p99", "{:.1f} ms"),
     ("longest", "running: longest stall", "stall", "{:.0f} ms"),
