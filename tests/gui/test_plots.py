@@ -741,3 +741,28 @@ def test_learning_rate_changes_are_marked_on_every_plot(panel):
         for i in panel.cost_plot.getPlotItem().items
         if isinstance(i, pg.InfiniteLine) and hasattr(i, "label")
     ]
+
+
+def test_hand_edits_are_marked_and_a_continued_run_keeps_the_chosen_parameters(panel):
+    feed = Feed(panel).start()
+    feed.step(4)
+    panel.set_selection([0, 2])
+    t = feed.trainer
+    t.set_parameters({"w1_1_1": 0.5, "b2_1": -1.25, "w1_2_1": 2.0})
+    t.step(3)
+    t.freeze(["b2_*"])
+    info = RunInfo.of_trainer(t, 2, continued=True)  # as the driver sends it after an edit
+    panel.start_run(info)
+    assert panel.rate_marks.steps() == [4.0, 7.0]
+    lines = [
+        item for item in panel.cost_plot.getPlotItem().items if isinstance(item, pg.InfiniteLine)
+    ]
+    assert [line.label.toPlainText() for line in lines] == [
+        "set w1_1_1 = 0.5, b2_1 = -1.25 …",
+        "froze b2_*",
+    ]
+    assert "w1_2_1 = 2" in lines[0].toolTip() and "at step 4" in lines[0].toolTip()
+    assert panel.selection() == (0, 2)  # the learner's choice stays on a cut or edited run
+    t.reset()
+    panel.start_run(RunInfo.of_trainer(t, 3))  # a new run: the default choice, no marks
+    assert panel.selection() != (0, 2) and panel.rate_marks.steps() == []
