@@ -49,7 +49,10 @@ def make_application():
     from gdsim.app import theme
     from gdsim.app.settings import AppSettings
 
-    theme.apply_theme(app, AppSettings().theme())  # needs the names above (QSettings' file)
+    settings = AppSettings()  # (needs the names above: they name QSettings' file)
+    theme.apply_theme(app, settings.theme())
+    if settings.presenter():
+        theme.set_presenter(app, True)
     return app
 
 

@@ -139,6 +139,7 @@ class TrainingControls(QWidget):
             caption.setBuddy(field)
             caption.setToolTip(field.toolTip())
             pace_and_stops += [caption, field]
+        self.second_row.addSpacing(12)  # (apart from the status line, however long it gets)
         for widget in pace_and_stops:
             self.second_row.addWidget(widget)
         rows.addLayout(row)

@@ -104,6 +104,12 @@ class AppSettings:
             raise ValueError(f"unknown theme {name!r} (use one of {', '.join(THEMES)})")
         self.store.setValue("look/theme", name)
 
+    def presenter(self) -> bool:
+        return self._bool("look/presenter", False)
+
+    def set_presenter(self, on: bool) -> None:
+        self.store.setValue("look/presenter", bool(on))
+
     def log_cost(self) -> bool:
         return self._bool("plots/logCost", False)
 

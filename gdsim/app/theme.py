@@ -201,7 +201,9 @@ _PALETTES = {
 }
 
 _THEME_COLORS = {"light": LIGHT, "dark": DARK}
-_state = {"mode": "light", "resolved": "light", "hooked": False}
+_state = {"mode": "light", "resolved": "light", "hooked": False, "presenter": False}
+PRESENTER_SCALE = 1.4  # presenter mode: fonts and lines this much larger, for a projector
+_base_font: dict[str, float] = {}  # the app's own font size, before presenter mode scaled it
 
 
 class _Notifier(QObject):
@@ -234,6 +236,27 @@ def current() -> str:
 def mode() -> str:
     """The theme chosen: "system", "light" or "dark"."""
     return _state["mode"]
+
+
+def presenter() -> bool:
+    """True in presenter mode (larger fonts and thicker lines, for a projector)."""
+    return bool(_state["presenter"])
+
+
+def scale() -> float:
+    """How much larger text and lines are drawn: PRESENTER_SCALE in presenter mode, else 1."""
+    return PRESENTER_SCALE if _state["presenter"] else 1.0
+
+
+def set_presenter(app: QApplication, on: bool) -> None:
+    """Presenter mode on or off: the app's font and every line drawn through :func:`px` scale
+    by PRESENTER_SCALE, and every window restyles (the theme's `changed` signal)."""
+    size = _base_font.setdefault("size", app.font().pointSizeF())
+    _state["presenter"] = bool(on)
+    font = app.font()
+    font.setPointSizeF(size * scale())
+    app.setFont(font)
+    _apply(app, _state["resolved"])
 
 
 def palette(name: str) -> QPalette:
@@ -335,26 +358,44 @@ def style_plot(view: pg.GraphicsView, background: str | None = None) -> None:
         return
     legend_brush = QColor(c.background)
     legend_brush.setAlpha(215)
+    font = QApplication.font() if QApplication.instance() is not None else None
     for item in scene.items():
         if isinstance(item, pg.AxisItem):
-            item.setPen(pg.mkPen(c.axis))
+            item.setPen(pg.mkPen(c.axis, width=px(1)))
             item.setTextPen(pg.mkPen(c.axis))
+            if font is not None:  # (tick labels do not follow the app's font by themselves)
+                item.setStyle(tickFont=font)
+                item.label.setFont(font)
             item.update()
         elif isinstance(item, pg.LegendItem):
             item.setLabelTextColor(c.foreground)
             item.setBrush(pg.mkBrush(legend_brush))
             item.setPen(pg.mkPen(c.grid))
         elif isinstance(item, pg.LabelItem) and item.text:
-            item.setText(item.text, color=c.foreground)
+            # titles were given a size in points when made: keep it, scaled for presenter mode
+            base = item.__dict__.setdefault("gdsim_size", item.opts.get("size"))
+            size = {} if base is None else {"size": _scaled_points(base)}
+            item.setText(item.text, color=c.foreground, **size)
+
+
+def _scaled_points(size: str) -> str:
+    """A pyqtgraph size such as "10pt", scaled for presenter mode."""
+    if isinstance(size, str) and size.endswith("pt"):
+        try:
+            return f"{float(size[:-2]) * scale():g}pt"
+        except ValueError:
+            return size
+    return size
 
 
 def px(width: float) -> float:
     """`width` logical pixels as the width of a pyqtgraph pen (or a pxMode size such as an
-    arrow head's): those are cosmetic, counted in device pixels, so on a 2x screen a "2 px"
-    line would be drawn half as wide as everything around it. (The main plots' 1 px data
-    curves stay 1 device pixel on purpose: wider pens are much slower on noisy curves.)"""
+    arrow head's), thicker in presenter mode: those are cosmetic, counted in device pixels,
+    so on a 2x screen a "2 px" line would be drawn half as wide as everything around it. (The
+    main plots' 1 px data curves stay 1 device pixel on purpose: wider pens are much slower on
+    noisy curves; see gdsim.app.plots.style.line_width.)"""
     screen = QGuiApplication.primaryScreen() if QGuiApplication.instance() else None
-    return width * (screen.devicePixelRatio() if screen is not None else 1.0)
+    return width * scale() * (screen.devicePixelRatio() if screen is not None else 1.0)
 
 
 def contrast(a: str, b: str) -> float:

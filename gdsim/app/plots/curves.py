@@ -24,7 +24,14 @@ import pyqtgraph as pg
 from gdsim.app.plots.curve import BoundedCurve, new_curve
 from gdsim.app.plots.ranges import row_bounds
 from gdsim.app.plots.store import PlotStore
-from gdsim.app.plots.style import COST_NAMES, LINE_WIDTH, cost_color, series_color, series_pen
+from gdsim.app.plots.style import (
+    COST_NAMES,
+    antialiased,
+    cost_color,
+    line_width,
+    series_color,
+    series_pen,
+)
 
 __all__ = ["PanelCurves"]
 
@@ -58,9 +65,16 @@ class PanelCurves:
             self.now_dots.append(dots)
 
     def restyle(self) -> None:
-        """The cost curves' pens from the theme in force (the parameters' are the same in both)."""
+        """Pens from the theme in force: the cost curves' colours, every curve's width (the
+        parameters' colours are the same in both themes)."""
+        smooth = antialiased()
         for name, curve in self.cost.items():
-            curve.setPen(pg.mkPen(cost_color(name), width=LINE_WIDTH))
+            curve.opts["antialias"] = smooth
+            curve.setPen(pg.mkPen(cost_color(name), width=line_width()))
+        for pos, (pc, gc) in enumerate(zip(self.parameters, self.gradients, strict=True)):
+            for curve in (pc, gc):
+                curve.opts["antialias"] = smooth
+                curve.setPen(series_pen(pos))
         self.cost_legend.update()  # (its samples draw with the curves' pens)
 
     # ------------------------------------------------------------------ building
@@ -78,7 +92,7 @@ class PanelCurves:
             label = COST_NAMES[name]
             if name == "cost" and full_batch:
                 label = "cost (full batch)"
-            curve = new_curve(pg.mkPen(cost_color(name), width=LINE_WIDTH), label)
+            curve = new_curve(pg.mkPen(cost_color(name), width=line_width()), label)
             item.addItem(curve)  # a named item joins the plot's legend by itself
             self.cost[name] = curve
 

@@ -3,7 +3,8 @@
 Each action is added to the window too, so its shortcut works whatever has focus (and the
 Keyboard shortcuts dialog lists it). `build_menus` keeps on the window the actions others use:
 step_action, step_back_action, step_n_action, run_action, reset_action, rerandomize_action,
-export_action, log_cost_action, theme_actions, lesson_actions and the recent-files menu.
+export_action, log_cost_action, presenter_action, theme_actions, lesson_actions and the
+recent-files menu.
 """
 
 from __future__ import annotations
@@ -94,6 +95,15 @@ def build_menus(w: QMainWindow) -> None:  # a gdsim.app.main_window.MainWindow
         choice.setData(name)
         choice.triggered.connect(lambda checked=False, n=name: w.set_theme(n))
         w.theme_actions.addAction(choice)
+    w.presenter_action = action(
+        "&Presenter mode",
+        lambda on: w.state.set_presenter(on),
+        "Ctrl+Shift+P",
+        "Larger text and thicker lines, for a projector (remembered)",
+    )
+    w.presenter_action.setObjectName("presenterAction")
+    w.presenter_action.setCheckable(True)
+    view_menu.addAction(w.presenter_action)
     view_menu.addSeparator()
     reset = action(
         "Reset &settings…",

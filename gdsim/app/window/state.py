@@ -76,6 +76,7 @@ class WindowState:
         if 0 <= s.speed_index() < w.controls.speed_combo.count():
             w.controls.speed_combo.setCurrentIndex(s.speed_index())
         self._check_theme_action(s.theme())
+        self.sync_presenter_action()
 
     def save(self) -> None:
         w = self._window()
@@ -100,6 +101,21 @@ class WindowState:
         self._window().settings.set_theme(name)
         self._check_theme_action(name)
 
+    def sync_presenter_action(self) -> None:
+        action = self._window().presenter_action
+        with QSignalBlocker(action):
+            action.setChecked(theme.presenter())
+
+    def set_presenter(self, on: bool) -> None:
+        """Presenter mode (larger fonts, thicker lines) for the whole app, remembered."""
+        app = QApplication.instance()
+        if app is not None:
+            theme.set_presenter(app, on)
+        self._window().settings.set_presenter(on)
+        self.sync_presenter_action()
+        words = "on: larger text and thicker lines" if on else "off"
+        self._window().statusBar().showMessage(f"Presenter mode {words} (Ctrl+Shift+P).", 6000)
+
     def reset(self) -> None:
         """Back to the defaults, after asking."""
         w = self._window()
@@ -123,6 +139,7 @@ class WindowState:
         w.controls.step_n_spin.setValue(w.settings.step_n())
         w.controls.speed_combo.setCurrentIndex(0)
         self.set_theme("system")
-        w.settings.clear()  # set_theme stored "system"; the default needs no entry
+        self.set_presenter(False)
+        w.settings.clear()  # these stored "system" and off; the defaults need no entry
         w.files.update_recent_menu()
         w.statusBar().showMessage("Settings reset to their defaults.", 8000)
