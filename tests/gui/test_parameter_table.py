@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
-from gdsim.app.parameter_table import ParameterModel, ParameterTable
+from gdsim.app.parameter_table import FROZEN, ParameterModel, ParameterTable
 from gdsim.config import config_from_dict
 from gdsim.engine.datasets import Dataset
 from gdsim.engine.trainer import Trainer
@@ -80,9 +80,13 @@ def test_a_big_run_starts_and_updates_with_only_the_visible_rows_asked_for(
     table.update_from(snap)
     table.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # by gradient, as a learner would
     table.update_from(snapshot(trainer))
+    trainer.freeze(["w1_*"])  # most of them: the lock column and the frozen rows' looks
+    table.update_from(snapshot(trainer))
+    table.sortByColumn(FROZEN, Qt.SortOrder.AscendingOrder)
+    table.update_from(snapshot(trainer))
     qtbot.wait(50)  # let it paint
     assert table.model().rowCount() == n
-    # a screenful of rows x 5 columns x a few roles each: nowhere near one call per parameter
+    # a screenful of rows x 6 columns x a few roles each: nowhere near one call per parameter
     assert 0 < calls[0] < 5_000
 
 

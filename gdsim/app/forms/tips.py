@@ -151,13 +151,16 @@ PARAMETER_COLUMNS: tuple[str, ...] = (
     "it in words.",
     "The layer the parameter belongs to: 1 is the first layer after the inputs (\u201c-\u201d "
     "for a function's parameter).",
-    "The parameter's current value: the number the network computes with right now.",
+    "The parameter's current value: the number the network computes with right now. "
+    "Double-click it (or press F2) to set it by hand.",
     "dC/dp, the gradient (p is any parameter: a weight w or a bias b): how much the cost "
     "changes per unit change of this parameter at the "
     "current values. The next update moves the parameter against it; near 0 means it barely "
     "learns.",
     "How much the last update changed the parameter (new - old); for plain sgd it is "
     "-learning rate \u00d7 gradient.",
+    "Frozen: no update is applied to this parameter; its gradient is still computed and shown. "
+    "Tick to freeze it, untick to let it learn again.",
 )
 
 CHOICES: dict[str, str] = {
