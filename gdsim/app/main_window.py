@@ -351,7 +351,10 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def _inspect_parameter(self, index) -> None:
-        """Double-clicked table row: show that parameter's chain rule."""
+        """Double-clicked table row: show that parameter's chain rule (not when the double
+        click opened the value's editor)."""
+        if self.table.edits(index):
+            return
         row = self.table.parameter_at(index)
         info = self.session.info
         if info is not None and info.config.mode == "network":

@@ -368,9 +368,9 @@ class ParameterTable(QTableView):
                 delegate.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def edits(self, index) -> bool:
-        """Whether a double-click on `index` edits it (so the window should not also act on
-        it, e.g. open the chain rule)."""
-        return self.model_.editable() and index.column() in (VALUE, FROZEN)
+        """Whether a double-click on `index` is an edit (carried out, or refused with the
+        reason), so the window should not also act on it, e.g. open the chain rule."""
+        return index.column() in (VALUE, FROZEN)
 
     def edit(self, index, trigger=None, event=None):
         """Qt's hub for every edit attempt (double-click, F2, typing, a click on the lock):

@@ -223,7 +223,8 @@ def test_while_not_editable_nothing_opens_or_toggles_and_the_refusal_says_why(qt
     assert asked == []
     assert why in table.model().data(value, ROLE.ToolTipRole)
     assert why in table.model().data(lock, ROLE.ToolTipRole)
-    assert not table.edits(value)
+    assert table.edits(value)  # (a refused edit is still the double click's whole answer)
+    assert not table.edits(table.model().index(0, NAME))
     table.set_editable(True)
     assert table.edits(value)
     with qtbot.waitSignal(table.freeze_requested):

@@ -4,8 +4,9 @@ from its exact state, so the same steps come again bit for bit."""
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton
 
+from gdsim.app.parameter_table import FROZEN, VALUE
 from gdsim.config import config_from_dict, default_config
 from gdsim.config.dict_form import config_to_dict
 from gdsim.engine.trainer import Trainer
@@ -122,3 +123,80 @@ def test_step_back_leaves_a_diverged_run(qtbot, make_window):
     wait_new_run(qtbot, window, old, diverged_at - 1)
     assert window.presenter.last.diverged is None
     assert window.presenter.can_train()
+
+
+# ---------------------------------------------------------------------- hands on the weights
+def test_typing_a_weight_in_the_table_shows_its_cost_and_gradient_at_once(qtbot, window):
+    from tests.gui.test_parameter_table_edit import cell, double_click, type_value
+
+    window.step(3)
+    wait_step(qtbot, window, 3)
+    table = window.table
+    window.show_tab("parameters")
+    old = window.presenter.last.run_id
+    double_click(qtbot, table, cell(table, "w1_2_1", VALUE))
+    type_value(qtbot, table, "1.5")
+    wait_new_run(qtbot, window, old, 3)
+    reference = Trainer(window.config)
+    reference.step(3)
+    reference.set_parameters({"w1_2_1": 1.5})
+    last = window.presenter.last
+    np.testing.assert_array_equal(last.parameters, reference.parameters)
+    np.testing.assert_array_equal(last.gradients, reference.gradients)  # at the new value
+    assert last.cost == reference.cost
+    i = window.session.info.parameter_names.index("w1_2_1")
+    window.presenter.refresh()
+    qtbot.waitUntil(lambda: table.model_.values(table.model_.row_of(i))[0] == 1.5)
+    assert window.plots.rate_marks.steps() == [3.0]  # marked like a learning-rate change
+    assert window.chain_view is not None and window.bottom_tabs.currentWidget() is table
+    assert "Set w1_2_1 = 1.5" in window.statusBar().currentMessage()
+    window.step(1)  # and training goes on from the typed value, as the engine's would
+    wait_step(qtbot, window, 4)
+    reference.step(1)
+    np.testing.assert_array_equal(window.presenter.last.parameters, reference.parameters)
+
+
+def test_the_lock_freezes_a_parameter_and_it_stays_while_its_gradient_shows(qtbot, window):
+    from tests.gui.test_parameter_table_edit import cell, click
+
+    table = window.table
+    window.show_tab("parameters")
+    click(qtbot, table, cell(table, "b2_1", FROZEN))
+    i = window.session.info.parameter_names.index("b2_1")
+    qtbot.waitUntil(lambda: window.presenter.last.frozen.tolist() == [i])
+    before = window.presenter.last.parameters[i]
+    window.step(20)
+    wait_step(qtbot, window, 20)
+    last = window.presenter.last
+    assert last.parameters[i] == before and last.gradients[i] != 0
+    qtbot.waitUntil(lambda: table.model_.is_frozen(table.model_.row_of(i)))
+
+
+def test_values_cannot_be_typed_at_a_past_step_and_the_table_says_why(qtbot, window):
+    from tests.gui.test_parameter_table_edit import cell, double_click, editor
+
+    window.step(10)
+    wait_step(qtbot, window, 10)
+    window.show_tab("parameters")
+    scrub(window, 4)
+    double_click(qtbot, window.table, cell(window.table, "w1_1_1", VALUE))
+    assert editor(window.table) is None
+    assert "past step" in window.statusBar().currentMessage()
+    assert window.bottom_tabs.currentWidget() is window.table  # (no jump to the Chain rule)
+    window.presenter.show_live()
+    assert window.table.model_.editable()
+    qtbot.wait(QApplication.doubleClickInterval() + 50)  # (not a triple click)
+    double_click(qtbot, window.table, cell(window.table, "w1_1_1", VALUE))
+    assert editor(window.table) is not None
+
+
+def test_a_refused_value_keeps_the_run_and_says_why(qtbot, window):
+    window.step(2)
+    wait_step(qtbot, window, 2)
+    run_id = window.presenter.last.run_id
+    window.session.set_parameters({"w9_9_9": 1.0})  # (the table only offers real names)
+    qtbot.waitUntil(lambda: "no parameter named 'w9_9_9'" in window.message_bar.text())
+    assert "previous run" not in window.message_bar.text()
+    window.step(1)
+    wait_step(qtbot, window, 3)
+    assert window.presenter.last.run_id == run_id  # the run shown went on

@@ -47,11 +47,11 @@ class HandsOn(QObject):
         w = self._window
         w.controls.step_back_requested.connect(self.step_back)
         w.timeline.continue_requested.connect(self.continue_from_here)
-        # TEMP until the editors land
+        self.connect_editors()
 
     def connect_editors(self) -> None:
         w = self._window
-        for editor in (w.table, w.diagram_view):
+        for editor in self._editors():
             editor.value_edit_requested.connect(self.set_value)
             editor.refused.connect(self._say)
         w.table.freeze_requested.connect(self.set_frozen)
@@ -108,5 +108,9 @@ class HandsOn(QObject):
             on, why = False, PAST
         else:
             on, why = True, ""
-        for editor in (w.table, w.diagram_view):
+        for editor in self._editors():
             editor.set_editable(on, why)
+
+    def _editors(self) -> tuple:
+        """The views where a value can be typed."""
+        return (self._window.table,)
