@@ -154,6 +154,8 @@ class EditableDiagram:
         return True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.diagram.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit()  # the splitter moved or the panel came or went
         if (
             watched is self.diagram.viewport()
             and event.type() == QEvent.Type.MouseButtonDblClick

@@ -164,9 +164,9 @@ class DiagramScene(QGraphicsScene):
         return best_name
 
     def item_center(self, name: str) -> QPointF | None:
-        """Where parameter `name` is drawn (a connection's middle, a neuron's centre)."""
-        if name in self.edges:
-            return self.edges[name].line().center()
+        """Where parameter `name` is drawn (a point on its connection, a neuron's centre)."""
+        if name in self.edges:  # nearer the source than the middle, where pairs cross
+            return self.edges[name].line().pointAt(0.3)
         for layer, j in self.nodes:
             if layer and bias_name(layer, j) == name:
                 return self.position(layer, j)

@@ -162,11 +162,16 @@ def _sample_loss_lines(n: PhaseNumbers, lines: list[str]) -> None:
     if loss == "mse":
         terms = [f"({num(p)} - {_p(t)})²" for p, t in zip(yhat, ys, strict=True)]
         sq = [num((p - t) ** 2) for p, t in zip(yhat, ys, strict=True)]
-        lines.append(f"L = mean over the {m} output(s) of (ŷ - y)²")
-        lines.append(f"  = ({' + '.join(terms)}) / {m}")
-        lines.append(f"  = ({' + '.join(sq)}) / {m} = {num(n.loss)}")
+        if m == 1:
+            lines.append("L = (ŷ - y)²")
+            lines.append(f"  = {terms[0]} = {num(n.loss)}")
+        else:
+            lines.append(f"L = mean over the {m} outputs of (ŷ - y)²")
+            lines.append(f"  = ({' + '.join(terms)}) / {m}")
+            lines.append(f"  = ({' + '.join(sq)}) / {m} = {num(n.loss)}")
     elif loss == "bce":
-        lines.append(f"L = mean over the {m} output(s) of -[y·ln ŷ + (1 - y)·ln(1 - ŷ)]")
+        over = "" if m == 1 else f"mean over the {m} outputs of "
+        lines.append(f"L = {over}-[y·ln ŷ + (1 - y)·ln(1 - ŷ)]")
         parts = []
         for p, t in zip(yhat, ys, strict=True):
             with np.errstate(all="ignore"):
@@ -175,8 +180,11 @@ def _sample_loss_lines(n: PhaseNumbers, lines: list[str]) -> None:
             f"-[{_p(t)}·ln {num(p)} + {_p(1 - t)}·ln {num(1 - p)}]"
             for p, t in zip(yhat, ys, strict=True)
         ]
-        lines.append(f"  = ({' + '.join(terms)}) / {m}")
-        lines.append(f"  = ({' + '.join(parts)}) / {m} = {num(n.loss)}")
+        if m == 1:
+            lines.append(f"  = {terms[0]} = {num(n.loss)}")
+        else:
+            lines.append(f"  = ({' + '.join(terms)}) / {m}")
+            lines.append(f"  = ({' + '.join(parts)}) / {m} = {num(n.loss)}")
     else:  # cross_entropy
         lines.append("L = -Σ y·ln ŷ (for a one-hot target: -ln of the true class's ŷ)")
         terms = [f"{_p(t)}·ln {num(p)}" for p, t in zip(yhat, ys, strict=True) if t != 0]

@@ -198,6 +198,7 @@ class NetworkDiagramView(EditableDiagram, QWidget):
         self.worked_text = QPlainTextEdit()
         self.worked_text.setObjectName("workedNumbers")
         self.worked_text.setReadOnly(True)
+        self.worked_text.setMinimumWidth(220)
         self.worked_text.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -349,6 +350,8 @@ class NetworkDiagramView(EditableDiagram, QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
+        if event.oldSize().width() <= 0 and self.worked_text.isVisibleTo(self):
+            self._split()  # the first real size: share it
         self._fit()
 
     def _show_worked(self, _on: bool = False) -> None:
@@ -365,8 +368,16 @@ class NetworkDiagramView(EditableDiagram, QWidget):
             if fits
             else self._worked_reason
         )
-        self.worked_text.setVisible(fits and self.worked_button.isChecked())
+        show = fits and self.worked_button.isChecked()
+        if show and not self.worked_text.isVisibleTo(self):
+            self._split()
+        self.worked_text.setVisible(show)
         self._fit()
+
+    def _split(self) -> None:
+        """The diagram on the left 55%, the worked numbers on the right."""
+        width = max(self.splitter.width(), 400)
+        self.splitter.setSizes([round(width * 0.55), width - round(width * 0.55)])
 
     def _on_sample(self, _value: int) -> None:
         self._dirty = True
