@@ -14,7 +14,7 @@ from gdsim.app.views.network_diagram import MAX_SHOWN, NetworkDiagramView
 from gdsim.session.run_files import open_trainer
 from tests.gui.trainer_state import EXAMPLES, run_state, show_view, trained
 
-SHOTS = Path(os.environ.get("GDSIM_DIAGRAM_SHOTS", "/tmp"))
+SHOTS = os.environ.get("GDSIM_DIAGRAM_SHOTS")  # a folder: keep the screenshots there
 TEXTBOOK = "textbook-backprop.json"
 
 
@@ -171,7 +171,11 @@ def test_worked_numbers_of_the_textbook_example(qtbot, view_of):
     assert not view.worked_text.isVisible()
 
 
-def test_screenshots(qtbot, view_of):
+def test_screenshots(qtbot, view_of, tmp_path):
+    """The textbook example in the forward and backward phases (light), the update (dark) and
+    the value editor open: the grabs work (set GDSIM_DIAGRAM_SHOTS to look at them)."""
+    folder = Path(SHOTS) if SHOTS else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
     view = view_of(open_trainer(EXAMPLES / TEXTBOOK), (1200, 560))
     try:
         for name, phase, dark in (("forward", 1, False), ("backward", 3, False),
@@ -179,6 +183,11 @@ def test_screenshots(qtbot, view_of):
             theme.apply_theme(QApplication.instance(), "dark" if dark else "light")
             view.set_phase(phase)
             qtbot.wait(30)
-            assert view.grab().save(str(SHOTS / f"diagram-{name}.png"))
+            assert view.grab().save(str(folder / f"diagram-{name}.png"))
+        theme.apply_theme(QApplication.instance(), "light")
+        view.set_phase(1)
+        qtbot.wait(30)
+        double_click(qtbot, view, "w2_2_1")
+        assert view.grab().save(str(folder / "diagram-edit.png"))
     finally:
         theme.apply_theme(QApplication.instance(), "light")

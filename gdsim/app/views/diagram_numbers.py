@@ -224,7 +224,7 @@ def info_text(n: PhaseNumbers, phase: int, snap: Snapshot | None) -> str:
         return (
             f"Step {step}, sample {sample + 1}: each neuron computes z = Σ w·a + b "
             "from the column to its left, then a = f(z). Blue = positive, red = "
-            "negative; thicker = larger |w|. Hover for the numbers."
+            "negative; thicker = larger |w|. Hover for the numbers; double-click to set one."
         )
     if phase == 2:
         yhat = n.values[-1][1][:, 0]

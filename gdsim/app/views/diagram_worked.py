@@ -280,7 +280,8 @@ def _backward(n, x, y, full_batch, lr, optimizer, lines, values) -> None:
         delta = float(n.deltas[last - 1][j - 1])
         values[f"dL/dŷ{j}"] = g
         values[f"dL/dz{last}_{j}"] = delta
-        lines.append(f"dL/dŷ{j} = {formula} = {numbers} = {num(g)}")
+        lines.append(f"dL/dŷ{j} = {formula}")
+        lines.append(f"     = {numbers} = {num(g)}")
         if out_act == "softmax":
             lines.append(
                 f"dL/dz{last}_{j} = Σo dL/dŷo · dŷo/dz{last}_{j}  (softmax: "
@@ -293,10 +294,8 @@ def _backward(n, x, y, full_batch, lr, optimizer, lines, values) -> None:
                 f"dŷ{j}/dz{last}_{j} = {_FORMULA[out_act][1]} = {num(d)}"
                 f"   (at z = {num(float(z_out[j - 1]))})"
             )
-            lines.append(
-                f"dL/dz{last}_{j} = dL/dŷ{j} · dŷ{j}/dz{last}_{j} = {_p(g)} · {_p(d)} "
-                f"= {num(delta)}"
-            )
+            lines.append(f"dL/dz{last}_{j} = dL/dŷ{j} · dŷ{j}/dz{last}_{j}")
+            lines.append(f"     = {_p(g)} · {_p(d)} = {num(delta)}")
     for layer in range(last, 0, -1):
         if layer < last:
             lines += ["", _layer_title(n, layer)]
@@ -321,11 +320,15 @@ def _backward(n, x, y, full_batch, lr, optimizer, lines, values) -> None:
                 lines.append(
                     f"da{layer}_{j}/dz{layer}_{j} = {_FORMULA[act.name][1]} = {num(deriv)}"
                 )
-                lines.append(
-                    f"dL/dz{layer}_{j} = dL/da{layer}_{j} · da{layer}_{j}/dz{layer}_{j} "
-                    f"= {_p(da)} · {_p(deriv)} = {num(delta)}"
-                )
+                lines.append(f"dL/dz{layer}_{j} = dL/da{layer}_{j} · da{layer}_{j}/dz{layer}_{j}")
+                lines.append(f"     = {_p(da)} · {_p(deriv)} = {num(delta)}")
         prev = _prev_values(n, layer)
+        inputs = "x_k" if layer == 1 else f"a{layer - 1}_k"
+        lines.append("")
+        lines.append(
+            f"A weight w{layer}_j_k multiplies input k of the neuron, so dz{layer}_j/dw{layer}_j_k "
+            f"= {inputs}; and dz/db = 1:"
+        )
         for j in range(1, net.sizes[layer] + 1):
             delta = float(n.deltas[layer - 1][j - 1])
             for k in range(1, net.sizes[layer - 1] + 1):
@@ -337,10 +340,8 @@ def _backward(n, x, y, full_batch, lr, optimizer, lines, values) -> None:
                 if layer == last and f"dŷ{j}/dz{layer}_{j}" in values:
                     chain = f"dL/dŷ{j} · dŷ{j}/dz{layer}_{j}"
                     factors = f"{_p(values[f'dL/dŷ{j}'])} · {_p(values[f'dŷ{j}/dz{layer}_{j}'])}"
-                lines.append(
-                    f"dL/d{w} = {chain} · dz{layer}_{j}/d{w} (= {_prev_symbol(layer, k)}) "
-                    f"= {factors} · {_p(prev[k - 1])} = {num(g)}"
-                )
+                lines.append(f"dL/d{w} = {chain} · dz{layer}_{j}/d{w}")
+                lines.append(f"     = {factors} · {_p(prev[k - 1])} = {num(g)}")
             b = bias_name(layer, j)
             values[f"dL/d{b}"] = delta
             lines.append(f"dL/d{b} = dL/dz{layer}_{j} · 1 = {num(delta)}")
