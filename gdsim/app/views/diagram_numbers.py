@@ -13,6 +13,7 @@ from those numbers; the drawing is :mod:`gdsim.app.views.diagram_scene`'s.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,7 @@ __all__ = [
     "PhaseNumbers",
     "info_text",
     "neuron_text",
+    "parse_value",
     "phase_numbers",
     "short",
     "sign_name",
@@ -87,6 +89,17 @@ class PhaseNumbers:
     grads: np.ndarray
     update: np.ndarray
     plain_sgd: bool
+    frozen: np.ndarray | None = None  # True where the parameter is frozen (same layout)
+
+    def is_frozen(self, index: int) -> bool:
+        return self.frozen is not None and bool(self.frozen[index])
+
+    def weight_index(self, layer: int, j: int, k: int) -> int:
+        net = self.net
+        return net.weight_slices[layer - 1].start + (j - 1) * net.sizes[layer - 1] + (k - 1)
+
+    def bias_index(self, layer: int, j: int) -> int:
+        return self.net.bias_slices[layer - 1].start + j - 1
 
     def shown(self, phase: int) -> np.ndarray:
         """What the connections show in `phase`: weights, weights, gradients or the update."""
@@ -94,12 +107,10 @@ class PhaseNumbers:
 
     def weight(self, vector: np.ndarray, layer: int, j: int, k: int) -> float:
         """`vector`'s entry for the weight into neuron j of `layer` from neuron k (1-based)."""
-        net = self.net
-        s = net.weight_slices[layer - 1]
-        return float(vector[s.start + (j - 1) * net.sizes[layer - 1] + (k - 1)])
+        return float(vector[self.weight_index(layer, j, k)])
 
     def bias(self, vector: np.ndarray, layer: int, j: int) -> float:
-        return float(vector[self.net.bias_slices[layer - 1].start + j - 1])
+        return float(vector[self.bias_index(layer, j)])
 
 
 def phase_numbers(
@@ -122,11 +133,37 @@ def phase_numbers(
     theta = snap.parameters if snap is not None else net.theta
     grads = snap.gradients if snap is not None else np.full_like(theta, np.nan)
     lr = snap.learning_rate if snap is not None else math.nan
+    frozen = np.zeros(theta.shape, dtype=bool)
+    positions = getattr(snap, "frozen", None)
+    if positions is not None and len(positions):
+        frozen[np.asarray(positions, dtype=np.intp)] = True
     if plain_sgd:
         update = -lr * grads
+        update[frozen] = 0.0  # a frozen parameter keeps its value
     else:
         update = snap.last_update if snap is not None else np.full_like(theta, np.nan)
-    return PhaseNumbers(net, sample, xs, ys, values, loss, deltas, theta, grads, update, plain_sgd)
+    return PhaseNumbers(
+        net, sample, xs, ys, values, loss, deltas, theta, grads, update, plain_sgd, frozen
+    )
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def parse_value(name: str, text: str) -> tuple[float | None, str]:
+    """(value, "") for a finite number typed as `text`, else (None, a one-line reason naming
+    `name` and the text). Strict float syntax ('0.15', '-1.5e-3'; '−' is read as '-'); never
+    eval, no NaN, no infinity."""
+    raw = text.strip().replace("\u2212", "-")
+    if not raw:
+        return None, f"{name}: no value typed (type a number such as 0.15)"
+    if not _NUMBER.fullmatch(raw):
+        hint = " (use a point for decimals)" if re.fullmatch(r"[+-]?\d+,\d+", raw) else ""
+        return None, f"{name}: {text.strip()!r} is not a number{hint}; the value in force is kept"
+    value = float(raw)
+    if not math.isfinite(value):
+        return None, f"{name}: {text.strip()!r} is too large to be a finite number; kept as it was"
+    return value, ""
 
 
 def update_description(network: bool, plain_sgd: bool, optimizer: str) -> str:
@@ -173,6 +210,8 @@ def neuron_text(n: PhaseNumbers, layer: int, j: int) -> str:
         f"{bias_name(layer, j)} = {short(b)}; dC/db = {short(n.bias(n.grads, layer, j))}; "
         f"Δb = {short(n.bias(n.update, layer, j))}",
     ]
+    if n.is_frozen(n.bias_index(layer, j)):
+        lines.append(f"{bias_name(layer, j)} is frozen: it keeps its value (Δb = 0)")
     return "\n".join(lines)
 
 
@@ -185,7 +224,7 @@ def info_text(n: PhaseNumbers, phase: int, snap: Snapshot | None) -> str:
         return (
             f"Step {step}, sample {sample + 1}: each neuron computes z = Σ w·a + b "
             "from the column to its left, then a = f(z). Blue = positive, red = "
-            "negative; thicker = larger |w|. Hover for the numbers."
+            "negative; thicker = larger |w|. Hover for the numbers; double-click to set one."
         )
     if phase == 2:
         yhat = n.values[-1][1][:, 0]

@@ -10,6 +10,10 @@ Painting: a connection's colour is the sign of its value (blue positive, red neg
 grows with |value| up to MAX_WIDTH for the largest on display; a neuron is filled from the
 background towards blue or red with its value, its number written inside in whichever of black
 or white reads on that fill. The numbers come from :mod:`gdsim.app.views.diagram_numbers`.
+
+Frozen parameters: a frozen weight's connection is dashed; a neuron whose bias is frozen has a
+dashed outline and a small padlock at its top right. :meth:`DiagramScene.pick` names the
+parameter under a point (a neuron: its bias; near a connection: its weight).
 """
 
 from __future__ import annotations
@@ -18,11 +22,12 @@ import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsItem,
     QGraphicsLineItem,
+    QGraphicsPathItem,
     QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
@@ -32,7 +37,7 @@ from PySide6.QtWidgets import (
 from gdsim.app import theme
 from gdsim.app.views.diagram_numbers import PhaseNumbers, neuron_text, short, sign_name, tiny
 from gdsim.engine.network import Network
-from gdsim.engine.parameters import weight_name
+from gdsim.engine.parameters import bias_name, weight_name
 
 __all__ = ["COLUMN", "MAX_SHOWN", "MAX_WIDTH", "MIN_WIDTH", "RADIUS", "ROW", "DiagramScene"]
 
@@ -73,6 +78,25 @@ def _fill(value: float, scale: float) -> QColor:
     )
 
 
+def _segment_distance(p: QPointF, a: QPointF, b: QPointF) -> float:
+    dx, dy = b.x() - a.x(), b.y() - a.y()
+    length2 = dx * dx + dy * dy
+    t = 0.0 if length2 == 0 else ((p.x() - a.x()) * dx + (p.y() - a.y()) * dy) / length2
+    t = min(max(t, 0.0), 1.0)
+    return math.hypot(p.x() - a.x() - t * dx, p.y() - a.y() - t * dy)
+
+
+def _lock_path(x: float, y: float) -> QPainterPath:
+    """A small padlock (9 px wide) with its body's top left at (x, y)."""
+    path = QPainterPath()
+    path.addRoundedRect(QRectF(x, y, 9, 7), 1.5, 1.5)
+    path.moveTo(x + 2, y)
+    path.lineTo(x + 2, y - 2)
+    path.arcTo(QRectF(x + 2, y - 4.5, 5, 5), 180, -180)
+    path.lineTo(x + 7, y)
+    return path
+
+
 def _shown(units: int) -> int:
     """How many neurons of a layer are drawn (one slot is kept for the '+N more' note)."""
     return units if units <= MAX_SHOWN else MAX_SHOWN - 1
@@ -95,6 +119,9 @@ class DiagramScene(QGraphicsScene):
         self.side_texts: dict[int, QGraphicsSimpleTextItem] = {}
         self.tooltips: dict[tuple[int, int], str] = {}
         self.captions: list[QGraphicsSimpleTextItem] = []  # column titles, "+N more"
+        self.locks: dict[tuple[int, int], QGraphicsPathItem] = {}  # frozen-bias padlocks
+        self.frozen_names: set[str] = set()  # drawn as frozen in the last painting
+        self.edit_hint = ""  # added to every neuron's and connection's tooltip
 
     def reset(self) -> None:
         """No items at all (the dicts are emptied in place)."""
@@ -107,12 +134,43 @@ class DiagramScene(QGraphicsScene):
         self.side_texts.clear()
         self.tooltips.clear()
         self.captions.clear()
+        self.locks.clear()
+        self.frozen_names.clear()
 
     def restyle(self) -> None:
         """The captions' and side texts' colour from the theme in force."""
         foreground = QBrush(QColor(theme.colors().foreground))
         for item in (*self.captions, *self.side_texts.values()):
             item.setBrush(foreground)
+        for lock in self.locks.values():
+            lock.setPen(QPen(foreground.color(), 1.3))
+            lock.setBrush(QBrush(QColor(theme.colors().background)))
+
+    # ------------------------------------------------------------------ picking
+    def pick(self, pos: QPointF, tolerance: float = 5.0) -> str | None:
+        """The parameter drawn at scene point `pos`: a neuron's bias ('b2_1'), else the weight
+        of the nearest connection within `tolerance` ('w2_1_3'); None for an input, empty
+        space or anything not drawn (a layer's hidden neurons)."""
+        for layer, j in self.nodes:
+            centre = self.position(layer, j)
+            if math.hypot(pos.x() - centre.x(), pos.y() - centre.y()) <= RADIUS + 1:
+                return bias_name(layer, j) if layer else None
+        best, best_name = tolerance, None
+        for name, item in self.edges.items():
+            line = item.line()
+            d = _segment_distance(pos, line.p1(), line.p2())
+            if d <= best:
+                best, best_name = d, name
+        return best_name
+
+    def item_center(self, name: str) -> QPointF | None:
+        """Where parameter `name` is drawn (a point on its connection, a neuron's centre)."""
+        if name in self.edges:  # nearer the source than the middle, where pairs cross
+            return self.edges[name].line().pointAt(0.3)
+        for layer, j in self.nodes:
+            if layer and bias_name(layer, j) == name:
+                return self.position(layer, j)
+        return None
 
     # ------------------------------------------------------------------ layout
     def position(self, layer: int, j: int) -> QPointF:
@@ -156,6 +214,12 @@ class DiagramScene(QGraphicsScene):
                 text.setZValue(3)
                 self.addItem(text)
                 self.node_texts[(layer, j)] = text
+                if layer:
+                    lock = QGraphicsPathItem(_lock_path(p.x() + 0.5 * RADIUS, p.y() - RADIUS))
+                    lock.setZValue(4)
+                    lock.setVisible(False)
+                    self.addItem(lock)
+                    self.locks[(layer, j)] = lock
             if units > MAX_SHOWN:
                 p = self.position(layer, _shown(units) + 1)
                 more = self.addSimpleText(f"+{units - _shown(units)} more", small)
@@ -208,21 +272,33 @@ class DiagramScene(QGraphicsScene):
         faded = phase == 2
         update_word = "next update Δw = -lr × dC/dw" if n.plain_sgd else "previous update Δw"
         self.edge_values.clear()
+        self.frozen_names.clear()
         for name, (value, layer, j, k) in entries.items():
             color = QColor(_sign_color(value))
             width = _width(value, largest)
             if faded:
                 color.setAlpha(60)
             pen = QPen(color, width)
-            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            frozen = n.is_frozen(n.weight_index(layer, j, k))
+            if frozen:  # dashes of a fixed length in px, whatever the width
+                self.frozen_names.add(name)
+                unit = max(width, 1.0)
+                pen.setDashPattern([5.0 / unit, 4.0 / unit])
+                pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            else:
+                pen.setCapStyle(Qt.PenCapStyle.RoundCap)
             line = self.edges[name]
             line.setPen(pen)
             line.setZValue(1 if abs(value) >= 0.5 * largest else 0)
-            line.setToolTip(
+            update = short(n.weight(n.update, layer, j, k))
+            tip = (
                 f"{name} = {short(n.weight(n.theta, layer, j, k))}; "
                 f"dC/dw = {short(n.weight(n.grads, layer, j, k))}; "
-                f"{update_word} = {short(n.weight(n.update, layer, j, k))}"
+                f"{update_word} = {update + ' (frozen)' if frozen else update}"
             )
+            if frozen:
+                tip += f"\n{name} is frozen: it keeps its value"
+            line.setToolTip(tip + self.edit_hint)
             self.edge_values[name] = (value, sign_name(value), width)
 
     def paint_nodes(self, n: PhaseNumbers, phase: int, input_names: Sequence[str]) -> None:
@@ -281,9 +357,15 @@ class DiagramScene(QGraphicsScene):
                 text = tiny(value)
             item.setBrush(QBrush(fill))
             highlight = phase in (1, 3, 4) or (phase == 2 and output)
-            item.setPen(QPen(highlight_pen if highlight else neutral, 2.5 if highlight else 1.0))
+            pen = QPen(highlight_pen if highlight else neutral, 2.5 if highlight else 1.0)
+            frozen = n.is_frozen(n.bias_index(layer, j))
+            if frozen:
+                pen.setStyle(Qt.PenStyle.DashLine)
+                self.frozen_names.add(bias_name(layer, j))
+            item.setPen(pen)
+            self.locks[(layer, j)].setVisible(frozen)
             self._set_node_text((layer, j), text, fill)
-            tip = neuron_text(n, layer, j)
+            tip = neuron_text(n, layer, j) + self.edit_hint
             self.tooltips[(layer, j)] = tip
             item.setToolTip(tip)
             self.node_texts[(layer, j)].setToolTip(tip)

@@ -12,6 +12,19 @@
 The "Next phase" after the update asks the window for one real step (`step_requested`) and
 goes back to the forward pass.
 
+Setting a value: double-click a connection (its weight) or a neuron (its bias) and type the new
+value in the small editor that opens there; Enter asks for it (`value_edit_requested(name,
+value)`, which the window passes to the trainer), Escape cancels. The diagram does not change
+its own numbers: the next snapshot shows the trainer's. Text that is not a finite number is
+refused (`refused(reason)`) and the value in force stays. `set_editable(False, why)` (a past
+step on the timeline, no run) makes a double-click say `why` instead. Inputs and the neurons a
+big layer does not draw cannot be edited here. Frozen parameters are drawn dashed (a frozen
+bias: a dashed outline and a padlock).
+
+Worked numbers: for a small network (:func:`gdsim.app.views.diagram_worked.worked_limit`) a
+panel beside the diagram (the "Worked numbers" toggle) spells out the current phase for the
+chosen sample with the actual numbers, as selectable text.
+
 `start_run(info)` builds a GUI-side copy of the network and loads the training data exactly as
 the trainer does; `update_from(snap)` copies the snapshot's parameters and gradients in.
 Snapshots of other runs are ignored. Work is done only when the view is (or becomes) visible.
@@ -31,14 +44,17 @@ from PySide6.QtWidgets import (
     QGraphicsView,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from gdsim.app import theme
 from gdsim.app.run_view import Feed
+from gdsim.app.views.diagram_edit import EDIT_HINT, EditableDiagram, ValueEditor
 from gdsim.app.views.diagram_numbers import (
     PHASES,
     info_text,
@@ -49,6 +65,7 @@ from gdsim.app.views.diagram_numbers import (
     update_description,
 )
 from gdsim.app.views.diagram_scene import MAX_SHOWN, DiagramScene
+from gdsim.app.views.diagram_worked import worked, worked_limit
 from gdsim.engine.network import Network
 from gdsim.session.run_model import run_model
 from gdsim.session.runstate import RunInfo, Snapshot
@@ -66,13 +83,15 @@ __all__ = [
 MIN_ZOOM = 0.6  # below this the numbers inside the neurons cannot be read: scroll instead
 
 
-class NetworkDiagramView(QWidget):
+class NetworkDiagramView(EditableDiagram, QWidget):
     """The network as a diagram; one update in four phases: forward, cost, backward, update."""
 
     run_feed = Feed(only_visible=True)  # the latest parameters, while its tab shows
 
     step_requested = Signal()
     phaseChanged = Signal(int)
+    value_edit_requested = Signal(str, float)  # a parameter's name and the value typed
+    refused = Signal(str)  # one line: why an edit was not made
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -85,6 +104,9 @@ class NetworkDiagramView(QWidget):
         self._snap: Snapshot | None = None
         self._phase = 1
         self._dirty = False
+        self._editable = True
+        self._why_not = ""
+        self._worked_reason = "Start a run to see the worked numbers."
         self._build()
         # the scene's items by name (its dicts, emptied in place when it is rebuilt)
         self._edges = self.scene.edges
@@ -129,6 +151,11 @@ class NetworkDiagramView(QWidget):
             "training step and start again with the forward pass"
         )
         row.addWidget(self.next_button)
+        self.worked_button = QPushButton("Worked numbers")
+        self.worked_button.setObjectName("workedNumbersButton")
+        self.worked_button.setCheckable(True)
+        self.worked_button.setChecked(True)
+        row.addWidget(self.worked_button)
         row.addStretch(1)
         row.addWidget(QLabel("Sample:"))
         self.sample_spin = QSpinBox()
@@ -161,7 +188,34 @@ class NetworkDiagramView(QWidget):
         self.diagram.setMinimumHeight(120)
         self.diagram.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.diagram.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer.addWidget(self.diagram, 1)
+        self.diagram.setToolTip(
+            "Hover a neuron or connection for its numbers; double-click one to set its "
+            "weight or bias"
+        )
+        self.diagram.viewport().installEventFilter(self)
+        self.editor = ValueEditor(self.diagram.viewport())
+        self.editor.submitted.connect(self._submit)
+        self.worked_text = QPlainTextEdit()
+        self.worked_text.setObjectName("workedNumbers")
+        self.worked_text.setReadOnly(True)
+        self.worked_text.setMinimumWidth(220)
+        self.worked_text.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.worked_text.setToolTip(
+            "The current phase worked out with the actual numbers, for the chosen sample "
+            "(select and copy as you like)"
+        )
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.diagram)
+        self.splitter.addWidget(self.worked_text)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.splitterMoved.connect(lambda *_: self._fit())
+        outer.addWidget(self.splitter, 1)
+        self.worked_text.hide()
 
         self.info_label = QLabel()
         self.info_label.setObjectName("diagramInfoLabel")
@@ -173,6 +227,7 @@ class NetworkDiagramView(QWidget):
         self.phase_group.idClicked.connect(self.set_phase)
         self.next_button.clicked.connect(self.next_phase)
         self.sample_spin.valueChanged.connect(self._on_sample)
+        self.worked_button.toggled.connect(self._show_worked)
 
     def _show_note(self, text: str) -> None:
         self.note_label.setText(text)
@@ -184,10 +239,15 @@ class NetworkDiagramView(QWidget):
         self._info = info
         self._net = self._x = self._y = None
         self._snap = None
+        self.editor.close_editor()
         self.scene.reset()
         self.info_label.setText("")
+        self.worked_text.clear()
         config = info.config
+        self._worked_reason = "The worked numbers need a network run."
+        self.scene.edit_hint = EDIT_HINT if config.mode == "network" else ""
         if config.mode != "network":
+            self._update_worked_widgets()
             self._set_enabled(False)
             self._show_note(
                 "The network diagram shows a network's training; this run "
@@ -218,6 +278,8 @@ class NetworkDiagramView(QWidget):
                 f"{MAX_SHOWN - 1}; the widths are scaled to the connections drawn."
             )
         self._show_note(" ".join(notes))
+        self._worked_reason = worked_limit(self._net.sizes) if n else "No training samples."
+        self._update_worked_widgets()
         self.scene.build(self._net)
         self._fit()
         self._dirty = False
@@ -264,6 +326,11 @@ class NetworkDiagramView(QWidget):
     def sample(self) -> int:
         return self.sample_spin.value() - 1
 
+    def worked_numbers(self) -> str:
+        """The worked-numbers text of the current phase ('' when there is none)."""
+        self._ensure()
+        return self.worked_text.toPlainText()
+
     def edge_style(self, name: str) -> tuple[float, str, float] | None:
         """(value shown, 'blue' / 'red' / 'gray', width in px) of connection `name` (e.g.
         'w2_1_3') in the current phase; None when it is not drawn."""
@@ -283,7 +350,34 @@ class NetworkDiagramView(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
+        if event.oldSize().width() <= 0 and self.worked_text.isVisibleTo(self):
+            self._split()  # the first real size: share it
         self._fit()
+
+    def _show_worked(self, _on: bool = False) -> None:
+        self._update_worked_widgets()
+        self._dirty = True
+        if self.isVisible():
+            self._refresh()
+
+    def _update_worked_widgets(self) -> None:
+        fits = not self._worked_reason
+        self.worked_button.setEnabled(fits)
+        self.worked_button.setToolTip(
+            "Show or hide the current phase worked out with the actual numbers"
+            if fits
+            else self._worked_reason
+        )
+        show = fits and self.worked_button.isChecked()
+        if show and not self.worked_text.isVisibleTo(self):
+            self._split()
+        self.worked_text.setVisible(show)
+        self._fit()
+
+    def _split(self) -> None:
+        """The diagram on the left 55%, the worked numbers on the right."""
+        width = max(self.splitter.width(), 400)
+        self.splitter.setSizes([round(width * 0.55), width - round(width * 0.55)])
 
     def _on_sample(self, _value: int) -> None:
         self._dirty = True
@@ -357,3 +451,20 @@ class NetworkDiagramView(QWidget):
         self.scene.paint_edges(numbers, self._phase)
         self.scene.paint_nodes(numbers, self._phase, self._input_names)
         self.info_label.setText(info_text(numbers, self._phase, self._snap))
+        if self.worked_text.isVisibleTo(self):
+            self._refresh_worked(numbers)
+
+    def _refresh_worked(self, numbers) -> None:
+        info = self._info
+        batch = info.config.batch_size if info is not None else 0
+        n = self._x.shape[1]
+        lr = self._snap.learning_rate if self._snap is not None else float("nan")
+        optimizer = info.config.optimizer.name if info is not None else "sgd"
+        text = worked(
+            numbers, self._phase, self._x, self._y, batch == 0 or batch >= n, lr, optimizer
+        ).text
+        if text != self.worked_text.toPlainText():
+            bar = self.worked_text.verticalScrollBar()
+            keep = bar.value()
+            self.worked_text.setPlainText(text)
+            bar.setValue(keep)
