@@ -61,6 +61,7 @@ def test_each_lesson_has_its_presets():
         "health-dead-relu.json",
         "health-vanishing-sigmoid.json",
         "health-exploding.json",
+        "textbook-backprop.json",
     }
     with pytest.raises(ValueError, match="unknown lesson"):
         presets_for("three_parameters")

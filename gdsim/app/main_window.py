@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from gdsim.app.controls import TrainingControls
 from gdsim.app.dialogs import Dialogs
 from gdsim.app.forms import ConfigForm, describe_change
+from gdsim.app.lessons.presets import find_preset
 from gdsim.app.message_bar import MessageBar
 from gdsim.app.parameter_table import ParameterTable
 from gdsim.app.plots.panel import PlotPanel
@@ -369,9 +370,10 @@ class MainWindow(QMainWindow):
         return self.lessons.open_page()
 
     def open_health_preset(self, file: str) -> bool:
+        """Open a main-window preset on its tab (Gradient health unless its entry names one)."""
         if not self.files.open_config(resource_path("presets", file)):
             return False
-        self.bottom_tabs.setCurrentWidget(self.health_view)
+        self.show_tab(find_preset(file).tab)
         return True
 
     @property

@@ -219,7 +219,7 @@ def split(x: np.ndarray, y: np.ndarray, test_fraction: float, rng: np.random.Gen
     test_fraction 0: everything is training data, in the given order; the test arrays have shape
     (rows, 0). Otherwise the columns are shuffled with `rng` (a Generator, or an int seed) and
     round(test_fraction * n) of them (halves rounded up) become the test set. At least 2 training
-    samples must remain.
+    samples must remain when some are held out; a single sample with none held out is allowed.
     """
     test_fraction = _check_test_fraction(test_fraction)
     x = np.ascontiguousarray(x, dtype=np.float64)
@@ -231,7 +231,7 @@ def split(x: np.ndarray, y: np.ndarray, test_fraction: float, rng: np.random.Gen
         )
     n = x.shape[1]
     n_test = _n_test(n, test_fraction)
-    if n - n_test < MIN_TRAIN:
+    if n < 1 or (n_test and n - n_test < MIN_TRAIN):  # (one sample alone: a textbook example)
         raise DataError(
             f"a test fraction of {test_fraction:g} of {n} samples leaves "
             f"{n - n_test} for training; at least {MIN_TRAIN} are needed"
@@ -413,13 +413,11 @@ def from_columns(
     test_fraction, seed = check_split_settings(test_fraction, seed)
     data = np.asarray(data, dtype=np.float64)
     n_rows = data.shape[1]
-    if n_rows < 2:
-        raise DataError(
-            f"{fname}: {n_rows} data row{'' if n_rows == 1 else 's'}; at least 2 are needed"
-        )
+    if n_rows < 1:
+        raise DataError(f"{fname}: no data rows; at least 1 is needed")
     x, y = data[: len(input_names)], data[len(input_names) :]
     n_test = _n_test(n_rows, test_fraction)
-    if n_rows - n_test < MIN_TRAIN:
+    if n_test and n_rows - n_test < MIN_TRAIN:  # (one row alone is fine: a textbook example)
         raise DataError(
             f"{fname}: a test fraction of {test_fraction:g} of {n_rows} rows leaves "
             f"{n_rows - n_test} for training; at least {MIN_TRAIN} are needed"

@@ -548,11 +548,17 @@ def test_error_not_finite(tmp_path, value):
     assert error_of(path) == f"data.csv line 3, column 'x2': '{value}' is not a finite number"
 
 
-@pytest.mark.parametrize(("text", "rows"), [("x1,x2,y\n", 0), ("x1,x2,y\n1,2,0\n\n", 1)])
-def test_error_too_few_rows(tmp_path, text, rows):
-    message = error_of(write(tmp_path, text))
-    assert message.startswith(f"data.csv: {rows} data row")
-    assert "at least 2" in message
+def test_error_no_rows(tmp_path):
+    assert error_of(write(tmp_path, "x1,x2,y\n")) == "data.csv: no data rows; at least 1 is needed"
+
+
+def test_one_row_is_one_training_sample(tmp_path):
+    """A textbook example trains on a single sample (nothing is held out of one row)."""
+    data = load_csv(
+        write(tmp_path, "x1,x2,y\n1,2,0.5\n\n"), ("x1", "x2"), ("y",), test_fraction=0.2
+    )
+    assert data.x_train.tolist() == [[1.0], [2.0]] and data.y_train.tolist() == [[0.5]]
+    assert data.x_test.shape == (2, 0)
 
 
 def test_error_blank_line_inside_data(tmp_path):

@@ -1,4 +1,4 @@
-"""resources/examples/textbook-backprop.json reproduces Matt Mazur's worked backpropagation
+"""resources/presets/textbook-backprop.json reproduces Matt Mazur's worked backpropagation
 example ("A Step by Step Backpropagation Example", 2015) number for number.
 
 Mazur's names map to gdsim's (w<layer>_<neuron j>_<input k>): w1 = w1_1_1 (i1 -> h1),
@@ -15,7 +15,7 @@ import pytest
 from gdsim.resources import resource_path
 from gdsim.session.run_files import open_trainer
 
-EXAMPLE = resource_path("examples", "textbook-backprop.json")
+EXAMPLE = resource_path("presets", "textbook-backprop.json")
 MAZUR = {"w1": "w1_1_1", "w2": "w1_1_2", "w3": "w1_2_1", "w4": "w1_2_2",
          "w5": "w2_1_1", "w6": "w2_1_2", "w7": "w2_2_1", "w8": "w2_2_2"}  # fmt: skip
 

@@ -389,7 +389,7 @@ def test_every_start_page_button_opens_what_it_names(qtbot, window):
         "tab:prediction": window.prediction_view,
     }
     presets = [t for t in page.targets() if t.startswith("preset:")]
-    assert len(presets) == 3
+    assert len(presets) == 4
     for target in page.targets():
         if target in presets:
             continue
@@ -403,6 +403,9 @@ def test_every_start_page_button_opens_what_it_names(qtbot, window):
     page.button(presets[0]).click()  # a preset replaces the network: the window asks first
     assert window.bottom_tabs.currentWidget() is window.health_view
     assert window.config_path.name == presets[0].split(":")[1]
+    page.button("preset:textbook-backprop.json").click()  # its entry names its own tab
+    assert window.bottom_tabs.currentWidget() is window.diagram_view
+    assert window.config_path.name == "textbook-backprop.json"
 
 
 def test_the_forms_note_survives_the_run_it_started(qtbot, window):

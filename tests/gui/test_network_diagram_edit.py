@@ -11,11 +11,13 @@ from PySide6.QtWidgets import QApplication
 
 from gdsim.app import theme
 from gdsim.app.views.network_diagram import MAX_SHOWN, NetworkDiagramView
+from gdsim.resources import resource_path
 from gdsim.session.run_files import open_trainer
 from tests.gui.trainer_state import EXAMPLES, run_state, show_view, trained
 
 SHOTS = os.environ.get("GDSIM_DIAGRAM_SHOTS")  # a folder: keep the screenshots there
 TEXTBOOK = "textbook-backprop.json"
+PRESETS = resource_path("presets")
 
 
 @pytest.fixture
@@ -129,7 +131,7 @@ def test_hidden_neurons_and_function_mode_are_not_editable(qtbot, view_of, tmp_p
 
 
 def test_frozen_parameters_are_drawn_dashed(qtbot, view_of):
-    trainer = open_trainer(EXAMPLES / TEXTBOOK)
+    trainer = open_trainer(PRESETS / TEXTBOOK)
     trainer.freeze(["w2_1_2"])
     view = view_of(trainer)
     assert view.scene.frozen_names == {"w2_1_2", "b1_1", "b1_2", "b2_1", "b2_2"}
@@ -147,7 +149,7 @@ def test_frozen_parameters_are_drawn_dashed(qtbot, view_of):
 
 
 def test_worked_numbers_of_the_textbook_example(qtbot, view_of):
-    trainer = open_trainer(EXAMPLES / TEXTBOOK)
+    trainer = open_trainer(PRESETS / TEXTBOOK)
     view = view_of(trainer)
     assert view.worked_button.isEnabled() and view.worked_text.isVisible()
     text = view.worked_numbers()
@@ -176,7 +178,7 @@ def test_screenshots(qtbot, view_of, tmp_path):
     the value editor open: the grabs work (set GDSIM_DIAGRAM_SHOTS to look at them)."""
     folder = Path(SHOTS) if SHOTS else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
-    view = view_of(open_trainer(EXAMPLES / TEXTBOOK), (1200, 560))
+    view = view_of(open_trainer(PRESETS / TEXTBOOK), (1200, 560))
     try:
         for name, phase, dark in (("forward", 1, False), ("backward", 3, False),
                                   ("dark-update", 4, True)):  # fmt: skip

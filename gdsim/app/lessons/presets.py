@@ -23,6 +23,7 @@ LESSON_PARAMETERS = {
     lesson.key: lesson.parameters for lesson in registry.LESSONS if lesson.parameters
 }
 _FIELDS = ("file", "lesson", "title", "summary")
+_OPTIONAL = ("tab",)  # the main window's tab a "main" preset opens on (gdsim.app.window.tabs)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Preset:
     lesson: str  # one of LESSONS
     title: str
     summary: str
+    tab: str = "gradient_health"
 
     @property
     def path(self) -> Path:
@@ -66,11 +68,14 @@ def all_presets() -> list[Preset]:
     seen: set[str] = set()
     for i, entry in enumerate(entries):
         where = f"presets[{i}]"
-        if not isinstance(entry, dict) or set(entry) != set(_FIELDS):
-            raise _index_error(f"{where}: expected exactly the keys {', '.join(_FIELDS)}")
-        if not all(isinstance(entry[k], str) and entry[k].strip() for k in _FIELDS):
+        if not isinstance(entry, dict) or not set(_FIELDS) <= set(entry) <= {*_FIELDS, *_OPTIONAL}:
+            raise _index_error(
+                f"{where}: expected the keys {', '.join(_FIELDS)} (and optionally "
+                f"{', '.join(_OPTIONAL)})"
+            )
+        if not all(isinstance(v, str) and v.strip() for v in entry.values()):
             raise _index_error(f"{where}: every value must be a non-empty string")
-        preset = Preset(**{k: entry[k] for k in _FIELDS})
+        preset = Preset(**entry)
         if preset.lesson not in LESSONS:
             raise _index_error(
                 f"{where}.lesson: unknown lesson {preset.lesson!r} (one of {', '.join(LESSONS)})"

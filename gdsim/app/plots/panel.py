@@ -32,10 +32,9 @@ This module composes the panel; its parts live beside it, one job each:
 * :mod:`gdsim.app.plots.style`: palette, pens and each plot's setup (colours from the theme);
 * :mod:`gdsim.app.plots.curve`: the curve item that is told its bounds;
 * :mod:`gdsim.app.plots.export`: PNG (at 2x) and SVG export;
-* :mod:`gdsim.app.plots.rate_marks`: the learning-rate change marks.
+* :mod:`gdsim.app.plots.rate_marks`: the marks of learning-rate changes and hand edits.
 
-The names other modules import from here (``PALETTE``, ``MAX_SHOWN``, ``default_selection``, ...)
-are re-exported from those modules.
+(``PALETTE``, ``MAX_SHOWN``, ``default_selection``, ... are re-exported from those modules.)
 """
 
 from __future__ import annotations
@@ -70,7 +69,7 @@ from gdsim.app.plots.key import HINT, ParameterKey
 from gdsim.app.plots.picker import MAX_SHOWN, ParameterPicker, default_selection
 from gdsim.app.plots.ranges import fit_before_divergence
 from gdsim.app.plots.rate_marks import RateMarks
-from gdsim.app.plots.store import PlotStore
+from gdsim.app.plots.store import PlotStore, drawn_extras
 from gdsim.app.plots.style import PALETTE, series_color, setup_plot
 from gdsim.app.plots.viewport import Viewport
 from gdsim.app.run_view import Feed
@@ -238,7 +237,7 @@ class PlotPanel(QWidget):
         """Forget everything shown; prepare for `info`'s parameters and extras."""
         self._info = info
         self._now = None
-        self._store.start(info.parameter_names, info.extra_names, self.budget_bytes)
+        self._store.start(info.parameter_names, drawn_extras(info), self.budget_bytes)
         full_batch = getattr(info.config, "batch_size", 1) == 0
         self._curves.build_cost(list(self._store.evals), full_batch=full_batch)
         self.rate_marks.clear()

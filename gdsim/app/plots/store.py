@@ -22,12 +22,21 @@ import numpy as np
 from gdsim.engine.history import HistoryChunk
 from gdsim.session.series import Series
 
-__all__ = ["EVALUATED", "ROW_META", "PlotStore"]
+__all__ = ["EVALUATED", "ROW_META", "PlotStore", "drawn_extras"]
 
 EVALUATED = ("train_cost", "test_cost")  # extras evaluated now and then (NaN in between)
 # what each parameter row also keeps of its step, after the parameters and gradients, so the
 # timeline can rebuild the whole state at a recorded step (NaN where the chunk had no value)
 ROW_META = ("cost", "learning_rate", "epoch")
+
+
+def drawn_extras(info) -> tuple[str, ...]:
+    """A run's extra columns (RunInfo.extra_names) that the plots draw: not the test cost of a
+    run with no test set (its column is all NaN), which would only fill the legend."""
+    data = getattr(info.config, "data", None)
+    if info.config.mode == "network" and data is not None and data.test_fraction == 0:
+        return tuple(n for n in info.extra_names if n != "test_cost")
+    return tuple(info.extra_names)
 
 
 class PlotStore:

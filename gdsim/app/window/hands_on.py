@@ -113,4 +113,4 @@ class HandsOn(QObject):
 
     def _editors(self) -> tuple:
         """The views where a value can be typed."""
-        return (self._window.table,)
+        return (self._window.table, self._window.diagram_view)
