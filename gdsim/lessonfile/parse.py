@@ -105,7 +105,6 @@ def _lesson(data: Any, base_dir: Any) -> Lesson:
             raise LessonError(
                 f'this is a config, not a lesson (a lesson starts with "{VERSION_KEY}": '
                 f'{FORMAT_VERSION} and holds its config under "config")',
-                VERSION_KEY,
             )
         raise lesson_error(VERSION_KEY, f"required key is missing (write {FORMAT_VERSION})")
     version = read_int(data, "", VERSION_KEY)
