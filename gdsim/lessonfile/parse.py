@@ -174,10 +174,10 @@ def _config(obj: Mapping[str, Any], base_dir: Any) -> tuple[str | None, Config]:
     if has_config and has_preset:
         raise lesson_error("preset", "give either config or preset, not both")
     if not (has_config or has_preset):
-        raise LessonError(
-            'a lesson needs a "config" (a gdsim config) or a "preset" (the name of a shipped '
-            "preset or example)",
+        raise lesson_error(
             "config",
+            'required key is missing: a lesson needs a "config" (a gdsim config) or a "preset" '
+            "(the name of a shipped preset or example)",
         )
     if has_preset:
         name = obj["preset"]
