@@ -149,14 +149,14 @@ def _comparison(tokens: list[tuple[str, str, int]], text: str, key: str) -> Comp
         kind, word, pos = tokens[index]
         if kind != want:
             raise _at(key, pos, f"expected {expected[index]}, got {word!r}")
-    (_, quantity, qpos), (_, op, opos), (_, number, npos) = tokens
-    if quantity not in QUANTITIES:
-        hint = did_you_mean(quantity, QUANTITIES)
-        raise lesson_error(
-            key,
-            f"unknown quantity {quantity!r} at character {qpos}{hint} "
-            f"(choose from {', '.join(QUANTITIES)})",
-        )
+        if index == 0 and word not in QUANTITIES:
+            hint = did_you_mean(word, QUANTITIES)
+            raise lesson_error(
+                key,
+                f"unknown quantity {word!r} at character {pos}{hint} "
+                f"(choose from {', '.join(QUANTITIES)})",
+            )
+    (_, quantity, _), (_, op, opos), (_, number, npos) = tokens
     if op not in OPERATORS:
         fix = {"=": "'=='", "!=": "two comparisons or another operator"}[op]
         raise _at(key, opos, f"{op!r} is not a comparison here; use {fix}")
@@ -164,7 +164,7 @@ def _comparison(tokens: list[tuple[str, str, int]], text: str, key: str) -> Comp
     if not math.isfinite(value):
         raise _at(key, npos, f"the number {number!r} is too large")
     if quantity in WHOLE_QUANTITIES and not (value.is_integer() and value >= 0):
-        raise _at(key, npos, f"{quantity} counts whole updates: use a whole number >= 0")
+        raise _at(key, npos, f"{quantity} is a count: use a whole number >= 0")
     if quantity in FRACTION_QUANTITIES and not 0 <= value <= 1:
         raise _at(
             key,
