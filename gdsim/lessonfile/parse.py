@@ -65,6 +65,7 @@ from gdsim.lessonfile.shipped import preset_names, preset_path
 # Control characters (but tab and newline), line/paragraph separators, bidi overrides and lone
 # surrogates: nothing a lesson text needs, and each can hide or reorder what a learner reads.
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+_TRAINING_CONTROLS = ("step", "step_n", "run")
 _KEYS = {"choice": CHOICE_KEYS, "number": NUMBER_KEYS, "predict": PREDICT_KEYS}
 
 
@@ -123,6 +124,7 @@ def _lesson(data: Any, base_dir: Any) -> Lesson:
     if not 1 <= len(raw_steps) <= MAX_STEPS:
         raise lesson_error("steps", f"must hold 1 to {MAX_STEPS} steps, got {len(raw_steps):,}")
     steps = tuple(_step(raw, index_key("steps", i), config) for i, raw in enumerate(raw_steps))
+    _check_reachable(controls, steps)
     return Lesson(
         title=title,
         intro=intro,
@@ -223,6 +225,23 @@ def _controls(value: Any) -> Controls:
                 raise lesson_error(index_key(path, i), f"{show_value(name)} is listed twice")
         lists[field] = tuple(names)
     return Controls(**lists)
+
+
+def _check_reachable(controls: Controls, steps: tuple[Step, ...]) -> None:
+    """A lesson that takes away every way to train cannot wait for the run: refuse it rather
+    than leave a learner stuck on a step that never ends."""
+    if not all(controls.is_locked(name) for name in _TRAINING_CONTROLS):
+        return
+    for i, step in enumerate(steps):
+        waits = "until" if step.until is not None else None
+        if isinstance(step.question, PredictQuestion):
+            waits = "question (a prediction is checked after an update)"
+        if waits:
+            raise lesson_error(
+                "controls",
+                f"hides or locks {', '.join(_TRAINING_CONTROLS)}, so the learner cannot train, "
+                f"but steps[{i}].{waits} needs the run to move on",
+            )
 
 
 def _step(value: Any, path: str, config: Config) -> Step:

@@ -4,7 +4,7 @@ import pytest
 
 from gdsim.lessonfile import LessonError, lesson_from_dict
 
-from .helpers import lesson, with_question, with_step
+from .helpers import LESSON, lesson, with_question, with_step
 
 NETWORK = {
     "network": {
@@ -72,6 +72,16 @@ CASES = [
     (lesson(controls={"hidden": ["exprot"]}), "controls.hidden[0]", "did you mean 'export'?"),
     (lesson(controls={"locked": ["step", 3]}), "controls.locked[1]", "must be one of"),
     (lesson(controls={"locked": ["run", "run"]}), "controls.locked[1]", "'run' is listed twice"),
+    (
+        lesson(controls={"hidden": ["step", "run"], "locked": ["step_n"]}),
+        "controls",
+        "so the learner cannot train, but steps[0].until needs the run",
+    ),
+    (
+        lesson(controls={"hidden": ["step", "run", "step_n"]}, steps=[LESSON["steps"][2]]),
+        "controls",
+        "but steps[0].question (a prediction is checked after an update) needs",
+    ),
     # steps
     (lesson(steps=None), "steps", "required key is missing"),
     (lesson(steps={}), "steps", "must be an array, got an object"),

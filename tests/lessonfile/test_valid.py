@@ -63,7 +63,8 @@ def test_optional_keys_take_defaults():
 
 
 def test_every_control_name_is_accepted():
-    got = lesson_from_dict(lesson(controls={"hidden": list(CONTROLS), "locked": list(CONTROLS)}))
+    controls = {"hidden": list(CONTROLS), "locked": list(CONTROLS)}
+    got = lesson_from_dict(lesson(controls=controls, steps=[{"instruction": "Read this."}]))
     assert got.controls.hidden == CONTROLS
 
 
