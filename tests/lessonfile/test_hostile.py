@@ -5,10 +5,16 @@ import os
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from gdsim.lessonfile import LessonError, load_lesson, render_markup
+from gdsim.lessonfile import LessonError, lesson_from_dict, load_lesson, render_markup
+from gdsim.lessonfile.names import CHOICE_KEYS, NUMBER_KEYS, PREDICT_KEYS, STEP_KEYS, TOP_KEYS
 
 from .helpers import LESSON, lesson, write
+
+_QUESTION_WORDS = set(CHOICE_KEYS + NUMBER_KEYS + PREDICT_KEYS)
+_LESSON_WORDS = set(TOP_KEYS + STEP_KEYS) | _QUESTION_WORDS
 
 
 def _error(path) -> LessonError:
@@ -153,3 +159,38 @@ def test_a_file_name_with_a_newline_is_one_line(tmp_path):
         pytest.skip("no newlines in Windows file names")
     path = write(tmp_path / "a\nb.json", "{")
     assert "a\\nb.json" in str(_error(path))
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(sorted(_LESSON_WORDS)) | st.text(max_size=8), children, max_size=5
+        )
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(_LESSON_WORDS)), _JSON, max_size=7))
+def test_any_json_is_a_lesson_or_one_line_error(data):
+    data.setdefault("gdsim_lesson", 1)
+    try:
+        lesson_from_dict(data)
+    except LessonError as err:
+        assert "\n" not in str(err)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 3), st.sampled_from(sorted(_LESSON_WORDS)), _JSON)
+def test_any_value_anywhere_in_a_step_is_a_lesson_or_one_line_error(index, key, value):
+    data = lesson()
+    step = data["steps"][index]
+    target = step["question"] if "question" in step and key in _QUESTION_WORDS else step
+    target[key] = value
+    try:
+        lesson_from_dict(data)
+    except LessonError as err:
+        assert "\n" not in str(err) and (err.key or "").startswith(("steps", "controls"))
