@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gdsim.config import config_to_dict
+from gdsim.config import ConfigError, config_to_dict, load_config
 from gdsim.lessonfile.model import (
     ChoiceQuestion,
     Lesson,
@@ -15,6 +15,7 @@ from gdsim.lessonfile.model import (
     Step,
 )
 from gdsim.lessonfile.names import FORMAT_VERSION, VERSION_KEY
+from gdsim.lessonfile.shipped import preset_path
 
 
 def question_to_dict(question: Question) -> dict[str, Any]:
@@ -51,13 +52,24 @@ def step_to_dict(step: Step) -> dict[str, Any]:
     return out
 
 
+def _is_preset(lesson: Lesson) -> bool:
+    """Whether the lesson's config is still its preset's (a config changed since is saved
+    inline, so no change is lost by writing the name)."""
+    path = preset_path(lesson.preset or "")
+    try:
+        return path is not None and load_config(path) == lesson.config
+    except ConfigError:
+        return False
+
+
 def lesson_to_dict(lesson: Lesson) -> dict[str, Any]:
-    """The lesson's JSON form: the version key first, a preset by name, an inline config in
-    its canonical form (:func:`gdsim.config.config_to_dict`)."""
+    """The lesson's JSON form: the version key first, then a preset by name (when the config is
+    still that preset's) or the config inline in its canonical form
+    (:func:`gdsim.config.config_to_dict`)."""
     out: dict[str, Any] = {VERSION_KEY: FORMAT_VERSION, "title": lesson.title}
     if lesson.intro:
         out["intro"] = lesson.intro
-    if lesson.preset is not None:
+    if lesson.preset is not None and _is_preset(lesson):
         out["preset"] = lesson.preset
     else:
         out["config"] = config_to_dict(lesson.config)

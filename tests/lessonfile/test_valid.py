@@ -126,6 +126,16 @@ def test_round_trip(data):
     assert lesson_to_dict(again) == lesson_to_dict(got)
 
 
+def test_a_preset_lesson_whose_config_changed_is_saved_inline():
+    got = lesson_from_dict(lesson(config=None, preset="one-lr-good"))
+    assert lesson_to_dict(got)["preset"] == "one-lr-good" and "config" not in lesson_to_dict(got)
+    changed = dataclasses.replace(got, config=got.config.replace(function="(w - 2)**2"))
+    data = lesson_to_dict(changed)
+    assert "preset" not in data and data["config"]["function"] == "(w - 2)**2"
+    again = lesson_from_dict(data)
+    assert again.config == changed.config and again.preset is None
+
+
 def test_predict_questions_word_a_prompt_when_they_have_no_text():
     q = lesson_from_dict(LESSON).steps[2].question
     assert q.prompt == "Is the gradient dC/dw positive, negative or zero right now?"
