@@ -239,6 +239,20 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"could not open {image_config}", file=sys.stderr)
 
+    # the textbook example, its backward pass spelled out in Step by phase
+    old_run = window.session.info.run_id if window.session.info is not None else 0
+    if window.open_health_preset("textbook-backprop.json") and _wait(app, new_run_shown):
+        window.step(1)
+        _wait(app, lambda: window.session.last is not None and window.session.last.step >= 1)
+        window.splitter.setSizes([300, 520])
+        window.diagram_view.set_phase(3)  # the backward pass
+        for name in args.themes:
+            theme.apply_theme(app, name)
+            _settle(app, 0.4)
+            path = Path(args.out) / name / "textbook-worked-numbers.png"
+            window.grab().save(str(path))
+            written.append(path)
+
     window.close()
     for path in written:
         print(path)
