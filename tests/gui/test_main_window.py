@@ -400,9 +400,9 @@ def test_every_start_page_button_opens_what_it_names(qtbot, window):
             assert window._lesson_windows["two_parameters"].race_group.isChecked()
         else:
             assert window._lesson_windows[target.split(":")[1]].isVisible(), target
-    page.button(presets[0]).click()  # a preset replaces the network: the window asks first
+    page.button("preset:health-dead-relu.json").click()  # (the window asks first)
     assert window.bottom_tabs.currentWidget() is window.health_view
-    assert window.config_path.name == presets[0].split(":")[1]
+    assert window.config_path.name == "health-dead-relu.json"
     page.button("preset:textbook-backprop.json").click()  # its entry names its own tab
     assert window.bottom_tabs.currentWidget() is window.diagram_view
     assert window.config_path.name == "textbook-backprop.json"

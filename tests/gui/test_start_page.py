@@ -60,14 +60,14 @@ def test_every_button_emits_its_target(page, qtbot):
 
 def test_preset_targets_are_main_window_presets_that_exist(page):
     presets = [t for t in page.targets() if t.startswith("preset:")]
-    assert len(presets) == 3
+    assert len(presets) == 4
     for target in presets:
         kind, file = parse_target(target)
         preset = find_preset(file)
         assert kind == "preset" and preset.lesson == "main" and preset.path.is_file()
         assert preset.summary in page.button(target).toolTip()
     labels = {page.button(t).text() for t in presets}
-    assert labels == {"Dead ReLU units", "Vanishing", "Exploding"}
+    assert labels == {"Dead ReLU units", "Vanishing", "Exploding", "Backpropagation by hand"}
 
 
 def test_the_gradient_health_card_holds_its_presets(page):
@@ -77,7 +77,18 @@ def test_the_gradient_health_card_holds_its_presets(page):
         if c.property("lesson") == "gradient_health"
     )
     inside = {b.property("target") for b in card.findChildren(QPushButton)}
-    assert inside == {"tab:gradient_health"} | {f"preset:{p.file}" for p in presets_for("main")}
+    health = {f"preset:{p.file}" for p in presets_for("main") if p.tab == "gradient_health"}
+    assert len(health) == 3 and inside == {"tab:gradient_health"} | health
+
+
+def test_a_preset_that_opens_another_tab_sits_on_that_tabs_card(page):
+    card = next(
+        c
+        for c in page.findChildren(QWidget, "lessonCard")
+        if c.property("lesson") == "step_by_phase"
+    )
+    inside = {b.property("target") for b in card.findChildren(QPushButton)}
+    assert inside == {"tab:step_by_phase", "preset:textbook-backprop.json"}
 
 
 def test_parse_target():

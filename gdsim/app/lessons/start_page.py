@@ -100,15 +100,17 @@ class LessonsStartPage(QWidget):
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
-        main_presets = presets_for(MAIN)
-        health = [p for p in main_presets if p.title.startswith(HEALTH_PREFIX)]
-        others = [p for p in main_presets if p not in health]
+        by_tab: dict[str, list[Preset]] = {}  # a main-window preset joins its tab's card
+        for preset in presets_for(MAIN):
+            by_tab.setdefault(preset.tab, []).append(preset)
         cards = [
             Card(lesson.key, lesson.title, lesson.text, lesson.where, (lesson.button,))
             for lesson in LESSONS
         ]
-        i = next(i for i, card in enumerate(cards) if card.key == "gradient_health")
-        cards[i] = self._with_presets(cards[i], health)
+        for i, card in enumerate(cards):
+            if card.key in by_tab:
+                cards[i] = self._with_presets(card, by_tab.pop(card.key))
+        others = [preset for presets in by_tab.values() for preset in presets]
         if others:  # main-window presets of other kinds get a card of their own
             cards.append(
                 Card(
