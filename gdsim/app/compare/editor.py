@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,6 +42,8 @@ class VariantsEditor(QTableWidget):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.config: Config | None = None  # the run's settings now (for the greyed values)
+        rows_high = self.verticalHeader().defaultSectionSize()
+        self.setFixedHeight(rows_high * MAX_VARIANTS + header.sizeHint().height() + 4)
 
     # ------------------------------------------------------------------ rows
     def set_config(self, config: Config | None) -> None:
@@ -57,7 +59,9 @@ class VariantsEditor(QTableWidget):
         if row >= MAX_VARIANTS:
             return False
         self.insertRow(row)
-        self.setItem(row, 0, QTableWidgetItem(""))
+        label = QTableWidgetItem("")
+        label.setFlags(Qt.ItemFlag.ItemIsEnabled)  # made from the change, not typed
+        self.setItem(row, 0, label)
         chooser = QComboBox()
         self._fill_choices(chooser)
         index = chooser.findData(key)
@@ -90,6 +94,7 @@ class VariantsEditor(QTableWidget):
             ((key, value),) = variant.items()
             shown = f"{value:g}" if isinstance(value, float) else str(value)
             self.add_variant(key, shown)
+        self.setCurrentCell(-1, -1)  # no cell looks picked
 
     def variants(self) -> tuple[list[dict[str, Any]], list[str]]:
         """({setting: value} a row, labels), or ValueError naming the first bad row."""

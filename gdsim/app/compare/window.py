@@ -38,10 +38,18 @@ from gdsim.app.compare.results import CompareResults, VariantResult
 from gdsim.config.names import MAX_STEPS
 from gdsim.session.compare import sweep
 
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 REFRESH_MS = 33  # the plot and table redraw at most ~30 times a second, when rows came
 DEFAULT_STEPS = 500
 DEFAULT_TARGET = "0.1"
-COLUMNS = ("Variant", "Final cost", "Final test cost", "Accuracy", "Steps to target", "Diverged at")
+COLUMNS = (
+    "Variant",
+    "Final train cost",
+    "Final test cost",
+    "Accuracy",
+    "Steps to target",
+    "Diverged at",
+)
 SAME_START = (
     "Every variant starts from this run's step 0: the same starting values and the same "
     "mini-batch order, unless it changes the init seed. A new activation starts from the "
@@ -79,7 +87,7 @@ class CompareWindow(QWidget):
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self._refresh)
         self._timer.start()
-        self.resize(1060, 700)
+        self.resize(1060, 780)
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
@@ -128,11 +136,12 @@ class CompareWindow(QWidget):
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 6, 0)
         column.addWidget(intro)
-        column.addWidget(self.editor, 1)
+        column.addWidget(self.editor)
         column.addLayout(rows)
         column.addLayout(form)
         column.addLayout(go)
         column.addWidget(self.status)
+        column.addStretch(1)
 
         self.plot = CompareCurves()
         self.log_check = QCheckBox("log cost")
@@ -159,6 +168,10 @@ class CompareWindow(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.itemSelectionChanged.connect(self._update_buttons)
+        rows_high = self.table.verticalHeader().defaultSectionSize()
+        self.table.setMinimumHeight(
+            rows_high * 6 + self.table.horizontalHeader().sizeHint().height() + 4
+        )
         self.open_button = self._button("Open in main window", "compareOpen", self.open_selected)
         self.export_button = self._button("Export all…", "compareExport", self.export_all)
         actions = QHBoxLayout()
@@ -174,8 +187,8 @@ class CompareWindow(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
         split.addWidget(bottom)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
+        split.setStretchFactor(0, 1)
+        split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         self._update_buttons()
@@ -326,6 +339,8 @@ class CompareWindow(QWidget):
                 item = self.table.item(row, col)
                 if item is None:
                     item = QTableWidgetItem()
+                    if col:  # numbers line up on the right
+                        item.setTextAlignment(RIGHT)
                     self.table.setItem(row, col, item)
                 if item.text() != text:
                     item.setText(text)
