@@ -344,7 +344,9 @@ class TrainingDriver:
 
     # ------------------------------------------------------------------ comparing (compare.py)
     def _compare(self, variants, labels, steps: int, compare_id: int) -> None:
-        """Start a comparison of the run's start; it replaces the one before (if it starts)."""
+        """Start a comparison of the run's start. The one before stops either way (and stays,
+        for export, unless this one starts)."""
+        self._compare_messages(lambda old: old.cancel())
         try:  # small budgets: the variants need only their costs
             c = Comparison(
                 self.trainer, variants, labels, steps, compare_id, self.budget // 8, self.clock
@@ -353,7 +355,6 @@ class TrainingDriver:
             known = isinstance(exc, (ValueError, TypeError, DataError))
             self.send(CompareFailed(str(exc) if known else describe(exc), compare_id))
             return
-        self._compare_messages(lambda old: old.cancel())
         self.comparison = c
         self._compare_messages(lambda c: [c.started(), c.progress()])
 

@@ -202,7 +202,8 @@ class Compare:
     gdsim.session.compare). Each variant is a mapping of settings to values (e.g.
     ``{"learning_rate": 0.01}``; {} is the run's own start settings), applied to the run's
     settings at step 0, and every variant that keeps the init seed starts from the run's own
-    step-0 values and mini-batch order. A new Compare replaces the one before."""
+    step-0 values and mini-batch order. A new Compare stops the one before (which stays, for
+    ExportCompare, if the new one is refused)."""
 
     variants: tuple[dict, ...]
     labels: tuple[str, ...]

@@ -154,3 +154,19 @@ def test_the_training_menu_sweep_starts_at_once_and_the_run_stays_usable(make_wi
     assert len(cells(compare)) == 3
     firsts = compare.results.first_values()
     assert firsts[0] == firsts[1] == firsts[2]
+
+
+def test_a_local_session_compares_too(qtbot):
+    from gdsim.app.local_session import LocalSession
+
+    session = LocalSession()
+    done, progress = [], []
+    session.compare_done.connect(done.append)
+    session.compare_progress.connect(progress.append)
+    session.load(NETWORK)
+    session.compare([{"learning_rate": 0.05}, {"learning_rate": 5.0}], ["a", "b"], 40)
+    qtbot.waitUntil(lambda: bool(done), timeout=10000)
+    assert not done[0].stopped
+    steps = [[int(s) for p in progress for s in p.variants[i].steps] for i in (0, 1)]
+    assert steps == [list(range(41))] * 2
+    session.shutdown()

@@ -180,7 +180,7 @@ def test_function_mode_compares_optimizer_settings_from_the_same_point():
     assert [v.cost[0] for v in outbox[1].variants] == [25.0, 25.0]
     outbox.clear()
     compare(driver, [{"activation": "relu"}])
-    (failed,) = outbox
+    failed = outbox[-1]  # (after the stop of the one before)
     assert isinstance(failed, CompareFailed) and "function mode" in failed.text
 
 
@@ -273,11 +273,14 @@ def test_a_refused_comparison_keeps_the_one_before_and_no_run_no_comparison(tmp_
         "nothing to export yet: start a comparison first",
     ]
     driver, outbox, clock = loaded()
-    compare(driver, [{}], steps=3)
-    run_out(driver, clock)
+    compare(driver, [{}], steps=10**6, compare_id=1)
+    driver.tick()
     kept = driver.comparison
-    compare(driver, [{"learning_rate": 0.0}])
-    assert driver.comparison is kept
+    outbox.clear()
+    compare(driver, [{"learning_rate": 0.0}], compare_id=2)
+    assert [type(m) for m in outbox] == [CompareProgress, CompareDone, CompareFailed]
+    assert outbox[1].compare_id == 1 and outbox[1].stopped  # the one before stops
+    assert driver.comparison is kept and not driver.busy  # and stays, for export
 
 
 def test_export_refuses_a_non_folder_and_an_input(tmp_path):

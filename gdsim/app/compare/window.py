@@ -207,6 +207,7 @@ class CompareWindow(QWidget):
         if not self.training and self.results.started is None:
             last = self.session.last
             self.steps_box.setValue(last.step if last is not None and last.step else DEFAULT_STEPS)
+            self.log_check.setChecked(self.main.plots.log_cost())  # as the main plots show it
         if self.editor.rowCount() == 0 or sweep_now:
             self.fill_sweep()
         self.show()
