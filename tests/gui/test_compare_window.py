@@ -4,10 +4,11 @@ Open in main window, Export all."""
 import math
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton, QTableWidget
 
-from gdsim.app.compare import CompareWindow
+from gdsim.app.compare import CompareWindow, settings
 from gdsim.config import config_from_dict
 
 NETWORK = config_from_dict(
@@ -170,3 +171,37 @@ def test_a_local_session_compares_too(qtbot):
     steps = [[int(s) for p in progress for s in p.variants[i].steps] for i in (0, 1)]
     assert steps == [list(range(41))] * 2
     session.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "words"),
+    [
+        ("learning_rate", "", "learning rate: type a value"),
+        ("learning_rate", "nan", "a number such as 0.01"),
+        ("learning_rate", "inf", "a number such as 0.01"),
+        ("learning_rate", "1_0", "a number such as 0.01"),
+        ("learning_rate", "0,1", "a number such as 0.01"),
+        ("learning_rate", "٣", "a number such as 0.01"),  # an Arabic-Indic digit
+        ("learning_rate", "0.1\n0.2", "one short value"),
+        ("learning_rate", "9" * 400, "one short value"),
+        ("learning_rate", "-0.1", "must be > 0"),
+        ("momentum", "1", "must be in 0..1"),
+        ("batch_size", "2.5", "a whole number in 0..1,000,000"),
+        ("batch_size", "-1", "a whole number"),
+        ("seed", "99999999999", "a whole number in 0..4,294,967,295"),
+        ("optimizer", "adamw", "did you mean adam?"),
+        ("activation", "softmax", "is not one of linear, sigmoid, tanh, relu, leaky_relu"),
+        ("regularization", "l3", "is not one of none, l1, l2"),
+    ],
+)
+def test_values_are_read_strictly_and_refused_in_one_line(key, text, words):
+    with pytest.raises(ValueError) as info:
+        settings.parse(key, text)
+    assert words in str(info.value) and "\n" not in str(info.value)
+
+
+def test_good_values_are_read():
+    assert settings.parse("learning_rate", " 1e-3 ") == 0.001
+    assert settings.parse("optimizer", "Adam") == "adam"
+    assert settings.parse("batch_size", "0") == 0
+    assert settings.parse("regularization_rate", "0") == 0.0

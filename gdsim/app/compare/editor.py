@@ -78,8 +78,13 @@ class VariantsEditor(QTableWidget):
         return True
 
     def remove_variant(self) -> None:
-        """The selected row, else the last one."""
-        rows = sorted({i.row() for i in self.selectedIndexes()}) or [self.rowCount() - 1]
+        """The selected rows, else the one being edited, else the last one."""
+        editing = [
+            r
+            for r in range(self.rowCount())
+            if self._chooser(r).hasFocus() or self._field(r).hasFocus()
+        ]
+        rows = sorted({i.row() for i in self.selectedIndexes()}) or editing or [self.rowCount() - 1]
         for row in reversed(rows):
             if row >= 0:
                 self.removeRow(row)

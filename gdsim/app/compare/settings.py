@@ -24,8 +24,8 @@ from gdsim.config.names import (
 from gdsim.errors import closest
 from gdsim.session.compare import FUNCTION_SETTINGS, SETTINGS
 
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\Z")
-_WHOLE = re.compile(r"\d+\Z")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\Z", re.ASCII)
+_WHOLE = re.compile(r"\d+\Z", re.ASCII)
 NAMES = {
     "optimizer": OPTIMIZERS,
     "activation": tuple(a for a in ACTIVATIONS if a != "softmax"),  # softmax: outputs only
