@@ -304,3 +304,20 @@ def test_names_and_labels():
     assert label_for({}) == "as the run" and label_for({"seed": 7}) == "seed 7"
     assert sweep(0.3) == [{"learning_rate": 0.03}, {"learning_rate": 0.3}, {"learning_rate": 3.0}]
     assert FakeClock()() == 100.0
+
+
+def test_export_never_overwrites_the_runs_config_file(tmp_path):
+    from gdsim.config import dumps_config, load_config
+
+    path = tmp_path / "variant-1-as-the-run.json"
+    path.write_text(dumps_config(NETWORK))
+    driver, outbox, clock = loaded(load_config(path))
+    compare(driver, [{}], steps=3)
+    run_out(driver, clock)
+    outbox.clear()
+    driver.handle(ExportCompare(str(tmp_path)))
+    (failed,) = outbox
+    assert isinstance(failed, CompareFailed) and "\n" not in failed.text
+    assert "would overwrite the input config" in failed.text
+    assert path.read_text() == dumps_config(NETWORK)
+    assert not (tmp_path / "variant-1-as-the-run.csv").exists()
