@@ -32,12 +32,12 @@ class LocalSession(SessionBase):
 
     def _to_driver(self, command: Command) -> None:
         self._driver.handle(command)
-        if self._driver.running and not self._timer.isActive():
+        if self._driver.busy and not self._timer.isActive():
             self._timer.start(0)
 
     def _tick(self) -> None:
         wait = self._driver.tick()
-        if self._driver.running:
+        if self._driver.busy:  # the run or a comparison
             self._timer.start(int(wait * 1000))
 
     def step(self, n: int = 1) -> None:

@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self.lessons = LessonWindows(self.show_tab, self.open_health_preset)
         self._last_failure = ""
         self._death_warning: str | None = None  # shown until a new run starts
+        self.compare_window: QWidget | None = None  # Training ▸ Compare runs… (made when asked)
 
         self.session = TrainingSession(self)  # starts the trainer process and its reader
         try:
@@ -365,6 +366,15 @@ class MainWindow(QMainWindow):
     def open_lesson(self, key: str) -> QWidget:
         """Open (or raise) a lesson in its own window; it has its own in-thread session."""
         return self.lessons.open(key)
+
+    def open_compare(self, sweep: bool = False) -> QWidget:
+        """The Compare runs window (`sweep`: the learning-rate sweep, started at once)."""
+        from gdsim.app.compare import CompareWindow  # (made only when asked for)
+
+        if self.compare_window is None:
+            self.compare_window = CompareWindow(self)
+        self.compare_window.open(sweep)
+        return self.compare_window
 
     def open_lessons_page(self) -> QWidget:
         return self.lessons.open_page()

@@ -32,6 +32,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from gdsim.app.trainer_process import MessageReader, TrainerProcess, start_trainer
 from gdsim.config import Config, OptimizerConfig
+from gdsim.session import protocol as wire  # (the comparison's commands and messages)
 from gdsim.session.protocol import (
     CancelExport,
     Command,
@@ -99,6 +100,11 @@ class SessionBase(QObject):
     export_progress = Signal(int, int)
     exported = Signal(str)
     export_failed = Signal(str)
+    compare_started = Signal(object)
+    compare_progress = Signal(object)
+    compare_done = Signal(object)
+    compare_failed = Signal(str)
+    compare_exported = Signal(object)
 
     def __init__(self, parent: QObject | None, budget_bytes: int, send: Callable[[Command], None]):
         super().__init__(parent)
@@ -120,6 +126,7 @@ class SessionBase(QObject):
         self._speed_limit: float | None = None
         self._stop_rules: tuple[int | None, float | None] = (None, None)
         self._edit_ids: set[int] = set()  # run ids asked for by Rewind and SetParameters
+        self._compare_id = 0  # the comparison asked for last (its messages are taken)
 
     @property
     def running(self) -> bool:
@@ -213,6 +220,18 @@ class SessionBase(QObject):
     def cancel_export(self) -> None:
         self._send(CancelExport())
 
+    def compare(self, variants, labels, steps: int) -> int:
+        """Train variants ({setting: value}) of the run's start side by side (compare_*)."""
+        self._compare_id = cid = self._new_run_id()
+        self._send(wire.Compare(tuple(map(dict, variants)), tuple(labels), _whole(steps), cid))
+        return cid
+
+    def cancel_compare(self) -> None:
+        self._send(wire.CancelCompare())  # what was trained stays, for export
+
+    def export_compare(self, folder: str) -> None:
+        self._send(wire.ExportCompare(str(folder)))  # every variant's run CSV and its RUN.json
+
     # ------------------------------------------------------------------ answers
     def _set_running(self, running: bool) -> None:
         if running != self._running:
@@ -263,6 +282,16 @@ class SessionBase(QObject):
             case ExportFailed(text):
                 self._exporting = False
                 self.export_failed.emit(text)
+            case wire.CompareStarted(cid) if cid == self._compare_id:
+                self.compare_started.emit(message)
+            case wire.CompareProgress(cid) if cid == self._compare_id:
+                self.compare_progress.emit(message)
+            case wire.CompareDone(cid) if cid == self._compare_id:
+                self.compare_done.emit(message)
+            case wire.CompareFailed(text, cid) if cid in (0, self._compare_id):
+                self.compare_failed.emit(text)
+            case wire.CompareExported(paths):
+                self.compare_exported.emit(list(paths))
 
 
 def _run_of(message: Message) -> int | None:
@@ -319,6 +348,8 @@ class TrainingSession(SessionBase):
             if isinstance(command, Export):
                 self._exporting = False
                 self.export_failed.emit(self._gone)
+            elif isinstance(command, (wire.Compare, wire.ExportCompare)):
+                self.compare_failed.emit(self._gone)
             elif isinstance(command, (Load, Reset, Step, Run)):
                 self._fail(self._gone + ".")
             return
@@ -400,6 +431,8 @@ class TrainingSession(SessionBase):
 
     def _recover(self, what: str) -> None:
         self._set_running(False)
+        if self._compare_id:  # a comparison lives in the trainer process: it is gone too
+            self.compare_failed.emit(f"{what[0].lower()}{what[1:]}; the comparison was lost")
         if self._exporting:
             self._exporting = False
             self.export_failed.emit(f"{what[0].lower()}{what[1:]}; no file was written")

@@ -61,7 +61,7 @@ def serve(
             while driver.pending:  # commands that arrived during an export
                 if not driver.handle(driver.pending.pop(0)):
                     return
-            if driver.running:
+            if driver.busy:  # training the run or a comparison
                 wait = driver.tick()
                 if commands.poll(wait):  # handle everything queued before the next chunk
                     while commands.poll(0):

@@ -24,10 +24,15 @@ from collections.abc import Callable
 from gdsim.config import Config, ConfigError, OptimizerConfig
 from gdsim.engine.trainer import Trainer
 from gdsim.errors import DataError
+from gdsim.session.compare import Comparison
 from gdsim.session.protocol import (
+    CancelCompare,
     CancelExport,
     Command,
+    Compare,
+    CompareFailed,
     Export,
+    ExportCompare,
     Exported,
     ExportFailed,
     ExportProgress,
@@ -120,6 +125,12 @@ class TrainingDriver:
         self.rate = 0.0
         self.last_sent = (0.0, 0)  # (time, step) of the previous snapshot, for the rate
         self.pacer = StreamPacer(clock)  # a big network's snapshots and rows, paced by bytes
+        self.comparison: Comparison | None = None  # variants trained between the run's chunks
+
+    @property
+    def busy(self) -> bool:
+        """Whether `tick` has work: the run is training or a comparison is."""
+        return self.running or (self.comparison is not None and self.comparison.active)
 
     def handle(self, command: Command) -> bool:
         """Carry out one command; False for shutdown."""
@@ -163,6 +174,14 @@ class TrainingDriver:
                 self._set_stop_rules(max_steps, target_cost)
             case Export(path, every):
                 self._export(path, every)
+            case Compare(variants, labels, steps, compare_id):
+                self._compare(variants, labels, steps, compare_id)
+            case CancelCompare():
+                self._compare_messages(lambda c: c.cancel())
+            case ExportCompare(folder):
+                if self.comparison is None:
+                    self.send(CompareFailed("nothing to export yet: start a comparison first"))
+                self._compare_messages(lambda c: [c.export_message(folder)])
             case _:
                 self._refuse(f"not a training command: {command!r}")
         return True
@@ -323,6 +342,35 @@ class TrainingDriver:
         else:
             self.send(Exported(path))
 
+    # ------------------------------------------------------------------ comparing (compare.py)
+    def _compare(self, variants, labels, steps: int, compare_id: int) -> None:
+        """Start a comparison of the run's start. The one before stops either way (and stays,
+        for export, unless this one starts)."""
+        self._compare_messages(lambda old: old.cancel())
+        try:  # small budgets: the variants need only their costs
+            c = Comparison(
+                self.trainer, variants, labels, steps, compare_id, self.budget // 8, self.clock
+            )
+        except Exception as exc:  # a ConfigError is a ValueError
+            known = isinstance(exc, (ValueError, TypeError, DataError))
+            self.send(CompareFailed(str(exc) if known else describe(exc), compare_id))
+            return
+        self.comparison = c
+        self._compare_messages(lambda c: [c.started(), c.progress()])
+
+    def _compare_messages(self, work: Callable[[Comparison], list[Message]]) -> None:
+        """Send what `work` on the comparison says; an engine error ends the comparison."""
+        c = self.comparison
+        if c is None:
+            return
+        try:
+            messages = work(c)
+        except Exception as exc:
+            c.stopped = True
+            messages = [CompareFailed(describe(exc), c.compare_id)]
+        for message in messages:
+            self.send(message)
+
     # ------------------------------------------------------------------ training
     def _start_run(self, run_id: int, continued: bool = False) -> None:
         """Send the run as new: its info, then every row it holds (one row after a start)."""
@@ -351,8 +399,16 @@ class TrainingDriver:
         return None
 
     def tick(self) -> float:
-        """Train one time-boxed chunk and send a snapshot; returns seconds until the next tick
-        is due (> 0 only when a speed limit is ahead of schedule)."""
+        """Train one time-boxed chunk of the run (and send a snapshot), then one of the
+        comparison, if any (the two take turns, ~16 ms each); returns seconds until the next
+        tick is due (> 0 only when a speed limit is ahead of schedule and nothing compares)."""
+        wait = self._tick_run()
+        if self.comparison is not None and self.comparison.active:
+            self._compare_messages(lambda c: c.tick(CHUNK_SECONDS))
+            return 0.0
+        return wait
+
+    def _tick_run(self) -> float:
         t = self.trainer
         if not self.running or t is None:
             return 0.0

@@ -16,6 +16,14 @@ when the driver runs in the GUI thread, as for the lessons). In short:
     Export(path, every)   -> ExportProgress..., then Exported or ExportFailed
     CancelExport()        -> ends a running export with ExportFailed; otherwise nothing
     Shutdown()            -> nothing; the driver stops
+    Compare(variants, labels, steps, compare_id) -> CompareStarted, CompareProgress... (at
+                             most ~30 a second), then CompareDone    (or CompareFailed)
+    CancelCompare()       -> CompareProgress, CompareDone(stopped) when one is training
+    ExportCompare(folder) -> CompareExported(paths) or CompareFailed
+
+A comparison (gdsim.session.compare) trains up to six variants of the run's start, each from
+the same start values and mini-batch order, between the main run's chunks: the main run keeps
+answering Step and Run while it trains. Its messages carry its own `compare_id`, never a run id.
 
 Every request is carried out or answered with a reason: a bad value (a learning rate <= 0, a
 step count < 1, a negative speed limit, ...) or a request with no run to act on gets `Failed`
@@ -47,11 +55,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gdsim.config import Config, OptimizerConfig
-from gdsim.session.runstate import RunInfo, Snapshot
+from gdsim.session.runstate import RunInfo, Snapshot, VariantRows
 
 __all__ = [
+    "CancelCompare",
     "CancelExport",
     "Command",
+    "Compare",
+    "CompareDone",
+    "CompareExported",
+    "CompareFailed",
+    "CompareProgress",
+    "CompareStarted",
+    "ExportCompare",
     "Export",
     "Freeze",
     "ExportFailed",
@@ -180,6 +196,33 @@ class Shutdown:
     """End the driver (and the child process)."""
 
 
+@dataclass(frozen=True)
+class Compare:
+    """Train variants of the run's start side by side, `steps` updates each (see
+    gdsim.session.compare). Each variant is a mapping of settings to values (e.g.
+    ``{"learning_rate": 0.01}``; {} is the run's own start settings), applied to the run's
+    settings at step 0, and every variant that keeps the init seed starts from the run's own
+    step-0 values and mini-batch order. A new Compare stops the one before (which stays, for
+    ExportCompare, if the new one is refused)."""
+
+    variants: tuple[dict, ...]
+    labels: tuple[str, ...]
+    steps: int
+    compare_id: int
+
+
+@dataclass(frozen=True)
+class CancelCompare:
+    """Stop the comparison's training (what it trained stays, for export)."""
+
+
+@dataclass(frozen=True)
+class ExportCompare:
+    """Write every variant as a run CSV and its RUN.json into `folder`."""
+
+    folder: str
+
+
 Command = (
     Load
     | Reset
@@ -196,6 +239,9 @@ Command = (
     | Export
     | CancelExport
     | Shutdown
+    | Compare
+    | CancelCompare
+    | ExportCompare
 )
 
 
@@ -255,6 +301,61 @@ class ExportFailed:
     text: str
 
 
+@dataclass(frozen=True)
+class CompareStarted:
+    """A comparison began: its variants' labels and their configs as trained (with the start
+    values that make their start the run's: each replays with `gdsim train`)."""
+
+    compare_id: int
+    labels: tuple[str, ...]
+    configs: tuple[Config, ...]
+    extra_names: tuple[str, ...]
+    steps: int
+
+
+@dataclass(frozen=True)
+class CompareProgress:
+    """Every variant's rows since the last progress message, and whether it is done."""
+
+    compare_id: int
+    variants: tuple[VariantRows, ...]
+
+
+@dataclass(frozen=True)
+class CompareDone:
+    """Every variant has trained its steps or diverged (`stopped`: CancelCompare ended it)."""
+
+    compare_id: int
+    stopped: bool = False
+
+
+@dataclass(frozen=True)
+class CompareFailed:
+    """A Compare or ExportCompare was refused, or the engine raised while comparing; one line.
+    A comparison that was training is over."""
+
+    text: str
+    compare_id: int = 0
+
+
+@dataclass(frozen=True)
+class CompareExported:
+    """The run CSVs written by ExportCompare (each with its RUN.json beside it)."""
+
+    paths: tuple[str, ...]
+
+
 Message = (
-    RunStarted | SnapshotReady | Failed | LoadFailed | ExportProgress | Exported | ExportFailed
+    RunStarted
+    | SnapshotReady
+    | Failed
+    | LoadFailed
+    | ExportProgress
+    | Exported
+    | ExportFailed
+    | CompareStarted
+    | CompareProgress
+    | CompareDone
+    | CompareFailed
+    | CompareExported
 )

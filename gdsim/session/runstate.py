@@ -147,3 +147,18 @@ def merge_snapshots(snaps: Sequence[Snapshot]) -> Snapshot:
         grads=np.concatenate([c.grads for c in chunks]),
     )
     return dataclasses.replace(snaps[-1], chunk=merged)
+
+
+@dataclass(frozen=True, eq=False)
+class VariantRows:
+    """One variant of a comparison (gdsim.session.compare): its rows since the previous
+    progress message (copies: steps, batch cost and extras such as train_cost, test_cost and
+    train/test accuracy; NaN where not evaluated), where it is now, and how it ended."""
+
+    index: int
+    steps: np.ndarray  # (n,) int64
+    cost: np.ndarray  # (n,) float64
+    extras: dict[str, np.ndarray]  # name -> (n,) float64
+    step: int  # updates applied so far
+    done: bool  # reached the steps asked for, diverged, or stopped
+    diverged: str | None  # the reason, once it diverged

@@ -8,9 +8,17 @@ import pytest
 from gdsim.config import OptimizerConfig
 from gdsim.session import protocol
 from gdsim.session.protocol import (
+    CancelCompare,
     CancelExport,
     Command,
+    Compare,
+    CompareDone,
+    CompareExported,
+    CompareFailed,
+    CompareProgress,
+    CompareStarted,
     Export,
+    ExportCompare,
     Exported,
     ExportFailed,
     ExportProgress,
@@ -54,13 +62,17 @@ COMMANDS = [
     Export("/tmp/run.csv", 10),
     CancelExport(),
     Shutdown(),
+    Compare(({"learning_rate": 0.01}, {}), ("lr 0.01", "as the run"), 100, 2),
+    CancelCompare(),
+    ExportCompare("/tmp/variants"),
 ]
 
 
 def test_commands_and_messages_are_all_listed():
     assert set(typing.get_args(Command)) == {type(c) for c in COMMANDS}
     messages = {RunStarted, SnapshotReady, Failed, LoadFailed, ExportProgress}
-    assert set(typing.get_args(Message)) == messages | {Exported, ExportFailed}
+    compares = {CompareStarted, CompareProgress, CompareDone, CompareFailed, CompareExported}
+    assert set(typing.get_args(Message)) == messages | {Exported, ExportFailed} | compares
     assert set(protocol.__all__) == {
         t.__name__ for t in (*typing.get_args(Command), *typing.get_args(Message))
     } | {"Command", "Message"}
@@ -82,11 +94,17 @@ def test_messages_pickle():
         ExportProgress(5, 10),
         Exported("/tmp/run.csv"),
         ExportFailed("full"),
+        CompareDone(3, stopped=True),
+        CompareFailed("variant 1 (lr 0): optimizer.learning_rate: must be > 0", 3),
+        CompareExported(("/tmp/variant-1-lr-0.01.csv",)),
     ]
+    driver.handle(Compare(({"learning_rate": 0.01},), ("lr 0.01",), 5, 3))
     for message in outbox:
         back = pickle.loads(pickle.dumps(message))
         assert type(back) is type(message)
-        if isinstance(message, SnapshotReady):  # snapshots hold arrays: compare the values
+        if isinstance(message, CompareProgress):  # arrays: compare the values
+            assert back.variants[0].cost.tolist() == message.variants[0].cost.tolist() == [4.0]
+        elif isinstance(message, SnapshotReady):  # snapshots hold arrays: compare the values
             assert back.snapshot.step == message.snapshot.step == 0
             assert back.snapshot.parameters.tolist() == message.snapshot.parameters.tolist()
         else:
@@ -111,6 +129,9 @@ ANSWERS = [
     (Export("{tmp}/run.csv"), [ExportProgress, Exported]),
     (CancelExport(), []),
     (Shutdown(), []),
+    (Compare(({},), ("as the run",), 3, 1), [CompareStarted, CompareProgress]),
+    (CancelCompare(), []),  # nothing to stop
+    (ExportCompare("{tmp}"), [CompareFailed]),  # nothing to export
 ]
 
 
@@ -125,6 +146,8 @@ def test_each_request_gets_its_answer(command, answer, tmp_path):
     outbox.clear()
     if isinstance(command, Export):
         command = Export(command.path.format(tmp=tmp_path))
+    if isinstance(command, ExportCompare):
+        command = ExportCompare(command.folder.format(tmp=tmp_path))
     assert driver.handle(command) is not isinstance(command, Shutdown)
     if isinstance(command, Step):
         finish(driver)

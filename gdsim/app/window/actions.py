@@ -78,6 +78,21 @@ def build_menus(w: QMainWindow) -> None:  # a gdsim.app.main_window.MainWindow
         w.rerandomize_action,
     ):
         run_menu.addAction(training)
+    run_menu.addSeparator()
+    compare = action(
+        "&Compare runs…",
+        w.open_compare,
+        tip="Train variants of this run side by side, all from its start",
+    )
+    compare.setObjectName("compareRunsAction")
+    run_menu.addAction(compare)
+    sweep = action(
+        "Learning-rate s&weep ×0.1 ×1 ×10",
+        lambda: w.open_compare(sweep=True),
+        tip="Compare the learning rate in force ×0.1, ×1 and ×10 from this run's start",
+    )
+    sweep.setObjectName("lrSweepAction")
+    run_menu.addAction(sweep)
 
     view_menu = bar.addMenu("&View")
     w.log_cost_action = action("&Logarithmic cost axis", w.plots.set_log_cost)
