@@ -82,7 +82,7 @@ class ExerciseBox(QGroupBox):
             field = QLineEdit(objectName=f"exercise_{name}")
             field.setToolTip(f"The next {name}: one number, e.g. 1.4 or −0.25")
             field.setMinimumWidth(70)
-            field.setMaximumWidth(130)
+            field.setMaximumWidth(110)
             field.returnPressed.connect(self.check)
             label = QLabel(f"next {name} =")
             label.setBuddy(field)

@@ -139,8 +139,7 @@ class TwoParameterLesson(QWidget):
 
         self.exercise = ExerciseBox(  # the manual update exercise (off at first)
             [("w1", "∂C/∂w1"), ("w2", "∂C/∂w2")],
-            "With the numbers on the right: next w1 = w1 − lr·∂C/∂w1, and the same for "
-            "w2 (plain gradient descent).",
+            "next w1 = w1 − lr·∂C/∂w1, the same for w2 (plain gradient descent).",
         )
         picker = QWidget()
         top = QHBoxLayout(picker)
