@@ -353,3 +353,17 @@ def test_two_parameters_right_answer_steps_the_race_too(lesson2, qtbot):
     answer(qtbot, lesson2.exercise.fields["w2"], "-0.9")
     assert lesson2.session.trainer.step_count == 1
     assert lesson2.race_positions() != before
+
+
+def test_the_messages_follow_the_theme(lesson, qtbot, qapp):
+    from gdsim.app import theme
+
+    turn_on(lesson, qtbot)
+    answer(qtbot, lesson.exercise.fields["w"], "0.6")
+    assert theme.LIGHT.warning.background in lesson.exercise.result.styleSheet()
+    try:
+        theme.apply_theme(qapp, "dark")
+        assert theme.DARK.warning.background in lesson.exercise.result.styleSheet()
+        assert theme.DARK.muted in lesson.exercise.prompt.styleSheet()
+    finally:
+        theme.apply_theme(qapp, "light")

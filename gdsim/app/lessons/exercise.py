@@ -44,6 +44,7 @@ from gdsim.app.lessons.exercise_check import (
 __all__ = ["ExerciseBox"]
 
 HIDDEN = "?"  # what the lessons show for the answer while the exercise is on
+STOPPED = "Nothing to compute: the run has stopped. Reset to start again."
 HIDDEN_TIP = "Hidden while you compute it yourself (Compute it yourself is on)"
 
 
@@ -51,11 +52,11 @@ class ExerciseBox(QGroupBox):
     """The exercise box, shown only while its toggle (`toggle`, a check box the lesson puts
     where it likes) is on. `parts`: (name, slope name) per parameter, e.g. [("w", "dC/dw")];
     `rule`: the update rule in words, shown beside the fields. Emits `step_wanted` after a
-    right answer (the lesson connects it to its Step button) and `toggled(on)` when the toggle
+    right answer (the lesson connects it to its Step button) and `switched(on)` when the toggle
     changes (the lesson hides its answers while on)."""
 
     step_wanted = Signal()
-    toggled = Signal(bool)
+    switched = Signal(bool)  # the toggle: on or off
 
     def __init__(self, parts: Sequence[tuple[str, str]], rule: str, parent=None):
         super().__init__("Your turn: compute the next value", parent)
@@ -146,7 +147,7 @@ class ExerciseBox(QGroupBox):
             else:
                 self._show("", "")
         if self._stopped:
-            self._show("info", "Nothing to compute: the run has stopped. Reset to start again.")
+            self._show("info", STOPPED)
         self._enable()
 
     def set_running(self, running: bool) -> None:
@@ -209,10 +210,12 @@ class ExerciseBox(QGroupBox):
             self._show("", "")
             for field in self.fields.values():
                 field.clear()
+            if self._stopped:
+                self._show("info", STOPPED)
             first = next(iter(self.fields.values()))
             if first.isEnabled():
                 first.setFocus()
-        self.toggled.emit(on)
+        self.switched.emit(on)
 
     def _enable(self) -> None:
         usable = not (self._running or self._stopped)

@@ -149,7 +149,7 @@ class OneParameterLesson(QWidget):
             "With this step's numbers: next w = w − lr·dC/dw (plain gradient descent).",
         )
         self.exercise.step_wanted.connect(self.controls_step)
-        self.exercise.toggled.connect(lambda _on: self._refresh())
+        self.exercise.switched.connect(lambda _on: self._refresh())
 
         presets = QHBoxLayout()
         presets.addWidget(QLabel("Presets:"))

@@ -219,7 +219,7 @@ class TwoParameterLesson(QWidget):
         s.running_changed.connect(self._on_session_running)
         s.running_changed.connect(self.exercise.set_running)
         self.exercise.step_wanted.connect(c.step_button.click)  # a right answer steps
-        self.exercise.toggled.connect(lambda _on: self._redraw_numbers())
+        self.exercise.switched.connect(lambda _on: self._redraw_numbers())
         s.snapshot.connect(self._on_snapshot)
         s.failed.connect(self._show_status)
         # activated: a user's choice, also of the entry already shown (which starts it again)
