@@ -54,10 +54,18 @@ class NumbersPanel:
         c = theme.colors()
         self.explanation.setText(EXPLANATION.format(red=c.gradient, green=c.update))
 
-    def show(self, trainer, derivative_texts, race_on: bool, status: tuple[str, bool]) -> None:
+    def show(
+        self,
+        trainer,
+        derivative_texts,
+        race_on: bool,
+        status: tuple[str, bool],
+        hide_step: bool = False,
+    ) -> None:
         """The trainer's step written out: point, cost, partial derivatives (with their
         formulas), gradient, learning rate, step and next point; then a note for the race and
-        the status line (`status` is text and whether it is an error)."""
+        the status line (`status` is text and whether it is an error). `hide_step`: a ? for the
+        step and the next point (the learner is working them out)."""
         t = trainer
         p, g, lr = t.parameters, t.gradients, t.learning_rate
         step = g * -lr
@@ -83,6 +91,8 @@ class NumbersPanel:
             ("step = −lr·∇C", f"<span style='color:{green}'>{vec(step)}</span>"),
             ("next point", vec(p + step)),
         ]
+        if hide_step:  # (the exercise box says why)
+            rows[-2:] = [("step = −lr·∇C", "?"), ("next point", "? (your turn)")]
         html = (
             "<table cellspacing='0' cellpadding='1'>"
             + "".join(

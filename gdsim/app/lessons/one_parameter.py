@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from gdsim.app import theme
 from gdsim.app.controls import TrainingControls
 from gdsim.app.lessons.cost_curve import MAX_VIEW, CostCurvePlot, ink
+from gdsim.app.lessons.exercise import HIDDEN, HIDDEN_TIP, ExerciseBox
 from gdsim.app.lessons.one_parameter_words import explanation_html, fmt
 from gdsim.app.lessons.presets import Preset, find_preset, load_preset, presets_for, start_point
 from gdsim.app.local_session import LocalSession
@@ -81,6 +82,7 @@ class OneParameterLesson(QWidget):
         self.session.snapshot.connect(self._on_snapshot)
         self.session.failed.connect(lambda message: self._show_problem(message))
         self.session.running_changed.connect(self.controls.set_running)
+        self.session.running_changed.connect(self.exercise.set_running)
         self.session.set_speed_limit(self.controls.speed_limit())
         self._load()
 
@@ -140,6 +142,15 @@ class OneParameterLesson(QWidget):
         setup.addWidget(self.formula_error, 1, 1, 1, 5)
         setup.setColumnStretch(1, 1)
 
+        # The manual update exercise: off at first, so the lesson flows; on, it hides the
+        # update and next w until the learner has worked them out.
+        self.exercise = ExerciseBox(
+            [("w", "dC/dw")],
+            "With this step's numbers: next w = w − lr·dC/dw (plain gradient descent).",
+        )
+        self.exercise.step_wanted.connect(self.controls_step)
+        self.exercise.switched.connect(lambda _on: self._refresh())
+
         presets = QHBoxLayout()
         presets.addWidget(QLabel("Presets:"))
         self.preset_buttons: dict[str, QPushButton] = {}  # by preset file name
@@ -150,6 +161,7 @@ class OneParameterLesson(QWidget):
             presets.addWidget(button)
             self.preset_buttons[preset.file] = button
         presets.addStretch(1)
+        presets.addWidget(self.exercise.toggle)
 
         self.plot = CostCurvePlot()
 
@@ -194,6 +206,7 @@ class OneParameterLesson(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.plot, 1)
         left.addWidget(key)
+        left.addWidget(self.exercise)
         middle = QHBoxLayout()
         middle.addLayout(left, 1)
         middle.addWidget(side_widget)
@@ -273,6 +286,10 @@ class OneParameterLesson(QWidget):
             with QSignalBlocker(spin):  # one restart below, not one per box
                 spin.setValue(float(value))
         self.set_formula(config.function)  # clears a formula error too; starts again
+
+    def controls_step(self) -> None:
+        """One step, as the Step button takes it (nothing while the button is off)."""
+        self.controls.step_button.click()
 
     def tangent_line(self) -> tuple[np.ndarray, np.ndarray]:
         x, y = self.plot.tangent.getData()
@@ -368,10 +385,16 @@ class OneParameterLesson(QWidget):
             "nextWValue": fmt(w_next),
             "derivativeFormula": f"dC/dw = {self._derivative}",
         }
+        hide = self.exercise.is_on()  # the learner works these out
         for key, text in values.items():
-            self.value_labels[key].setText(text)
+            hidden = hide and key in ("updateValue", "nextWValue")
+            self.value_labels[key].setText(HIDDEN if hidden else text)
+            self.value_labels[key].setToolTip(HIDDEN_TIP if hidden else "")
 
         self.plot.draw(self._expression, self._path, w, cost, grad, w_next, update)
+        if hide:  # the arrow still shows the way; how far is the learner's to work out
+            self.plot.update_text.setText(f"update {HIDDEN}")
+        self.exercise.follow(t)
         self._explain(w, cost, grad, lr, update, t.diverged)
 
     # ------------------------------------------------------------------ words
@@ -381,7 +404,9 @@ class OneParameterLesson(QWidget):
             return
         recent = [a for a, _ in list(self._path)[-3:]]
         share = lr * float(self._bend.evaluate({"w": w}))  # locally, the part of the way
-        self.explanation.setText(explanation_html(w, grad, update, recent, share))
+        self.explanation.setText(
+            explanation_html(w, grad, update, recent, share, amount=not self.exercise.is_on())
+        )
 
     def _show_problem(self, message: str) -> None:
         self.explanation.setText(

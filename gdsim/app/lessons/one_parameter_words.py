@@ -20,10 +20,17 @@ def fmt(x: float) -> str:
 
 
 def explanation_html(
-    w: float, grad: float, update: float, recent: Sequence[float], share: float
+    w: float,
+    grad: float,
+    update: float,
+    recent: Sequence[float],
+    share: float,
+    amount: bool = True,
 ) -> str:
     """What the step at `w` does (rich text). `recent`: the last (up to) three points' w;
-    `share`: learning rate × C''(w), the part of the way to the bottom one step covers."""
+    `share`: learning rate × C''(w), the part of the way to the bottom one step covers;
+    `amount`: say how far w moves (False while the learner works it out)."""
+    by = f", by {fmt(abs(update))}" if amount else " (how far: your turn)"
     if abs(grad) < 1e-8:
         now = (
             f"At w = {fmt(w)} the slope is (almost) <b>0</b>: the curve is flat here, "
@@ -34,13 +41,13 @@ def explanation_html(
         now = (
             f"At w = {fmt(w)} the slope is <b>negative</b> ({fmt(grad)}): the curve goes "
             f"down to the right, so a bigger w means a lower cost. Stepping against the "
-            f"slope moves w <b>right</b>, by {fmt(update)}."
+            f"slope moves w <b>right</b>{by}."
         )
     elif grad > 0:
         now = (
             f"At w = {fmt(w)} the slope is <b>positive</b> ({fmt(grad)}): the curve goes "
             f"up to the right, so a smaller w means a lower cost. Stepping against the "
-            f"slope moves w <b>left</b>, by {fmt(-update)}."
+            f"slope moves w <b>left</b>{by}."
         )
     rule = (
         "<b>The rule:</b> next w = w − learning rate × slope. A steep slope gives a big "

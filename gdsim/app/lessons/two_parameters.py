@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from gdsim.app import theme
 from gdsim.app.controls import SPEEDS, TrainingControls
 from gdsim.app.lessons.cost_map import CostMap
+from gdsim.app.lessons.exercise import ExerciseBox
 from gdsim.app.lessons.numbers_panel import NumbersPanel
 from gdsim.app.lessons.presets import Preset, find_preset, load_preset, presets_for, start_point
 from gdsim.app.lessons.race import RACE, Race
@@ -136,6 +137,10 @@ class TwoParameterLesson(QWidget):
             "How far each step goes: step = −learning rate × gradient. Applies from the next step."
         )
 
+        self.exercise = ExerciseBox(  # the manual update exercise (off at first)
+            [("w1", "∂C/∂w1"), ("w2", "∂C/∂w2")],
+            "next w1 = w1 − lr·∂C/∂w1, the same for w2 (plain gradient descent).",
+        )
         picker = QWidget()
         top = QHBoxLayout(picker)
         top.setContentsMargins(0, 0, 0, 0)
@@ -177,14 +182,20 @@ class TwoParameterLesson(QWidget):
         column = QVBoxLayout(side)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.numbers)
+        column.addWidget(self.exercise.toggle)
         column.addWidget(self.explanation)
         column.addWidget(self.race_group)
         column.addStretch(1)
 
+        plots = QHBoxLayout()
+        plots.addWidget(self.contour_plot, 5)
+        plots.addLayout(self.slices.layout, 3)
+        left = QVBoxLayout()  # the exercise box (while on) under the plots, which make room
+        left.addLayout(plots, 1)
+        left.addWidget(self.exercise)
         body = QHBoxLayout()
         body.setContentsMargins(6, 0, 6, 6)
-        body.addWidget(self.contour_plot, 5)
-        body.addLayout(self.slices.layout, 3)
+        body.addLayout(left, 1)
         body.addWidget(side, 0)
 
         outer = QVBoxLayout(self)
@@ -206,6 +217,9 @@ class TwoParameterLesson(QWidget):
         c.stop_conditions_changed.connect(s.set_stop_conditions)
         s.set_speed_limit(c.speed_limit())
         s.running_changed.connect(self._on_session_running)
+        s.running_changed.connect(self.exercise.set_running)
+        self.exercise.step_wanted.connect(c.step_button.click)  # a right answer steps
+        self.exercise.switched.connect(lambda _on: self._redraw_numbers())
         s.snapshot.connect(self._on_snapshot)
         s.failed.connect(self._show_status)
         # activated: a user's choice, also of the entry already shown (which starts it again)
@@ -474,4 +488,7 @@ class TwoParameterLesson(QWidget):
         t = self.session.trainer
         if t is None or self._expr is None:
             return
-        self.panel.show(t, self._derivative_texts, self.race.on, self._status)
+        self.panel.show(
+            t, self._derivative_texts, self.race.on, self._status, self.exercise.is_on()
+        )
+        self.exercise.follow(t)
