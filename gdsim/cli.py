@@ -267,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
 
     multiprocessing.freeze_support()  # the app trains in a spawned child (also when frozen)
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["--gdsim-trainer"]:  # a bundled app's trainer process (see app.session)
+    if argv[:1] == ["--gdsim-trainer"]:  # a bundled app's trainer process (see app.trainer_session)
         from gdsim.session.child import main as trainer_main
 
         return trainer_main(argv[1:])

@@ -34,8 +34,8 @@ from gdsim.app.message_bar import MessageBar
 from gdsim.app.parameter_table import ParameterTable
 from gdsim.app.plots.panel import PlotPanel
 from gdsim.app.plots.states import StoreStates
-from gdsim.app.session import TrainingSession
 from gdsim.app.settings import AppSettings
+from gdsim.app.trainer_session import TrainingSession
 from gdsim.app.views.chain_rule import ChainRuleView
 from gdsim.app.views.gradient_health import GradientHealthView
 from gdsim.app.views.loss_surface import LossSurfaceView

@@ -3,8 +3,8 @@
 Why a process, not a thread (measured with benchmarks/app.py): with the trainer in a thread of
 the GUI process, pyqtgraph's painting and the training loop share one GIL, and training got
 19-29% of the headless rate even after trimming the drawing. In its own process the trainer has
-its own GIL and core. The window (gdsim.app.session) sends `Command`s down one pipe and reads
-`Message`s from the other (gdsim.session.protocol).
+its own GIL and core. The window (gdsim.app.trainer_session) sends `Command`s down one pipe and
+reads `Message`s from the other (gdsim.session.protocol).
 
 Started as `python -m gdsim.session.child COMMANDS_FD MESSAGES_FD BUDGET` on POSIX (two
 inherited pipe ends), as `gdsim --gdsim-trainer COMMANDS_FD MESSAGES_FD BUDGET` from a bundled

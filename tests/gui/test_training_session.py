@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from gdsim.app.session import TrainingSession
+from gdsim.app.trainer_session import TrainingSession
 from gdsim.io.run_csv import read_run_csv
 from tests.session.fakes import EXAMPLES, ONE
 from tests.session.test_learning_rate_column import check_updates

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QTabWidget
 from gdsim.app import theme
 from gdsim.app.message_bar import MessageBar
 from gdsim.app.run_view import PinnableView, RunView
-from gdsim.app.session import TrainingSession
+from gdsim.app.trainer_session import TrainingSession
 from gdsim.app.window.timeline import TimelineBar
 from gdsim.config import Config
 from gdsim.engine.parameters import ParameterIndex
