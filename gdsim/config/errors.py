@@ -50,12 +50,12 @@ class ConfigError(ValueError):
     def __str__(self) -> str:
         return f"{one_line(self.file)}: {self.message}" if self.file else self.message
 
-    def __reduce__(self):
-        return (_rebuild_error, (self.message, self.key, self.file))
+    def __reduce__(self):  # (file is keyword-only: pickling needs to be told; subclasses too)
+        return (_rebuild_error, (type(self), self.message, self.key, self.file))
 
 
-def _rebuild_error(message: str, key: str | None, file: str | None) -> ConfigError:
-    return ConfigError(message, key, file=file)
+def _rebuild_error(cls: type, message: str, key: str | None, file: str | None) -> ConfigError:
+    return cls(message, key, file=file)
 
 
 def config_error(key: str | None, text: str) -> ConfigError:

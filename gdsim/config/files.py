@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -35,15 +36,49 @@ class _JsonObject(dict):
         return obj
 
 
-def _file_error(name: str, text: str) -> ConfigError:
-    return ConfigError(text, None, file=show_path(name))
-
-
-def _parse_json(text: str, name: str) -> Any:
-    if not text.strip():
-        raise _file_error(name, "the file is empty (expected a JSON object)")
+def read_text_file(file: Path, limit: int, what: str, fail: Callable[[str], Exception]) -> str:
+    """A user's UTF-8 text file (a byte-order mark is fine) of at most `limit` bytes: a FIFO,
+    a device, a folder or a bigger file is refused at once, never waited on; every problem
+    raises ``fail(one-line reason)``. `what` names the file's kind ("a config file")."""
     try:
-        return json.loads(text, object_pairs_hook=_JsonObject.from_pairs, parse_int=parse_json_int)
+        raw = read_limited(file, limit, what)
+    except FileRefused as err:
+        raise fail(err.strerror) from None
+    except FileNotFoundError:
+        raise fail("file not found") from None
+    except IsADirectoryError:
+        raise fail("is a folder, not a file") from None
+    except PermissionError:
+        raise fail("permission denied") from None
+    except OSError as err:
+        raise fail(f"cannot read the file ({err.strerror or err})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise fail(f"not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start})") from None
+
+
+class _NonFinite(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NonFinite(name)
+
+
+def parse_json(text: str, fail: Callable[[str], Exception], *, finite_only: bool = False) -> Any:
+    """The JSON value of a file's `text`, its objects remembering duplicate keys
+    (``.duplicates``); anything else raises ``fail(one-line reason)``. `finite_only`: the
+    literals NaN and Infinity are refused too (a config's own checks name them later)."""
+    if not text.strip():
+        raise fail("the file is empty (expected a JSON object)")
+    constants = {"parse_constant": _refuse_constant} if finite_only else {}
+    try:
+        return json.loads(
+            text, object_pairs_hook=_JsonObject.from_pairs, parse_int=parse_json_int, **constants
+        )
+    except _NonFinite as err:
+        raise fail(f"invalid JSON: {err} is not a JSON number (write a finite number)") from None
     except json.JSONDecodeError as err:
         hint = ""
         # JSON allows no comma before } or ]. Python 3.13 stops at that comma (its own text
@@ -58,13 +93,13 @@ def _parse_json(text: str, name: str) -> Any:
             or (after.startswith(",") and after[1:].lstrip()[:1] in ("}", "]"))
         ):
             hint = " (JSON allows no comma after the last item)"
-        raise _file_error(
-            name, f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}{hint}"
+        raise fail(
+            f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}{hint}"
         ) from None
     except RecursionError:
-        raise _file_error(name, "invalid JSON: nested too deeply") from None
+        raise fail("invalid JSON: nested too deeply") from None
     except ValueError as err:  # e.g. a float literal Python will not convert: one line anyway
-        raise _file_error(name, f"invalid JSON: {err}") from None
+        raise fail(f"invalid JSON: {err}") from None
 
 
 def load_config(path: str | os.PathLike[str]) -> Config:
@@ -78,25 +113,12 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     """
     name = os.fspath(path)
     file = Path(path)
-    try:
-        raw = read_limited(file, MAX_CONFIG_FILE_BYTES, "a config file")
-    except FileRefused as err:
-        raise _file_error(name, err.strerror) from None
-    except FileNotFoundError:
-        raise _file_error(name, "file not found") from None
-    except IsADirectoryError:
-        raise _file_error(name, "is a folder, not a file") from None
-    except PermissionError:
-        raise _file_error(name, "permission denied") from None
-    except OSError as err:
-        raise _file_error(name, f"cannot read the file ({err.strerror or err})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise _file_error(
-            name, f"not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start})"
-        ) from None
-    data = _parse_json(text, name)
+
+    def fail(reason: str) -> ConfigError:
+        return ConfigError(reason, None, file=show_path(name))
+
+    text = read_text_file(file, MAX_CONFIG_FILE_BYTES, "a config file", fail)
+    data = parse_json(text, fail)
     try:
         config = config_from_dict(data, base_dir=file.absolute().parent)
     except ConfigError as err:

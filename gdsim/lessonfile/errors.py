@@ -7,34 +7,17 @@ a config's: the same value display, the same did-you-mean.
 
 from __future__ import annotations
 
-from gdsim.config.errors import show_key
-from gdsim.errors import one_line
+from gdsim.config.errors import ConfigError, show_key
 
 
-class LessonError(ValueError):
+class LessonError(ConfigError):
     """A lesson value (or file) is wrong. ``str(err)`` is one line for the user.
 
     ``key`` is the key path (``"steps[2].question.answer"``), or None when the problem is the
     file itself (not found, not JSON). ``file`` is set by :func:`load_lesson` and shown first:
-    ``"lesson.json: steps[2].question.answer: ..."``.
+    ``"lesson.json: steps[2].question.answer: ..."``. (A ConfigError: the same message rules,
+    the same attributes; a lesson is a config with steps.)
     """
-
-    def __init__(self, message: str, key: str | None = None, *, file: str | None = None) -> None:
-        message = one_line(message)
-        super().__init__(message)
-        self.message = message
-        self.key = key
-        self.file = file
-
-    def __str__(self) -> str:
-        return f"{one_line(self.file)}: {self.message}" if self.file else self.message
-
-    def __reduce__(self):
-        return (_rebuild, (self.message, self.key, self.file))
-
-
-def _rebuild(message: str, key: str | None, file: str | None) -> LessonError:
-    return LessonError(message, key, file=file)
 
 
 def lesson_error(key: str | None, text: str) -> LessonError:

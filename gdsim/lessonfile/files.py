@@ -14,10 +14,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from gdsim.config.errors import parse_json_int
-from gdsim.config.files import config_for_folder
-from gdsim.errors import FileRefused, show_path
-from gdsim.io.files import read_limited
+from gdsim.config.files import config_for_folder, parse_json, read_text_file
+from gdsim.errors import show_path
 from gdsim.lessonfile.dict_form import lesson_to_dict
 from gdsim.lessonfile.errors import LessonError
 from gdsim.lessonfile.model import Lesson
@@ -25,78 +23,14 @@ from gdsim.lessonfile.names import MAX_LESSON_FILE_BYTES
 from gdsim.lessonfile.parse import lesson_from_dict
 
 
-class _JsonObject(dict):
-    """A JSON object that remembers keys given more than once (the config readers refuse
-    them, naming the key path)."""
-
-    duplicates: tuple[str, ...] = ()
-
-    @classmethod
-    def from_pairs(cls, pairs: list[tuple[str, Any]]) -> _JsonObject:
-        obj = cls(pairs)
-        if len(obj) != len(pairs):
-            seen: set[str] = set()
-            obj.duplicates = tuple(k for k, _ in pairs if k in seen or seen.add(k))
-        return obj
-
-
-class _NonFinite(ValueError):
-    pass
-
-
-def _refuse_constant(name: str) -> Any:
-    raise _NonFinite(name)
-
-
 def parse_lesson_json(text: str) -> Any:
     """The JSON value of ``text``; LessonError (no file name yet) for anything that is not
-    strict JSON."""
-    if not text.strip():
-        raise LessonError("the file is empty (expected a JSON object)")
-    try:
-        return json.loads(
-            text,
-            object_pairs_hook=_JsonObject.from_pairs,
-            parse_int=parse_json_int,
-            parse_constant=_refuse_constant,
-        )
-    except _NonFinite as err:
-        raise LessonError(
-            f"invalid JSON: {err} is not a JSON number (write a finite number)"
-        ) from None
-    except json.JSONDecodeError as err:
-        after = text[err.pos :]
-        hint = ""
-        if not after.strip() or err.msg.startswith("Unterminated string"):
-            hint = " (the file ends before the JSON is complete: is it cut short?)"
-        raise LessonError(
-            f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}{hint}"
-        ) from None
-    except RecursionError:
-        raise LessonError("invalid JSON: nested too deeply") from None
-    except ValueError as err:
-        raise LessonError(f"invalid JSON: {err}") from None
+    strict JSON (NaN and Infinity included)."""
+    return parse_json(text, LessonError, finite_only=True)
 
 
 def _read_text(path: Path) -> str:
-    try:
-        raw = read_limited(path, MAX_LESSON_FILE_BYTES, "a lesson file")
-    except FileRefused as err:
-        raise LessonError(err.strerror) from None
-    except FileNotFoundError:
-        raise LessonError("file not found") from None
-    except IsADirectoryError:
-        raise LessonError("is a folder, not a file") from None
-    except PermissionError:
-        raise LessonError("permission denied") from None
-    except OSError as err:
-        raise LessonError(f"cannot read the file ({err.strerror or err})") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise LessonError(
-            f"not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start})"
-        ) from None
+    return read_text_file(path, MAX_LESSON_FILE_BYTES, "a lesson file", LessonError)
 
 
 def load_lesson(path: str | os.PathLike[str]) -> Lesson:
