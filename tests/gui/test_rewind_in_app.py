@@ -164,6 +164,7 @@ def test_the_lock_freezes_a_parameter_and_it_stays_while_its_gradient_shows(qtbo
     click(qtbot, table, cell(table, "b2_1", FROZEN))
     i = window.session.info.parameter_names.index("b2_1")
     qtbot.waitUntil(lambda: window.presenter.last.frozen.tolist() == [i])
+    assert window.plots.rate_marks.steps() == [0.0]  # marked on the plots at once
     before = window.presenter.last.parameters[i]
     window.step(20)
     wait_step(qtbot, window, 20)

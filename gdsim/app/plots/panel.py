@@ -30,8 +30,7 @@ This module composes the panel; its parts live beside it, one job each:
 * :mod:`gdsim.app.plots.picker`: the parameter picker and :func:`default_selection`;
 * :mod:`gdsim.app.plots.key`: the colour key strip and the hover readout's text;
 * :mod:`gdsim.app.plots.style`: palette, pens and each plot's setup (colours from the theme);
-* :mod:`gdsim.app.plots.curve`: the curve item that is told its bounds;
-* :mod:`gdsim.app.plots.export`: PNG (at 2x) and SVG export;
+* :mod:`gdsim.app.plots.curve`: the curve item told its bounds; ``export``: PNG (2x) and SVG;
 * :mod:`gdsim.app.plots.rate_marks`: the marks of learning-rate changes and hand edits.
 
 (``PALETTE``, ``MAX_SHOWN``, ``default_selection``, ... are re-exported from those modules.)
@@ -262,6 +261,7 @@ class PlotPanel(QWidget):
             return
         if snap.has_state:  # (between those, a big network's snapshots carry only rows)
             self._now = (snap.step, snap.cost, snap.parameters, snap.gradients)
+        self.rate_marks.follow_frozen(snap.step, snap.frozen, self._names)
         if snap.diverged and self.divergence.step is None:
             self.divergence.show(snap.step, snap.diverged)
             self._fit_before = None  # (worked out when the chunk is stored)

@@ -48,6 +48,7 @@ class RateMarks:
         self._marks: list[tuple[float, list[pg.InfiniteLine]]] = []
         self._last_rate: float | None = None
         self._last_step: float | None = None  # the latest step with a known rate
+        self._frozen: frozenset[int] | None = None  # positions frozen at the last snapshot
 
     def clear(self) -> None:
         for _step, lines in self._marks:
@@ -56,6 +57,7 @@ class RateMarks:
         self._marks.clear()
         self._last_rate = None
         self._last_step = None
+        self._frozen = None
 
     def steps(self) -> list[float]:
         """Where the marks are (for tests and the hover readout)."""
@@ -76,6 +78,19 @@ class RateMarks:
             self._mark(float(at[i]), float(previous[i]), float(rates[i]))
         self._last_rate = float(rates[-1])
         self._last_step = float(steps[-1])
+
+    def follow_frozen(self, step: int, frozen: np.ndarray, names: Sequence[str]) -> None:
+        """Mark a change of the frozen set between two snapshots of a run (a freeze sends no
+        new run: the marks of earlier ones come from its list of changes, add_edits)."""
+        now = frozenset(frozen.tolist())
+        before, self._frozen = self._frozen, now
+        if before is None or before == now:
+            return  # (the first snapshot of a run sets what is frozen)
+        for kind, idx in (("freeze", now - before), ("unfreeze", before - now)):
+            if idx:
+                change = {"step": step, "kind": kind, "names": [names[i] for i in sorted(idx)]}
+                label, tip = edit_words(change)
+                self._add(float(step), label, f"{tip} at step {step:,}")
 
     def add_edits(self, changes: Sequence[dict]) -> None:
         """Mark the hand edits and freezes of a run's list of changes (gdsim.engine.time_travel)."""
