@@ -105,6 +105,12 @@ def _builtin_keys(name: str) -> tuple[str, ...]:
 
 def _not_for_builtin(name: str, key: str) -> str | None:
     """Why a key of a built-in set does not apply to `name` (None when it is foreign anyway)."""
+    if key == "features":
+        inputs = SHIPPED_DATASETS[name].inputs if name in SHIPPED_DATASETS else 1
+        return (
+            f"not used with '{name}': it has {inputs} input{'' if inputs == 1 else 's'}, and "
+            f"input features are made from 2 ({_FEATURE_DATA})"
+        )
     if name in SHIPPED_DATASETS:
         shape = SHIPPED_DATASETS[name]
         return {
@@ -112,12 +118,6 @@ def _not_for_builtin(name: str, key: str) -> str | None:
             "noise": f"not used with '{name}': real data brings its own noise",
             "classes": f"not used with '{name}': it has its own {shape.classes} classes",
         }.get(key)
-    if key == "features":
-        inputs = SHIPPED_DATASETS[name].inputs if name in SHIPPED_DATASETS else 1
-        return (
-            f"not used with '{name}': it has {inputs} input{'' if inputs == 1 else 's'}, and "
-            f"input features are made from 2 ({_FEATURE_DATA})"
-        )
     if key == "classes":
         return f"not used with '{name}': it has numbers to predict, not classes"
     return None
