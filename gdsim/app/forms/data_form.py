@@ -204,6 +204,15 @@ class DataForm(Section):
             grid.addWidget(button, i // FEATURE_COLUMNS, i % FEATURE_COLUMNS)
             self.feature_buttons[name] = button
         set_tip(self.features_box, tips.FIELDS["data.features"])
+        # on = filled with the highlight colour, off = an outline: plain in both themes (the
+        # sheet is on this box of buttons only; the theme sets it again on a switch)
+        self.features_box.setStyleSheet(
+            "QToolButton { padding: 2px 6px; border: 1px solid palette(mid); border-radius: 4px;"
+            " background: palette(base); color: palette(text); }"
+            " QToolButton:hover { border-color: palette(highlight); }"
+            " QToolButton:checked { background: palette(highlight);"
+            " color: palette(highlighted-text); border-color: palette(highlight); }"
+        )
         column.addWidget(self.features_box)
         self.standardize_check = QCheckBox("Standardize inputs")
         self.standardize_check.setObjectName("standardizeCheck")
