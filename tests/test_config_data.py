@@ -308,3 +308,17 @@ def test_dataconfig_stays_positional_compatible():
 def test_features_at_the_top_level_point_into_data():
     err = error({**CIRCLE_FEATURES, "features": ["x1^2"]})
     assert err.key == "features" and "did you mean 'data.features'?" in str(err)
+
+
+def test_with_features_changes_the_inputs_too():
+    cfg = config_from_dict(CIRCLE_FEATURES).with_features(["x1", "x2", "x1*x2"])
+    assert cfg.data.features == ("x1", "x2", "x1*x2") and cfg.network.inputs == 3
+    back = cfg.with_features(("x1", "x2"))
+    assert back.network.inputs == 2 and "features" not in config_to_dict(back)["data"]
+    with pytest.raises(ConfigError) as info:
+        cfg.with_features([])
+    assert info.value.key == "data.features"
+    sine = config_from_dict({**net(1, (1, "linear"), loss="mse"), "data": {"name": "sine"}})
+    with pytest.raises(ConfigError) as info:
+        sine.with_features(["x1^2"])
+    assert info.value.key == "data.features" and "'sine'" in str(info.value)
