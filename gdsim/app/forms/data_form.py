@@ -72,7 +72,17 @@ from gdsim.config.names import DEFAULT_FEATURES, INPUT_FEATURES
 from gdsim.engine.features import FEATURES
 from gdsim.errors import DataError
 
-FEATURE_COLUMNS = 4  # toggles a line in the Inputs row
+# Where each toggle sits in the Inputs row: the inputs, the squares and product, the sines
+# (three short lines keep the form within the dock's width)
+FEATURE_GRID = {
+    "x1": (0, 0),
+    "x2": (0, 1),
+    "x1^2": (1, 0),
+    "x2^2": (1, 1),
+    "x1*x2": (1, 2),
+    "sin(x1)": (2, 0),
+    "sin(x2)": (2, 1),
+}
 
 FileChooser = Callable[[QWidget, str, str], str]
 
@@ -192,7 +202,7 @@ class DataForm(Section):
         grid.setVerticalSpacing(4)
         self._features: tuple[str, ...] = DEFAULT_FEATURES
         self.feature_buttons: dict[str, QToolButton] = {}
-        for i, name in enumerate(INPUT_FEATURES):
+        for name in INPUT_FEATURES:
             button = QToolButton()
             button.setText(FEATURES[name].label)
             button.setCheckable(True)
@@ -201,7 +211,7 @@ class DataForm(Section):
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             set_tip(button, tips.FEATURE_TIPS[name])
             button.toggled.connect(lambda on, name=name: self._feature_toggled(name, on))
-            grid.addWidget(button, i // FEATURE_COLUMNS, i % FEATURE_COLUMNS)
+            grid.addWidget(button, *FEATURE_GRID[name])
             self.feature_buttons[name] = button
         set_tip(self.features_box, tips.FIELDS["data.features"])
         # on = filled with the highlight colour, off = an outline: plain in both themes (the
