@@ -160,3 +160,165 @@ def test_top_level_keys_are_pointed_into_data():
 def test_a_config_built_in_code_with_a_wrong_name_type_is_refused_cleanly():
     with pytest.raises(ConfigError, match="data.name: must be one of"):
         Config().replace(data=DataConfig(name=["digits"]))
+
+
+# ----------------------------------------------------------------------------------------------
+# data.features (#14): the network's inputs computed from 2-D data
+
+CIRCLE_FEATURES = {
+    **net(2, (1, "sigmoid"), loss="bce"),
+    "data": {"name": "circle", "features": ["x1^2", "x2^2"]},
+}
+
+
+def test_features_default_to_the_two_inputs_and_are_not_written():
+    cfg = config_from_dict({})
+    assert cfg.data.features == ("x1", "x2") and not cfg.data.custom_features
+    assert "features" not in config_to_dict(cfg)["data"]
+    explicit = config_from_dict({"data": {"name": "xor", "features": ["x1", "x2"]}})
+    assert explicit == cfg and dumps_config(explicit) == dumps_config(cfg)
+
+
+def test_features_are_read_written_and_read_back():
+    cfg = config_from_dict(CIRCLE_FEATURES)
+    assert cfg.data.features == ("x1^2", "x2^2") and cfg.data.custom_features
+    out = config_to_dict(cfg)
+    assert out["data"]["features"] == ["x1^2", "x2^2"]
+    assert list(out["data"])[-1] == "features"  # a new key at the end of its section
+    assert config_from_dict(json.loads(dumps_config(cfg))) == cfg
+    three = {
+        **net(3, (1, "sigmoid"), loss="bce"),
+        "data": {"name": "xor", "features": ["x1*x2", "sin(x1)", "x2"]},
+    }
+    assert config_from_dict(three).data.features == ("x1*x2", "sin(x1)", "x2")  # order kept
+
+
+def test_a_config_built_in_code_takes_features():
+    base = config_from_dict(CIRCLE_FEATURES)
+    cfg = validate_config(
+        dataclasses.replace(
+            base,
+            data=dataclasses.replace(base.data, features=["x1", "x2", "x1*x2"]),
+            network=dataclasses.replace(base.network, inputs=3),
+        )
+    )
+    assert cfg.data.features == ("x1", "x2", "x1*x2")  # a list becomes a tuple
+    with pytest.raises(ConfigError) as info:
+        base.replace(data=dataclasses.replace(base.data, features=("x1",)))
+    assert info.value.key == "network.inputs"
+
+
+@pytest.mark.parametrize(
+    ("features", "key", "fragment"),
+    [
+        (["x1", "x1^3"], "data.features[1]", "unknown feature 'x1^3'; did you mean 'x1^2'?"),
+        (["x1**2"], "data.features[0]", "did you mean 'x1^2'?"),
+        (["sin x2"], "data.features[0]", "did you mean 'sin(x2)'?"),
+        (
+            ["cos(x1)"],
+            "data.features[0]",
+            "(choose from x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2))",
+        ),
+        (["x1", 2], "data.features[1]", "must be a feature name (a string), got 2"),
+        (["x1", "x2", "x1"], "data.features[2]", "feature 'x1' is listed twice"),
+        ([], "data.features", "must name at least one feature"),
+        ("x1^2", "data.features", "must be an array, got 'x1^2'"),
+        ({"x1": 1}, "data.features", "must be an array"),
+    ],
+)
+def test_feature_refusals_name_the_key(features, key, fragment):
+    err = error({**CIRCLE_FEATURES, "data": {"name": "circle", "features": features}})
+    assert err.key == key and fragment in str(err), str(err)
+    assert str(err).startswith(key + ": ")
+
+
+def test_unknown_feature_message_in_full():
+    err = error({**CIRCLE_FEATURES, "data": {"name": "circle", "features": ["x1", "x2", "x1^3"]}})
+    assert str(err) == (
+        "data.features[2]: unknown feature 'x1^3'; did you mean 'x1^2'? (choose from x1, x2, "
+        "x1^2, x2^2, x1*x2, sin(x1), sin(x2))"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        ("sine", "not used with 'sine': it has 1 input, and input features are made from 2"),
+        ("linear", "it has 1 input"),
+        ("digits", "not used with 'digits': it has 64 inputs"),
+        ("iris", "it has 4 inputs"),
+    ],
+)
+def test_features_need_2d_data(name, fragment):
+    err = error({"data": {"name": name, "features": ["x1"]}})
+    assert err.key == "data.features" and fragment in str(err), str(err)
+    assert "xor, circle, gaussian, spiral, or a CSV file with 2 inputs" in str(err)
+
+
+@pytest.mark.parametrize("name", ["xor", "circle", "gaussian", "spiral"])
+def test_every_2d_set_takes_features(name):
+    cfg = config_from_dict(
+        {**net(1, (1, "sigmoid"), loss="bce"), "data": {"name": name, "features": ["x1*x2"]}}
+    )
+    assert cfg.data.features == ("x1*x2",)
+
+
+def test_network_inputs_must_equal_the_number_of_features():
+    err = error({**CIRCLE_FEATURES, "data": {"name": "circle", "features": ["x1^2", "x2^2", "x1"]}})
+    assert err.key == "network.inputs"
+    assert str(err) == (
+        "network.inputs: data.features gives the network 3 inputs (x1^2, x2^2, x1), got 2"
+    )
+    err = error({**net(2, (1, "sigmoid"), loss="bce"), "data": {"features": ["x1*x2"]}})
+    assert str(err) == "network.inputs: data.features gives the network 1 input (x1*x2), got 2"
+
+
+def csv_data(inputs, **extra):
+    return {"source": "csv", "path": "d.csv", "inputs": inputs, "targets": ["y"], **extra}
+
+
+def test_csv_features_need_two_input_columns():
+    ok = config_from_dict(
+        {**net(1, (1, "sigmoid"), loss="bce"), "data": csv_data(["a", "b"], features=["x1*x2"])}
+    )
+    assert ok.data.features == ("x1*x2",)
+    assert config_to_dict(ok)["data"]["features"] == ["x1*x2"]
+    err = error(
+        {**net(1, (1, "sigmoid"), loss="bce"), "data": csv_data(["a", "b", "c"], features=["x1"])}
+    )
+    assert err.key == "data.features"
+    assert str(err) == (
+        "data.features: input features are made from 2 inputs (x1, x2), but data.inputs names "
+        "3 (a, b, c)"
+    )
+    err = error({**net(1, (1, "sigmoid"), loss="bce"), "data": csv_data(["a"], features=["x1"])})
+    assert err.key == "data.features" and "names 1 (a)" in str(err)
+
+
+def test_a_features_typo_at_the_top_level_or_in_data():
+    err = error({**CIRCLE_FEATURES, "data": {"name": "circle", "feature": ["x1^2"]}})
+    assert err.key == "data.feature" and "did you mean 'features'?" in str(err)
+
+
+def test_dataconfig_stays_positional_compatible():
+    data = DataConfig("builtin", "circle", 100, 0.2, 0.1, 3)
+    assert data.features == ("x1", "x2") and data.standardize is False
+
+
+def test_features_at_the_top_level_point_into_data():
+    err = error({**CIRCLE_FEATURES, "features": ["x1^2"]})
+    assert err.key == "features" and "did you mean 'data.features'?" in str(err)
+
+
+def test_with_features_changes_the_inputs_too():
+    cfg = config_from_dict(CIRCLE_FEATURES).with_features(["x1", "x2", "x1*x2"])
+    assert cfg.data.features == ("x1", "x2", "x1*x2") and cfg.network.inputs == 3
+    back = cfg.with_features(("x1", "x2"))
+    assert back.network.inputs == 2 and "features" not in config_to_dict(back)["data"]
+    with pytest.raises(ConfigError) as info:
+        cfg.with_features([])
+    assert info.value.key == "data.features"
+    sine = config_from_dict({**net(1, (1, "linear"), loss="mse"), "data": {"name": "sine"}})
+    with pytest.raises(ConfigError) as info:
+        sine.with_features(["x1^2"])
+    assert info.value.key == "data.features" and "'sine'" in str(info.value)

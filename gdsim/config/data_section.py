@@ -13,6 +13,9 @@ from gdsim.config.errors import config_error, show_value
 from gdsim.config.names import (
     BUILTIN_DATASETS,
     DATA_SOURCES,
+    DEFAULT_FEATURES,
+    FEATURE_ALIASES,
+    INPUT_FEATURES,
     MAX_GENERATED_CLASSES,
     MAX_INPUTS,
     MAX_NOISE,
@@ -23,6 +26,7 @@ from gdsim.config.names import (
     MIN_CLASSES,
     MIN_SAMPLES,
     MULTI_CLASS_DATASETS,
+    PLANE_DATASETS,
     SHIPPED_DATASETS,
     TWO_CLASS_DATASETS,
 )
@@ -38,6 +42,7 @@ from gdsim.config.readers import (
     read_string,
 )
 from gdsim.config.sections import DataConfig, NetworkConfig
+from gdsim.errors import closest
 
 _BUILTIN_DATA_KEYS = (
     "source",
@@ -48,8 +53,19 @@ _BUILTIN_DATA_KEYS = (
     "test_fraction",
     "seed",
     "standardize",
+    "features",
 )
-_CSV_DATA_KEYS = ("source", "path", "inputs", "targets", "test_fraction", "seed", "standardize")
+_CSV_DATA_KEYS = (
+    "source",
+    "path",
+    "inputs",
+    "targets",
+    "test_fraction",
+    "seed",
+    "standardize",
+    "features",
+)
+_FEATURE_DATA = "xor, circle, gaussian, spiral, or a CSV file with 2 inputs"
 
 
 def _columns(obj: Mapping[str, Any], key: str, most: int) -> tuple[str, ...]:
@@ -79,14 +95,22 @@ def _builtin_keys(name: str) -> tuple[str, ...]:
     """The data keys a built-in set takes: a shipped one has its own samples, noise and
     classes; only the generators with classes take data.classes (xor and circle accept 2)."""
     if name in SHIPPED_DATASETS:
-        return tuple(k for k in _BUILTIN_DATA_KEYS if k not in ("samples", "noise", "classes"))
-    if name in MULTI_CLASS_DATASETS or name in TWO_CLASS_DATASETS:
+        return tuple(
+            k for k in _BUILTIN_DATA_KEYS if k not in ("samples", "noise", "classes", "features")
+        )
+    if name in PLANE_DATASETS:
         return _BUILTIN_DATA_KEYS
-    return tuple(k for k in _BUILTIN_DATA_KEYS if k != "classes")
+    return tuple(k for k in _BUILTIN_DATA_KEYS if k not in ("classes", "features"))
 
 
 def _not_for_builtin(name: str, key: str) -> str | None:
     """Why a key of a built-in set does not apply to `name` (None when it is foreign anyway)."""
+    if key == "features":
+        inputs = SHIPPED_DATASETS[name].inputs if name in SHIPPED_DATASETS else 1
+        return (
+            f"not used with '{name}': it has {inputs} input{'' if inputs == 1 else 's'}, and "
+            f"input features are made from 2 ({_FEATURE_DATA})"
+        )
     if name in SHIPPED_DATASETS:
         shape = SHIPPED_DATASETS[name]
         return {
@@ -97,6 +121,32 @@ def _not_for_builtin(name: str, key: str) -> str | None:
     if key == "classes":
         return f"not used with '{name}': it has numbers to predict, not classes"
     return None
+
+
+def read_features(value: Any, path: str = "data.features") -> tuple[str, ...]:
+    """A checked list of input features (at least one, each once, from INPUT_FEATURES)."""
+    raw = read_array(value, path)
+    if not raw:
+        raise config_error(
+            path, f"must name at least one feature (choose from {', '.join(INPUT_FEATURES)})"
+        )
+    names: list[str] = []
+    for i, item in enumerate(raw):
+        key = f"{path}[{i}]"
+        if not isinstance(item, str):
+            raise config_error(key, f"must be a feature name (a string), got {show_value(item)}")
+        if item not in INPUT_FEATURES:
+            guess = closest(item, INPUT_FEATURES, FEATURE_ALIASES)
+            hint = f"; did you mean '{guess}'?" if guess else ""
+            raise config_error(
+                key,
+                f"unknown feature {show_value(item)}{hint} (choose from "
+                f"{', '.join(INPUT_FEATURES)})",
+            )
+        if item in names:
+            raise config_error(key, f"feature {show_value(item)} is listed twice")
+        names.append(item)
+    return tuple(names)
 
 
 def read_data(value: Any) -> DataConfig:
@@ -131,6 +181,7 @@ def read_data(value: Any) -> DataConfig:
     )
     seed = read_int(value, path, "seed", DataConfig.seed, ge=0, le=MAX_SEED)
     standardize = read_bool(value, path, "standardize", DataConfig.standardize)
+    features = read_features(value["features"]) if "features" in value else DEFAULT_FEATURES
     if source == "builtin":
         samples, noise, classes = DataConfig.samples, DataConfig.noise, DataConfig.classes
         if name not in SHIPPED_DATASETS:
@@ -162,6 +213,7 @@ def read_data(value: Any) -> DataConfig:
             seed,
             classes=classes,
             standardize=standardize,
+            features=features,
         )
     data_file = read_string(value, path, "path")
     if "\0" in data_file:  # (JSON can carry one; no file name can hold it)
@@ -174,6 +226,12 @@ def read_data(value: Any) -> DataConfig:
             raise config_error(
                 f"data.targets[{i}]", f"column {show_value(column)} is also one of data.inputs"
             )
+    if "features" in value and len(inputs) != 2:
+        raise config_error(
+            "data.features",
+            f"input features are made from 2 inputs (x1, x2), but data.inputs names "
+            f"{len(inputs):,} ({', '.join(inputs[:4])}{', ...' if len(inputs) > 4 else ''})",
+        )
     return DataConfig(
         "csv",
         test_fraction=test_fraction,
@@ -182,12 +240,20 @@ def read_data(value: Any) -> DataConfig:
         inputs=inputs,
         targets=targets,
         standardize=standardize,
+        features=features,
     )
 
 
 def check_data_fit(network: NetworkConfig, loss: str, data: DataConfig) -> None:
     """What a built-in set fixes about the network: a shipped set's inputs, and for K > 2
     classes, K softmax outputs trained with cross_entropy (a CSV file's are checked once read)."""
+    if data.custom_features and network.inputs != len(data.features):
+        n = len(data.features)
+        raise config_error(
+            "network.inputs",
+            f"data.features gives the network {n} input{'' if n == 1 else 's'} "
+            f"({', '.join(data.features)}), got {network.inputs}",
+        )
     if data.shipped:
         want = SHIPPED_DATASETS[data.name].inputs
         if network.inputs != want:

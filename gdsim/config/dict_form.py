@@ -118,6 +118,12 @@ def config_to_dict(cfg: Any) -> dict[str, Any]:
         )
     else:
         out["data"] = {"source": data.source}
+    if isinstance(data, DataConfig) and data.source in ("csv", "builtin") and data.custom_features:
+        # written only when not the default (x1, x2), so other configs keep their form
+        features = data.features
+        out["data"]["features"] = (
+            list(features) if isinstance(features, (list, tuple)) else features
+        )
     out["evaluate_every"] = cfg.evaluate_every
     # Written only when given, so that a config without them keeps its canonical form.
     start_values = getattr(cfg, "start_values", ())

@@ -43,6 +43,23 @@ SHIPPED_DATASETS: dict[str, ShippedShape] = {
 BUILTIN_DATASETS = GENERATED_DATASETS + tuple(SHIPPED_DATASETS)
 MULTI_CLASS_DATASETS = ("gaussian", "spiral")  # the generators that take data.classes
 TWO_CLASS_DATASETS = ("xor", "circle")
+PLANE_DATASETS = TWO_CLASS_DATASETS + MULTI_CLASS_DATASETS  # the generated sets with 2 inputs
+# data.features: what the network gets from 2-D data (x1, x2), computed by
+# gdsim.engine.features; the default is the two inputs themselves
+INPUT_FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
+DEFAULT_FEATURES = ("x1", "x2")
+# Other spellings of features, for the did-you-mean hint (keys lower case).
+FEATURE_ALIASES = {
+    **{f"x{i}**2": f"x{i}^2" for i in (1, 2)},
+    **{f"x{i}\u00b2": f"x{i}^2" for i in (1, 2)},
+    **{f"x{i}*x{i}": f"x{i}^2" for i in (1, 2)},
+    **{f"sin x{i}": f"sin(x{i})" for i in (1, 2)},
+    **{f"sinx{i}": f"sin(x{i})" for i in (1, 2)},
+    **{f"sin_x{i}": f"sin(x{i})" for i in (1, 2)},
+    "x1x2": "x1*x2",
+    "x1\u00b7x2": "x1*x2",
+    "x2*x1": "x1*x2",
+}
 FUNCTION_NAMES = FUNCTIONS  # the formula language owns them; not usable as parameter names
 
 # Hyperparameters of each optimizer (the only keys its "optimizer" object may hold besides

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gdsim.config.data_section import read_features
 from gdsim.config.dict_form import config_to_dict
 from gdsim.config.errors import config_error, show_value
 from gdsim.config.names import OPTIMIZER_DEFAULTS, SCALED_INIT_SCHEMES
@@ -86,6 +87,16 @@ class Config:
     def replace(self, **changes: Any) -> Config:
         """A copy with ``changes`` applied (``dataclasses.replace``), validated like a file."""
         return validate_config(dataclasses.replace(self, **changes))
+
+    def with_features(self, features: Any) -> Config:
+        """A copy whose ``data.features`` are `features` and whose network has one input per
+        feature (what a toggle of the Data form or the diagram's input column changes),
+        validated: data that are not 2-D refuse features other than the default."""
+        features = read_features(list(features) if isinstance(features, tuple) else features)
+        return self.replace(
+            data=dataclasses.replace(self.data, features=features),
+            network=dataclasses.replace(self.network, inputs=len(features)),
+        )
 
     def parameter_names(self) -> tuple[str, ...]:
         """Function mode: the parameter names in order."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from gdsim.config.errors import config_error, unknown_value
 from gdsim.config.names import (
+    DEFAULT_FEATURES,
     MULTI_CLASS_DATASETS,
     OPTIMIZER_DEFAULTS,
     OPTIMIZERS,
@@ -94,7 +95,10 @@ class DataConfig:
     """A built-in data set (name, samples, noise, classes) or a CSV file (path, inputs,
     targets). ``classes`` applies to gaussian and spiral only; samples and noise to the
     generated sets only (digits and iris are real data of a fixed size). ``standardize`` shifts
-    and scales every input by the training set's mean and standard deviation (any source)."""
+    and scales every input by the training set's mean and standard deviation (any source).
+    ``features`` (2-D data only: xor, circle, gaussian, spiral, a CSV file with 2 inputs) are
+    the network's inputs computed from the two (x1, x2), e.g. ``("x1^2", "x2^2")``; the
+    default is the two inputs themselves (see :mod:`gdsim.engine.features`)."""
 
     source: str = "builtin"
     name: str = "xor"
@@ -107,6 +111,17 @@ class DataConfig:
     targets: tuple[str, ...] = ()
     classes: int = 2
     standardize: bool = False
+    features: tuple[str, ...] = DEFAULT_FEATURES
+
+    @property
+    def custom_features(self) -> bool:
+        """True when ``features`` is not the default (x1, x2): they are then computed, checked
+        and saved."""
+        return (
+            tuple(self.features) != DEFAULT_FEATURES
+            if isinstance(self.features, (list, tuple))
+            else True
+        )
 
     @property
     def shipped(self) -> bool:

@@ -95,6 +95,7 @@ _TOP_LEVEL_HINTS = {
     "test_fraction": "data.test_fraction",
     "classes": "data.classes",
     "standardize": "data.standardize",
+    "features": "data.features",
     "source": "data.source",
     "path": "data.path",
     "targets": "data.targets",

@@ -24,6 +24,7 @@ import numpy as np
 
 from gdsim.config.names import (
     BUILTIN_DATASETS,
+    DEFAULT_FEATURES,
     MAX_GENERATED_CLASSES,
     MAX_NOISE,
     MAX_SAMPLES,
@@ -34,6 +35,7 @@ from gdsim.config.names import (
     SHIPPED_DATASETS,
     TWO_CLASS_DATASETS,
 )
+from gdsim.engine.features import Plane, feature_labels, transform
 from gdsim.engine.generators import MAKERS
 from gdsim.errors import DataError, closest
 
@@ -71,6 +73,10 @@ class Dataset:
     # each input, so a view can say what it changed (and undo it); None when not standardised
     input_mean: np.ndarray | None = None
     input_scale: np.ndarray | None = None
+    # the input features computed from 2-D data (see gdsim.engine.features) and the raw points
+    # they were computed from; () and None when the inputs are the data's own columns
+    features: tuple[str, ...] = ()
+    plane: Plane | None = None
 
     def __post_init__(self) -> None:
         for field in ("x_train", "y_train", "x_test", "y_test"):
@@ -81,6 +87,7 @@ class Dataset:
         object.__setattr__(self, "input_names", tuple(self.input_names))
         object.__setattr__(self, "target_names", tuple(self.target_names))
         object.__setattr__(self, "class_names", tuple(self.class_names))
+        object.__setattr__(self, "features", tuple(self.features))
         n_in, n_out = len(self.input_names), len(self.target_names)
         for field in ("input_mean", "input_scale"):
             value = getattr(self, field)
@@ -132,6 +139,18 @@ class Dataset:
             (
                 (self.input_mean is None) == (self.input_scale is None),
                 "input_mean and input_scale go together: give both or neither",
+            ),
+            (
+                (self.plane is None) == (not self.features)
+                and (
+                    self.plane is None
+                    or (
+                        len(self.features) == n_in
+                        and self.plane.train.shape == (2, self.x_train.shape[1])
+                        and self.plane.test.shape == (2, self.x_test.shape[1])
+                    )
+                ),
+                "features and plane go together: one feature per input, 2 x samples points",
             ),
         )
         for ok, message in checks:
@@ -254,6 +273,7 @@ def make_builtin(
     seed: int = 1,
     classes: int = 2,
     standardize: bool = False,
+    features: Sequence[str] = DEFAULT_FEATURES,
 ) -> Dataset:
     """Generate a built-in data set.
 
@@ -267,7 +287,8 @@ def make_builtin(
 
     After generation the samples are shuffled with the same generator and round(test_fraction *
     samples) of them become the test set (so training data is shuffled even at test_fraction 0).
-    `standardize`: see :func:`standardized`. The name is matched case-insensitively. digits and
+    `features`, `standardize`: see :func:`with_features`, :func:`standardized` (in that order).
+    The name is matched case-insensitively. digits and
     iris are real data read from shipped files: see :func:`gdsim.engine.shipped.shipped_dataset`.
     """
     if not isinstance(name, str):
@@ -317,6 +338,7 @@ def make_builtin(
         n_classes=classes if classification else 0,
         name=key,
     )
+    data = with_features(data, features)
     return standardized(data) if standardize else data
 
 
@@ -375,6 +397,28 @@ def standardized(data: Dataset) -> Dataset:
     )
 
 
+def with_features(data: Dataset, features: Sequence[str]) -> Dataset:
+    """`data` (2 raw inputs, not standardised) with the input `features` computed from them
+    (:mod:`gdsim.engine.features`), named in the data's input names (``x1^2``; a CSV file's
+    ``a^2``); the raw points are kept as `plane`. The default (x1, x2) returns `data` itself."""
+    features = tuple(features)
+    if features == DEFAULT_FEATURES:
+        return data
+    if data.n_inputs != 2 or data.plane is not None or data.input_mean is not None:
+        raise DataError(
+            f"input features are made from 2 raw inputs (x1, x2); '{data.name}' has "
+            f"{data.n_inputs} input(s) ({', '.join(data.input_names)})"
+        )
+    return dataclasses.replace(
+        data,
+        x_train=transform(features, data.x_train),
+        x_test=transform(features, data.x_test),
+        input_names=feature_labels(features, data.input_names),
+        features=features,
+        plane=Plane(tuple(data.input_names), data.x_train, data.x_test),
+    )
+
+
 # --------------------------------------------------------------------------- named columns
 
 
@@ -397,6 +441,7 @@ def from_columns(
     seed: int = 1,
     fname: str = "data",
     standardize: bool = False,
+    features: Sequence[str] = DEFAULT_FEATURES,
 ) -> Dataset:
     """A Dataset of named columns: `data` holds the input rows, then the target rows (features
     x samples), as :func:`gdsim.io.data_csv.read_csv_columns` reads them from a file named `fname`.
@@ -408,7 +453,7 @@ def from_columns(
     Task heuristic: "classification" with n_classes = K when there is exactly one target column
     and its values are exactly the integers 0, 1, ..., K-1 (each present at least once, written
     e.g. as 1 or 1.0) with 2 <= K <= 20; otherwise "regression" with n_classes 0.
-    `standardize`: see :func:`standardized`.
+    `features` (2 input columns), `standardize`: see :func:`with_features`, :func:`standardized`.
     """
     test_fraction, seed = check_split_settings(test_fraction, seed)
     data = np.asarray(data, dtype=np.float64)
@@ -435,4 +480,5 @@ def from_columns(
         n_classes=k,
         name=fname,
     )
+    data = with_features(data, features)
     return standardized(data) if standardize else data

@@ -85,6 +85,7 @@ def builtin_dataset(config: Config) -> Dataset:
         seed=data.seed,
         classes=data.class_count() or 2,  # a kept value of a set without classes counts not
         standardize=data.standardize,
+        features=data.features,
     )
 
 

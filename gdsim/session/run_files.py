@@ -30,7 +30,12 @@ from gdsim.config import (
 )
 from gdsim.config.files import config_for_folder
 from gdsim.config.memory import check_run_size, parameter_count
-from gdsim.config.names import MAX_DATA_FILE_BYTES, MAX_DATA_MEMORY, MAX_DATA_ROWS
+from gdsim.config.names import (
+    DEFAULT_FEATURES,
+    MAX_DATA_FILE_BYTES,
+    MAX_DATA_MEMORY,
+    MAX_DATA_ROWS,
+)
 from gdsim.engine.datasets import Dataset, check_split_settings, from_columns
 from gdsim.engine.objectives import builtin_dataset
 from gdsim.engine.shipped import SHIPPED, shipped_dataset
@@ -50,11 +55,13 @@ def load_csv(
     test_fraction: float = 0.0,
     seed: int = 1,
     standardize: bool = False,
+    features: Sequence[str] = DEFAULT_FEATURES,
 ) -> Dataset:
     """Named columns of a CSV file as a Dataset (file format: :mod:`gdsim.io.data_csv`; split,
-    task and standardisation: :func:`gdsim.engine.datasets.from_columns`). Every problem raises
-    DataError, also a file that is not a regular file, over MAX_DATA_FILE_BYTES, with more than
-    MAX_DATA_ROWS rows, or whose chosen columns would take more than MAX_DATA_MEMORY."""
+    task, input features and standardisation: :func:`gdsim.engine.datasets.from_columns`).
+    Every problem raises DataError, also a file that is not a regular file, over
+    MAX_DATA_FILE_BYTES, with more than MAX_DATA_ROWS rows, or whose chosen columns would take
+    more than MAX_DATA_MEMORY."""
     input_cols, target_cols = choose_columns(inputs, targets)
     test_fraction, seed = check_split_settings(test_fraction, seed)
     fname, data = read_csv_columns(
@@ -64,7 +71,9 @@ def load_csv(
         max_rows=MAX_DATA_ROWS,
         max_kept_bytes=MAX_DATA_MEMORY,
     )
-    return from_columns(data, input_cols, target_cols, test_fraction, seed, fname, standardize)
+    return from_columns(
+        data, input_cols, target_cols, test_fraction, seed, fname, standardize, features
+    )
 
 
 def shipped_path(name: str) -> Path:
@@ -107,6 +116,7 @@ def load_dataset(config: Config) -> Dataset:
             test_fraction=data.test_fraction,
             seed=data.seed,
             standardize=data.standardize,
+            features=data.features,
         )
     if data.shipped:
         return load_shipped(data.name, data.test_fraction, data.seed, data.standardize)

@@ -3,6 +3,14 @@
 Every view gets its own NetworkObjective (its own parameter and work buffers) but they share the
 data: it is loaded once per data settings (and, for a CSV file, per file version), so a reset or
 a new run on the same data reads nothing again. No Qt here.
+
+A view that draws the input plane (the prediction map) draws the samples at
+:func:`plane_points` and feeds the network :func:`plane_inputs` of its grid: with input
+features (``data.features``, e.g. x1^2 and x2^2) the plane is the raw (x1, x2) and the network
+gets the features computed from it; without them both are the data's two inputs as they are::
+
+    train_xy, test_xy, (name1, name2) = plane_points(data)  # instead of data.x_train, ...
+    out = net.predict(plane_inputs(data, grid_points))  # instead of net.predict(grid)
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ import os
 
 from gdsim.config import Config, DataConfig
 from gdsim.engine.datasets import Dataset
+from gdsim.engine.features import has_plane, plane_inputs, plane_points
 from gdsim.engine.objectives import NetworkObjective
 from gdsim.session.run_files import load_dataset, needs_files
 
@@ -57,3 +66,13 @@ def run_model(config: Config, dataset: Dataset | None = None) -> NetworkObjectiv
     """A fresh network for `config` on its data, with the targets the trainer uses
     (one-hot classes for cross-entropy). Raises what the trainer would for a mismatch."""
     return NetworkObjective(config, run_data(config) if dataset is None else dataset)
+
+
+__all__ = [
+    "has_plane",
+    "plane_inputs",
+    "plane_points",
+    "reads_a_file",
+    "run_data",
+    "run_model",
+]

@@ -1,5 +1,10 @@
 """The data source: a built-in data set (generated, or real data shipped with gdsim) or columns
-of a CSV file, and whether the inputs are standardised.
+of a CSV file, the input features of 2-D data, and whether the inputs are standardised.
+
+The "Inputs" row holds one toggle per input feature (x1, x2, x1\u00b2, ...; ``data.features``)
+for 2-D data: toggling one changes the network's inputs too (reported like another data set,
+so a run with unexported steps is only discarded if the user agrees); the last one on cannot be
+turned off (``refused`` says why).
 
 Choosing a CSV file goes: "Choose CSV..." -> ``file_chooser`` (a QFileDialog by default;
 replace the attribute to script it) -> :class:`CsvColumnsDialog`, opened window-modal with
@@ -20,16 +25,26 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from gdsim.app.forms import tips
 from gdsim.app.forms.csv_dialog import CsvColumnsDialog
-from gdsim.app.forms.shape import DataShape, builtin_shape, csv_shape, describe
+from gdsim.app.forms.shape import (
+    DataShape,
+    builtin_shape,
+    csv_shape,
+    describe,
+    with_features,
+)
 from gdsim.app.forms.widgets import (
     IntSpinBox,
     NumberSpinBox,
@@ -53,7 +68,21 @@ from gdsim.config import (
     SHIPPED_DATASETS,
     Config,
 )
+from gdsim.config.names import DEFAULT_FEATURES, INPUT_FEATURES
+from gdsim.engine.features import FEATURES
 from gdsim.errors import DataError
+
+# Where each toggle sits in the Inputs row: the inputs, the squares and product, the sines
+# (three short lines keep the form within the dock's width)
+FEATURE_GRID = {
+    "x1": (0, 0),
+    "x2": (0, 1),
+    "x1^2": (1, 0),
+    "x2^2": (1, 1),
+    "x1*x2": (1, 2),
+    "sin(x1)": (2, 0),
+    "sin(x2)": (2, 1),
+}
 
 FileChooser = Callable[[QWidget, str, str], str]
 
@@ -160,9 +189,46 @@ class DataForm(Section):
         add_row(form, "Data seed", self.seed_spin, tips.FIELDS["data.seed"])
         self.watch(self.seed_spin)
 
+        # Inputs: the feature toggles (2-D data only) above the standardisation check box
+        inputs = QWidget()
+        column = QVBoxLayout(inputs)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(6)
+        self.features_box = QWidget()
+        self.features_box.setObjectName("featureToggles")
+        grid = QGridLayout(self.features_box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(4)
+        grid.setVerticalSpacing(4)
+        self._features: tuple[str, ...] = DEFAULT_FEATURES
+        self.feature_buttons: dict[str, QToolButton] = {}
+        for name in INPUT_FEATURES:
+            button = QToolButton()
+            button.setText(FEATURES[name].label)
+            button.setCheckable(True)
+            button.setObjectName(f"feature:{name}")
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            set_tip(button, tips.FEATURE_TIPS[name])
+            button.toggled.connect(lambda on, name=name: self._feature_toggled(name, on))
+            grid.addWidget(button, *FEATURE_GRID[name])
+            self.feature_buttons[name] = button
+        set_tip(self.features_box, tips.FIELDS["data.features"])
+        # on = filled with the highlight colour, off = an outline: plain in both themes (the
+        # sheet is on this box of buttons only; the theme sets it again on a switch)
+        self.features_box.setStyleSheet(
+            "QToolButton { padding: 2px 6px; border: 1px solid palette(mid); border-radius: 4px;"
+            " background: palette(base); color: palette(text); }"
+            " QToolButton:hover { border-color: palette(highlight); }"
+            " QToolButton:checked { background: palette(highlight);"
+            " color: palette(highlighted-text); border-color: palette(highlight); }"
+        )
+        column.addWidget(self.features_box)
         self.standardize_check = QCheckBox("Standardize inputs")
         self.standardize_check.setObjectName("standardizeCheck")
-        add_row(form, "Inputs", self.standardize_check, tips.FIELDS["data.standardize"])
+        set_tip(self.standardize_check, tips.FIELDS["data.standardize"])
+        column.addWidget(self.standardize_check)
+        add_row(form, "Inputs", inputs, tips.FIELDS["data.features"])
         self.watch(self.standardize_check)
         self.standardize_check.toggled.connect(self._refresh)
 
@@ -179,6 +245,7 @@ class DataForm(Section):
         self.register("data.noise", self.noise_spin, "Noise")
         self.register("data.classes", self.classes_spin, "Classes")
         self.register("data.standardize", self.standardize_check, "Standardize inputs")
+        self.register("data.features", self.features_box, "Inputs")
         self.register("data.test_fraction", self.test_fraction_spin, "Test fraction")
         self.register("data.seed", self.seed_spin, "Data seed")
         self.register("data.path", self.choose_button, "CSV file")
@@ -191,10 +258,23 @@ class DataForm(Section):
     def source(self) -> str:
         return self.source_combo.currentData()
 
-    def shape(self) -> DataShape:
+    def data_shape(self) -> DataShape:
+        """The data's own columns (before input features)."""
         if self.source() == "csv":
             return csv_shape(self._csv_inputs, self._csv_targets, self._csv_classes)
         return builtin_shape(self.dataset_combo.currentData(), self._classes)
+
+    def shape(self) -> DataShape:
+        """What the network gets: the data's columns, or the input features of 2-D data."""
+        return with_features(self.data_shape(), self.features())
+
+    def takes_features(self) -> bool:
+        """2-D data (a built-in set of points, a CSV file with 2 inputs): features apply."""
+        return self.data_shape().n_inputs == 2
+
+    def features(self) -> tuple[str, ...]:
+        """``data.features`` as the form has them (the default where they do not apply)."""
+        return self._features if self.takes_features() else DEFAULT_FEATURES
 
     def problem(self) -> str:
         """Why the data cannot be used yet ("" when it can): CSV chosen but no file yet."""
@@ -224,6 +304,7 @@ class DataForm(Section):
             self.samples_spin.setValue(data.samples)
             self.noise_spin.setValue(data.noise)
             self._classes = data.classes
+            self._features = tuple(data.features)
             self.standardize_check.setChecked(data.standardize)
             self.test_fraction_spin.setValue(data.test_fraction)
             self.seed_spin.set_seed(data.seed)
@@ -243,6 +324,7 @@ class DataForm(Section):
             path=self._csv_path,
             inputs=self._csv_inputs,
             targets=self._csv_targets,
+            features=self.features(),
         )
         return dataclasses.replace(cfg, data=data)
 
@@ -259,6 +341,27 @@ class DataForm(Section):
         if not self.is_quiet:
             self.shape_changed.emit(self.shape())
             self.edited.emit(True)
+
+    def _feature_toggled(self, name: str, on: bool) -> None:
+        if self.is_quiet:
+            return
+        chosen = set(self._features)
+        if on:
+            chosen.add(name)
+        elif chosen == {name}:
+            button = self.feature_buttons[name]
+            with self.quiet():
+                button.setChecked(True)  # the last one stays on
+            self.refused.emit(
+                f"Inputs: {FEATURES[name].label} is the only input left; the network needs at "
+                "least one, so turn another on first.",
+                self.features_box,
+            )
+            return
+        else:
+            chosen.discard(name)
+        self._features = tuple(f for f in INPUT_FEATURES if f in chosen)
+        self._dataset_picked()  # the network's inputs change: a data change
 
     def _classes_picked(self, value: int) -> None:
         if self.classes_spin.isEnabled():
@@ -368,6 +471,10 @@ class DataForm(Section):
             )
             self.file_label.setText(f"<b>{html.escape(path.name)}</b>{cols}")
             self.file_label.setToolTip(str(path))
+        self.features_box.setVisible(self.takes_features())
+        with self.quiet():
+            for name, button in self.feature_buttons.items():
+                button.setChecked(name in self._features)
         text = describe(self.shape())
         if self.standardize_check.isChecked():
             text += "; inputs standardised (training mean 0, standard deviation 1)"

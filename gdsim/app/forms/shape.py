@@ -8,11 +8,14 @@ cross_entropy -> softmax with one unit per class, mse -> anything).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gdsim.config import ACTIVATIONS, DataConfig
+from gdsim.config.names import DEFAULT_FEATURES
 from gdsim.engine.datasets import CLASSIFICATION_DATASETS
+from gdsim.engine.features import feature_labels
 from gdsim.engine.shipped import SHIPPED
 
 HIDDEN_ACTIVATIONS = tuple(a for a in ACTIVATIONS if a != "softmax")
@@ -52,6 +55,17 @@ def csv_shape(
     inputs: Sequence[str], targets: Sequence[str], n_classes: int | None = None
 ) -> DataShape:
     return DataShape(len(inputs), len(targets), n_classes, tuple(inputs), tuple(targets))
+
+
+def with_features(shape: DataShape, features: Sequence[str]) -> DataShape:
+    """The shape the network sees when `features` are computed from 2-D data (``shape`` has 2
+    inputs): one input per feature, named in the data's own names (``x1^2``, ``a^2``). Data
+    with another number of inputs, and the default features (x1, x2), keep ``shape``."""
+    features = tuple(features)
+    if shape.n_inputs != 2 or features == DEFAULT_FEATURES or not features:
+        return shape
+    names = feature_labels(features, shape.input_names or DEFAULT_FEATURES)
+    return dataclasses.replace(shape, n_inputs=len(features), input_names=names)
 
 
 def expected_output_units(loss: str, shape: DataShape) -> int | None:

@@ -31,6 +31,12 @@ FIELDS: dict[str, str] = {
     "the training examples' mean and spread (the test examples get the same shift and scale). "
     "Real data needs it: inputs on very different scales (pixels 0–16, centimetres) make "
     "the cost a long narrow valley that one learning rate descends badly.",
+    "data.features": "What the network gets from each point (x1, x2): the coordinates "
+    "themselves, or numbers computed from them such as x1\u00b2. The right features can make "
+    "a problem easy: on circle, x1\u00b2 and x2\u00b2 alone let a network with no hidden layer "
+    "separate the classes. Each one is an input neuron; at least one stays on.",
+    "data.features.last": "At least one input must stay on: the network needs something to "
+    "read. Turn another one on first.",
     "data.test_fraction": "The share of examples held back to test the network on data it never "
     "trained on, e.g. 0.2 = 20\u00a0%. 0 trains on everything, so there is no test cost to "
     "compare.",
@@ -205,6 +211,19 @@ CHOICES: dict[str, str] = {
     "digits": "digits: 1,797 handwritten digits, 8\u00d78 pixels (64 inputs), 10 classes; real "
     "data (UCI, Alpaydin & Kaynak 1998).",
     "iris": "iris: 150 iris flowers, 4 measurements in cm, 3 species; real data (Fisher 1936).",
+}
+
+# The input features (data.features), one tip each.
+FEATURE_TIPS: dict[str, str] = {
+    "x1": "x1: the point's first coordinate, as it is.",
+    "x2": "x2: the point's second coordinate, as it is.",
+    "x1^2": "x1\u00b2 = x1 \u00d7 x1: large far from the middle on either side, so a "
+    "straight line in it is a band or a curve in the plane.",
+    "x2^2": "x2\u00b2 = x2 \u00d7 x2: large far from the middle, above or below.",
+    "x1*x2": "x1\u00b7x2 = x1 \u00d7 x2: positive in the top-right and bottom-left quarters, "
+    "negative in the other two: xor in a single number.",
+    "sin(x1)": "sin x1: the sine of x1 (in radians), a wave along x1.",
+    "sin(x2)": "sin x2: the sine of x2 (in radians), a wave along x2.",
 }
 
 # "linear" is both an activation and a data set: data-set combos look here first.
