@@ -249,8 +249,11 @@ def test_the_cli_starts_the_window_with_the_lesson(qtbot, settings_sandbox, monk
     seen = {}
 
     def fake_exec(_app=None):
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
-        window = windows[-1]
+        windows = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]
+        assert len(windows) == 1
+        window = windows[0]
         seen["title"] = window.lesson_tools.lesson.title if window.lesson_tools.lesson else None
         seen["dock"] = window.lesson_tools.dock().isVisible()
         window.close()

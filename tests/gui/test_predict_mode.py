@@ -144,7 +144,8 @@ def test_the_timeline_hides_the_future_until_the_answer(qtbot, window):
     box.answer_button.click()
     assert window.presenter.shown.step == 6  # the reveal moved the timeline on
     assert not cursor.covering
-    assert all(c not in p.getPlotItem().items for p, c in zip(window.plots._plots, cursor.covers))
+    for plot, cover in zip(window.plots._plots, cursor.covers, strict=True):
+        assert cover not in plot.getPlotItem().items
     assert "Right" in box.verdict.text()
     assert window.presenter.last.step == 20  # (no update was applied)
     # moving the timeline drops an open question and uncovers
