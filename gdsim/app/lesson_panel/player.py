@@ -5,8 +5,6 @@ predict-then-reveal way (the answer first, then exactly one update, then the rea
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QObject
 
 from gdsim.app.lesson_panel.logic import (
@@ -18,9 +16,6 @@ from gdsim.app.lesson_panel.logic import (
 from gdsim.lessonfile import Lesson, PredictQuestion, check_answer, parse_number, render_markup
 from gdsim.session.runstate import Snapshot
 
-if TYPE_CHECKING:
-    from gdsim.app.lesson_panel.tools import LessonTools
-
 __all__ = ["LessonPlayer", "NO_PEEKING"]
 
 NO_PEEKING = "Answer the prediction first: Answer applies the update for you (no peeking)."
@@ -29,7 +24,7 @@ NO_PEEKING = "Answer the prediction first: Answer applies the update for you (no
 class LessonPlayer(QObject):
     """Shows `tools.lesson` step by step in the panel (see the module doc)."""
 
-    def __init__(self, tools: LessonTools):
+    def __init__(self, tools: QObject):  # a gdsim.app.lesson_panel.tools.LessonTools
         super().__init__(tools)
         self._tools = tools
         self.progress: LessonProgress | None = None

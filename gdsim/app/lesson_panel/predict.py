@@ -14,8 +14,6 @@ uncovers it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QObject, QSignalBlocker
 
 from gdsim.app.lesson_panel.logic import (
@@ -26,9 +24,6 @@ from gdsim.app.lesson_panel.logic import (
 )
 from gdsim.lessonfile import PredictQuestion, check_answer, parse_number
 from gdsim.session.runstate import Snapshot
-
-if TYPE_CHECKING:
-    from gdsim.app.lesson_panel.tools import LessonTools
 
 __all__ = ["PredictMode"]
 
@@ -42,7 +37,7 @@ LESSON_NOTE = "The lesson asks this step's prediction above; Answer applies the 
 class PredictMode(QObject):
     """See the module doc. `on` is the Training menu's checkable action."""
 
-    def __init__(self, tools: LessonTools):
+    def __init__(self, tools: QObject):  # a gdsim.app.lesson_panel.tools.LessonTools
         super().__init__(tools)
         self._tools = tools
         self.on = False
