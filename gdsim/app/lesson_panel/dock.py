@@ -66,6 +66,12 @@ class LessonDock(QDockWidget):
         self.intro = text_label("lessonIntro")
         self.step_label = QLabel()
         self.step_label.setObjectName("lessonStepLabel")
+        bold = self.step_label.font()
+        bold.setBold(True)
+        self.step_label.setFont(bold)
+        self.rule = QFrame()
+        self.rule.setFrameShape(QFrame.Shape.HLine)
+        self.rule.setFrameShadow(QFrame.Shadow.Sunken)
         self.instruction = text_label("lessonInstruction")
         self.question = QuestionBox("lesson")
         self.explanation = text_label("lessonExplanation")
@@ -94,7 +100,7 @@ class LessonDock(QDockWidget):
         lesson = QVBoxLayout(self.lesson_box)
         lesson.setContentsMargins(0, 0, 0, 0)
         lesson.setSpacing(8)
-        for widget in (self.intro, self.step_label, self.instruction, self.question):
+        for widget in (self.intro, self.rule, self.step_label, self.instruction, self.question):
             lesson.addWidget(widget)
         lesson.addWidget(self.explanation)
         lesson.addWidget(self.waiting)

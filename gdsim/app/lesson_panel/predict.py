@@ -75,7 +75,8 @@ class PredictMode(QObject):
         tools = self._tools
         if tools.dock_made() or self.on:
             dock = tools.dock()
-            dock.predict_box.setVisible(self.on)
+            # (a lesson's own predict step asks in the lesson: the box is for the learner's)
+            dock.predict_box.setVisible(self.on and self._user_on)
             if tools.lesson is None:
                 dock.show_header("Predict mode")
                 dock.setWindowTitle("Predict mode")

@@ -110,8 +110,9 @@ class QuestionBox(QWidget):
 
     def set_open(self, on: bool) -> None:
         """Whether an answer can still be given."""
-        for button in self.buttons:
-            button.setEnabled(on)
+        for button in self.buttons:  # (not disabled: the choice stays easy to read)
+            button.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, not on)
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus if on else Qt.FocusPolicy.NoFocus)
         self.number_edit.setReadOnly(not on)
         self.answer_button.setEnabled(on)
 
