@@ -80,6 +80,7 @@ class PredictMode(QObject):
             if tools.lesson is None:
                 dock.show_header("Predict mode")
                 dock.setWindowTitle("Predict mode")
+            dock.predict_box.setTitle("" if tools.lesson is None else "Predict mode")
             dock.predict_note.setText(LESSON_NOTE if self._auto else NOTE)
             self.fill_parameters()
             self.update_timeline_button()

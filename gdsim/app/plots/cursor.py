@@ -6,8 +6,9 @@ curves keep growing to its right.
 
 For "hide the future, predict, reveal" (predict mode on the timeline) the cursor can also
 cover everything right of it: one opaque rectangle per plot, in that plot's background colour,
-above the curves and their dots. It is a single item per plot that only moves with the
-cursor, so covering costs nothing while the curves grow.
+above the curves and their dots. It is a single item per plot that reaches just past the
+plot's visible right edge (moved when the view pans or zooms: a rectangle a trillion steps wide
+is not drawn at all), so covering costs nothing while the curves grow.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from gdsim.app import theme
 
 __all__ = ["StepCursor"]
 
-_FAR = 1e15  # the cover's right edge: beyond any run's last step
 _COVER_Z = 60  # above the curves (0) and their now-dots (50), below the hover dots (90)
 _LINE_Z = 70  # the line stays visible on the cover's edge
 
@@ -39,12 +39,13 @@ class StepCursor:
             line = pg.InfiniteLine(pos=0, angle=90, movable=False)
             line.setZValue(_LINE_Z)  # above the curves
             self.lines.append(line)
-            cover = pg.LinearRegionItem((0, _FAR), movable=False)
+            cover = pg.LinearRegionItem((0, 1), movable=False)
             cover.setZValue(_COVER_Z)
             for edge in cover.lines:
                 edge.setPen(pg.mkPen(None))
             cover.setToolTip("The steps after this one are hidden until you answer")
             self.covers.append(cover)
+            _plot.getPlotItem().getViewBox().sigXRangeChanged.connect(self._fit_covers)
         self.restyle()
 
     def show_at(self, step: int | None) -> None:
@@ -54,16 +55,16 @@ class StepCursor:
         self.step = step
         if step is None:
             self.cover(False)
-        for plot, line, cover in zip(self._plots, self.lines, self.covers, strict=True):
+        for plot, line in zip(self._plots, self.lines, strict=True):
             if step is None:
                 if was is not None:
                     plot.removeItem(line)
                 continue
             line.setValue(step)
             line.setToolTip(f"Every view shows step {step:,} (the timeline below)")
-            cover.setRegion((step, _FAR))
             if was is None:
                 plot.addItem(line, ignoreBounds=True)  # (it never widens a range)
+        self._fit_covers()
 
     def cover(self, on: bool) -> None:
         """Hide (True) or show again the plots right of the cursor. Only while the cursor is
@@ -74,10 +75,19 @@ class StepCursor:
         self.covering = on
         for plot, cover in zip(self._plots, self.covers, strict=True):
             if on:
-                cover.setRegion((self.step, _FAR))
                 plot.addItem(cover, ignoreBounds=True)
             else:
                 plot.removeItem(cover)
+        self._fit_covers()
+
+    def _fit_covers(self, *_args) -> None:
+        """From the cursor to a little past each plot's visible right edge."""
+        if not self.covering or self.step is None:
+            return
+        for plot, cover in zip(self._plots, self.covers, strict=True):
+            (left, right), _ = plot.getPlotItem().getViewBox().viewRange()
+            far = max(right, self.step) + max(right - left, 1.0)
+            cover.setRegion((self.step, far))
 
     def restyle(self) -> None:
         c = theme.colors()
