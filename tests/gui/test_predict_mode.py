@@ -24,6 +24,23 @@ def wait_step(qtbot, window, step, timeout=10000):
     window.presenter.refresh()
 
 
+def colourful_pixels(plot, step: float) -> int:
+    """How many pixels of the plot's column at `step` (inside its view box) are coloured like
+    a curve (the background and the grid are grey)."""
+    from PySide6.QtCore import QPointF
+
+    plot.repaint()
+    image = plot.grab().toImage()
+    ratio = image.width() / plot.width()
+    vb = plot.getPlotItem().getViewBox()
+    box = vb.sceneBoundingRect()
+    x = plot.mapFromScene(vb.mapViewToScene(QPointF(step, 0))).x()
+    return sum(
+        image.pixelColor(int(x * ratio), int(y * ratio)).hsvSaturation() > 60
+        for y in range(int(box.top()) + 3, int(box.bottom()) - 3)
+    )
+
+
 def sign_option(value: float) -> int:
     return 0 if value > 0 else 1 if value < 0 else 2  # positive, negative, zero
 
@@ -137,6 +154,8 @@ def test_the_timeline_hides_the_future_until_the_answer(qtbot, window):
         assert cover in plot.getPlotItem().items
         assert cover.getRegion()[0] == 5 and cover.zValue() > 50
         assert cover.brush.color().alpha() == 255
+    # and really drawn: right of step 5 the parameter plot shows no curve (only the grid)
+    assert colourful_pixels(window.plots.parameter_plot, 15) == 0
     box = dock.predict_question
     assert box.prompt.text().startswith("<p>At step 5: Is the gradient")
     state = window.presenter.states.state_at(5)
@@ -144,6 +163,7 @@ def test_the_timeline_hides_the_future_until_the_answer(qtbot, window):
     box.answer_button.click()
     assert window.presenter.shown.step == 6  # the reveal moved the timeline on
     assert not cursor.covering
+    assert colourful_pixels(window.plots.parameter_plot, 15) > 0  # the curves again
     for plot, cover in zip(window.plots._plots, cursor.covers, strict=True):
         assert cover not in plot.getPlotItem().items
     assert "Right" in box.verdict.text()
