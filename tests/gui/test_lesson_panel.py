@@ -262,3 +262,44 @@ def test_the_cli_starts_the_window_with_the_lesson(qtbot, settings_sandbox, monk
     monkeypatch.setattr(QApplication, "exec", fake_exec)
     assert _start_app_with_lesson(EXAMPLE) == 0
     assert seen == {"title": load_lesson(EXAMPLE).title, "dock": True}
+
+
+def test_declining_to_discard_the_run_keeps_it(qtbot, window):
+    window.step(3)
+    wait_step(qtbot, window, 3)
+    window.dialogs.confirm_answer = False
+    window.dialogs.open_path = str(EXAMPLE)
+    window.open_lesson_action.trigger()
+    assert window.dialogs.asked and "starts a new run" in window.dialogs.asked[-1]
+    assert window.lesson_tools.lesson is None and window.config.mode == "network"
+    assert window.presenter.last.step == 3
+    window.dialogs.confirm_answer = True  # (so the window may close)
+
+
+def test_a_locked_run_keeps_the_lessons_config(qtbot, window, tmp_path):
+    lesson = {
+        "gdsim_lesson": 1,
+        "title": "XOR, as it is",
+        "preset": "xor",
+        "controls": {"locked": ["mode", "batch_size"], "hidden": ["network"]},
+        "steps": [{"instruction": "Press **Run**.", "until": "step >= 5"}],
+    }
+    path = tmp_path / "xor-lesson.json"
+    path.write_text(json.dumps(lesson))
+    window.dialogs.open_path = str(path)
+    window.open_lesson_action.trigger()
+    qtbot.waitUntil(lambda: window.session.info.config == load_lesson(path).config)
+    config = window.config
+    form = window.form
+    assert not form.network_form.isVisibleTo(window)
+    assert not form.training_form.batch_spin.isEnabled()
+    changed = form.candidate().replace(loss="mse")  # (loss is not locked: mode is)
+    form.submit(changed)
+    assert window.config == config and form.config() == config
+    assert "close the lesson" in window.statusBar().currentMessage()
+    # a new run (Re-randomise) shows the form's sections again: the lesson hides them again
+    window.rerandomize()
+    qtbot.waitUntil(lambda: window.config.init.seed != config.init.seed, timeout=10000)
+    assert not form.network_form.isVisibleTo(window)
+    window.lesson_tools.close_lesson()
+    assert form.network_form.isVisibleTo(window) and form.training_form.batch_spin.isEnabled()
