@@ -204,3 +204,31 @@ def test_a_one_parameter_function_asks_for_the_next_value(qtbot, make_window):
     box.answer_button.click()
     wait_step(qtbot, window, 4)
     qtbot.waitUntil(lambda: "Right" in box.verdict.text())
+
+
+def test_an_unrecorded_next_step_uses_the_nearest_later_one(qtbot, window):
+    window.step(20)
+    wait_step(qtbot, window, 20)
+    real = window.presenter.states
+
+    class Thinned:  # as if decimation had dropped step 6
+        def steps(self):
+            steps = real.steps()
+            return steps[steps != 6]
+
+        def state_at(self, step):
+            return None if step == 6 else real.state_at(step)
+
+    window.presenter.states = Thinned()
+    window.predict_action.trigger()
+    window.timeline.slider.setValue(5)
+    window.presenter.refresh()
+    window.step_action.trigger()  # Step on a past step asks about the next one too
+    box = window.lesson_tools.dock().predict_question
+    assert window.plots.cursor.covering and box.prompt.text().startswith("<p>At step 5:")
+    box.choose(2)  # zero: wrong
+    box.answer_button.click()
+    assert window.presenter.shown.step == 7
+    assert "(step 6 is not recorded: compared with 7)" in box.numbers.text()
+    assert "Not quite" in box.verdict.text()
+    assert window.presenter.last.step == 20
