@@ -258,6 +258,7 @@ class LessonTools(QObject):
             return
         self.player.stop()
         self.locks.restore()
+        self.window.files.update_title()  # (the run stays: an untitled config now)
         self.predict.set_auto(False)
         if self._dock is not None:
             self._dock.lesson_box.hide()
