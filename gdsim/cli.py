@@ -231,15 +231,12 @@ def lesson(argv: list[str]) -> int:
 
 
 def _start_app_with_lesson(path: Path) -> int:
-    """Start the app for the (already checked) lesson file at ``path``.
-
-    For now the app starts exactly as plain `gdsim` does: the app's lesson panel is not built
-    yet. When it is, pass the lesson here (e.g. ``run(None, lesson=path)``); the app should
-    load it again with :func:`gdsim.lessonfile.load_lesson` (the file may change meanwhile).
-    """
+    """Start the app playing the (already checked) lesson file at ``path``: the window loads
+    it again with :func:`gdsim.lessonfile.load_lesson` (the file may have changed meanwhile;
+    a problem then is one line in the window, which opens all the same)."""
     from gdsim.app import run  # Qt is imported here and only here
 
-    return run(None)
+    return run(None, lesson=path)
 
 
 def run_app(argv: list[str]) -> int:

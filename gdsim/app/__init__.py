@@ -56,8 +56,9 @@ def make_application():
     return app
 
 
-def run(config_path: Path | None = None) -> int:
-    """Start the app (optionally with a config file) and return its exit status."""
+def run(config_path: Path | None = None, lesson: Path | None = None) -> int:
+    """Start the app (optionally with a config file, or playing a lesson file) and return its
+    exit status."""
     problem = display_problem()
     if problem:
         print(problem, file=sys.stderr)
@@ -65,6 +66,6 @@ def run(config_path: Path | None = None) -> int:
     app = make_application()
     from gdsim.app.main_window import MainWindow
 
-    window = MainWindow(config_path)
+    window = MainWindow(config_path, lesson=lesson)
     window.show()
     return app.exec()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from gdsim.app.controls import TrainingControls
 from gdsim.app.dialogs import Dialogs
 from gdsim.app.forms import ConfigForm, describe_change
+from gdsim.app.lesson_panel import LessonTools
 from gdsim.app.lessons.presets import find_preset
 from gdsim.app.message_bar import MessageBar
 from gdsim.app.parameter_table import ParameterTable
@@ -58,7 +59,13 @@ __all__ = ["REFRESH_MS", "MainWindow"]
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, config: Config | str | Path | None = None, parent=None):
+    def __init__(
+        self,
+        config: Config | str | Path | None = None,
+        parent=None,
+        lesson: str | Path | None = None,
+    ):
+        """`lesson`: a lesson file to play at once (`gdsim lesson FILE.json`)."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.dialogs = Dialogs(self)
@@ -93,6 +100,8 @@ class MainWindow(QMainWindow):
 
         self.form.set_config(self.config)
         self.session.load(self.config)
+        if lesson is not None:
+            self.lesson_tools.open_lesson(lesson)
 
     # ------------------------------------------------------------------ building
     def _build_widgets(self) -> None:
@@ -182,6 +191,7 @@ class MainWindow(QMainWindow):
         )
 
         self.hands_on = HandsOn(self, lambda text: self.statusBar().showMessage(text, 10000))
+        self.lesson_tools = LessonTools(self)  # the lesson panel and predict mode
 
     def _timeline_steps(self):
         """The steps the timeline's arrow keys move between (those the window has a state of)."""
@@ -207,6 +217,7 @@ class MainWindow(QMainWindow):
         s.running_changed.connect(self.controls.set_running)
         self.files.connect()
         self.hands_on.connect()
+        self.lesson_tools.connect()
 
         self.form.structure_changed.connect(self._on_structure_changed)
         self.form.live_changed.connect(self._on_live_changed)
@@ -225,13 +236,15 @@ class MainWindow(QMainWindow):
         self.controls.commit_typing()
 
     def step(self, n: int = 1) -> None:
+        if not self.lesson_tools.allows_step(n):  # a lesson's lock, or predict first
+            return
         self.commit_typing()
         if self.presenter.can_train():
             self.session.step(n)
 
     def run(self) -> None:
         self.commit_typing()
-        if self.presenter.can_train():
+        if self.lesson_tools.allows_run() and self.presenter.can_train():
             self.session.run()
         else:
             self.controls.set_running(False)
@@ -299,6 +312,11 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ the form
     def _on_structure_changed(self, config: Config) -> None:
+        refusal = self.lesson_tools.structure_refusal()
+        if refusal is not None:
+            self.form.set_config(self.config)
+            self.statusBar().showMessage(refusal, 10000)
+            return
         if not self.confirm_discard(describe_change(self.config, config)):
             self.form.set_config(self.config)
             return
@@ -366,6 +384,10 @@ class MainWindow(QMainWindow):
     def open_lesson(self, key: str) -> QWidget:
         """Open (or raise) a lesson in its own window; it has its own in-thread session."""
         return self.lessons.open(key)
+
+    def open_lesson_file(self, path: str | Path) -> bool:
+        """Play a lesson file in the lesson panel (False: it was refused, nothing changed)."""
+        return self.lesson_tools.open_lesson(path)
 
     def open_compare(self, sweep: bool = False) -> QWidget:
         """The Compare runs window (`sweep`: the learning-rate sweep, started at once)."""

@@ -3,8 +3,9 @@
 Each action is added to the window too, so its shortcut works whatever has focus (and the
 Keyboard shortcuts dialog lists it). `build_menus` keeps on the window the actions others use:
 step_action, step_back_action, step_n_action, run_action, reset_action, rerandomize_action,
-export_action, log_cost_action, presenter_action, theme_actions, lesson_actions and the
-recent-files menu.
+export_action, export_images_action, open_action, save_action, save_as_action,
+open_lesson_action, save_lesson_action, predict_action, log_cost_action, presenter_action,
+theme_actions, lesson_actions and the recent-files menu.
 """
 
 from __future__ import annotations
@@ -38,12 +39,32 @@ def build_menus(w: QMainWindow) -> None:  # a gdsim.app.main_window.MainWindow
     files = w.files
     keys = QKeySequence.StandardKey
     file_menu = bar.addMenu("&File")
-    file_menu.addAction(action("&Open config…", files.open_config_dialog, keys.Open))
+    w.open_action = action("&Open config…", files.open_config_dialog, keys.Open)
+    file_menu.addAction(w.open_action)
     w.recent_menu = files.recent_menu = QMenu("Open &recent", w)
     w.recent_menu.setObjectName("recentMenu")
     file_menu.addMenu(w.recent_menu)
-    file_menu.addAction(action("&Save config", files.save_config, keys.Save))
-    file_menu.addAction(action("Save config &as…", files.save_config_as, keys.SaveAs))
+    w.save_action = action("&Save config", files.save_config, keys.Save)
+    w.save_as_action = action("Save config &as…", files.save_config_as, keys.SaveAs)
+    file_menu.addAction(w.save_action)
+    file_menu.addAction(w.save_as_action)
+    file_menu.addSeparator()
+    tools = w.lesson_tools
+    w.open_lesson_action = action(
+        "Open &lesson…",
+        tools.open_lesson_dialog,
+        "Ctrl+L",
+        "Play a lesson file in the lesson panel",
+    )
+    w.open_lesson_action.setObjectName("openLessonAction")
+    w.save_lesson_action = action(
+        "Save as lesso&n…",
+        tools.save_as_lesson_dialog,
+        tip="Write this run as a lesson file, a starting point to edit",
+    )
+    w.save_lesson_action.setObjectName("saveLessonAction")
+    file_menu.addAction(w.open_lesson_action)
+    file_menu.addAction(w.save_lesson_action)
     file_menu.addSeparator()
     w.export_action = action(
         "&Export run CSV…",
@@ -52,7 +73,10 @@ def build_menus(w: QMainWindow) -> None:  # a gdsim.app.main_window.MainWindow
         "Write every recorded step to a CSV file",
     )
     file_menu.addAction(w.export_action)
-    file_menu.addAction(action("Export plot &images…", files.export_images_dialog, "Ctrl+Shift+E"))
+    w.export_images_action = action(
+        "Export plot &images…", files.export_images_dialog, "Ctrl+Shift+E"
+    )
+    file_menu.addAction(w.export_images_action)
     file_menu.addSeparator()
     file_menu.addAction(action("&Quit", w.close, keys.Quit))
 
@@ -78,6 +102,16 @@ def build_menus(w: QMainWindow) -> None:  # a gdsim.app.main_window.MainWindow
         w.rerandomize_action,
     ):
         run_menu.addAction(training)
+    run_menu.addSeparator()
+    w.predict_action = action(
+        "&Predict before each step",
+        lambda on: tools.predict.set_on(on),
+        "Ctrl+Shift+D",
+        "Step asks you what the update will do before it happens",
+    )
+    w.predict_action.setObjectName("predictAction")
+    w.predict_action.setCheckable(True)
+    run_menu.addAction(w.predict_action)
     run_menu.addSeparator()
     compare = action(
         "&Compare runs…",
