@@ -45,7 +45,16 @@ def test_a_learner_plays_the_example_lesson(qtbot, lesson_window):
     assert dock.header.text() == "One step of gradient descent on C(w) = (w - 3)^2"
     assert "<b>w = 1</b>" in dock.intro.text()
     assert dock.step_label.text() == "Step 1 of 4"
-    # step 1: predict the sign of the gradient; Step and Run may not peek meanwhile
+    # step 1: a number question, before any update
+    assert not window.predict_action.isChecked()
+    dock.question.number_edit.setText("1,4")  # a decimal comma is fine
+    dock.question.answer_button.click()
+    assert "Right" in dock.question.verdict.text()
+    assert window.presenter.last.step == 0  # (no update for a number question)
+    assert dock.score.text() == "Score: 1 of 1 right (1 question to go)"
+    dock.next_button.click()
+    # step 2: predict the sign of the gradient; Step and Run may not peek meanwhile
+    assert dock.step_label.text() == "Step 2 of 4"
     assert window.predict_action.isChecked()
     assert [b.text() for b in dock.question.buttons] == ["positive", "negative", "zero"]
     assert not dock.next_button.isEnabled()
@@ -62,19 +71,14 @@ def test_a_learner_plays_the_example_lesson(qtbot, lesson_window):
         "Real numbers: dC/dw = -4 · w: 1 → 1.4 · cost: 4 → 2.56"
     )
     assert not dock.explanation.isHidden() and "<i>negative</i>" in dock.explanation.text()
-    assert dock.score.text() == "Score: 1 of 1 right (1 question to go)"
     assert dock.next_button.isEnabled()
     dock.next_button.click()
-    # step 2: a number question
-    assert dock.step_label.text() == "Step 2 of 4"
     assert not window.predict_action.isChecked()  # back to the learner's choice
-    dock.question.number_edit.setText("1,4")  # a decimal comma is fine
-    dock.question.answer_button.click()
-    assert "Right" in dock.question.verdict.text()
-    assert window.presenter.last.step == 1  # (no update for a number question)
-    dock.next_button.click()
-    # step 3: "step >= 1" holds already (the prediction applied the first update)
-    assert dock.next_button.isEnabled()
+    # step 3: waits for one more Step
+    assert dock.waiting.text() == "Waiting for: step >= 2 (now 1)"
+    assert not dock.next_button.isEnabled()
+    window.step(1)
+    qtbot.waitUntil(dock.next_button.isEnabled)
     dock.next_button.click()
     # step 4: waits for the cost to fall below 0.001
     assert dock.step_label.text() == "Step 4 of 4" and dock.next_button.text() == "Finish"
@@ -90,11 +94,6 @@ def test_a_learner_plays_the_example_lesson(qtbot, lesson_window):
 def test_a_wrong_number_and_restart(qtbot, lesson_window):
     window, dock = lesson_window
     player = window.lesson_tools.player
-    dock.question.choose(0)  # positive: wrong
-    dock.question.answer_button.click()
-    qtbot.waitUntil(lambda: "Not quite" in dock.question.verdict.text())
-    assert "the answer is negative" in dock.question.verdict.text()
-    dock.next_button.click()
     dock.question.number_edit.setText("abc")
     dock.question.answer_button.click()
     assert "type a number" in dock.question.verdict.text()
@@ -102,6 +101,11 @@ def test_a_wrong_number_and_restart(qtbot, lesson_window):
     dock.question.number_edit.setText("0.6")
     dock.question.answer_button.click()
     assert "Not quite" in dock.question.verdict.text() and "1.4" in dock.question.verdict.text()
+    dock.next_button.click()
+    dock.question.choose(0)  # positive: wrong
+    dock.question.answer_button.click()
+    qtbot.waitUntil(lambda: "Not quite" in dock.question.verdict.text())
+    assert "the answer is negative" in dock.question.verdict.text()
     assert dock.score.text() == "Score: 0 of 2 right"
     dock.restart_button.click()
     wait_step(qtbot, window, 0)
@@ -141,7 +145,7 @@ def test_a_locked_step_does_nothing(qtbot, window, tmp_path):
     path = tmp_path / "locked.json"
     path.write_text(json.dumps(data))
     dock = open_example(qtbot, window, path)
-    assert dock.waiting.text() == "Waiting for: step >= 1 (now 0)"
+    assert dock.waiting.text() == "Waiting for: step >= 2 (now 0)"
     assert not dock.next_button.isEnabled()
     assert not window.step_action.isEnabled() and not window.controls.step_button.isEnabled()
     assert window.controls.step_button.toolTip() == LOCKED_TIP
@@ -187,22 +191,22 @@ def test_hostile_text_shows_escaped(qtbot, window, tmp_path):
 
 def test_progress_is_exported_and_read_back(qtbot, lesson_window, tmp_path):
     window, dock = lesson_window
-    dock.question.choose(1)
-    dock.question.answer_button.click()
-    qtbot.waitUntil(lambda: "Right" in dock.question.verdict.text())
-    dock.next_button.click()
     dock.question.number_edit.setText("=1+1")
     dock.question.answer_button.click()  # not a number: refused, not recorded
     dock.question.number_edit.setText("0.6")
     dock.question.answer_button.click()
+    dock.next_button.click()
+    dock.question.choose(1)
+    dock.question.answer_button.click()
+    qtbot.waitUntil(lambda: "Right" in dock.question.verdict.text())
     out = tmp_path / "progress.csv"
     window.dialogs.save_path = str(out)
     dock.export_button.click()
     with out.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["step"], r["answer"], r["correct"], r["expected"]) for r in rows] == [
-        ("1", "negative", "yes", "negative"),
-        ("2", "0.6", "no", "1.4"),
+        ("1", "0.6", "no", "1.4"),
+        ("2", "negative", "yes", "negative"),
     ]
     # never over the lesson file: the reason in one line, the file untouched
     lesson_copy = tmp_path / "lesson.json"
