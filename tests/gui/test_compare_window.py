@@ -134,11 +134,15 @@ def test_refusals_are_one_line_and_nothing_starts(make_window, qtbot):
     field.setText("2000")
     click(compare, "compareStart")
     assert "at most 1000" in compare.status.text()
-    # a row for each setting, at most six
-    for _ in range(5):
+    # a row for each setting; at most six variants, in at most twelve rows
+    for _ in range(10):
         compare.editor.add_variant()
-    assert compare.editor.rowCount() == 6
+    assert compare.editor.rowCount() == 12
     assert not compare.findChild(QPushButton, "compareAdd").isEnabled()
+    for row in range(12):
+        compare.findChild(QLineEdit, f"variantValue{row + 1}").setText("0.01")
+    click(compare, "compareStart")
+    assert compare.status.text() == "at most 6 variants, got 12" and not compare.training
     # the trainer's own refusal (of a variant no row can make) arrives as one line too
     window.session.compare([{"optimizer": "adam", "momentum": 0.5}], ["x"], 10)
     qtbot.waitUntil(lambda: "adam has no momentum" in compare.status.text(), timeout=10000)
@@ -205,3 +209,30 @@ def test_good_values_are_read():
     assert settings.parse("optimizer", "Adam") == "adam"
     assert settings.parse("batch_size", "0") == 0
     assert settings.parse("regularization_rate", "0") == 0.0
+
+
+def test_a_variant_can_change_several_settings(make_window, qtbot):
+    window = make_window(NETWORK)
+    compare = open_compare(window)
+    editor = compare.editor
+    editor.set_variants([{"learning_rate": 0.05}])
+    editor.add_variant("optimizer", "adam")
+    joins = [editor.cellWidget(row, 3) for row in range(2)]  # (rows replaced linger a while)
+    assert [j.objectName() for j in joins] == ["variantJoin1", "variantJoin2"]
+    assert not joins[0].isEnabled()  # nothing above it
+    joins[1].click()  # adam joins the first variant
+    editor.add_variant("learning_rate", "0.3")
+    assert [editor.item(r, 0).text() for r in range(3)] == ["lr 0.05, adam", "  +", "lr 0.3"]
+    assert editor.variants() == (
+        [{"learning_rate": 0.05, "optimizer": "adam"}, {"learning_rate": 0.3}],
+        ["lr 0.05, adam", "lr 0.3"],
+    )
+    editor.add_variant("learning_rate", "0.1", joined=True)  # lr twice in the second variant
+    click(compare, "compareStart")
+    assert compare.status.text() == "variant 4: learning rate is changed twice in one variant"
+    editor.removeRow(3)
+    click(compare, "compareStart")
+    qtbot.waitUntil(lambda: not compare.training, timeout=30000)
+    configs = compare.results.started.configs
+    assert configs[0].optimizer.name == "adam" and configs[0].optimizer.learning_rate == 0.05
+    assert configs[1].optimizer.name == window.config.optimizer.name

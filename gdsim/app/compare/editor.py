@@ -1,8 +1,10 @@
-"""The variants editor: one row a variant, each changing one setting of the run's start.
+"""The variants editor: rows of settings to change from the run's start, a variant each.
 
-A row has its label (made from the change), a setting chooser and a value field (empty shows
-the run's own value, greyed). `variants()` reads every row strictly (gdsim.app.compare.settings)
-and refuses the first bad one in one line naming its row; at most MAX_VARIANTS rows.
+A row has its label (made from the change), a setting chooser, a value field (empty shows the
+run's own value, greyed) and a "with above" box: ticked, the row's setting joins the variant of
+the row above, so a variant can change several settings (adam with lr 0.001). `variants()`
+reads every row strictly (gdsim.app.compare.settings) and refuses the first bad one in one line
+naming its row; at most MAX_VARIANTS variants, in at most MAX_ROWS rows.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHeaderView,
     QLineEdit,
@@ -23,6 +26,12 @@ from gdsim.app.compare import settings
 from gdsim.config import Config
 from gdsim.session.compare import MAX_VARIANTS, label_for
 
+MAX_ROWS = 2 * MAX_VARIANTS
+JOIN_TIP = (
+    "Tick to change this setting in the same variant as the row above: a variant can change "
+    "several settings at once (e.g. adam with learning rate 0.001)."
+)
+
 
 class VariantsEditor(QTableWidget):
     """Rows of (label, setting, value); `changed` when a row is added, removed or edited."""
@@ -30,14 +39,17 @@ class VariantsEditor(QTableWidget):
     changed = Signal()
 
     def __init__(self, parent=None):
-        super().__init__(0, 3, parent)
+        super().__init__(0, 4, parent)
         self.setObjectName("variantsTable")
-        self.setHorizontalHeaderLabels(["Variant", "Setting", "Value"])
+        self.setHorizontalHeaderLabels(["Variant", "Setting", "Value", "with ↑"])
+        self.horizontalHeaderItem(3).setToolTip(JOIN_TIP)
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        self.setColumnWidth(1, 150)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        self.setColumnWidth(2, 90)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.setColumnWidth(2, 70)
         self.verticalHeader().setVisible(True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -53,10 +65,12 @@ class VariantsEditor(QTableWidget):
             self._fill_choices(self._chooser(row))
             self._update(row)
 
-    def add_variant(self, key: str = "learning_rate", value: str = "") -> bool:
-        """A new row (False when there are MAX_VARIANTS already)."""
+    def add_variant(
+        self, key: str = "learning_rate", value: str = "", joined: bool = False
+    ) -> bool:
+        """A new row (False when there are MAX_ROWS already); `joined`: with the row above."""
         row = self.rowCount()
-        if row >= MAX_VARIANTS:
+        if row >= MAX_ROWS:
             return False
         self.insertRow(row)
         label = QTableWidgetItem("")
@@ -68,11 +82,16 @@ class VariantsEditor(QTableWidget):
         chooser.setCurrentIndex(max(0, index))
         field = QLineEdit(value)
         field.setFrame(False)
+        join = QCheckBox()
+        join.setChecked(joined and row > 0)
+        join.setToolTip(JOIN_TIP)
         self.setCellWidget(row, 1, chooser)
         self.setCellWidget(row, 2, field)
+        self.setCellWidget(row, 3, join)
         self._name_row(row)
         chooser.currentIndexChanged.connect(lambda *_: self._edited(chooser))
         field.textChanged.connect(lambda *_: self._edited(field))
+        join.toggled.connect(lambda *_: self._edited(join))
         self._update(row)
         self.changed.emit()
         return True
@@ -93,29 +112,34 @@ class VariantsEditor(QTableWidget):
         self.changed.emit()
 
     def set_variants(self, variants: list[dict[str, Any]]) -> None:
-        """Replace every row: one a variant of one setting each (e.g. the sweep)."""
+        """Replace every row: a row for each setting of each variant (e.g. the sweep)."""
         self.setRowCount(0)
         for variant in variants[:MAX_VARIANTS]:
-            ((key, value),) = variant.items()
-            shown = f"{value:g}" if isinstance(value, float) else str(value)
-            self.add_variant(key, shown)
+            for i, (key, value) in enumerate(variant.items()):
+                shown = f"{value:g}" if isinstance(value, float) else str(value)
+                self.add_variant(key, shown, joined=i > 0)
         self.setCurrentCell(-1, -1)  # no cell looks picked
 
     def variants(self) -> tuple[list[dict[str, Any]], list[str]]:
-        """({setting: value} a row, labels), or ValueError naming the first bad row."""
+        """({setting: value, ...} a variant, labels), or ValueError naming the first bad row."""
         if self.rowCount() == 0:
             raise ValueError("add a variant first (or click the learning-rate sweep)")
-        out, labels = [], []
+        out: list[dict[str, Any]] = []
         for row in range(self.rowCount()):
             key = self._chooser(row).currentData()
-            text = self._field(row).text()
             try:
-                value = settings.parse(key, text)
+                value = settings.parse(key, self._field(row).text())
             except ValueError as exc:
                 raise ValueError(f"variant {row + 1}: {exc}") from None
-            out.append({key: value})
-            labels.append(label_for({key: value}))
-        return out, labels
+            if not self._joined(row):
+                out.append({})
+            elif key in out[-1]:
+                what = settings.SETTINGS.get(key, key)
+                raise ValueError(f"variant {row + 1}: {what} is changed twice in one variant")
+            out[-1][key] = value
+        if len(out) > MAX_VARIANTS:
+            raise ValueError(f"at most {MAX_VARIANTS} variants, got {len(out)}")
+        return out, [label_for(changes) for changes in out]
 
     # ------------------------------------------------------------------ inside
     def _chooser(self, row: int) -> QComboBox:
@@ -123,6 +147,10 @@ class VariantsEditor(QTableWidget):
 
     def _field(self, row: int) -> QLineEdit:
         return self.cellWidget(row, 2)
+
+    def _joined(self, row: int) -> bool:
+        """Whether the row adds its setting to the variant of the row above."""
+        return row > 0 and self.cellWidget(row, 3).isChecked()
 
     def _fill_choices(self, chooser: QComboBox) -> None:
         mode = self.config.mode if self.config is not None else "network"
@@ -137,23 +165,34 @@ class VariantsEditor(QTableWidget):
     def _name_row(self, row: int) -> None:
         self._chooser(row).setObjectName(f"variantSetting{row + 1}")
         self._field(row).setObjectName(f"variantValue{row + 1}")
+        self.cellWidget(row, 3).setObjectName(f"variantJoin{row + 1}")
+        self.cellWidget(row, 3).setEnabled(row > 0)
 
     def _edited(self, widget) -> None:
         for row in range(self.rowCount()):
-            if widget in (self._chooser(row), self._field(row)):
-                self._update(row)
+            self._update(row)  # (a joined row changes the label of the rows it joins)
         self.changed.emit()
 
     def _update(self, row: int) -> None:
-        """The row's label from its change, and the run's own value as the field's hint."""
+        """The row's label (its variant's changes, on the variant's first row; "+" on the rows
+        joined to it) and the run's own value as the field's hint."""
         key = self._chooser(row).currentData()
-        field = self._field(row)
-        field.setPlaceholderText(settings.current(self.config, key))
+        self._field(row).setPlaceholderText(settings.current(self.config, key))
+        item = self.item(row, 0)
+        if self._joined(row):
+            item.setText("  +")
+            item.setToolTip("part of the variant above")
+            return
+        end = row + 1
+        while end < self.rowCount() and self._joined(end):
+            end += 1
         try:
-            label = label_for({key: settings.parse(key, field.text())})
-            tip = ""
+            changes = {}
+            for r in range(row, end):
+                k = self._chooser(r).currentData()
+                changes[k] = settings.parse(k, self._field(r).text())
+            label, tip = label_for(changes), ""
         except ValueError as exc:
             label, tip = "?", str(exc)
-        item = self.item(row, 0)
         item.setText(label)
         item.setToolTip(tip)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.app.compare import settings
-from gdsim.app.compare.editor import VariantsEditor
+from gdsim.app.compare.editor import MAX_ROWS, VariantsEditor
 from gdsim.app.compare.plot import CompareCurves
 from gdsim.app.compare.results import CompareResults, VariantResult
 from gdsim.config.names import MAX_STEPS
@@ -321,7 +321,7 @@ class CompareWindow(QWidget):
 
     def _update_buttons(self) -> None:
         rows = self.editor.rowCount()
-        self.add_button.setEnabled(rows < 6)
+        self.add_button.setEnabled(rows < MAX_ROWS)
         self.remove_button.setEnabled(rows > 0)
         self.start_button.setEnabled(not self.training and rows > 0)
         self.stop_button.setEnabled(self.training)
