@@ -186,7 +186,7 @@ class DiagramSide:
             panel.hide_map(reason + " Click a neuron for why it has its number.")
             return
         if key is None or key[0] == 0:
-            panel.hide_map("Hover or click a neuron to see its map larger, with the data.")
+            panel.hide_map("Hover or click a neuron to see its map larger, with the data.", True)
             return
         layer, j = key
         sample = None

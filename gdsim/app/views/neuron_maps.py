@@ -15,7 +15,7 @@ that the "why this output" breakdown of the clicked neuron for the chosen sample
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import (
     QGraphicsPixmapItem,
@@ -214,8 +214,10 @@ class NeuronPanel(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
-        if self._args is not None and self.map_label.isVisibleTo(self):
-            self.map_label.setPixmap(self._picture(*self._args))
+        if self.map_label.isVisibleTo(self):
+            self.map_label.setFixedSize(self._room())
+            if self._args is not None:
+                self.map_label.setPixmap(self._picture(*self._args))
 
     def show_map(
         self,
@@ -240,15 +242,24 @@ class NeuronPanel(QWidget):
         )
         self.title.setToolTip(LEGEND[kind])
         self._args = (values, scale, rect, points, sample, names)
+        self.map_label.setFixedSize(self._room())
         self.map_label.setPixmap(self._picture(*self._args))
         self.map_label.show()
 
-    def hide_map(self, why: str) -> None:
+    def hide_map(self, why: str, keep_room: bool = False) -> None:
+        """No map: `why` instead. `keep_room` (maps are on, none is pointed at yet): an
+        empty square of the map's size stays, so the diagram beside does not jump."""
         self.shown_key = None
         self._args = None
         self.map_label.clear()
-        self.map_label.hide()
         self.title.setText(why)
+        if keep_room:
+            self.map_label.setFixedSize(self._room())
+        self.map_label.setVisible(keep_room)
+
+    def _room(self) -> QSize:
+        size = self.map_size()
+        return QSize(18 + size + 8, size + 40)
 
     def show_why(self, text: str) -> None:
         if text != self.why_text.toPlainText():
@@ -256,8 +267,8 @@ class NeuronPanel(QWidget):
 
     def _picture(self, values, scale, rect, points, sample, names) -> QPixmap:
         c = theme.colors()
-        left_room, size, below = 18, self.map_size(), 40
-        w, h = left_room + size + 8, size + below
+        left_room, size = 18, self.map_size()
+        w, h = self._room().width(), self._room().height()
         dpr = 2
         pixmap = QPixmap(w * dpr, h * dpr)
         pixmap.setDevicePixelRatio(dpr)
