@@ -91,6 +91,7 @@ class DiagramSide:
         self._selected: tuple[int, int] | None = None
         self._hovered: tuple[int, int] | None = None
         self._press_pos = None
+        self.maps_computed = 0  # how many times the maps were computed (tests, benchmarks)
 
     def _build_side(self, worked_text: QPlainTextEdit) -> QTabWidget:
         self.side = QTabWidget()
@@ -168,6 +169,7 @@ class DiagramSide:
                 grid = self._grid
                 self._maps = neuron_maps(self._net, self._plane_inputs, grid.x, grid.y, kind)
                 self._scale = shared_scale(self._maps)
+                self.maps_computed += 1
                 self.scene_maps.show(self._maps, self._scale, kind)
         self._show_enlarged()
         if self._selected is not None and numbers is not None:

@@ -163,11 +163,11 @@ def map_rgba(
     positive: np.ndarray,
     gray: np.ndarray,
 ) -> np.ndarray:
-    """An image of one map (side x side, [i1, i2] at (x1, x2)) as rows x columns x RGBA bytes,
-    top row the largest x2 and left column the smallest x1 (as a plot draws the plane): the
-    background at 0, fully `positive` / `negative` at ±scale, `gray` where not finite.
-    Colours are 3 floats 0-255."""
-    v = values.T[::-1]  # rows: x2 from the top down; columns: x1 from left to right
+    """An image of a map (side x side, [i1, i2] at (x1, x2); or several: ... x side x side) as
+    rows x columns x RGBA bytes, top row the largest x2 and left column the smallest x1 (as a
+    plot draws the plane): the background at 0, fully `positive` / `negative` at ±scale,
+    `gray` where not finite. Colours are 3 floats 0-255."""
+    v = np.swapaxes(values, -1, -2)[..., ::-1, :]  # rows: x2 from the top; columns: x1
     finite = np.isfinite(v)
     t = np.clip(np.where(finite, v, 0.0) / scale, -1.0, 1.0)[..., None]
     end = np.where(t >= 0.0, positive, negative)
