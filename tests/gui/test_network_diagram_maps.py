@@ -257,6 +257,14 @@ def test_screenshots(qtbot, view_of, tmp_path):
             view.select_neuron(1, 2)
             qtbot.wait(30)
             assert view.grab().save(str(folder / f"maps-diagram-{name}.png"))
-        view.export_image(folder / "maps-export.png")
+        theme.apply_theme(QApplication.instance(), "light")
+        view.set_map_kind("activation")
+        view.select_neuron(1, 3)
+        qtbot.wait(30)
+        assert view.side.grab().save(str(folder / "maps-enlarged.png"))
+        view.select_neuron(2, 1)
+        qtbot.wait(30)
+        assert view.side.grab().save(str(folder / "maps-why.png"))
+        assert view.export_image(folder / "maps-export.png").stat().st_size > 0
     finally:
         theme.apply_theme(QApplication.instance(), "light")
