@@ -268,3 +268,17 @@ def test_screenshots(qtbot, view_of, tmp_path):
         assert view.export_image(folder / "maps-export.png").stat().st_size > 0
     finally:
         theme.apply_theme(QApplication.instance(), "light")
+
+
+def test_a_diverged_run_draws_gray_maps(qtbot, view_of):
+    import dataclasses
+
+    trainer = trained("xor.json", 5)
+    view = view_of(trainer)
+    info, snap = run_state(trainer)
+    bad = dataclasses.replace(snap, parameters=np.full_like(snap.parameters, np.nan))
+    view.update_from(bad)
+    maps = view.neuron_maps()
+    assert np.isnan(maps.of(1, 1)).all() and view._scale == 1.0
+    view.select_neuron(2, 1)
+    assert "nan" in view.why_text()

@@ -110,12 +110,18 @@ class DiagramSide:
         self._selected = self._hovered = None
         self.neuron_panel.show_why("Click a neuron to take its number apart for the sample.")
         data = model.dataset if model is not None else None
-        plane = data is not None and data.x_train.shape[0] == 2
+        plane = (
+            data is not None
+            and data.x_train.shape[0] == 2
+            and data.x_train.shape[1] + data.x_test.shape[1] > 0
+        )
         self.maps_check.setEnabled(plane)
         if plane:
             self._grid = boundary_grid(data, map_side(model.network.n_params))
             self._plane_inputs = np.ascontiguousarray(plane_inputs(model, self._grid.points))
-            self._data_points = (data.x_train, data.y_train[0])
+            classes = data.task == "classification"  # (else the points in one colour)
+            labels = data.y_train[0] if classes else np.zeros(data.x_train.shape[1])
+            self._data_points = (data.x_train, labels)
         self.map_kind.setEnabled(self.maps_shown())
         self.scene.set_maps(self.maps_shown())
 

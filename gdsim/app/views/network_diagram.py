@@ -25,6 +25,9 @@ Worked numbers: for a small network (:func:`gdsim.app.views.diagram_worked.worke
 panel beside the diagram (the "Worked numbers" toggle) spells out the current phase for the
 chosen sample with the actual numbers, as selectable text.
 
+Neuron maps (2-input data), the "Neuron: map and why" side tab (a single click on a neuron)
+and "Export image…" are :class:`gdsim.app.views.diagram_side.DiagramSide`'s (a mixin).
+
 `start_run(info)` builds a GUI-side copy of the network and loads the training data exactly as
 the trainer does; `update_from(snap)` copies the snapshot's parameters and gradients in.
 Snapshots of other runs are ignored. Work is done only when the view is (or becomes) visible.
