@@ -295,9 +295,23 @@ def diagram_case(probe: AppProbe, seconds: float, repeats: int, maps: bool = Tru
     if view.maps_shown() != maps:
         raise SystemExit("the neuron maps are not showing (2-input data expected)")
     before = view.maps_computed
-    runs = [probe.run_for(seconds) for _ in range(repeats)]
+    took: list[float] = []  # each update of the view (its numbers, maps and items), ms
+    original = view.update_from
+
+    def timed(snap):
+        start = time.perf_counter()
+        original(snap)
+        took.append(1000 * (time.perf_counter() - start))
+
+    view.update_from = timed
+    try:
+        runs = [probe.run_for(seconds) for _ in range(repeats)]
+    finally:
+        del view.update_from
     out = {key: statistics.median(r[key] for r in runs) for key in ("rate", "p99", "longest")}
     out["maps_hz"] = (view.maps_computed - before) / (seconds * repeats)
+    out["update_ms"] = statistics.median(took) if took else float("nan")
+    out["update_max"] = max(took, default=float("nan"))
     out["parameters"] = len(w.session.info.parameter_names)
     return out
 
@@ -322,6 +336,8 @@ def run_diagram(probe: AppProbe, folder: Path, seconds: float, repeats: int) -> 
         ("p99", "running: event-loop delay, p99", "{:.1f} ms", "p99"),
         ("longest", "running: longest stall", "{:.0f} ms", "stall"),
         ("maps_hz", "neuron maps computed", "{:.1f} /s", None),
+        ("update_ms", "one update of the view, median", "{:.1f} ms", None),
+        ("update_max", "one update of the view, longest", "{:.1f} ms", None),
     ):
         cells = []
         for values in cases.values():

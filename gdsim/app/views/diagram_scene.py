@@ -56,8 +56,8 @@ MIN_WIDTH = 0.5  # px, the thinnest connection
 MAX_WIDTH = 6.0  # px, the connection with the largest |value| on display
 RADIUS = 19.0
 ROW = 46.0  # vertical distance between neurons
-MAP_RADIUS = 27.0  # with neuron maps: bigger neurons (a map inside, the number under it)
-MAP_ROW = 80.0
+MAP_RADIUS = 25.0  # with neuron maps: bigger neurons (a map inside, the number under it)
+MAP_ROW = 68.0
 COLUMN = 190.0  # horizontal distance between layers
 
 

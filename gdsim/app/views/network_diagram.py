@@ -85,6 +85,9 @@ __all__ = [
 ]
 
 MIN_ZOOM = 0.6  # below this the numbers inside the neurons cannot be read: scroll instead
+# with neuron maps a small network (at most 8 neurons a layer) is shown whole down to this zoom:
+# its maps still read, and its bigger neurons would otherwise make the short tab scroll
+MAP_MIN_ZOOM = 0.5
 
 
 class NetworkDiagramView(DiagramSide, EditableDiagram, QWidget):
@@ -406,14 +409,16 @@ class NetworkDiagramView(DiagramSide, EditableDiagram, QWidget):
         view = self.diagram.maximumViewportSize()  # the size without scroll bars
         zoom = min(view.width() / rect.width(), view.height() / rect.height())
         policy = Qt.ScrollBarPolicy
-        bars = policy.ScrollBarAlwaysOff if zoom >= MIN_ZOOM else policy.ScrollBarAsNeeded
+        small = self._net is not None and max(self._net.sizes) <= 8
+        least = MAP_MIN_ZOOM if self.scene.maps_on and small else MIN_ZOOM
+        bars = policy.ScrollBarAlwaysOff if zoom >= least else policy.ScrollBarAsNeeded
         self.diagram.setVerticalScrollBarPolicy(bars)
         self.diagram.setHorizontalScrollBarPolicy(bars)
-        if zoom >= MIN_ZOOM:
+        if zoom >= least:
             self.diagram.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         else:
             self.diagram.resetTransform()
-            self.diagram.scale(MIN_ZOOM, MIN_ZOOM)
+            self.diagram.scale(least, least)
 
     # ------------------------------------------------------------------ compute and show
     def _update_phase_widgets(self) -> None:

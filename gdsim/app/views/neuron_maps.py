@@ -39,7 +39,7 @@ from gdsim.app.views.neuron_maps_numbers import LEGEND, map_rgba
 __all__ = ["ENLARGED", "NeuronPanel", "SceneMaps", "colour_ends", "rgba_image"]
 
 ENLARGED = 180  # px, the side panel's map
-_BAR = (150, 9)  # the legend's colour bar, px
+_BAR = (130, 9)  # the legend's colour bar, px
 
 
 def _rgb(color: str) -> np.ndarray:
@@ -86,10 +86,9 @@ class SceneMaps:
         self.legend.clear()
         self._texts.clear()
         r = scene.radius
-        bottom = 0.0
-        for layer, j in scene.nodes:
-            centre = scene.position(layer, j)
-            bottom = max(bottom, centre.y())
+        positions = {key: scene.position(*key) for key in scene.nodes}
+        bottom = max(c.y() for c in positions.values())
+        for (layer, j), centre in positions.items():
             if not layer:
                 continue
             # a disc that clips its map (not antialiased: the neuron's outline covers the edge)
@@ -105,17 +104,24 @@ class SceneMaps:
             self.items[(layer, j)] = item
         small = QFont()
         small.setPointSizeF(8)
-        top = bottom + r + 22
-        left = scene.position(0, 1).x() - r
+        # under the output column when it is shorter than the network (no extra height),
+        # else under the inputs
+        net = scene.net
+        outputs = [centre for (layer, _j), centre in positions.items() if layer == net.n_layers]
+        below_outputs = max(c.y() for c in outputs) + r + 18
+        if bottom - below_outputs >= 30:
+            top, left = below_outputs, min(c.x() for c in outputs) - r
+        else:
+            top, left = bottom + r + 22, scene.position(0, 1).x() - r
         title = scene.addSimpleText("", small)
         title.setPos(left, top)
         self._bar = scene.addPixmap(QPixmap())
-        self._bar.setPos(left, top + 16)
+        self._bar.setPos(left, top + 28)
         self._texts = {"title": title}
         for key in ("low", "zero", "high"):
             self._texts[key] = scene.addSimpleText("", small)
         self.legend = [title, self._bar, *(self._texts[k] for k in ("low", "zero", "high"))]
-        legend = QRectF(left, top, 360, 16 + _BAR[1] + 16)  # (its texts come with the maps)
+        legend = QRectF(left, top, 200, 28 + _BAR[1] + 16)  # (its texts come with the maps)
         scene.setSceneRect(scene.sceneRect().united(legend.adjusted(-10, -10, 10, 10)))
 
     def show(self, maps, scale: float, kind: str) -> None:
@@ -145,8 +151,8 @@ class SceneMaps:
         if self._bar is None:
             return
         foreground = QBrush(QColor(theme.colors().foreground))
-        title = LEGEND[kind].split(":")[0]
-        self._texts["title"].setText(f"Maps: {title} (x1 →, x2 ↑), one scale for all")
+        what = "activation a" if kind == "activation" else "dŷ/da (outputs: dŷ/dz)"
+        self._texts["title"].setText(f"maps: {what}\nover x1 →, x2 ↑ (one scale)")
         self._bar.setPixmap(QPixmap.fromImage(_bar_image(_BAR[0])).scaled(*_BAR))
         x, y = self._bar.pos().x(), self._bar.pos().y()
         for key, text, at in (
