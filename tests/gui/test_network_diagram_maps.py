@@ -201,6 +201,7 @@ def test_colours_are_the_themes_and_symmetric():
 
 def test_hover_and_click_show_a_neuron(qtbot, view_of):
     view = view_of(trained("xor.json", 500))
+    view.side.setCurrentWidget(view.neuron_panel)  # (hovering does not switch tabs)
     qtbot.wait(20)  # the layout settles
     pos = view.diagram.mapFromScene(view.scene.position(1, 3))
     qtbot.mouseMove(view.diagram.viewport(), pos)

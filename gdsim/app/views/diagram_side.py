@@ -100,6 +100,7 @@ class DiagramSide:
         self.side.addTab(worked_text, "Worked numbers")
         self.neuron_panel = NeuronPanel()
         self.side.addTab(self.neuron_panel, "Neuron: map and why")
+        self.side.currentChanged.connect(lambda _i: self._show_enlarged())
         self.diagram.viewport().setMouseTracking(True)
         return self.side
 
@@ -185,6 +186,8 @@ class DiagramSide:
     def _show_enlarged(self) -> None:
         key = self._hovered or self._selected
         panel = self.neuron_panel
+        if not panel.isVisible():  # (another tab, or no panel): drawn when it shows
+            return
         if not self.maps_shown() or self._maps is None:
             reason = (
                 "Neuron maps need data with two inputs."
