@@ -65,8 +65,8 @@ class DiagramSide:
         )
         self.map_kind = QComboBox()
         self.map_kind.setObjectName("neuronMapKind")
-        self.map_kind.addItem("activation a", "activation")
-        self.map_kind.addItem("gradient dŷ/da", "gradient")
+        self.map_kind.addItem("show: activation a", "activation")
+        self.map_kind.addItem("show: gradient dŷ/da", "gradient")
         self.map_kind.setToolTip(
             "show: the activation a = f(z), or dŷ/da: how much the output ŷ moves per unit of "
             "the neuron's activation (there is no target over the plane, so not the loss; "
