@@ -13,6 +13,8 @@ to a temporary folder.
 
     python benchmarks/app.py                 # ~2 minutes
     python benchmarks/app.py --million       # also run 10^6 steps of the default net in the app
+    python benchmarks/app.py --diagram       # only: running with Step by phase and its neuron
+                                             # maps showing, 2-4-1 and 2-8-8-1 (~1 minute)
 """
 
 from __future__ import annotations
@@ -268,16 +270,102 @@ def print_table(columns: dict[str, dict]) -> None:
         print(f"{label:38s}" + "".join(cells) + f"{goal:>14s}")
 
 
+def deep_config(folder: Path) -> Path:
+    """XOR on 2-8-8-1 tanh/sigmoid (the default 2-4-1 with two wider hidden layers)."""
+    examples = Path(__file__).resolve().parents[1] / "resources" / "examples"
+    config = json.loads((examples / "xor.json").read_text())
+    config["network"]["layers"] = [
+        {"units": 8, "activation": "tanh"},
+        {"units": 8, "activation": "tanh"},
+        {"units": 1, "activation": "sigmoid"},
+    ]
+    path = folder / "deep-xor.json"
+    path.write_text(json.dumps(config))
+    return path
+
+
+def diagram_case(probe: AppProbe, seconds: float, repeats: int, maps: bool = True) -> dict:
+    """Running with the Step by phase tab showing and its neuron maps on: the event loop's
+    p99 delay, the steps per second and how often the maps were computed."""
+    w = probe.window
+    view = w.diagram_view
+    w.show_tab("step_by_phase")
+    view.maps_check.setChecked(maps)
+    probe.settled(0.5)
+    if view.maps_shown() != maps:
+        raise SystemExit("the neuron maps are not showing (2-input data expected)")
+    before = view.maps_computed
+    took: list[float] = []  # each update of the view (its numbers, maps and items), ms
+    original = view.update_from
+
+    def timed(snap):
+        start = time.perf_counter()
+        original(snap)
+        took.append(1000 * (time.perf_counter() - start))
+
+    view.update_from = timed
+    try:
+        runs = [probe.run_for(seconds) for _ in range(repeats)]
+    finally:
+        del view.update_from
+    out = {key: statistics.median(r[key] for r in runs) for key in ("rate", "p99", "longest")}
+    out["maps_hz"] = (view.maps_computed - before) / (seconds * repeats)
+    out["update_ms"] = statistics.median(took) if took else float("nan")
+    out["update_max"] = max(took, default=float("nan"))
+    out["parameters"] = len(w.session.info.parameter_names)
+    return out
+
+
+def run_diagram(probe: AppProbe, folder: Path, seconds: float, repeats: int) -> None:
+    w = probe.window
+    cases = {}
+    cases["2-4-1, no maps"] = diagram_case(probe, seconds, repeats, maps=False)
+    cases["2-4-1"] = diagram_case(probe, seconds, repeats)
+    run = w.session.info.run_id
+    probe.stall(
+        lambda: w.open_config(deep_config(folder)),
+        lambda: probe.views_ready(after_run=run),
+        settle=1.0,
+    )
+    cases["2-8-8-1"] = diagram_case(probe, seconds, repeats)
+    print(f"Step by phase showing, neuron maps on; {repeats} runs of {seconds:g} s, medians")
+    print(f"{'':34s}" + "".join(f"{n:>16s}" for n in cases) + f"{'target':>12s}")
+    for key, label, fmt, target in (
+        ("parameters", "parameters", "{:,.0f}", None),
+        ("rate", "running: steps per second", "{:,.0f}", None),
+        ("p99", "running: event-loop delay, p99", "{:.1f} ms", "p99"),
+        ("longest", "running: longest stall", "{:.0f} ms", "stall"),
+        ("maps_hz", "neuron maps computed", "{:.1f} /s", None),
+        ("update_ms", "one update of the view, median", "{:.1f} ms", None),
+        ("update_max", "one update of the view, longest", "{:.1f} ms", None),
+    ):
+        cells = []
+        for values in cases.values():
+            mark = ""
+            if target:
+                mark = " ok" if TARGETS[target][1](values[key]) else " MISSED"
+            cells.append(f"{fmt.format(values[key]) + mark:>16s}")
+        goal = TARGETS[target][0] if target else ""
+        print(f"{label:34s}" + "".join(cells) + f"{goal:>12s}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--million", action="store_true", help="also run 10^6 steps in the app")
+    parser.add_argument(
+        "--diagram", action="store_true", help="only: running with the neuron maps showing"
+    )
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     folder = Path(tempfile.mkdtemp(prefix="gdsim-bench-"))
     probe = AppProbe(app)
     w = probe.window
+    if args.diagram:
+        run_diagram(probe, folder, args.seconds, args.repeats)
+        probe.close()
+        return 0
     print(
         f"the real window, default views; {args.repeats} runs of {args.seconds:g} s each, "
         "medians; a stall is the longest the event loop waited\n"

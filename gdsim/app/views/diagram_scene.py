@@ -39,13 +39,25 @@ from gdsim.app.views.diagram_numbers import PhaseNumbers, neuron_text, short, si
 from gdsim.engine.network import Network
 from gdsim.engine.parameters import bias_name, weight_name
 
-__all__ = ["COLUMN", "MAX_SHOWN", "MAX_WIDTH", "MIN_WIDTH", "RADIUS", "ROW", "DiagramScene"]
+__all__ = [
+    "COLUMN",
+    "MAP_RADIUS",
+    "MAP_ROW",
+    "MAX_SHOWN",
+    "MAX_WIDTH",
+    "MIN_WIDTH",
+    "RADIUS",
+    "ROW",
+    "DiagramScene",
+]
 
 MAX_SHOWN = 20  # neurons drawn per layer; the rest are summarised as "+N more"
 MIN_WIDTH = 0.5  # px, the thinnest connection
 MAX_WIDTH = 6.0  # px, the connection with the largest |value| on display
 RADIUS = 19.0
 ROW = 46.0  # vertical distance between neurons
+MAP_RADIUS = 25.0  # with neuron maps: bigger neurons (a map inside, the number under it)
+MAP_ROW = 68.0
 COLUMN = 190.0  # horizontal distance between layers
 
 
@@ -122,6 +134,21 @@ class DiagramScene(QGraphicsScene):
         self.locks: dict[tuple[int, int], QGraphicsPathItem] = {}  # frozen-bias padlocks
         self.frozen_names: set[str] = set()  # drawn as frozen in the last painting
         self.edit_hint = ""  # added to every neuron's and connection's tooltip
+        self.maps_on = False  # neuron maps: bigger neurons, their numbers under them
+        self.radius, self.row = RADIUS, ROW
+
+    def set_maps(self, on: bool) -> None:
+        """Neurons sized for maps inside them, or for numbers inside them (then build again)."""
+        self.maps_on = bool(on)
+        self.radius, self.row = (MAP_RADIUS, MAP_ROW) if on else (RADIUS, ROW)
+
+    def node_at(self, pos: QPointF) -> tuple[int, int] | None:
+        """(layer, j) of the neuron (or input) drawn at scene point `pos`, or None."""
+        for layer, j in self.nodes:
+            centre = self.position(layer, j)
+            if math.hypot(pos.x() - centre.x(), pos.y() - centre.y()) <= self.radius + 1:
+                return layer, j
+        return None
 
     def reset(self) -> None:
         """No items at all (the dicts are emptied in place)."""
@@ -153,7 +180,7 @@ class DiagramScene(QGraphicsScene):
         space or anything not drawn (a layer's hidden neurons)."""
         for layer, j in self.nodes:
             centre = self.position(layer, j)
-            if math.hypot(pos.x() - centre.x(), pos.y() - centre.y()) <= RADIUS + 1:
+            if math.hypot(pos.x() - centre.x(), pos.y() - centre.y()) <= self.radius + 1:
                 return bias_name(layer, j) if layer else None
         best, best_name = tolerance, None
         for name, item in self.edges.items():
@@ -178,8 +205,8 @@ class DiagramScene(QGraphicsScene):
         net = self.net
         tallest = max(_shown(u) + (u > MAX_SHOWN) for u in net.sizes)
         count = _shown(net.sizes[layer]) + (net.sizes[layer] > MAX_SHOWN)
-        top = (tallest - count) * ROW / 2
-        return QPointF(layer * COLUMN, top + (j - 1) * ROW)
+        top = (tallest - count) * self.row / 2
+        return QPointF(layer * COLUMN, top + (j - 1) * self.row)
 
     def build(self, net: Network) -> None:
         """The items of `net`'s diagram (unpainted), in a fixed frame."""
@@ -194,7 +221,8 @@ class DiagramScene(QGraphicsScene):
             for j in range(1, _shown(net.sizes[layer]) + 1):
                 for k in range(1, _shown(net.sizes[layer - 1]) + 1):
                     a, b = self.position(layer - 1, k), self.position(layer, j)
-                    line = QGraphicsLineItem(a.x() + RADIUS, a.y(), b.x() - RADIUS, b.y())
+                    r = self.radius
+                    line = QGraphicsLineItem(a.x() + r, a.y(), b.x() - r, b.y())
                     line.setZValue(0)
                     line.setAcceptHoverEvents(True)
                     self.addItem(line)
@@ -204,7 +232,8 @@ class DiagramScene(QGraphicsScene):
         for layer, units in enumerate(net.sizes):
             for j in range(1, _shown(units) + 1):
                 p = self.position(layer, j)
-                rect = QRectF(p.x() - RADIUS, p.y() - RADIUS, 2 * RADIUS, 2 * RADIUS)
+                r = self.radius
+                rect = QRectF(p.x() - r, p.y() - r, 2 * r, 2 * r)
                 item = QGraphicsRectItem(rect) if layer == 0 else QGraphicsEllipseItem(rect)
                 item.setZValue(2)
                 self.addItem(item)
@@ -215,7 +244,7 @@ class DiagramScene(QGraphicsScene):
                 self.addItem(text)
                 self.node_texts[(layer, j)] = text
                 if layer:
-                    lock = QGraphicsPathItem(_lock_path(p.x() + 0.5 * RADIUS, p.y() - RADIUS))
+                    lock = QGraphicsPathItem(_lock_path(p.x() + 0.5 * r, p.y() - r))
                     lock.setZValue(4)
                     lock.setVisible(False)
                     self.addItem(lock)
@@ -234,7 +263,7 @@ class DiagramScene(QGraphicsScene):
                 title = f"layer {layer} ({net.activations[layer - 1].name})"
             head = self.addSimpleText(title, bold)
             top = self.position(layer, 1)
-            head.setPos(top.x() - head.boundingRect().width() / 2, top.y() - RADIUS - 24)
+            head.setPos(top.x() - head.boundingRect().width() / 2, top.y() - self.radius - 24)
             self.captions.append(head)
         for j in range(1, _shown(net.sizes[-1]) + 1):
             side = QGraphicsSimpleTextItem()
@@ -242,7 +271,7 @@ class DiagramScene(QGraphicsScene):
             side.setZValue(3)
             self.addItem(side)
             p = self.position(net.n_layers, j)
-            side.setPos(p.x() + RADIUS + 6, p.y() - 14)
+            side.setPos(p.x() + self.radius + 6, p.y() - 14)
             self.side_texts[j] = side
         self.restyle()
         # a fixed frame (room on the right for ŷ and y), so the scale never jumps
@@ -252,11 +281,16 @@ class DiagramScene(QGraphicsScene):
     def _set_node_text(self, key: tuple[int, int], text: str, color: QColor) -> None:
         item = self.node_texts[key]
         item.setText(text)
-        dark = color.lightnessF() < 0.55
-        item.setBrush(QBrush(QColor("#ffffff" if dark else "#000000")))  # whichever reads
         p = self.position(*key)
         r = item.boundingRect()
-        scale = min(1.0, (2 * RADIUS - 5) / r.width()) if r.width() > 0 else 1.0
+        if self.maps_on and key[0]:  # under the neuron, its map inside it
+            item.setBrush(QBrush(QColor(theme.colors().foreground)))
+            item.setScale(1.0)
+            item.setPos(p.x() - r.width() / 2, p.y() + self.radius + 1)
+            return
+        dark = color.lightnessF() < 0.55
+        item.setBrush(QBrush(QColor("#ffffff" if dark else "#000000")))  # whichever reads
+        scale = min(1.0, (2 * self.radius - 5) / r.width()) if r.width() > 0 else 1.0
         item.setScale(scale)  # long numbers shrink to fit inside the neuron
         item.setPos(p.x() - scale * r.width() / 2, p.y() - scale * r.height() / 2)
 
@@ -355,7 +389,7 @@ class DiagramScene(QGraphicsScene):
             else:
                 fill = _fill(value, scales[layer])
                 text = tiny(value)
-            item.setBrush(QBrush(fill))
+            item.setBrush(QBrush(fill) if not self.maps_on else QBrush())  # (the map shows)
             highlight = phase in (1, 3, 4) or (phase == 2 and output)
             pen = QPen(highlight_pen if highlight else neutral, 2.5 if highlight else 1.0)
             frozen = n.is_frozen(n.bias_index(layer, j))

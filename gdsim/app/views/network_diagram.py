@@ -25,6 +25,9 @@ Worked numbers: for a small network (:func:`gdsim.app.views.diagram_worked.worke
 panel beside the diagram (the "Worked numbers" toggle) spells out the current phase for the
 chosen sample with the actual numbers, as selectable text.
 
+Neuron maps (2-input data), the "Neuron: map and why" side tab (a single click on a neuron)
+and "Export image…" are :class:`gdsim.app.views.diagram_side.DiagramSide`'s (a mixin).
+
 `start_run(info)` builds a GUI-side copy of the network and loads the training data exactly as
 the trainer does; `update_from(snap)` copies the snapshot's parameters and gradients in.
 Snapshots of other runs are ignored. Work is done only when the view is (or becomes) visible.
@@ -65,6 +68,7 @@ from gdsim.app.views.diagram_numbers import (
     update_description,
 )
 from gdsim.app.views.diagram_scene import MAX_SHOWN, DiagramScene
+from gdsim.app.views.diagram_side import DiagramSide
 from gdsim.app.views.diagram_worked import worked, worked_limit
 from gdsim.engine.network import Network
 from gdsim.session.run_model import run_model
@@ -81,9 +85,12 @@ __all__ = [
 ]
 
 MIN_ZOOM = 0.6  # below this the numbers inside the neurons cannot be read: scroll instead
+# with neuron maps a small network (at most 8 neurons a layer) is shown whole down to this zoom:
+# its maps still read, and its bigger neurons would otherwise make the short tab scroll
+MAP_MIN_ZOOM = 0.5
 
 
-class NetworkDiagramView(EditableDiagram, QWidget):
+class NetworkDiagramView(DiagramSide, EditableDiagram, QWidget):
     """The network as a diagram; one update in four phases: forward, cost, backward, update."""
 
     run_feed = Feed(only_visible=True)  # the latest parameters, while its tab shows
@@ -121,6 +128,7 @@ class NetworkDiagramView(EditableDiagram, QWidget):
         c = theme.colors()
         self.diagram.setBackgroundBrush(QBrush(QColor(c.background)))
         self.scene.restyle()
+        self._maps_key = None  # the maps' colours too
         if self._nodes:
             self._dirty = True  # fills and pens from the new colours
             if self.isVisible():
@@ -156,6 +164,8 @@ class NetworkDiagramView(EditableDiagram, QWidget):
         self.worked_button.setCheckable(True)
         self.worked_button.setChecked(True)
         row.addWidget(self.worked_button)
+        self.scene = DiagramScene(self)
+        self._build_map_controls(row)
         row.addStretch(1)
         row.addWidget(QLabel("Sample:"))
         self.sample_spin = QSpinBox()
@@ -181,7 +191,6 @@ class NetworkDiagramView(EditableDiagram, QWidget):
         self.note_label.setWordWrap(True)
         outer.addWidget(self.note_label)
 
-        self.scene = DiagramScene(self)
         self.diagram = QGraphicsView(self.scene)
         self.diagram.setObjectName("networkDiagram")
         self.diagram.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -189,8 +198,8 @@ class NetworkDiagramView(EditableDiagram, QWidget):
         self.diagram.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.diagram.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.diagram.setToolTip(
-            "Hover a neuron or connection for its numbers; double-click one to set its "
-            "weight or bias"
+            "Hover a neuron or connection for its numbers; click a neuron for why it has its "
+            "number; double-click one to set its weight or bias"
         )
         self.diagram.viewport().installEventFilter(self)
         self.editor = ValueEditor(self.diagram.viewport())
@@ -210,12 +219,12 @@ class NetworkDiagramView(EditableDiagram, QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.diagram)
-        self.splitter.addWidget(self.worked_text)
+        self.splitter.addWidget(self._build_side(self.worked_text))
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.splitterMoved.connect(lambda *_: self._fit())
         outer.addWidget(self.splitter, 1)
-        self.worked_text.hide()
+        self.side.hide()
 
         self.info_label = QLabel()
         self.info_label.setObjectName("diagramInfoLabel")
@@ -240,7 +249,9 @@ class NetworkDiagramView(EditableDiagram, QWidget):
         self._net = self._x = self._y = None
         self._snap = None
         self.editor.close_editor()
+        self.scene_maps.clear()
         self.scene.reset()
+        self._start_maps(None)
         self.info_label.setText("")
         self.worked_text.clear()
         config = info.config
@@ -262,6 +273,7 @@ class NetworkDiagramView(EditableDiagram, QWidget):
             return
         self._net, self._x, self._y = model.network, model.x_train, model.y_train
         self._input_names = tuple(model.dataset.input_names)
+        self._start_maps(model)
         n = self._x.shape[1]
         with QSignalBlocker(self.sample_spin):
             self.sample_spin.setRange(1, max(1, n))
@@ -280,7 +292,7 @@ class NetworkDiagramView(EditableDiagram, QWidget):
         self._show_note(" ".join(notes))
         self._worked_reason = worked_limit(self._net.sizes) if n else "No training samples."
         self._update_worked_widgets()
-        self.scene.build(self._net)
+        self._build_scene()
         self._fit()
         self._dirty = False
 
@@ -350,7 +362,7 @@ class NetworkDiagramView(EditableDiagram, QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
-        if event.oldSize().width() <= 0 and self.worked_text.isVisibleTo(self):
+        if event.oldSize().width() <= 0 and self.side.isVisibleTo(self):
             self._split()  # the first real size: share it
         self._fit()
 
@@ -368,11 +380,7 @@ class NetworkDiagramView(EditableDiagram, QWidget):
             if fits
             else self._worked_reason
         )
-        show = fits and self.worked_button.isChecked()
-        if show and not self.worked_text.isVisibleTo(self):
-            self._split()
-        self.worked_text.setVisible(show)
-        self._fit()
+        self._update_side()
 
     def _split(self) -> None:
         """The diagram on the left 55%, the worked numbers on the right."""
@@ -401,14 +409,16 @@ class NetworkDiagramView(EditableDiagram, QWidget):
         view = self.diagram.maximumViewportSize()  # the size without scroll bars
         zoom = min(view.width() / rect.width(), view.height() / rect.height())
         policy = Qt.ScrollBarPolicy
-        bars = policy.ScrollBarAlwaysOff if zoom >= MIN_ZOOM else policy.ScrollBarAsNeeded
+        small = self._net is not None and max(self._net.sizes) <= 8
+        least = MAP_MIN_ZOOM if self.scene.maps_on and small else MIN_ZOOM
+        bars = policy.ScrollBarAlwaysOff if zoom >= least else policy.ScrollBarAsNeeded
         self.diagram.setVerticalScrollBarPolicy(bars)
         self.diagram.setHorizontalScrollBarPolicy(bars)
-        if zoom >= MIN_ZOOM:
+        if zoom >= least:
             self.diagram.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         else:
             self.diagram.resetTransform()
-            self.diagram.scale(MIN_ZOOM, MIN_ZOOM)
+            self.diagram.scale(least, least)
 
     # ------------------------------------------------------------------ compute and show
     def _update_phase_widgets(self) -> None:
@@ -451,8 +461,9 @@ class NetworkDiagramView(EditableDiagram, QWidget):
         self.scene.paint_edges(numbers, self._phase)
         self.scene.paint_nodes(numbers, self._phase, self._input_names)
         self.info_label.setText(info_text(numbers, self._phase, self._snap))
-        if self.worked_text.isVisibleTo(self):
+        if self._worked_wanted():
             self._refresh_worked(numbers)
+        self._refresh_maps(numbers)
 
     def _refresh_worked(self, numbers) -> None:
         info = self._info

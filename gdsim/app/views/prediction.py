@@ -32,7 +32,14 @@ import time
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gdsim.app import theme
 from gdsim.app.run_view import Feed
@@ -118,7 +125,28 @@ class PredictionView(QWidget):
         column = QVBoxLayout(self.picture)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.note, 1)
+        self.toggles = QWidget()  # over the plot: how the map and the points are drawn
+        toggles = QHBoxLayout(self.toggles)
+        toggles.setContentsMargins(2, 0, 2, 0)
+        self.discretize_check = QCheckBox("Discretize output")
+        self.discretize_check.setObjectName("discretizeOutputCheck")
+        self.discretize_check.setToolTip(
+            "Colour the map by the predicted class (output ≥ 0.5 → class 1; several outputs: "
+            "the largest) instead of the network's continuous output"
+        )
+        self.test_check = QCheckBox("Show test data")
+        self.test_check.setObjectName("showTestDataCheck")
+        self.test_check.setChecked(True)
+        self.test_check.setToolTip(
+            "Draw the test points too (hollow rings): data the network never trains on"
+        )
+        toggles.addWidget(self.discretize_check)
+        toggles.addWidget(self.test_check)
+        toggles.addStretch(1)
+        column.addWidget(self.toggles)
         column.addWidget(self.graphics, 1)
+        self.discretize_check.toggled.connect(self._on_discretize)
+        self.test_check.toggled.connect(self.graphics.set_test_visible)
         self.classes = ClassesPanel()
         self.classes.set_changed.connect(self._on_set_changed)
         self.body = QSplitter(Qt.Orientation.Horizontal)
@@ -343,31 +371,41 @@ class PredictionView(QWidget):
         self.note.setText(text)
         self.note.show()
         self.graphics.hide()
+        self.toggles.hide()
         self.caption.hide()
 
     def _show_plot(self) -> None:
         self.note.hide()
         self.graphics.show()
+        self.toggles.show()
         self.caption.show()
+
+    def _on_discretize(self, _on: bool) -> None:
+        if self._kind == "boundary" and self._grid_values is not None:
+            self._draw_boundary()
 
     def _setup_boundary(self, data: Dataset) -> None:
         self._kind = "boundary"
         self._show_plot()
+        self.discretize_check.setEnabled(True)
         grid = boundary_grid(data, grid_size(self._net.n_params))
         self._grid_x, self._grid_y, self._grid_points = grid.x, grid.y, grid.points
         self.graphics.show_boundary(data, grid, self._n_out)
+        self.graphics.set_test_visible(self.test_check.isChecked())
 
     def _setup_curve(self, data: Dataset) -> None:
         self._kind = "curve"
         self._show_plot()
+        self.discretize_check.setEnabled(False)  # (a fitted curve has no classes)
         self._curve_x = curve_inputs(data)
         self.graphics.show_curve(data)
+        self.graphics.set_test_visible(self.test_check.isChecked())
 
     # ------------------------------------------------------------------ drawing
     def _draw_boundary(self) -> None:
         out = self._net.predict(self._grid_points)
         self._grid_values = boundary_values(out)
-        self.graphics.draw_boundary(out, self._grid_values)
+        self.graphics.draw_boundary(out, self._grid_values, self.discretize_check.isChecked())
 
     def _draw_curve(self) -> None:
         y = self._net.predict(self._curve_x[None, :])[0]

@@ -31,6 +31,8 @@ __all__ = [
     "caption_text",
     "class_rgba",
     "curve_inputs",
+    "discrete_values",
+    "one_hot",
     "squared_error",
 ]
 
@@ -103,6 +105,24 @@ def boundary_values(out: np.ndarray) -> np.ndarray:
         values = out.max(axis=0)
     side = math.isqrt(values.size)
     return values.reshape(side, side)
+
+
+def discrete_values(values: np.ndarray) -> np.ndarray:
+    """The map discretized: 1.0 where the prediction is class 1 (p >= 0.5), else 0.0."""
+    return (values >= 0.5).astype(np.float64)
+
+
+def one_hot(out: np.ndarray) -> np.ndarray:
+    """Outputs over K > 2 classes discretized: 1 for the predicted class, 0 for the others
+    (outputs that are not finite never win; a point with none finite stays unsure, 1/K)."""
+    k, points = out.shape
+    finite = np.isfinite(out)
+    cls = np.where(finite, out, -np.inf).argmax(axis=0)
+    hot = np.zeros_like(out, dtype=np.float64)
+    hot[cls, np.arange(points)] = 1.0
+    none = ~finite.any(axis=0)
+    hot[:, none] = 1.0 / k
+    return hot
 
 
 def class_rgba(out: np.ndarray, class_rgb: np.ndarray, background: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
 from gdsim.app import theme
-from gdsim.app.views.prediction_numbers import BoundaryGrid, class_rgba
+from gdsim.app.views.prediction_numbers import BoundaryGrid, class_rgba, discrete_values, one_hot
 from gdsim.engine.datasets import Dataset
 
 __all__ = ["CLASS_COLORS", "PredictionPlot"]
@@ -233,16 +233,34 @@ class PredictionPlot(pg.GraphicsLayoutWidget):
         )
 
     # ------------------------------------------------------------------ drawing
-    def draw_boundary(self, out: np.ndarray, values: np.ndarray) -> None:
+    def draw_boundary(self, out: np.ndarray, values: np.ndarray, discrete: bool = False) -> None:
         """The map: `values` (side x side) for up to two outputs, else the class colours of the
-        outputs `out` on the grid."""
+        outputs `out` on the grid; `discrete`: the predicted class only (each class's end of
+        the map, or its full colour), not how sure the network is."""
         shown = np.where(np.isfinite(values), values, 0.5)
         if out.shape[0] <= 2:
-            self.image.setImage(shown, levels=(0.0, 1.0), autoLevels=False)
+            self.image.setImage(
+                discrete_values(shown) if discrete else shown, levels=(0.0, 1.0), autoLevels=False
+            )
             self.boundary.setData(shown)
         else:
-            self.image.setImage(self._class_rgba(out), autoLevels=False, levels=(0, 255))
+            rgba = self._class_rgba(one_hot(out) if discrete else out)
+            self.image.setImage(rgba, autoLevels=False, levels=(0, 255))
+        self.colorbar.getAxis("right").setLabel(
+            "predicted class (p ≥ 0.5 → 1)" if discrete else "predicted p(class 1)"
+        )
         self.image.setRect(self._rect)
+
+    def set_test_visible(self, on: bool) -> None:
+        """Show or hide the test points (the hollow rings)."""
+        for item, hollow, _color in self._point_styles:
+            if hollow:
+                item.setVisible(bool(on))
+
+    def test_visible(self) -> bool | None:
+        """Whether the test points show (None: there are none)."""
+        hollow = [item for item, h, _c in self._point_styles if h]
+        return None if not hollow else all(item.isVisible() for item in hollow)
 
     @staticmethod
     def _class_rgba(out: np.ndarray) -> np.ndarray:
