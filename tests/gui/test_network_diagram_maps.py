@@ -283,3 +283,21 @@ def test_a_diverged_run_draws_gray_maps(qtbot, view_of):
     assert np.isnan(maps.of(1, 1)).all() and view._scale == 1.0
     view.select_neuron(2, 1)
     assert "nan" in view.why_text()
+
+
+def test_with_input_features_the_output_map_shows_the_circle(view_of, qtbot):
+    """circle-features.json: no hidden layer, inputs x1^2 and x2^2. The maps are drawn over the
+    raw (x1, x2) plane, so the single output neuron's map is a disc: high inside, low outside."""
+    trainer = trained("circle-features.json", 300)
+    view = view_of(trainer)
+    assert view.maps_shown() and trainer.objective.dataset.input_names == ("x1^2", "x2^2")
+    out = view.neuron_maps().of(1, 1)  # (the output layer is layer 1)
+    side = out.shape[0]
+    centre = out[side // 2 - 1 : side // 2 + 1, side // 2 - 1 : side // 2 + 1]
+    corners = np.array([out[0, 0], out[0, -1], out[-1, 0], out[-1, -1]])
+    inside_high = centre.min() > 0.5 > corners.max()
+    inside_low = centre.max() < 0.5 < corners.min()
+    assert inside_high or inside_low  # a circle, whichever class is inside
+    ring = out[side // 2, :]  # along a line through the centre: one class, the other, back
+    high = ring > 0.5
+    assert high[0] == high[-1] != high[side // 2]

@@ -344,3 +344,21 @@ def test_a_big_network_draws_a_coarser_map_so_a_redraw_stays_quick(view):
     expected = t.predict(view.grid_points())[0].reshape(side, side)
     np.testing.assert_allclose(values, expected, rtol=0, atol=1e-12)
     np.testing.assert_array_equal(view.image.image, values)
+
+
+def test_with_input_features_the_map_is_drawn_over_the_raw_plane(view):
+    """circle-features.json feeds the network x1^2 and x2^2: the map's grid is over (x1, x2) and
+    each cell shows the prediction at the features of its point, so the boundary is a circle."""
+    from gdsim.engine.features import transform
+
+    t = open_trainer(example("circle-features.json"))
+    t.step(300)
+    view.start_run(run_info(t))
+    assert view.kind() == "boundary"
+    view.update_from(snapshot(t))
+    points = view.grid_points()
+    expected = t.predict(transform(("x1^2", "x2^2"), points))[0].reshape(GRID, GRID)
+    np.testing.assert_allclose(view.grid_values(), expected, rtol=0, atol=1e-12)
+    values, mid = view.grid_values(), GRID // 2
+    assert (values[mid, mid] > 0.5) != (values[0, 0] > 0.5)  # inside and outside the circle
+    assert view.graphics.plot.getAxis("bottom").labelText == "x1"

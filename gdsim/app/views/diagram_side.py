@@ -44,6 +44,7 @@ from gdsim.app.views.neuron_maps_numbers import (
     shared_scale,
 )
 from gdsim.app.views.prediction_numbers import boundary_grid
+from gdsim.session.run_model import has_plane, plane_points
 
 __all__ = ["DiagramSide"]
 
@@ -88,6 +89,9 @@ class DiagramSide:
         self._scale = 1.0
         self._grid = None
         self._plane_inputs: np.ndarray | None = None
+        # the training points in the plane (raw x1, x2 under input features), their labels
+        self._data_points: tuple[np.ndarray, np.ndarray] | None = None
+        self._plane_names: tuple[str, ...] = ("x1", "x2")
         self._selected: tuple[int, int] | None = None
         self._hovered: tuple[int, int] | None = None
         self._press_pos = None
@@ -113,7 +117,7 @@ class DiagramSide:
         data = model.dataset if model is not None else None
         plane = (
             data is not None
-            and data.x_train.shape[0] == 2
+            and has_plane(data)  # (2 inputs, or input features made from 2)
             and data.x_train.shape[1] + data.x_test.shape[1] > 0
         )
         self.maps_check.setEnabled(plane)
@@ -122,7 +126,8 @@ class DiagramSide:
             self._plane_inputs = np.ascontiguousarray(plane_inputs(model, self._grid.points))
             classes = data.task == "classification"  # (else the points in one colour)
             labels = data.y_train[0] if classes else np.zeros(data.x_train.shape[1])
-            self._data_points = (data.x_train, labels)
+            train, _test, self._plane_names = plane_points(data)
+            self._data_points = (train, labels)
         self.map_kind.setEnabled(self.maps_shown())
         self.scene.set_maps(self.maps_shown())
 
@@ -201,11 +206,12 @@ class DiagramSide:
             return
         layer, j = key
         sample = None
-        if self._x is not None and self._x.shape[1]:
-            sample = self._x[:2, min(max(self.sample(), 0), self._x.shape[1] - 1)]
+        train = self._data_points[0] if self._data_points is not None else None
+        if train is not None and train.shape[1]:
+            sample = train[:, min(max(self.sample(), 0), train.shape[1] - 1)]
         grid = self._grid
         left, bottom, width, height = grid.rect
-        names = tuple(self._input_names[:2]) if len(self._input_names) >= 2 else ("x1", "x2")
+        names = self._plane_names
         panel.show_map(
             key,
             self._maps.of(layer, j),

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gdsim.engine import features
 from gdsim.engine.network import Network
 
 __all__ = [
@@ -58,15 +59,11 @@ LEGEND = {
 }
 
 
-def plane_inputs(model: object, xy: np.ndarray) -> np.ndarray:
-    """The network's inputs for points `xy` (2 x points: raw x1, x2) of the data's plane.
-
-    THE one place the plane meets the network: today the inputs are x1 and x2 themselves, so
-    this is the identity; a run whose config derives input features from x1 and x2 (say x1²,
-    x2²) transforms them here, from `model` (a run model or its config).
-    """
-    del model  # (used once input features exist)
-    return xy
+def plane_inputs(model, xy: np.ndarray) -> np.ndarray:
+    """The network's inputs for points `xy` (2 x points: raw x1, x2) of the data's plane: the
+    points themselves, or the input features a run derives from them (say x1², x2²), made and
+    standardised as the run's data were (`model`: the run model)."""
+    return features.plane_inputs(model.dataset, xy)
 
 
 def map_side(n_params: int) -> int:

@@ -60,7 +60,7 @@ from gdsim.app.views.weight_images_numbers import image_shape_of
 from gdsim.config import ConfigError
 from gdsim.engine.datasets import DataError, Dataset
 from gdsim.engine.network import Network
-from gdsim.session.run_model import run_data, run_model
+from gdsim.session.run_model import has_plane, plane_inputs, run_data, run_model
 from gdsim.session.runstate import RunInfo, Snapshot
 
 __all__ = ["PredictionView", "GRID", "CURVE_POINTS", "CLASS_COLORS"]
@@ -90,6 +90,7 @@ class PredictionView(QWidget):
         self._grid_x = np.zeros(0)
         self._grid_y = np.zeros(0)
         self._grid_points = np.zeros((2, 0))
+        self._grid_inputs = self._grid_points
         self._grid_values: np.ndarray | None = None
         self._curve_x = np.zeros(0)
         self._curve_y: np.ndarray | None = None
@@ -210,7 +211,7 @@ class PredictionView(QWidget):
             self.classes.start(info.extra_names, data.x_test.shape[1] > 0)
             self.classes.show()
         self.graphics.set_compact(classify)
-        if classify and data.n_inputs == 2:
+        if classify and has_plane(data):  # (2 inputs, or input features made from 2)
             self._setup_boundary(data)
             self.picture.setMinimumWidth(300)  # the map and its colour bar
             self.body.setSizes([350, 650])
@@ -323,8 +324,8 @@ class PredictionView(QWidget):
         return self._grid_x.copy(), self._grid_y.copy()
 
     def grid_points(self) -> np.ndarray:
-        """The grid as network inputs (2 x GRID**2, features x samples), in the order of
-        ``grid_values().ravel()``."""
+        """The grid's points in the input plane (2 x GRID**2: x1, x2; the raw ones under input
+        features, which are made from them), in the order of ``grid_values().ravel()``."""
         return self._grid_points.copy()
 
     def curve_data(self) -> tuple[np.ndarray, np.ndarray] | None:
@@ -390,6 +391,7 @@ class PredictionView(QWidget):
         self.discretize_check.setEnabled(True)
         grid = boundary_grid(data, grid_size(self._net.n_params))
         self._grid_x, self._grid_y, self._grid_points = grid.x, grid.y, grid.points
+        self._grid_inputs = plane_inputs(data, grid.points)  # (the features of the points)
         self.graphics.show_boundary(data, grid, self._n_out)
         self.graphics.set_test_visible(self.test_check.isChecked())
 
@@ -403,7 +405,7 @@ class PredictionView(QWidget):
 
     # ------------------------------------------------------------------ drawing
     def _draw_boundary(self) -> None:
-        out = self._net.predict(self._grid_points)
+        out = self._net.predict(self._grid_inputs)
         self._grid_values = boundary_values(out)
         self.graphics.draw_boundary(out, self._grid_values, self.discretize_check.isChecked())
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gdsim.engine.datasets import Dataset
+from gdsim.engine.features import plane_points
 from gdsim.engine.network import Network
 
 __all__ = [
@@ -70,8 +71,10 @@ def grid_size(n_params: int) -> int:
 
 
 def boundary_grid(data: Dataset, size: int = GRID) -> BoundaryGrid:
-    """The grid (size x size) over a 2-input dataset's range (train and test, plus the margin)."""
-    x_all = np.hstack([data.x_train, data.x_test])
+    """The grid (size x size) over a 2-D dataset's plane (train and test, plus the margin): its
+    two inputs, or the raw (x1, x2) its input features were made from."""
+    train, test, _names = plane_points(data)
+    x_all = np.hstack([train, test])
     lo, hi = x_all.min(axis=1), x_all.max(axis=1)
     span = np.where(hi > lo, hi - lo, 1.0)
     lo, hi = lo - MARGIN * span, hi + MARGIN * span

@@ -26,6 +26,7 @@ from PySide6.QtCore import QRectF
 from gdsim.app import theme
 from gdsim.app.views.prediction_numbers import BoundaryGrid, class_rgba, discrete_values, one_hot
 from gdsim.engine.datasets import Dataset
+from gdsim.engine.features import plane_points
 
 __all__ = ["CLASS_COLORS", "PredictionPlot"]
 
@@ -160,13 +161,14 @@ class PredictionPlot(pg.GraphicsLayoutWidget):
         multi = n_out > 2
         self.colorbar.setVisible(not multi)
         self.boundary.setVisible(not multi)
-        self._label_axes(data.input_names[0], data.input_names[1])
+        train, test, names = plane_points(data)  # (raw x1, x2 when the inputs are features)
+        self._label_axes(names[0], names[1])
         k = max(data.n_classes, 2)
         for c in range(k):
             m = data.y_train[0] == c
             self._add_points(
-                data.x_train[0, m],
-                data.x_train[1, m],
+                train[0, m],
+                train[1, m],
                 hollow=False,
                 color_of=lambda colors, c=c: colors.series[c % len(colors.series)],
                 name=f"train: class {c}",
@@ -176,8 +178,8 @@ class PredictionPlot(pg.GraphicsLayoutWidget):
             if not m.any():
                 continue
             self._add_points(
-                data.x_test[0, m],
-                data.x_test[1, m],
+                test[0, m],
+                test[1, m],
                 hollow=True,
                 color_of=lambda colors, c=c: (
                     _TEST_COLORS[colors.name][c]
