@@ -227,6 +227,10 @@ class MainWindow(QMainWindow):
         self.message_bar.second_action_clicked.connect(self.reset_with_smaller_rate)
         self.plots.log_cost_changed.connect(self.state.sync_log_action)
         self.diagram_view.step_requested.connect(lambda: self.step(1))
+        feature_buttons = self.form.data_form.feature_buttons  # (the diagram's input toggles ask
+        self.diagram_view.input_toggles.toggle_requested.connect(  # the form: the same rules)
+            lambda name: feature_buttons[name].click()
+        )
         self.table.doubleClicked.connect(self._inspect_parameter)
 
     # ------------------------------------------------------------------ training requests

@@ -301,3 +301,34 @@ def test_with_input_features_the_output_map_shows_the_circle(view_of, qtbot):
     ring = out[side // 2, :]  # along a line through the centre: one class, the other, back
     high = ring > 0.5
     assert high[0] == high[-1] != high[side // 2]
+
+
+def test_the_input_column_toggles_ask_the_data_form(make_window, qtbot):
+    """The diagram's input toggles show the run's features and change them through the Data
+    form (the same rules: it asks before discarding a run, keeps one input on)."""
+    window = make_window(EXAMPLES / "circle-features.json")
+    window.show_tab("step_by_phase")
+    toggles = window.diagram_view.input_toggles
+    qtbot.waitUntil(toggles.isVisible)
+    checked = {n for n, b in toggles.buttons.items() if b.isChecked()}
+    assert checked == {"x1^2", "x2^2"}
+    run = window.session.info.run_id
+    toggles.buttons["x1*x2"].click()  # (no steps taken: nothing to lose, no question)
+    qtbot.waitUntil(lambda: window.session.info.run_id != run, timeout=10000)
+    assert window.config.data.features == ("x1^2", "x2^2", "x1*x2")
+    assert window.config.network.inputs == 3
+    qtbot.waitUntil(lambda: toggles.buttons["x1*x2"].isChecked(), timeout=10000)
+    window.form.flush()
+    toggles.buttons["x1^2"].click()
+    toggles.buttons["x2^2"].click()
+    toggles.buttons["x1*x2"].click()  # the last one: refused, it stays on
+    qtbot.waitUntil(lambda: window.config.data.features == ("x1*x2",), timeout=10000)
+    assert "only input left" in window.statusBar().currentMessage()
+    assert toggles.buttons["x1*x2"].isChecked()
+
+
+def test_no_input_toggles_or_side_panel_for_a_formula(make_window, qtbot):
+    window = make_window(EXAMPLES / "one-parameter.json")
+    window.show_tab("step_by_phase")
+    assert not window.diagram_view.input_toggles.isVisible()
+    assert not window.diagram_view.side.isVisible()  # (no empty numbers panel)

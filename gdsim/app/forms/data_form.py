@@ -46,6 +46,7 @@ from gdsim.app.forms.shape import (
     with_features,
 )
 from gdsim.app.forms.widgets import (
+    TOGGLE_STYLE,
     IntSpinBox,
     NumberSpinBox,
     Section,
@@ -216,13 +217,7 @@ class DataForm(Section):
         set_tip(self.features_box, tips.FIELDS["data.features"])
         # on = filled with the highlight colour, off = an outline: plain in both themes (the
         # sheet is on this box of buttons only; the theme sets it again on a switch)
-        self.features_box.setStyleSheet(
-            "QToolButton { padding: 2px 6px; border: 1px solid palette(mid); border-radius: 4px;"
-            " background: palette(base); color: palette(text); }"
-            " QToolButton:hover { border-color: palette(highlight); }"
-            " QToolButton:checked { background: palette(highlight);"
-            " color: palette(highlighted-text); border-color: palette(highlight); }"
-        )
+        self.features_box.setStyleSheet(TOGGLE_STYLE)
         column.addWidget(self.features_box)
         self.standardize_check = QCheckBox("Standardize inputs")
         self.standardize_check.setObjectName("standardizeCheck")

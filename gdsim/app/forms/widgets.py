@@ -48,6 +48,17 @@ INVALID_COLOR = "#e53935"  # mid-luminance: the outline shows on light and dark 
 INVALID_BACKGROUND = "#30e53935"  # (#AARRGGBB) a red tint over whatever the field's theme is
 
 
+# Toggle buttons (the input features): on = filled with the highlight colour, off = an outline,
+# plain in both themes (a sheet on their box only; the theme sets sheets again on a switch)
+TOGGLE_STYLE = (
+    "QToolButton { padding: 2px 6px; border: 1px solid palette(mid); border-radius: 4px;"
+    " background: palette(base); color: palette(text); }"
+    " QToolButton:hover { border-color: palette(highlight); }"
+    " QToolButton:checked { background: palette(highlight);"
+    " color: palette(highlighted-text); border-color: palette(highlight); }"
+)
+
+
 def format_number(value: float, significant: int = 10) -> str:
     """``0.1`` -> ``"0.1"``, ``1e-08`` -> ``"1e-8"``, ``1000.0`` -> ``"1000"``."""
     text = f"{value:.{significant}g}"

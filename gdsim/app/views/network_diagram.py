@@ -58,6 +58,7 @@ from PySide6.QtWidgets import (
 from gdsim.app import theme
 from gdsim.app.run_view import Feed
 from gdsim.app.views.diagram_edit import EDIT_HINT, EditableDiagram, ValueEditor
+from gdsim.app.views.diagram_inputs import InputToggles
 from gdsim.app.views.diagram_numbers import (
     PHASES,
     info_text,
@@ -186,6 +187,9 @@ class NetworkDiagramView(DiagramSide, EditableDiagram, QWidget):
         self.phase_label.setTextFormat(Qt.TextFormat.RichText)
         outer.addWidget(self.phase_label)
 
+        self.input_toggles = InputToggles()  # (shown for 2-D data)
+        outer.addWidget(self.input_toggles)
+
         self.note_label = QLabel()
         self.note_label.setObjectName("diagramNoteLabel")
         self.note_label.setWordWrap(True)
@@ -257,6 +261,7 @@ class NetworkDiagramView(DiagramSide, EditableDiagram, QWidget):
         config = info.config
         self._worked_reason = "The worked numbers need a network run."
         self.scene.edit_hint = EDIT_HINT if config.mode == "network" else ""
+        self.input_toggles.show_run(config)  # (hidden until the data is known)
         if config.mode != "network":
             self._update_worked_widgets()
             self._set_enabled(False)
@@ -273,6 +278,7 @@ class NetworkDiagramView(DiagramSide, EditableDiagram, QWidget):
             return
         self._net, self._x, self._y = model.network, model.x_train, model.y_train
         self._input_names = tuple(model.dataset.input_names)
+        self.input_toggles.show_run(config, model.dataset)
         self._start_maps(model)
         n = self._x.shape[1]
         with QSignalBlocker(self.sample_spin):
