@@ -105,3 +105,12 @@ def test_limits():
     assert worked_limit((2, 2, 2)) == "" and worked_limit((4, 4, 4, 4)) == ""
     assert "hidden" in worked_limit((2, 2, 2, 2, 1))
     assert "5" in worked_limit((2, 5, 1))
+
+
+def test_inputs_that_are_features_go_by_their_names(qtbot):
+    from gdsim.app.views.network_diagram import NetworkDiagramView
+    from tests.gui.trainer_state import show_view, trained
+
+    view = show_view(qtbot, NetworkDiagramView(), trained("circle-features.json", 10), (1100, 520))
+    text = view.worked_numbers()
+    assert "sample 1: x1^2 = " in text and "w1_1_1·x1^2 + w1_1_2·x2^2 + b1_1" in text

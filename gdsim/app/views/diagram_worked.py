@@ -88,13 +88,17 @@ def worked(
     full_batch: bool,
     learning_rate: float,
     optimizer: str = "sgd",
+    input_names: tuple[str, ...] = (),
 ) -> Worked:
     """Phase `phase` of sample ``n.sample`` written out; `x`, `y` are the training set (for
-    the cost and the batch's gradient when `full_batch`)."""
+    the cost and the batch's gradient when `full_batch`). `input_names`: what the inputs are
+    called when they are not x1, x2, ... (input features: x1^2, x2^2)."""
     out = Worked("")
     lines: list[str] = []
     builders = {1: _forward, 2: _cost, 3: _backward, 4: _update}
-    builders[phase](n, x, y, full_batch, learning_rate, optimizer, lines, out.values)
+    builders[phase](
+        n, x, y, full_batch, learning_rate, optimizer, lines, out.values, names=input_names
+    )
     out.text = "\n".join(lines)
     return out
 
@@ -103,8 +107,14 @@ def _inputs(n: PhaseNumbers) -> list[float]:
     return [float(v) for v in n.xs[:, 0]]
 
 
-def _prev_symbol(layer: int, k: int) -> str:
-    return f"x{k}" if layer == 1 else f"a{layer - 1}_{k}"
+def _input_symbol(k: int, names: tuple[str, ...] = ()) -> str:
+    """Input k (1-based): x_k, or its feature's name (x1^2) when the inputs are features."""
+    default = tuple(f"x{i}" for i in range(1, len(names) + 1))
+    return names[k - 1] if names and names != default and k <= len(names) else f"x{k}"
+
+
+def _prev_symbol(layer: int, k: int, names: tuple[str, ...] = ()) -> str:
+    return _input_symbol(k, names) if layer == 1 else f"a{layer - 1}_{k}"
 
 
 def _prev_values(n: PhaseNumbers, layer: int) -> list[float]:
@@ -117,9 +127,9 @@ def _layer_title(n: PhaseNumbers, layer: int) -> str:
     return f"{where} ({act}: {_FORMULA[act][0]})"
 
 
-def _forward(n, x, y, full_batch, lr, optimizer, lines, values) -> None:
+def _forward(n, x, y, full_batch, lr, optimizer, lines, values, names=()) -> None:
     net = n.net
-    xs = ", ".join(f"x{k} = {num(v)}" for k, v in enumerate(_inputs(n), 1))
+    xs = ", ".join(f"{_input_symbol(k, names)} = {num(v)}" for k, v in enumerate(_inputs(n), 1))
     lines += [
         f"FORWARD PASS for sample {n.sample + 1}: {xs}",
         "Each neuron multiplies every input by its weight, adds its bias b to get z, "
@@ -132,7 +142,9 @@ def _forward(n, x, y, full_batch, lr, optimizer, lines, values) -> None:
         lines += ["", _layer_title(n, layer)]
         for j in range(1, net.sizes[layer] + 1):
             fan = range(1, net.sizes[layer - 1] + 1)
-            names = " + ".join(f"{weight_name(layer, j, k)}·{_prev_symbol(layer, k)}" for k in fan)
+            terms = " + ".join(
+                f"{weight_name(layer, j, k)}·{_prev_symbol(layer, k, names)}" for k in fan
+            )
             nums = " + ".join(
                 f"{_p(n.weight(n.theta, layer, j, k))}·{_p(prev[k - 1])}" for k in fan
             )
@@ -140,7 +152,7 @@ def _forward(n, x, y, full_batch, lr, optimizer, lines, values) -> None:
             z, a = float(z_col[j - 1]), float(a_col[j - 1])
             values[f"z{layer}_{j}"] = z
             values[f"a{layer}_{j}"] = a
-            lines.append(f"z{layer}_{j} = {names} + {bias_name(layer, j)}")
+            lines.append(f"z{layer}_{j} = {terms} + {bias_name(layer, j)}")
             lines.append(f"     = {nums} + {_p(b)} = {num(z)}")
             out = f"ŷ{j} = a{layer}_{j}" if layer == net.n_layers else f"a{layer}_{j}"
             if act == "softmax":
@@ -199,7 +211,7 @@ def _batch_cost(n: PhaseNumbers, x: np.ndarray, y: np.ndarray) -> tuple[float, f
     return float(data), float(net.penalty())
 
 
-def _cost(n, x, y, full_batch, lr, optimizer, lines, values) -> None:
+def _cost(n, x, y, full_batch, lr, optimizer, lines, values, names=()) -> None:
     loss = n.net.loss.name
     lines += [
         f"COST for sample {n.sample + 1}: the loss L measures how far the prediction ŷ is "
@@ -263,7 +275,7 @@ def _batch_gradient(n: PhaseNumbers, x: np.ndarray, y: np.ndarray) -> np.ndarray
     return grad
 
 
-def _backward(n, x, y, full_batch, lr, optimizer, lines, values) -> None:
+def _backward(n, x, y, full_batch, lr, optimizer, lines, values, names=()) -> None:
     net = n.net
     last = net.n_layers
     lines += [
@@ -303,7 +315,7 @@ def _backward(n, x, y, full_batch, lr, optimizer, lines, values) -> None:
             z_col, a_col = n.values[layer - 1][0][:, 0], n.values[layer - 1][1][:, 0]
             for j in range(1, net.sizes[layer] + 1):
                 up = range(1, net.sizes[layer + 1] + 1)
-                names = " + ".join(f"dL/dz{layer + 1}_{m}·w{layer + 1}_{m}_{j}" for m in up)
+                terms = " + ".join(f"dL/dz{layer + 1}_{m}·w{layer + 1}_{m}_{j}" for m in up)
                 nums = " + ".join(
                     f"{_p(float(n.deltas[layer][m - 1]))}·{_p(n.weight(n.theta, layer + 1, m, j))}"
                     for m in up
@@ -315,7 +327,7 @@ def _backward(n, x, y, full_batch, lr, optimizer, lines, values) -> None:
                 delta = float(n.deltas[layer - 1][j - 1])
                 values[f"dL/da{layer}_{j}"] = da
                 values[f"dL/dz{layer}_{j}"] = delta
-                lines.append(f"dL/da{layer}_{j} = {names}")
+                lines.append(f"dL/da{layer}_{j} = {terms}")
                 lines.append(f"     = {nums} = {num(da)}")
                 lines.append(
                     f"da{layer}_{j}/dz{layer}_{j} = {_FORMULA[act.name][1]} = {num(deriv)}"
@@ -365,7 +377,7 @@ def _backward(n, x, y, full_batch, lr, optimizer, lines, values) -> None:
         )
 
 
-def _update(n, x, y, full_batch, lr, optimizer, lines, values) -> None:
+def _update(n, x, y, full_batch, lr, optimizer, lines, values, names=()) -> None:
     net = n.net
     if n.plain_sgd:
         lines += [

@@ -477,8 +477,9 @@ class NetworkDiagramView(DiagramSide, EditableDiagram, QWidget):
         n = self._x.shape[1]
         lr = self._snap.learning_rate if self._snap is not None else float("nan")
         optimizer = info.config.optimizer.name if info is not None else "sgd"
+        full = batch == 0 or batch >= n
         text = worked(
-            numbers, self._phase, self._x, self._y, batch == 0 or batch >= n, lr, optimizer
+            numbers, self._phase, self._x, self._y, full, lr, optimizer, self._input_names
         ).text
         if text != self.worked_text.toPlainText():
             bar = self.worked_text.verticalScrollBar()
