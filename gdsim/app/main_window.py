@@ -334,6 +334,15 @@ class MainWindow(QMainWindow):
         self.files.set_modified(True)
         self.session.set_optimizer(config.optimizer)
 
+    def may_replace_run(self, why: str) -> bool:
+        """Whether another run may replace this one: not while a lesson locks it (said why),
+        and only after asking when the run has steps not exported."""
+        refusal = self.lesson_tools.replace_refusal()
+        if refusal is not None:
+            self.message_bar.show_message(refusal, "error")
+            return False
+        return self.confirm_discard(why)
+
     def confirm_discard(self, why: str) -> bool:
         """True if there is no unexported run to lose, or the user agrees to lose it."""
         if not self.presenter.history_unsaved:

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from gdsim.lessonfile.model import ChoiceQuestion, NumberQuestion, PredictQuestion, Question
 
 _SLACK = 1e-9
-_NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?\s*")
+_NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?\s*", re.ASCII)
+# "1,400": 1400 to one reader, 1.4 to another; the parameter table refuses it too
+_THOUSANDS = re.compile(r"\s*[+-]?[1-9]\d{0,2},\d{3}\s*")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,11 @@ def parse_number(text: str | float) -> float:
     else:
         if not isinstance(text, str) or not _NUMBER.fullmatch(text):
             raise ValueError("type a number, such as 1.4 or -0.25")
+        if _THOUSANDS.fullmatch(text):
+            plain = text.strip()
+            raise ValueError(
+                f"{plain} is ambiguous: type {plain.replace(',', '')} or {plain.replace(',', '.')}"
+            )
         value = float(text.strip().replace(",", "."))
     if not math.isfinite(value):
         raise ValueError("type a finite number")

@@ -41,7 +41,10 @@ def lesson_window(qtbot, window):
 def test_a_learner_plays_the_example_lesson(qtbot, lesson_window):
     window, dock = lesson_window
     assert dock.objectName() == "lessonPanel" and dock.isVisible()
-    assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    # right of the plots, or (a screen too narrow for both: offscreen's is 800 px) a tab
+    # beside the form, so the window still fits
+    assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+    assert dock in window.tabifiedDockWidgets(window.form_dock)
     assert dock.header.text() == "One step of gradient descent on C(w) = (w - 3)^2"
     assert "<b>w = 1</b>" in dock.intro.text()
     assert dock.step_label.text() == "Step 1 of 4"
@@ -307,3 +310,52 @@ def test_a_locked_run_keeps_the_lessons_config(qtbot, window, tmp_path):
     assert not form.network_form.isVisibleTo(window)
     window.lesson_tools.close_lesson()
     assert form.network_form.isVisibleTo(window) and form.training_form.batch_spin.isEnabled()
+
+
+def test_a_locked_lesson_keeps_its_run(qtbot, lesson_window):
+    """The example locks the parameters and the optimizer: no preset, config file or compared
+    variant may replace its run, and no value may be typed or frozen while it is open."""
+    window, dock = lesson_window
+    config = window.config
+    assert not window.open_health_preset("textbook-backprop.json")  # (Lessons menu, start page)
+    assert "The lesson keeps its run" in window.message_bar.text()
+    assert window.config is config and window.lesson_tools.lesson is not None
+    # typed values and locks: refused, saying why, nothing sent
+    run = window.presenter.last.run_id
+    window.hands_on.set_value("w", 2.9)
+    assert "the lesson locks the parameters" in window.statusBar().currentMessage()
+    window.hands_on.set_frozen("w", True)
+    qtbot.wait(100)
+    assert window.presenter.last.run_id == run and window.presenter.last.frozen.size == 0
+    # an ambiguous number is refused like the parameter table refuses it
+    dock.question.number_edit.setText("1,400")
+    dock.question.answer_button.click()
+    assert "ambiguous" in dock.question.verdict.text()
+    assert not window.lesson_tools.player.progress.answered()
+    dock.close_button.click()  # closed: the window is the learner's again
+    assert window.open_health_preset("textbook-backprop.json")
+
+
+def test_the_diagrams_input_toggles_follow_a_data_lock(qtbot, window, tmp_path):
+    data = {
+        "gdsim_lesson": 1,
+        "title": "Circle",
+        "preset": "circle-features",
+        "controls": {"locked": ["data"]},
+        "steps": [{"instruction": "Look.", "until": "step >= 1"}],
+    }
+    path = tmp_path / "circle.json"
+    path.write_text(json.dumps(data))
+    window.dialogs.open_path = str(path)
+    window.open_lesson_action.trigger()
+    qtbot.waitUntil(
+        lambda: (
+            window.session.info is not None
+            and window.session.info.config.data.features == ("x1^2", "x2^2")
+        ),
+        timeout=10000,
+    )
+    toggles = window.diagram_view.input_toggles
+    assert not toggles.isEnabled() and toggles.toolTip() == LOCKED_TIP
+    window.lesson_tools.close_lesson()
+    assert toggles.isEnabled()

@@ -262,7 +262,7 @@ class CompareWindow(QWidget):
             return False
         config, label = started.configs[row], started.labels[row]
         main = self.main
-        if not main.confirm_discard(f'Opening the variant "{label}" starts a new run.'):
+        if not main.may_replace_run(f'Opening the variant "{label}" starts a new run.'):
             return False
         main.config = config
         main.form.set_config(config)

@@ -82,7 +82,7 @@ def control_targets(w: QMainWindow) -> dict[str, Targets]:
         "learning_rate": Targets(_with_captions(optimizer.learning_rate_spin)),
         "batch_size": Targets(_with_captions(training.batch_spin)),
         "regularization": Targets(_with_captions(training.reg_combo, training.reg_rate_spin)),
-        "data": Targets([form.data_form]),
+        "data": Targets([form.data_form, w.diagram_view.input_toggles]),  # (both choose inputs)
     }
     assert set(targets) == set(CONTROLS), "every lesson control needs its widgets"
     return targets

@@ -28,6 +28,22 @@ from gdsim.session.runstate import RunInfo, Snapshot
 
 __all__ = ["LESSON_FILTER", "LessonTools"]
 
+# what a lesson may lock of its run: while one of these is locked, no other run replaces it
+RUN_CONTROLS = (
+    "open",
+    "mode",
+    "function",
+    "parameters",
+    "network",
+    "loss",
+    "init",
+    "optimizer",
+    "learning_rate",
+    "batch_size",
+    "regularization",
+    "data",
+)
+
 LESSON_FILTER = "gdsim lesson (*.json);;All files (*)"
 
 
@@ -80,9 +96,22 @@ class LessonTools(QObject):
     def show_dock(self) -> None:
         dock = self.dock()
         if dock.isHidden():
+            self._place(dock)
             dock.show()
             self.window.resizeDocks([dock], [PANEL_WIDTH], Qt.Orientation.Horizontal)
         dock.raise_()
+
+    def _place(self, dock: LessonDock) -> None:
+        """Right of the plots when the screen has room for both; on a narrower screen (a
+        1366-px laptop, or presenter mode's larger text) a tab beside the form instead, so
+        the window still fits: the lesson shows, the form is a click away."""
+        w = self.window
+        screen = w.screen()
+        room = screen.availableGeometry().width() if screen is not None else 0
+        if room and room < w.minimumSizeHint().width() + PANEL_WIDTH:
+            w.tabifyDockWidget(w.form_dock, dock)
+        elif w.dockWidgetArea(dock) != Qt.DockWidgetArea.RightDockWidgetArea:
+            w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
 
     def settle_dock(self) -> None:
         """Shown while a lesson is open or predict mode is on, hidden otherwise."""
@@ -202,6 +231,24 @@ class LessonTools(QObject):
         self.show_dock()
         self.dock().question.say(NO_PEEKING, "bad")
         self.say(NO_PEEKING)
+
+    def replace_refusal(self) -> str | None:
+        """Why another run (a config file, a preset, a compared variant) may not replace the
+        lesson's now: the lesson locks the run's settings (None: it may)."""
+        fixed = [name for name in RUN_CONTROLS if self.locks.is_locked(name)]
+        if self.lesson is None or not fixed:
+            return None
+        shown = ", ".join(fixed[:3]) + (", ..." if len(fixed) > 3 else "")
+        return f"The lesson keeps its run ({shown} locked): close the lesson to open another."
+
+    def edit_refusal(self) -> str | None:
+        """Why a value may not be typed or a parameter frozen now (None: it may): the lesson
+        locks its parameters, or a prediction waits for its answer (no peeking)."""
+        if self.lesson is not None and self.locks.is_locked("parameters"):
+            return "the lesson locks the parameters: they change only by training"
+        if self.player.waiting_for_prediction() or self.predict.waiting:
+            return "answer the prediction first (the value it asks about must not change)"
+        return None
 
     def structure_refusal(self) -> str | None:
         """Why the form may not replace the run's config now (None: it may)."""

@@ -61,7 +61,7 @@ class ConfigFiles:
         except ConfigError as exc:  # (its text starts with the file's path)
             w.dialogs.error(f"Cannot open {path.name}", str(exc))
             return False
-        if not w.confirm_discard(f"Opening {path.name} starts a new run."):
+        if not w.may_replace_run(f"Opening {path.name} starts a new run."):
             return False
         self.path = path
         self._protect(path)

@@ -84,13 +84,18 @@ class HandsOn(QObject):
 
     def set_value(self, name: str, value: float) -> None:
         w = self._window
-        if not w.presenter.is_live():
-            self._say(f"{name}: {PAST}.")
+        refusal = w.lesson_tools.edit_refusal() or (None if w.presenter.is_live() else PAST)
+        if refusal is not None:
+            self._say(f"{name}: {refusal}.")
             return
         w.session.set_parameters({name: value})
         self._say(f"Set {name} = {value:.10g}: the cost and gradients at the new value show now.")
 
     def set_frozen(self, name: str, frozen: bool) -> None:
+        refusal = self._window.lesson_tools.edit_refusal()
+        if refusal is not None:
+            self._say(f"{name}: {refusal}.")
+            return
         self._window.session.freeze((name,), frozen)
         self._say(
             f"Froze {name}: no update will move it; its gradient is still computed."
