@@ -78,6 +78,7 @@ class ParameterModel(QAbstractTableModel):
         self._values = np.zeros((0, 3))  # value, gradient, update
         self._frozen = np.zeros(0, dtype=np.intp)  # the last snapshot's frozen positions
         self._is_frozen = np.zeros(0, dtype=bool)  # parameter -> frozen, for O(1) lookups
+        self.gradients_hidden = False  # "?" while a prediction about them waits (lessons)
         self._order = np.zeros(0, dtype=np.int64)  # row -> parameter
         self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
         self._editable, self._why = True, ""
@@ -145,6 +146,10 @@ class ParameterModel(QAbstractTableModel):
 
     def editable(self) -> bool:
         return self._editable
+
+    def set_gradients_hidden(self, on: bool) -> None:
+        self.gradients_hidden = bool(on)
+        self._changed(GRADIENT, GRADIENT, [_ROLE.DisplayRole])
 
     def refusal(self, row: int, column: int) -> str:
         """What to say when editing is off and the user tries to edit a cell."""
@@ -257,6 +262,8 @@ class ParameterModel(QAbstractTableModel):
                 return str(self._layers[row]) if self._layers[row] else "-"
             if col == FROZEN:
                 return None
+            if col == GRADIENT and self.gradients_hidden:
+                return "?"  # (a prediction about it waits for its answer)
             v = self._values[row, col - VALUE]
             return _fmt_update(v) if col == UPDATE else _fmt(v)
         if role == _ROLE.EditRole and col == VALUE:
@@ -366,6 +373,10 @@ class ParameterTable(QTableView):
             delegate = self.itemDelegateForColumn(VALUE)
             for editor in self.findChildren(QLineEdit, EDITOR_NAME):
                 delegate.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
+    def set_gradients_hidden(self, on: bool) -> None:
+        """Show "?" for every gradient (a prediction about one waits for its answer)."""
+        self.model_.set_gradients_hidden(on)
 
     def edits(self, index) -> bool:
         """Whether a double-click on `index` is an edit (carried out, or refused with the

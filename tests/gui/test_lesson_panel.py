@@ -5,8 +5,10 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from gdsim.app.lesson_panel.controls_map import LOCKED_TIP
+from gdsim.app.parameter_table import GRADIENT
 from gdsim.lessonfile import load_lesson
 from gdsim.resources import resource_path
 
@@ -56,8 +58,13 @@ def test_a_learner_plays_the_example_lesson(qtbot, lesson_window):
     assert window.presenter.last.step == 0  # (no update for a number question)
     assert dock.score.text() == "Score: 1 of 1 right (1 question to go)"
     dock.next_button.click()
-    # step 2: predict the sign of the gradient; Step and Run may not peek meanwhile
+    # step 2: predict the sign of the gradient; Step and Run may not peek meanwhile, and the
+    # gradients on screen are hidden until the answer
     assert dock.step_label.text() == "Step 2 of 4"
+    qtbot.waitUntil(lambda: window.lesson_tools.veil.on)
+    table = window.table
+    assert table.model().data(table.model().index(0, GRADIENT)) == "?"
+    assert window.findChild(QLabel, "gradientVeil").isVisible()
     assert window.predict_action.isChecked()
     assert [b.text() for b in dock.question.buttons] == ["positive", "negative", "zero"]
     assert not dock.next_button.isEnabled()
@@ -74,6 +81,9 @@ def test_a_learner_plays_the_example_lesson(qtbot, lesson_window):
         "Real numbers: dC/dw = -4 · w: 1 → 1.4 · cost: 4 → 2.56"
     )
     assert not dock.explanation.isHidden() and "<i>negative</i>" in dock.explanation.text()
+    qtbot.waitUntil(lambda: not window.lesson_tools.veil.on)  # answered: shown again
+    assert table.model().data(table.model().index(0, GRADIENT)) == "-3.2"
+    assert not window.findChild(QLabel, "gradientVeil").isVisible()
     assert dock.next_button.isEnabled()
     dock.next_button.click()
     assert not window.predict_action.isChecked()  # back to the learner's choice

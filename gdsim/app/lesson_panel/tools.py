@@ -20,6 +20,7 @@ from gdsim.app.lesson_panel.dock import PANEL_WIDTH, LessonDock
 from gdsim.app.lesson_panel.logic import new_lesson, run_values, structure_lock
 from gdsim.app.lesson_panel.player import NO_PEEKING, LessonPlayer
 from gdsim.app.lesson_panel.predict import PredictMode
+from gdsim.app.lesson_panel.veil import GradientVeil
 from gdsim.config import ConfigError
 from gdsim.errors import one_line, show_path
 from gdsim.io.files import same_file
@@ -68,6 +69,8 @@ class LessonTools(QObject):
         w.session.failed.connect(self._on_failed)
         w.presenter.shown_changed.connect(self.predict.on_shown_changed)
         w.table.clicked.connect(lambda *_: self._table_selected())
+        self.veil = GradientVeil(w, self.pending_question)
+        self.veil.start()
 
     @property
     def lesson(self) -> Lesson | None:
@@ -231,6 +234,14 @@ class LessonTools(QObject):
         self.show_dock()
         self.dock().question.say(NO_PEEKING, "bad")
         self.say(NO_PEEKING)
+
+    def pending_question(self):
+        """The prediction waiting for its answer (the lesson's or predict mode's), or None."""
+        if self.player.waiting_for_prediction():
+            return self.player.progress.step.question
+        if self.predict.waiting and not self.predict.updating:
+            return self.predict.question
+        return None
 
     def replace_refusal(self) -> str | None:
         """Why another run (a config file, a preset, a compared variant) may not replace the
