@@ -328,7 +328,12 @@ def test_the_input_column_toggles_ask_the_data_form(make_window, qtbot):
 
 
 def test_no_input_toggles_or_side_panel_for_a_formula(make_window, qtbot):
-    window = make_window(EXAMPLES / "one-parameter.json")
+    window = make_window()  # xor first: 160 samples
     window.show_tab("step_by_phase")
+    qtbot.waitUntil(lambda: window.diagram_view.sample_spin.suffix() == " of 160")
+    assert window.open_config(EXAMPLES / "one-parameter.json")
+    qtbot.waitUntil(lambda: window.session.info.config.mode == "function", timeout=10000)
+    window.presenter.refresh()
     assert not window.diagram_view.input_toggles.isVisible()
     assert not window.diagram_view.side.isVisible()  # (no empty numbers panel)
+    assert window.diagram_view.sample_spin.suffix() == ""  # (not the last run's "of 160")

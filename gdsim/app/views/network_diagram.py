@@ -268,6 +268,9 @@ class NetworkDiagramView(DiagramSide, EditableDiagram, QWidget):
         if config.mode != "network":
             self._update_worked_widgets()
             self._set_enabled(False)
+            with QSignalBlocker(self.sample_spin):  # (no samples: not the last run's count)
+                self.sample_spin.setRange(1, 1)
+                self.sample_spin.setSuffix("")
             self._show_note(
                 "The network diagram shows a network's training; this run "
                 "minimises a formula, so there is no network to draw."
