@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from gdsim.config.errors import show_bound
+from gdsim.config.names import MAX_STEPS
 from gdsim.errors import did_you_mean
 from gdsim.lessonfile.errors import LessonError, lesson_error
 from gdsim.lessonfile.names import (
@@ -165,6 +166,8 @@ def _comparison(tokens: list[tuple[str, str, int]], text: str, key: str) -> Comp
         raise _at(key, npos, f"the number {number!r} is too large")
     if quantity in WHOLE_QUANTITIES and not (value.is_integer() and value >= 0):
         raise _at(key, npos, f"{quantity} is a count: use a whole number >= 0")
+    if quantity in WHOLE_QUANTITIES and value > MAX_STEPS:  # (a condition no run can meet)
+        raise _at(key, npos, f"{quantity} never goes past {MAX_STEPS:,}, got {number}")
     if quantity in FRACTION_QUANTITIES and not 0 <= value <= 1:
         raise _at(
             key,

@@ -162,11 +162,18 @@ def check_text(
         raise lesson_error(key, f"is {len(value):,} characters long; the limit is {limit:,}")
     bad = _FORBIDDEN.search(value) or (re.search(r"[\n\t]", value) if single_line else None)
     if bad:
+        char, at = bad.group(), bad.start() + 1
+        if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+            raise lesson_error(
+                key,
+                f"holds a bidi control (U+{ord(char):04X}) at character {at}: it can reorder "
+                "what a learner reads, so it is not allowed",
+            )
         allowed = "no line breaks or tabs" if single_line else "only newlines and tabs"
         raise lesson_error(
             key,
-            f"holds a control character (U+{ord(bad.group()):04X}) at character "
-            f"{bad.start() + 1}; {allowed} are allowed",
+            f"holds a control character (U+{ord(char):04X}) at character {at}; {allowed} are "
+            "allowed",
         )
     return value
 

@@ -86,6 +86,7 @@ def test_conditions_parse_to_a_canonical_text_that_parses_back(text, canonical):
         ("cost < 1e999", "until: at character 8: the number '1e999' is too large"),
         ("step > 1.5", "until: at character 8: step is a count: use a whole number"),
         ("epoch > -1", "until: at character 9: epoch is a count"),
+        ("step >= 1e29", "until: at character 9: step never goes past 1,000,000,000, got 1e29"),
         ("test_accuracy > 90", "test_accuracy is a fraction from 0 to 1 (0.9 for 90%), got 90"),
         ("   ", "until: is empty"),
         ("cost < 1 " * 60, "the limit is 400"),
