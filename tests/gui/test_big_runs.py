@@ -86,6 +86,8 @@ def test_steps_taken_while_the_data_loads_reach_the_views(qtbot, window, tmp_pat
         lambda: window.presenter.last is not None and window.presenter.last.step == 5,
         timeout=5000,
     )
+    # (the views are fed on the presenter's next ~30 Hz tick, not with the snapshot itself)
+    qtbot.waitUntil(lambda: len(window.health_view.series(0)[0]) == 6, timeout=5000)
     steps, _ = window.health_view.series(0)
     assert steps.tolist() == [0, 1, 2, 3, 4, 5]
 
