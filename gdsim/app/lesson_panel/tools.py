@@ -25,25 +25,14 @@ from gdsim.config import ConfigError
 from gdsim.errors import one_line, show_path
 from gdsim.io.files import same_file
 from gdsim.lessonfile import Lesson, LessonError, load_lesson, progress_csv, save_lesson
+from gdsim.lessonfile.names import CONTROL_SECTIONS
 from gdsim.session.runstate import RunInfo, Snapshot
 
 __all__ = ["LESSON_FILTER", "LessonTools"]
 
-# what a lesson may lock of its run: while one of these is locked, no other run replaces it
-RUN_CONTROLS = (
-    "open",
-    "mode",
-    "function",
-    "parameters",
-    "network",
-    "loss",
-    "init",
-    "optimizer",
-    "learning_rate",
-    "batch_size",
-    "regularization",
-    "data",
-)
+# what a lesson may lock of its run (the form's sections, and opening a file): while one of these
+# is locked, no other run replaces the lesson's
+RUN_CONTROLS = ("open", *CONTROL_SECTIONS)
 
 LESSON_FILTER = "gdsim lesson (*.json);;All files (*)"
 
